@@ -1,0 +1,64 @@
+# Làng Số — the two commands: `make run` (demo app) and `make test` (lint + every test, SQLite and PostgreSQL).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/langso
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test venv lint format test-sqlite test-postgres postgres-up demo check-deploy bench messages clean
+
+venv: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+## Set everything up, load the demo data once, and serve the app at http://127.0.0.1:8000
+run: venv
+	mkdir -p var
+	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py migrate --noinput
+	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py demo_data
+	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+demo: venv
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_data
+
+## Set everything up and run lint and every test, on SQLite and on PostgreSQL
+test: venv lint check-deploy test-sqlite test-postgres
+
+lint: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: venv
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+check-deploy: venv
+	LANGSO_ENV=production DJANGO_SECRET_KEY=ci-check-$$(date +%s)-a-long-random-value-for-the-deploy-check-only \
+	DJANGO_ALLOWED_HOSTS=langso.example.vn $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+test-sqlite: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+postgres-up:
+	@pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -h 127.0.0.1 -p 5432 -q && exit 0; sleep 1; done; echo "PostgreSQL is not reachable on 127.0.0.1:5432"; exit 1
+
+test-postgres: venv postgres-up
+	DATABASE_URL=$(PG_URL) LANGSO_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python bench/run_all.py
+
+messages: venv
+	cd src/langso && ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete && ../../$(BIN)/python ../../manage.py compilemessages -l en
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,29 @@
+"""Shared test set-up: the real administrative units are loaded once into the test database."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    from django.db import connection
+
+    if os.environ.get("LANGSO_REQUIRE_POSTGRES") and connection.vendor != "postgresql":
+        pytest.exit("LANGSO_REQUIRE_POSTGRES is set but the tests are not running on PostgreSQL", returncode=3)
+    from langso.places.loaders import load_administrative_units
+
+    with django_db_blocker.unblock():
+        load_administrative_units()
+    return
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default(settings):  # type: ignore[no-untyped-def]
+    settings.LANGUAGE_CODE = "vi"
+    settings.DEMO_MODE = False
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = os.environ.get("LANGSO_TEST_MEDIA", "/tmp/langso-test-media")  # noqa: S108

@@ -1,0 +1,73 @@
+"""Write the audit trail. Called by services inside their transaction, so the entry and the change
+land together or not at all."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+from langso.core.context import current_request_meta
+from langso.core.models import AuditAction, AuditEntry
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """Field values of a model instance, as plain JSON data."""
+    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    return {name: _plain(getattr(instance, name)) for name in names}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any], *, skip: set[str] | None = None) -> dict[str, list[Any]]:
+    skip = (skip or set()) | {"updated_at", "created_at"}
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if key not in skip and before.get(key) != after.get(key)
+    }
+
+
+def record(
+    *,
+    actor: Any,
+    action: str | AuditAction,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    resident_id: uuid.UUID | None = None,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+    username: str = "",
+) -> AuditEntry:
+    meta = current_request_meta()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=actor_user,
+        actor_username=(actor_user.get_username() if actor_user else username)[:150],
+        ip_address=meta.ip_address,
+        user_agent=meta.user_agent[:300],
+        action=str(action),
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        resident_id=resident_id,
+        changes=changes or {},
+        note=note[:300],
+    )

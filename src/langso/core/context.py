@@ -1,0 +1,27 @@
+"""Who is asking and from where, for the audit trail, without threading request through services."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+_current: contextvars.ContextVar[RequestMeta] = contextvars.ContextVar("langso_request_meta", default=RequestMeta())
+
+
+def current_request_meta() -> RequestMeta:
+    return _current.get()
+
+
+def set_request_meta(meta: RequestMeta) -> contextvars.Token[RequestMeta]:
+    return _current.set(meta)
+
+
+def reset_request_meta(token: contextvars.Token[RequestMeta]) -> None:
+    _current.reset(token)

@@ -1,0 +1,178 @@
+"""Demo data: the real units, plus villages, households and adults for the four communes of the
+reports, and one demo user per role. Idempotent: running it again changes nothing."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from langso.accounts.models import Role, User
+from langso.places.loaders import load_administrative_units
+from langso.places.models import Commune, Coverage, Village, VillageKind
+from langso.places.services import village_create
+from langso.registry.models import Household, Poverty
+from langso.registry.services import household_register, resident_register
+
+DEMO_PASSWORD = "LangSo-Demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
+
+
+@dataclass(frozen=True)
+class DemoCommune:
+    code: int
+    cccd_province: str  # birth-registration province code used in generated CCCD numbers
+    villages: tuple[tuple[str, str], ...]
+    peoples: tuple[str, ...]  # which name pools to draw from
+
+
+KINH_FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
+KINH_MIDDLE_M = ["Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Công"]
+KINH_MIDDLE_F = ["Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim"]
+KINH_GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phúc", "Quý", "Sơn", "Thắng", "Tuấn", "Việt"]
+KINH_GIVEN_F = ["Anh", "Chi", "Dung", "Hà", "Hằng", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Nhung", "Oanh", "Phương", "Thảo", "Yến"]
+TAY_FAMILY = ["Hoàng", "Nông", "Ma", "Lường", "Triệu", "Hà", "Lục", "Bế"]
+EDE_FAMILY = ["Niê", "Mlô", "Ksơr", "Êban", "Byă", "Adrơng", "Buôn Yă", "Kbuôr"]
+EDE_GIVEN_M = ["Ngông", "Blô", "Thuột", "Khăm", "Jú", "Kông", "Ju", "Bhin"]
+EDE_GIVEN_F = ["Hen", "Ngiê", "Bia", "Nguyên", "Mai", "Duôn", "Hiăo", "Linh"]
+
+COMMUNES = (
+    DemoCommune(1843, "006", (("Tổ dân phố 1", VillageKind.TO_DAN_PHO), ("Tổ dân phố 2", VillageKind.TO_DAN_PHO),
+                              ("Tổ dân phố Phùng Chí Kiên", VillageKind.TO_DAN_PHO), ("Tổ dân phố Đức Xuân", VillageKind.TO_DAN_PHO)),
+                ("kinh", "kinh", "tay")),
+    DemoCommune(2071, "019", (("Thôn Bản Cáu", VillageKind.THON), ("Thôn Nà Piêng", VillageKind.THON),
+                              ("Bản Khuổi Chao", VillageKind.BAN), ("Thôn Đồng Tâm", VillageKind.THON)),
+                ("tay", "tay", "nung", "dao", "kinh")),
+    DemoCommune(24301, "066", (("Buôn Cuôr Đăng A", VillageKind.BUON), ("Buôn Cuôr Đăng B", VillageKind.BUON),
+                               ("Thôn 1", VillageKind.THON), ("Thôn Tân Lập", VillageKind.THON)),
+                ("ede", "ede", "kinh")),
+    DemoCommune(24364, "066", (("Thôn Phú Lộc", VillageKind.THON), ("Thôn Phú Thịnh", VillageKind.THON),
+                               ("Buôn Dhung", VillageKind.BUON), ("Thôn Xuân Thành", VillageKind.THON)),
+                ("kinh", "kinh", "ede")),
+)
+
+DEMO_USERS = (
+    ("tinh.thainguyen", "Trần Thu Hà", Role.PROVINCE_STAFF, {"province": 19}),
+    ("tinh.daklak", "Y Khăm Niê", Role.PROVINCE_STAFF, {"province": 66}),
+    ("xa.nghiata", "Ma Văn Sơn", Role.COMMUNE_OFFICER, {"commune": 2071}),
+    ("phuong.backan", "Nguyễn Thị Lan", Role.COMMUNE_OFFICER, {"commune": 1843}),
+    ("xa.cuordang", "H'Hen Mlô", Role.COMMUNE_OFFICER, {"commune": 24301}),
+    ("xa.phuxuan", "Lê Văn Nam", Role.COMMUNE_OFFICER, {"commune": 24364}),
+    ("totruong.banCau", "Hoàng Văn Tuấn", Role.TEAM_LEADER, {"village": (2071, "Thôn Bản Cáu")}),
+    ("thanhvien.banCau", "Nông Thị Hoa", Role.TEAM_MEMBER, {"village": (2071, "Thôn Bản Cáu")}),
+    ("vienthong.daklak", "Phạm Quang Hải", Role.TELECOM_PARTNER, {"province": 66}),
+    ("kiemtra.thainguyen", "Đỗ Minh Khánh", Role.AUDITOR, {"province": 19}),
+    ("quantri", "Quản trị hệ thống", Role.ADMINISTRATOR, {}),
+)
+
+
+def _name(rng: random.Random, people: str, sex: str) -> tuple[str, str]:
+    male = sex == "male"
+    if people == "ede":
+        prefix = "Y" if male else "H'"
+        given = rng.choice(EDE_GIVEN_M if male else EDE_GIVEN_F)
+        return f"{prefix} {given} {rng.choice(EDE_FAMILY)}" if male else f"{prefix}{given} {rng.choice(EDE_FAMILY)}", "Ê-đê"
+    family = rng.choice(TAY_FAMILY if people in {"tay", "nung", "dao"} else KINH_FAMILY)
+    middle = rng.choice(KINH_MIDDLE_M if male else KINH_MIDDLE_F)
+    given = rng.choice(KINH_GIVEN_M if male else KINH_GIVEN_F)
+    ethnic = {"tay": "Tày", "nung": "Nùng", "dao": "Dao"}.get(people, "Kinh")
+    return f"{family} {middle} {given}", ethnic
+
+
+def _cccd(rng: random.Random, province: str, sex: str, year: int, used: set[str]) -> str:
+    century = (year // 100) - 19
+    digit = century * 2 + (0 if sex == "male" else 1)
+    while True:
+        number = f"{province}{digit}{year % 100:02d}{rng.randrange(10**6):06d}"
+        if number not in used:
+            used.add(number)
+            return number
+
+
+def _phone(rng: random.Random) -> str:
+    return rng.choice(["09", "03", "08", "07", "05"]) + f"{rng.randrange(10**8):08d}"
+
+
+def _ensure_users(admin_only: bool = False) -> dict[str, User]:
+    from langso.accounts.services import user_create
+
+    users: dict[str, User] = {}
+    for username, full_name, role, where in DEMO_USERS:
+        if admin_only and role != Role.ADMINISTRATOR:
+            continue
+        existing = User.objects.filter(username=username).first()
+        if existing is not None:
+            users[username] = existing
+            continue
+        unit: dict[str, Any] = {}
+        if "province" in where:
+            from langso.places.models import Province
+
+            unit["province"] = Province.objects.get(code=where["province"])
+        if "commune" in where:
+            unit["commune"] = Commune.objects.get(code=where["commune"])
+        if "village" in where:
+            code, name = where["village"]
+            unit["village"] = Village.objects.get(commune_id=code, name=name)
+        users[username] = user_create(
+            acting_user=None, username=username, password=DEMO_PASSWORD, full_name=full_name,
+            role=role, is_demo=True, **unit,
+        )
+    return users
+
+
+@transaction.atomic
+def load_demo_data(*, seed: int = 2025, households_per_village: int = 18) -> dict[str, int]:
+    load_administrative_units()
+    admin = _ensure_users(admin_only=True)["quantri"]
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    used_cccd: set[str] = set()
+    created = {"villages": 0, "households": 0, "residents": 0}
+    for demo in COMMUNES:
+        commune = Commune.objects.select_related("province").get(code=demo.code)
+        if Household.objects.filter(commune=commune).exists():
+            continue
+        for index, (village_name, kind) in enumerate(demo.villages):
+            village = Village.objects.filter(commune=commune, name=village_name).first()
+            if village is None:
+                village = village_create(
+                    acting_user=admin, commune=commune, name=village_name, kind=kind,
+                    broadband=Coverage.YES if index < 3 else Coverage.PARTIAL,
+                    mobile_4g=Coverage.YES if index < 3 else Coverage.PARTIAL,
+                    mobile_5g=Coverage.YES if demo.code == 1843 else Coverage.NO,
+                )
+                created["villages"] += 1
+            for number in range(1, households_per_village + 1):
+                people = rng.choice(demo.peoples)
+                roll = rng.random()
+                poverty = Poverty.POOR if roll < 0.12 else Poverty.NEAR_POOR if roll < 0.22 else Poverty.NONE
+                household = household_register(
+                    acting_user=admin, village=village, code=f"{index + 1:02d}-{number:03d}",
+                    address=f"{village_name}, {commune.name}",
+                    poverty=poverty, poverty_year=2025 if poverty != Poverty.NONE else None,
+                )
+                created["households"] += 1
+                head_sex = rng.choice(["male", "male", "female"])
+                head_year = rng.randint(1945, 1990)
+                members = [(head_sex, head_year, True)]
+                if rng.random() < 0.85:
+                    members.append(("female" if head_sex == "male" else "male", head_year + rng.randint(-4, 5), False))
+                for _child in range(rng.randint(0, 3)):
+                    members.append((rng.choice(["male", "female"]), rng.randint(max(head_year + 18, 1975), 2012), False))
+                if rng.random() < 0.3:
+                    members.append((rng.choice(["male", "female"]), rng.randint(1935, 1955), False))
+                for sex, year, is_head in members:
+                    name, ethnic = _name(rng, people, sex)
+                    has_card = year <= 2011 and rng.random() < 0.9
+                    resident_register(
+                        acting_user=admin, household=household, full_name=name, sex=sex, birth_year=year,
+                        ethnic_group=ethnic,
+                        cccd=_cccd(rng, demo.cccd_province, sex, year, used_cccd) if has_card else None,
+                        phone=_phone(rng) if year < 2010 and rng.random() < 0.75 else "",
+                        owns_smartphone=year > 1960 and rng.random() < 0.7,
+                        has_disability=rng.random() < 0.04, is_head=is_head,
+                    )
+                    created["residents"] += 1
+    _ensure_users()
+    return created

@@ -1,0 +1,52 @@
+"""Small helpers shared by views: permission gates, pagination, and error mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+
+from langso.accounts.access import has_perm
+
+
+def require_perm(perm: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Sign-in required, and a role that grants `perm` somewhere; otherwise 403."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not has_perm(request.user, perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def paginate(request: HttpRequest, queryset: Any, per_page: int | None = None) -> Page:
+    paginator = Paginator(queryset, per_page or settings.REGISTRY_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def apply_validation_error(form: Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, field by field where the field exists."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

@@ -1,0 +1,48 @@
+"""Request context for the audit trail, and the headers every page carries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+from langso.core.context import RequestMeta, reset_request_meta, set_request_meta
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind nginx the real address arrives in X-Real-IP; deploy.md sets it.
+    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = set_request_meta(
+            RequestMeta(ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            reset_request_meta(token)
+
+
+class SecurityHeadersMiddleware:
+    """A Content-Security-Policy on every page; no caching of anything shown to a signed-in user."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        is_static = request.path.startswith(settings.STATIC_URL)
+        user = getattr(request, "user", None)
+        if not is_static and (user is not None and user.is_authenticated or getattr(response, "personal_data", False)):
+            add_never_cache_headers(response)
+            response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+        return response

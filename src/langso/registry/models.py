@@ -1,0 +1,194 @@
+"""Households, residents and consent.
+
+Residents and households carry their province and commune codes (copied from the village) so every
+jurisdiction filter is one indexed column, and so the big tables can be partitioned by province.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from langso.core.ethnicity import EthnicGroup
+from langso.core.models import BaseModel
+
+
+class Poverty(models.TextChoices):
+    POOR = "poor", _("Hộ nghèo")
+    NEAR_POOR = "near_poor", _("Hộ cận nghèo")
+    DISADVANTAGED = "disadvantaged", _("Hộ khó khăn khác")
+    NONE = "none", _("Không thuộc diện")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
+class Household(BaseModel):
+    # The stable key: the household's number in the commune's own household book (sổ hộ),
+    # unique within the commune, so re-importing the same file updates rather than duplicates.
+    code = models.CharField(_("mã hộ"), max_length=30)
+    village = models.ForeignKey("places.Village", verbose_name=_("thôn/bản/tổ dân phố"), on_delete=models.PROTECT, related_name="households")
+    commune = models.ForeignKey("places.Commune", on_delete=models.PROTECT, related_name="+", editable=False)
+    province = models.ForeignKey("places.Province", on_delete=models.PROTECT, related_name="+", editable=False)
+    address = models.CharField(_("địa chỉ"), max_length=200, blank=True)
+    head = models.ForeignKey("Resident", verbose_name=_("chủ hộ"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    poverty = models.CharField(_("phân loại hộ"), max_length=20, choices=Poverty.choices, default=Poverty.NONE)
+    poverty_year = models.PositiveSmallIntegerField(_("năm rà soát"), null=True, blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("hộ gia đình")
+        verbose_name_plural = _("hộ gia đình")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["commune", "code"], name="household_unique_code_per_commune")]
+        indexes = [
+            models.Index(fields=["province", "commune", "village"], name="household_units"),
+            models.Index(fields=["village", "code"], name="household_village_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:household", args=[self.pk])
+
+
+class Resident(BaseModel):
+    household = models.ForeignKey(Household, verbose_name=_("hộ"), on_delete=models.PROTECT, related_name="members")
+    village = models.ForeignKey("places.Village", on_delete=models.PROTECT, related_name="+", editable=False)
+    commune = models.ForeignKey("places.Commune", on_delete=models.PROTECT, related_name="+", editable=False)
+    province = models.ForeignKey("places.Province", on_delete=models.PROTECT, related_name="+", editable=False)
+    full_name = models.CharField(_("họ và tên"), max_length=100)
+    name_folded = models.CharField(max_length=100, editable=False)
+    sort_key = models.CharField(max_length=250, editable=False)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    sex = models.CharField(_("giới tính"), max_length=10, choices=Sex.choices)
+    ethnic_group = models.CharField(_("dân tộc"), max_length=2, choices=EthnicGroup.choices, blank=True)
+    cccd = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True, unique=True)
+    phone = models.CharField(_("số điện thoại"), max_length=10, blank=True, db_index=True)
+    has_disability = models.BooleanField(_("khuyết tật"), default=False)
+    owns_smartphone = models.BooleanField(_("có điện thoại thông minh"), default=False)
+    is_head = models.BooleanField(_("là chủ hộ"), default=False)
+
+    class Meta:
+        verbose_name = _("người dân")
+        verbose_name_plural = _("người dân")
+        ordering = ["sort_key"]
+        indexes = [
+            models.Index(fields=["province", "commune", "village"], name="resident_units"),
+            models.Index(fields=["commune", "sort_key"], name="resident_commune_sort"),
+            models.Index(fields=["village", "sort_key"], name="resident_village_sort"),
+            models.Index(fields=["name_folded"], name="resident_name_folded"),
+            models.Index(fields=["birth_year"], name="resident_birth_year"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1900), name="resident_birth_year_plausible"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:resident", args=[self.pk])
+
+    @property
+    def masked_cccd(self) -> str:
+        from langso.core.validators import mask_cccd
+
+        return mask_cccd(self.cccd)
+
+
+class ConsentPurpose(models.TextChoices):
+    DIGITAL_INCLUSION = "digital_inclusion", _("Hướng dẫn kỹ năng số và theo dõi tiến bộ")
+    SMARTPHONE_PROGRAMME = "smartphone_programme", _("Xét hỗ trợ điện thoại thông minh")
+    CONTACT = "contact", _("Liên hệ qua điện thoại")
+
+
+class ConsentMethod(models.TextChoices):
+    PAPER = "paper", _("Ký giấy")
+    VERBAL = "verbal", _("Đồng ý bằng lời, có người chứng kiến")
+    SELF = "self", _("Tự xác nhận trên ứng dụng")
+
+
+class Consent(BaseModel):
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("mục đích"), max_length=30, choices=ConsentPurpose.choices)
+    given = models.BooleanField(_("đồng ý"), default=True)
+    method = models.CharField(_("hình thức"), max_length=20, choices=ConsentMethod.choices, default=ConsentMethod.PAPER)
+    recorded_on = models.DateField(_("ngày ghi nhận"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ghi nhận"), on_delete=models.PROTECT, related_name="+")
+    withdrawn_on = models.DateField(_("ngày rút lại"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sự đồng ý")
+        verbose_name_plural = _("sự đồng ý")
+        ordering = ["-recorded_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.recorded_on:%d/%m/%Y})"
+
+
+class ImportKind(models.TextChoices):
+    VILLAGES = "villages", _("Thôn/bản/tổ dân phố")
+    HOUSEHOLDS = "households", _("Hộ gia đình")
+    RESIDENTS = "residents", _("Người dân")
+
+
+class ImportMode(models.TextChoices):
+    ALL_OR_NOTHING = "all", _("Cả tệp, chỉ khi không có lỗi nào")
+    VALID_ONLY = "valid_only", _("Chỉ các dòng hợp lệ, bỏ qua dòng lỗi")
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Đang kiểm tra")
+    CHECKED = "checked", _("Đã kiểm tra, chờ xác nhận")
+    QUEUED = "queued", _("Đang chờ ghi")
+    WRITING = "writing", _("Đang ghi")
+    DONE = "done", _("Đã ghi xong")
+    FAILED = "failed", _("Thất bại")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class ImportJob(BaseModel):
+    """One uploaded file: its dry-run report, the user's decision, and the progress of writing it."""
+
+    kind = models.CharField(_("loại dữ liệu"), max_length=20, choices=ImportKind.choices)
+    commune = models.ForeignKey("places.Commune", verbose_name=_("xã/phường"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("tên tệp"), max_length=200)
+    file_sha256 = models.CharField(max_length=64)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    mode = models.CharField(_("cách ghi"), max_length=20, choices=ImportMode.choices, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    error_message = models.TextField(blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập dữ liệu")
+        verbose_name_plural = _("lần nhập dữ liệu")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        target = self.valid_rows if self.mode == ImportMode.VALID_ONLY else self.total_rows
+        if not target:
+            return 100 if self.status == ImportStatus.DONE else 0
+        return min(100, round(100 * self.processed_rows / target))

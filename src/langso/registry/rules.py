@@ -1,0 +1,207 @@
+"""The registry's rules, as pure functions shared by forms, services and the Excel import.
+
+Each `normalize_*` returns the stored form of a value or raises ValidationError with a message in
+plain Vietnamese; `resident_problems` checks the facts of one person against each other.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from langso.core.ethnicity import match_ethnic_group
+from langso.core.text import clean_text
+from langso.core.validators import check_cccd_consistency, normalize_cccd, normalize_phone
+from langso.registry.models import Poverty, Sex
+
+MIN_BIRTH_YEAR = 1900
+ADULT_AGE = 18
+
+
+def normalize_name(raw: Any) -> str:
+    name = clean_text(str(raw or ""))
+    if not name:
+        raise ValidationError(_("Họ và tên không được để trống."), code="required")
+    if len(name) > 100:
+        raise ValidationError(_("Họ và tên dài quá 100 ký tự."), code="max_length")
+    if any(ch.isdigit() for ch in name):
+        raise ValidationError(_("Họ và tên không được chứa chữ số."), code="name_digits")
+    if not any(ch.isalpha() for ch in name):
+        raise ValidationError(_("Họ và tên phải có chữ cái."), code="name_letters")
+    return name
+
+
+_SEX_WORDS = {"nam": Sex.MALE, "male": Sex.MALE, "m": Sex.MALE, "trai": Sex.MALE,
+              "nu": Sex.FEMALE, "nữ": Sex.FEMALE, "female": Sex.FEMALE, "f": Sex.FEMALE, "gai": Sex.FEMALE}
+
+
+def normalize_sex(raw: Any) -> str:
+    from langso.core.text import fold
+
+    key = fold(str(raw or "")).strip()
+    if not key:
+        raise ValidationError(_("Giới tính không được để trống (ghi Nam hoặc Nữ)."), code="required")
+    if key in _SEX_WORDS:
+        return _SEX_WORDS[key]
+    raise ValidationError(_("Giới tính phải là Nam hoặc Nữ."), code="sex_invalid")
+
+
+def normalize_ethnic_group(raw: Any) -> str:
+    if raw is None or str(raw).strip() == "":
+        return ""
+    code = match_ethnic_group(str(raw))
+    if code is None:
+        raise ValidationError(
+            _("Không nhận ra dân tộc “%(value)s”. Hãy ghi tên một trong 54 dân tộc, ví dụ Kinh, Ê-đê, Mông."),
+            code="ethnic_unknown",
+            params={"value": str(raw)[:40]},
+        )
+    return code
+
+
+def parse_date_vn(raw: Any) -> datetime.date | None:
+    """A date as Vietnamese write it (05/03/2025 is 5 March), or an Excel date cell."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    text = str(raw).strip()
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    raise ValidationError(
+        _("Ngày “%(value)s” không đúng dạng ngày/tháng/năm, ví dụ 05/03/1960."),
+        code="date_format",
+        params={"value": text[:30]},
+    )
+
+
+def normalize_birth(date_raw: Any, year_raw: Any) -> tuple[datetime.date | None, int | None]:
+    today = timezone.localdate()
+    birth_date = parse_date_vn(date_raw)
+    birth_year: int | None = None
+    if year_raw not in (None, ""):
+        try:
+            birth_year = int(float(str(year_raw).strip()))
+        except ValueError as exc:
+            raise ValidationError(
+                _("Năm sinh “%(value)s” phải là một số có 4 chữ số, ví dụ 1962."),
+                code="year_format", params={"value": str(year_raw)[:20]},
+            ) from exc
+    if birth_date is not None:
+        if birth_date > today:
+            raise ValidationError(_("Ngày sinh không được sau ngày hôm nay."), code="birth_future")
+        if birth_year is not None and birth_year != birth_date.year:
+            raise ValidationError(
+                _("Năm sinh (%(year)s) khác với năm trong ngày sinh (%(date_year)s)."),
+                code="birth_mismatch", params={"year": birth_year, "date_year": birth_date.year},
+            )
+        birth_year = birth_date.year
+    if birth_year is not None and not (MIN_BIRTH_YEAR <= birth_year <= today.year):
+        raise ValidationError(
+            _("Năm sinh %(year)s không hợp lệ (phải từ %(min)s đến %(max)s)."),
+            code="year_range", params={"year": birth_year, "min": MIN_BIRTH_YEAR, "max": today.year},
+        )
+    return birth_date, birth_year
+
+
+def normalize_optional_cccd(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    if text.endswith(".0") and text[:-2].isdigit():  # a number cell read as float
+        text = text[:-2]
+    if not text:
+        return None
+    if text.isdigit() and len(text) == 11:
+        # Excel drops the leading zero of a CCCD typed as a number.
+        text = "0" + text
+    return normalize_cccd(text)
+
+
+def normalize_optional_phone(raw: Any) -> str:
+    if raw is None:
+        return ""
+    text = str(raw).strip()
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    return normalize_phone(text)
+
+
+_YES = {"co", "x", "yes", "y", "1", "true", "dung", "roi"}
+_NO = {"khong", "no", "n", "0", "false", "", "chua"}
+
+
+def normalize_yes_no(raw: Any) -> bool:
+    from langso.core.text import fold
+
+    if isinstance(raw, bool):
+        return raw
+    key = fold(str(raw if raw is not None else "")).strip()
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise ValidationError(_("Giá trị “%(value)s” phải là Có hoặc Không."), code="yes_no", params={"value": str(raw)[:20]})
+
+
+_POVERTY_WORDS = {
+    "ngheo": Poverty.POOR, "honngheo": Poverty.POOR, "hongheo": Poverty.POOR, "poor": Poverty.POOR,
+    "canngheo": Poverty.NEAR_POOR, "hocanngheo": Poverty.NEAR_POOR, "nearpoor": Poverty.NEAR_POOR,
+    "khokhan": Poverty.DISADVANTAGED, "hokhokhan": Poverty.DISADVANTAGED, "hokhokhankhac": Poverty.DISADVANTAGED,
+    "khokhankhac": Poverty.DISADVANTAGED, "disadvantaged": Poverty.DISADVANTAGED,
+    "": Poverty.NONE, "khong": Poverty.NONE, "khongthuocdien": Poverty.NONE, "none": Poverty.NONE,
+}
+
+
+def normalize_poverty(raw: Any) -> str:
+    from langso.core.text import fold_compact
+
+    key = fold_compact(str(raw or ""))
+    if key in _POVERTY_WORDS:
+        return _POVERTY_WORDS[key]
+    if raw in Poverty.values:
+        return str(raw)
+    raise ValidationError(
+        _("Phân loại hộ “%(value)s” không hợp lệ: ghi Hộ nghèo, Hộ cận nghèo, Hộ khó khăn khác hoặc để trống."),
+        code="poverty_invalid", params={"value": str(raw)[:30]},
+    )
+
+
+def normalize_poverty_year(raw: Any, poverty: str) -> int | None:
+    if raw in (None, ""):
+        if poverty in (Poverty.POOR, Poverty.NEAR_POOR):
+            raise ValidationError(_("Hộ nghèo và cận nghèo phải ghi năm rà soát."), code="poverty_year_required")
+        return None
+    try:
+        year = int(float(str(raw).strip()))
+    except ValueError as exc:
+        raise ValidationError(_("Năm rà soát phải là một năm, ví dụ 2025."), code="year_format") from exc
+    this_year = timezone.localdate().year
+    if not 2000 <= year <= this_year:
+        raise ValidationError(
+            _("Năm rà soát %(year)s không hợp lệ (từ 2000 đến %(max)s)."),
+            code="year_range", params={"year": year, "max": this_year},
+        )
+    return year
+
+
+def check_cccd_against_person(cccd: str | None, *, sex: str | None, birth_year: int | None) -> None:
+    if cccd:
+        check_cccd_consistency(cccd, sex=sex, birth_year=birth_year)
+
+
+def age_on(birth_date: datetime.date | None, birth_year: int | None, day: datetime.date) -> int | None:
+    if birth_date:
+        return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+    if birth_year:
+        return day.year - birth_year
+    return None
