@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test venv lint format test-sqlite test-postgres postgres-up demo check-deploy bench messages clean
+.PHONY: run test venv lint format test-sqlite test-postgres test-browser screenshots postgres-up demo check-deploy bench messages clean
 
 venv: $(BIN)/.installed
 
@@ -53,6 +53,14 @@ postgres-up:
 
 test-postgres: venv postgres-up
 	DATABASE_URL=$(PG_URL) LANGSO_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Browser tests only (Debian's chromium at 360×740; failure screenshots go to test-artifacts/)
+test-browser: venv
+	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
+
+## Regenerate the README's screenshots in docs/screenshots/ (360 px phone)
+screenshots: venv
+	LANGSO_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_phone_layout.py
 
 bench: venv
 	$(BIN)/python bench/run_all.py

@@ -41,8 +41,9 @@ def world(settings):
     settings.DEMO_MODE = True
     home_village = VillageFactory(commune=commune(NGHIA_TA))
     inside = ResidentFactory(household=HouseholdFactory(village=home_village), full_name=INSIDE_NAME)
-    outside = ResidentFactory(household=HouseholdFactory(village=VillageFactory(commune=commune(CUOR_DANG))),
-                              full_name=OUTSIDE_NAME)
+    outside = ResidentFactory(
+        household=HouseholdFactory(village=VillageFactory(commune=commune(CUOR_DANG))), full_name=OUTSIDE_NAME
+    )
     return {"village": home_village, "inside": inside, "outside": outside}
 
 
@@ -65,7 +66,9 @@ def _user(role, world):
 
 def _xlsx_text(content: bytes) -> str:
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
-    return " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
+    return " ".join(
+        str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c
+    )
 
 
 @pytest.mark.parametrize("role", list(ROLES))
@@ -87,7 +90,9 @@ def test_each_role_sees_exactly_its_units_on_every_surface(client, world, role):
         assert (OUTSIDE_NAME in found) is sees_outside
 
     # detail: inside visible; outside the same 404 as a missing id
-    assert client.get(reverse("registry:resident", args=[inside.pk])).status_code == (200 if may_view else 403)
+    assert client.get(reverse("registry:resident", args=[inside.pk])).status_code == (
+        200 if may_view else 403
+    )
     missing = client.get(reverse("registry:resident", args=[uuid.uuid4()])).status_code
     outside_status = client.get(reverse("registry:resident", args=[outside.pk])).status_code
     if may_view:
@@ -112,7 +117,9 @@ def test_each_role_sees_exactly_its_units_on_every_surface(client, world, role):
         assert INSIDE_NAME in names
         assert (OUTSIDE_NAME in names) is sees_outside
         assert client.get(f"/api/v1/registry/residents/{inside.pk}").status_code == 200
-        assert client.get(f"/api/v1/registry/residents/{outside.pk}").status_code == (200 if sees_outside else 404)
+        assert client.get(f"/api/v1/registry/residents/{outside.pk}").status_code == (
+            200 if sees_outside else 404
+        )
         assert client.get(f"/api/v1/registry/residents/{uuid.uuid4()}").status_code == 404
 
 

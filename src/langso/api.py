@@ -11,7 +11,9 @@ from langso.registry.api import router as registry_router
 api = NinjaAPI(
     title="Làng Số API",
     version="1",
-    description=str(_("API của Làng Số: đơn vị hành chính, sổ hộ và người dân trong phạm vi của người dùng.")),
+    description=str(
+        _("API của Làng Số: đơn vị hành chính, sổ hộ và người dân trong phạm vi của người dùng.")
+    ),
     auth=django_auth,
     urls_namespace="api",
 )

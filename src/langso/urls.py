@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("langso.accounts.urls")),
     path("places/", include("langso.places.urls")),
     path("registry/", include("langso.registry.urls")),
+    path("skills/", include("langso.skills.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

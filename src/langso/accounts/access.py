@@ -31,25 +31,46 @@ class Perm:
     REVEAL_CCCD = "registry.reveal_cccd"
     SENSITIVE_VIEW = "registry.sensitive_view"
     AUDIT_VIEW = "audit.view"
+    CATALOGUE_EDIT = "skills.catalogue_edit"
     ADMIN_SITE = "admin.site"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_STAFF: frozenset(
-        {Perm.PLACES_VIEW, Perm.REGISTRY_VIEW, Perm.REGISTRY_EXPORT, Perm.SENSITIVE_VIEW}
+        {Perm.PLACES_VIEW, Perm.REGISTRY_VIEW, Perm.REGISTRY_EXPORT, Perm.SENSITIVE_VIEW, Perm.CATALOGUE_EDIT}
     ),
     Role.COMMUNE_OFFICER: frozenset(
-        {Perm.PLACES_VIEW, Perm.VILLAGE_EDIT, Perm.COVERAGE_EDIT, Perm.REGISTRY_VIEW, Perm.REGISTRY_EDIT,
-         Perm.REGISTRY_IMPORT, Perm.REGISTRY_EXPORT, Perm.REVEAL_CCCD, Perm.SENSITIVE_VIEW}
+        {
+            Perm.PLACES_VIEW,
+            Perm.VILLAGE_EDIT,
+            Perm.COVERAGE_EDIT,
+            Perm.REGISTRY_VIEW,
+            Perm.REGISTRY_EDIT,
+            Perm.REGISTRY_IMPORT,
+            Perm.REGISTRY_EXPORT,
+            Perm.REVEAL_CCCD,
+            Perm.SENSITIVE_VIEW,
+        }
     ),
     Role.TEAM_LEADER: frozenset({Perm.PLACES_VIEW, Perm.REGISTRY_VIEW, Perm.REGISTRY_EDIT}),
     Role.TEAM_MEMBER: frozenset({Perm.PLACES_VIEW, Perm.REGISTRY_VIEW}),
     Role.TELECOM_PARTNER: frozenset({Perm.PLACES_VIEW, Perm.COVERAGE_EDIT}),
     Role.AUDITOR: frozenset({Perm.PLACES_VIEW, Perm.REGISTRY_VIEW, Perm.AUDIT_VIEW, Perm.SENSITIVE_VIEW}),
     Role.ADMINISTRATOR: frozenset(
-        {Perm.PLACES_VIEW, Perm.VILLAGE_EDIT, Perm.COVERAGE_EDIT, Perm.REGISTRY_VIEW, Perm.REGISTRY_EDIT,
-         Perm.REGISTRY_IMPORT, Perm.REGISTRY_EXPORT, Perm.REVEAL_CCCD, Perm.SENSITIVE_VIEW,
-         Perm.AUDIT_VIEW, Perm.ADMIN_SITE}
+        {
+            Perm.PLACES_VIEW,
+            Perm.VILLAGE_EDIT,
+            Perm.COVERAGE_EDIT,
+            Perm.REGISTRY_VIEW,
+            Perm.REGISTRY_EDIT,
+            Perm.REGISTRY_IMPORT,
+            Perm.REGISTRY_EXPORT,
+            Perm.REVEAL_CCCD,
+            Perm.SENSITIVE_VIEW,
+            Perm.AUDIT_VIEW,
+            Perm.ADMIN_SITE,
+            Perm.CATALOGUE_EDIT,
+        }
     ),
 }
 
@@ -113,7 +134,11 @@ def scope_for(user: Any, perm: str) -> Scope:
             provinces.add(assignment.province_id)
         else:
             return Scope(everything=True)
-    return Scope(province_codes=frozenset(provinces), commune_codes=frozenset(communes), village_ids=frozenset(villages))
+    return Scope(
+        province_codes=frozenset(provinces),
+        commune_codes=frozenset(communes),
+        village_ids=frozenset(villages),
+    )
 
 
 def requires_two_factor(user: Any) -> bool:

@@ -43,9 +43,15 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices)
-    province = models.ForeignKey("places.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    commune = models.ForeignKey("places.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey("places.Village", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(
+        "places.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    commune = models.ForeignKey(
+        "places.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        "places.Village", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -30,7 +30,9 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
     return {name: _plain(getattr(instance, name)) for name in names}
 
 
-def diff(before: dict[str, Any], after: dict[str, Any], *, skip: set[str] | None = None) -> dict[str, list[Any]]:
+def diff(
+    before: dict[str, Any], after: dict[str, Any], *, skip: set[str] | None = None
+) -> dict[str, list[Any]]:
     skip = (skip or set()) | {"updated_at", "created_at"}
     return {
         key: [before.get(key), after.get(key)]

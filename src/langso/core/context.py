@@ -12,16 +12,19 @@ class RequestMeta:
     user_agent: str = ""
 
 
-_current: contextvars.ContextVar[RequestMeta] = contextvars.ContextVar("langso_request_meta", default=RequestMeta())
+_EMPTY = RequestMeta()
+_current: contextvars.ContextVar[RequestMeta | None] = contextvars.ContextVar(
+    "langso_request_meta", default=None
+)
 
 
 def current_request_meta() -> RequestMeta:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
-def set_request_meta(meta: RequestMeta) -> contextvars.Token[RequestMeta]:
+def set_request_meta(meta: RequestMeta) -> contextvars.Token[RequestMeta | None]:
     return _current.set(meta)
 
 
-def reset_request_meta(token: contextvars.Token[RequestMeta]) -> None:
+def reset_request_meta(token: contextvars.Token[RequestMeta | None]) -> None:
     _current.reset(token)

@@ -30,26 +30,92 @@ class DemoCommune:
 KINH_FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
 KINH_MIDDLE_M = ["Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Công"]
 KINH_MIDDLE_F = ["Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim"]
-KINH_GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phúc", "Quý", "Sơn", "Thắng", "Tuấn", "Việt"]
-KINH_GIVEN_F = ["Anh", "Chi", "Dung", "Hà", "Hằng", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Nhung", "Oanh", "Phương", "Thảo", "Yến"]
+KINH_GIVEN_M = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Hải",
+    "Hùng",
+    "Khánh",
+    "Long",
+    "Nam",
+    "Phúc",
+    "Quý",
+    "Sơn",
+    "Thắng",
+    "Tuấn",
+    "Việt",
+]
+KINH_GIVEN_F = [
+    "Anh",
+    "Chi",
+    "Dung",
+    "Hà",
+    "Hằng",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nga",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Thảo",
+    "Yến",
+]
 TAY_FAMILY = ["Hoàng", "Nông", "Ma", "Lường", "Triệu", "Hà", "Lục", "Bế"]
 EDE_FAMILY = ["Niê", "Mlô", "Ksơr", "Êban", "Byă", "Adrơng", "Buôn Yă", "Kbuôr"]
 EDE_GIVEN_M = ["Ngông", "Blô", "Thuột", "Khăm", "Jú", "Kông", "Ju", "Bhin"]
 EDE_GIVEN_F = ["Hen", "Ngiê", "Bia", "Nguyên", "Mai", "Duôn", "Hiăo", "Linh"]
 
 COMMUNES = (
-    DemoCommune(1843, "006", (("Tổ dân phố 1", VillageKind.TO_DAN_PHO), ("Tổ dân phố 2", VillageKind.TO_DAN_PHO),
-                              ("Tổ dân phố Phùng Chí Kiên", VillageKind.TO_DAN_PHO), ("Tổ dân phố Đức Xuân", VillageKind.TO_DAN_PHO)),
-                ("kinh", "kinh", "tay")),
-    DemoCommune(2071, "019", (("Thôn Bản Cáu", VillageKind.THON), ("Thôn Nà Piêng", VillageKind.THON),
-                              ("Bản Khuổi Chao", VillageKind.BAN), ("Thôn Đồng Tâm", VillageKind.THON)),
-                ("tay", "tay", "nung", "dao", "kinh")),
-    DemoCommune(24301, "066", (("Buôn Cuôr Đăng A", VillageKind.BUON), ("Buôn Cuôr Đăng B", VillageKind.BUON),
-                               ("Thôn 1", VillageKind.THON), ("Thôn Tân Lập", VillageKind.THON)),
-                ("ede", "ede", "kinh")),
-    DemoCommune(24364, "066", (("Thôn Phú Lộc", VillageKind.THON), ("Thôn Phú Thịnh", VillageKind.THON),
-                               ("Buôn Dhung", VillageKind.BUON), ("Thôn Xuân Thành", VillageKind.THON)),
-                ("kinh", "kinh", "ede")),
+    DemoCommune(
+        1843,
+        "006",
+        (
+            ("Tổ dân phố 1", VillageKind.TO_DAN_PHO),
+            ("Tổ dân phố 2", VillageKind.TO_DAN_PHO),
+            ("Tổ dân phố Phùng Chí Kiên", VillageKind.TO_DAN_PHO),
+            ("Tổ dân phố Đức Xuân", VillageKind.TO_DAN_PHO),
+        ),
+        ("kinh", "kinh", "tay"),
+    ),
+    DemoCommune(
+        2071,
+        "019",
+        (
+            ("Thôn Bản Cáu", VillageKind.THON),
+            ("Thôn Nà Piêng", VillageKind.THON),
+            ("Bản Khuổi Chao", VillageKind.BAN),
+            ("Thôn Đồng Tâm", VillageKind.THON),
+        ),
+        ("tay", "tay", "nung", "dao", "kinh"),
+    ),
+    DemoCommune(
+        24301,
+        "066",
+        (
+            ("Buôn Cuôr Đăng A", VillageKind.BUON),
+            ("Buôn Cuôr Đăng B", VillageKind.BUON),
+            ("Thôn 1", VillageKind.THON),
+            ("Thôn Tân Lập", VillageKind.THON),
+        ),
+        ("ede", "ede", "kinh"),
+    ),
+    DemoCommune(
+        24364,
+        "066",
+        (
+            ("Thôn Phú Lộc", VillageKind.THON),
+            ("Thôn Phú Thịnh", VillageKind.THON),
+            ("Buôn Dhung", VillageKind.BUON),
+            ("Thôn Xuân Thành", VillageKind.THON),
+        ),
+        ("kinh", "kinh", "ede"),
+    ),
 )
 
 DEMO_USERS = (
@@ -72,7 +138,12 @@ def _name(rng: random.Random, people: str, sex: str) -> tuple[str, str]:
     if people == "ede":
         prefix = "Y" if male else "H'"
         given = rng.choice(EDE_GIVEN_M if male else EDE_GIVEN_F)
-        return f"{prefix} {given} {rng.choice(EDE_FAMILY)}" if male else f"{prefix}{given} {rng.choice(EDE_FAMILY)}", "Ê-đê"
+        return (
+            f"{prefix} {given} {rng.choice(EDE_FAMILY)}"
+            if male
+            else f"{prefix}{given} {rng.choice(EDE_FAMILY)}",
+            "Ê-đê",
+        )
     family = rng.choice(TAY_FAMILY if people in {"tay", "nung", "dao"} else KINH_FAMILY)
     middle = rng.choice(KINH_MIDDLE_M if male else KINH_MIDDLE_F)
     given = rng.choice(KINH_GIVEN_M if male else KINH_GIVEN_F)
@@ -116,8 +187,13 @@ def _ensure_users(admin_only: bool = False) -> dict[str, User]:
             code, name = where["village"]
             unit["village"] = Village.objects.get(commune_id=code, name=name)
         users[username] = user_create(
-            acting_user=None, username=username, password=DEMO_PASSWORD, full_name=full_name,
-            role=role, is_demo=True, **unit,
+            acting_user=None,
+            username=username,
+            password=DEMO_PASSWORD,
+            full_name=full_name,
+            role=role,
+            is_demo=True,
+            **unit,
         )
     return users
 
@@ -137,7 +213,10 @@ def load_demo_data(*, seed: int = 2025, households_per_village: int = 18) -> dic
             village = Village.objects.filter(commune=commune, name=village_name).first()
             if village is None:
                 village = village_create(
-                    acting_user=admin, commune=commune, name=village_name, kind=kind,
+                    acting_user=admin,
+                    commune=commune,
+                    name=village_name,
+                    kind=kind,
                     broadband=Coverage.YES if index < 3 else Coverage.PARTIAL,
                     mobile_4g=Coverage.YES if index < 3 else Coverage.PARTIAL,
                     mobile_5g=Coverage.YES if demo.code == 1843 else Coverage.NO,
@@ -148,30 +227,42 @@ def load_demo_data(*, seed: int = 2025, households_per_village: int = 18) -> dic
                 roll = rng.random()
                 poverty = Poverty.POOR if roll < 0.12 else Poverty.NEAR_POOR if roll < 0.22 else Poverty.NONE
                 household = household_register(
-                    acting_user=admin, village=village, code=f"{index + 1:02d}-{number:03d}",
+                    acting_user=admin,
+                    village=village,
+                    code=f"{index + 1:02d}-{number:03d}",
                     address=f"{village_name}, {commune.name}",
-                    poverty=poverty, poverty_year=2025 if poverty != Poverty.NONE else None,
+                    poverty=poverty,
+                    poverty_year=2025 if poverty != Poverty.NONE else None,
                 )
                 created["households"] += 1
                 head_sex = rng.choice(["male", "male", "female"])
                 head_year = rng.randint(1945, 1990)
                 members = [(head_sex, head_year, True)]
                 if rng.random() < 0.85:
-                    members.append(("female" if head_sex == "male" else "male", head_year + rng.randint(-4, 5), False))
+                    members.append(
+                        ("female" if head_sex == "male" else "male", head_year + rng.randint(-4, 5), False)
+                    )
                 for _child in range(rng.randint(0, 3)):
-                    members.append((rng.choice(["male", "female"]), rng.randint(max(head_year + 18, 1975), 2012), False))
+                    members.append(
+                        (rng.choice(["male", "female"]), rng.randint(max(head_year + 18, 1975), 2012), False)
+                    )
                 if rng.random() < 0.3:
                     members.append((rng.choice(["male", "female"]), rng.randint(1935, 1955), False))
                 for sex, year, is_head in members:
                     name, ethnic = _name(rng, people, sex)
                     has_card = year <= 2011 and rng.random() < 0.9
                     resident_register(
-                        acting_user=admin, household=household, full_name=name, sex=sex, birth_year=year,
+                        acting_user=admin,
+                        household=household,
+                        full_name=name,
+                        sex=sex,
+                        birth_year=year,
                         ethnic_group=ethnic,
                         cccd=_cccd(rng, demo.cccd_province, sex, year, used_cccd) if has_card else None,
                         phone=_phone(rng) if year < 2010 and rng.random() < 0.75 else "",
                         owns_smartphone=year > 1960 and rng.random() < 0.7,
-                        has_disability=rng.random() < 0.04, is_head=is_head,
+                        has_disability=rng.random() < 0.04,
+                        is_head=is_head,
                     )
                     created["residents"] += 1
     _ensure_users()

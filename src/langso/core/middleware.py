@@ -42,7 +42,9 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         is_static = request.path.startswith(settings.STATIC_URL)
         user = getattr(request, "user", None)
-        if not is_static and (user is not None and user.is_authenticated or getattr(response, "personal_data", False)):
+        if not is_static and (
+            user is not None and user.is_authenticated or getattr(response, "personal_data", False)
+        ):
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
         return response

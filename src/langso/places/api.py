@@ -4,8 +4,8 @@ import datetime
 import uuid
 
 from django.http import HttpRequest
-from ninja.errors import HttpError
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from langso.accounts.access import Perm, has_perm
 from langso.places import selectors
@@ -39,13 +39,23 @@ def _require(request: HttpRequest) -> None:
 @router.get("/communes", response=list[CommuneOut], summary="Xã/phường trong phạm vi của người dùng")
 def list_communes(request: HttpRequest, q: str = "") -> list[CommuneOut]:
     _require(request)
-    return [CommuneOut(code=c.code, name=c.name, province_code=c.province_id, province_name=c.province.name)
-            for c in selectors.commune_list(user=request.user, q=q[:100])[:500]]
+    return [
+        CommuneOut(code=c.code, name=c.name, province_code=c.province_id, province_name=c.province.name)
+        for c in selectors.commune_list(user=request.user, q=q[:100])[:500]
+    ]
 
 
 def _village_out(v: selectors.Village) -> VillageOut:
-    return VillageOut(id=v.pk, name=v.name, kind=v.kind, commune_code=v.commune_id, broadband=v.broadband,
-                      mobile_4g=v.mobile_4g, mobile_5g=v.mobile_5g, coverage_checked_on=v.coverage_checked_on)
+    return VillageOut(
+        id=v.pk,
+        name=v.name,
+        kind=v.kind,
+        commune_code=v.commune_id,
+        broadband=v.broadband,
+        mobile_4g=v.mobile_4g,
+        mobile_5g=v.mobile_5g,
+        coverage_checked_on=v.coverage_checked_on,
+    )
 
 
 @router.get("/communes/{code}/villages", response=list[VillageOut], summary="Thôn/bản của một xã")

@@ -15,5 +15,8 @@ class CoverageForm(forms.Form):
     broadband = forms.ChoiceField(label=_("Internet cáp quang"), choices=Coverage.choices)
     mobile_4g = forms.ChoiceField(label=_("Sóng 4G"), choices=Coverage.choices)
     mobile_5g = forms.ChoiceField(label=_("Sóng 5G"), choices=Coverage.choices)
-    coverage_checked_on = forms.DateField(label=_("Ngày kiểm tra"), required=False,
-                                          widget=forms.TextInput(attrs={"placeholder": _("ngày/tháng/năm")}))
+    coverage_checked_on = forms.DateField(
+        label=_("Ngày kiểm tra"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("ngày/tháng/năm")}),
+    )

@@ -32,27 +32,44 @@ def load_administrative_units() -> LoadResult:
     for item in data:
         name = clean_text(item["name"])
         provinces.append(
-            Province(code=item["code"], name=name, division_type=clean_text(item["division_type"]),
-                     codename=item["codename"], sort_key=place_sort_key(name))
+            Province(
+                code=item["code"],
+                name=name,
+                division_type=clean_text(item["division_type"]),
+                codename=item["codename"],
+                sort_key=place_sort_key(name),
+            )
         )
         for ward in item["wards"]:
             ward_name = clean_text(ward["name"])
             communes.append(
-                Commune(code=ward["code"], province_id=item["code"], name=ward_name,
-                        division_type=clean_text(ward["division_type"]), codename=ward["codename"],
-                        name_folded=fold(ward_name), sort_key=place_sort_key(ward_name))
+                Commune(
+                    code=ward["code"],
+                    province_id=item["code"],
+                    name=ward_name,
+                    division_type=clean_text(ward["division_type"]),
+                    codename=ward["codename"],
+                    name_folded=fold(ward_name),
+                    sort_key=place_sort_key(ward_name),
+                )
             )
     Province.objects.bulk_create([p for p in provinces if p.code not in existing_provinces])
     changed_provinces = [
-        p for p in provinces
-        if p.code in existing_provinces and existing_provinces[p.code] != tuple(getattr(p, f) for f in province_fields)
+        p
+        for p in provinces
+        if p.code in existing_provinces
+        and existing_provinces[p.code] != tuple(getattr(p, f) for f in province_fields)
     ]
     Province.objects.bulk_update(changed_provinces, province_fields)
     Commune.objects.bulk_create([c for c in communes if c.code not in existing_communes], batch_size=500)
     # Only rows whose data changed are written: a re-run on an up-to-date database is read-only.
     changed_communes = [
-        c for c in communes
-        if c.code in existing_communes and existing_communes[c.code] != tuple(getattr(c, f) for f in commune_fields)
+        c
+        for c in communes
+        if c.code in existing_communes
+        and existing_communes[c.code] != tuple(getattr(c, f) for f in commune_fields)
     ]
-    Commune.objects.bulk_update(changed_communes, [f.removesuffix("_id") for f in commune_fields], batch_size=500)
+    Commune.objects.bulk_update(
+        changed_communes, [f.removesuffix("_id") for f in commune_fields], batch_size=500
+    )
     return LoadResult(len(provinces), len(communes), vietnam_provinces.__data_version__)

@@ -27,7 +27,9 @@ class Province(models.Model):
 
 class Commune(models.Model):
     code = models.PositiveIntegerField(_("mã xã"), primary_key=True)
-    province = models.ForeignKey(Province, verbose_name=_("tỉnh/thành phố"), on_delete=models.PROTECT, related_name="communes")
+    province = models.ForeignKey(
+        Province, verbose_name=_("tỉnh/thành phố"), on_delete=models.PROTECT, related_name="communes"
+    )
     name = models.CharField(_("tên"), max_length=100)
     division_type = models.CharField(_("loại"), max_length=40)
     codename = models.CharField(max_length=80)
@@ -64,12 +66,20 @@ class Coverage(models.TextChoices):
 
 
 class Village(BaseModel):
-    commune = models.ForeignKey(Commune, verbose_name=_("xã/phường"), on_delete=models.PROTECT, related_name="villages")
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("xã/phường"), on_delete=models.PROTECT, related_name="villages"
+    )
     name = models.CharField(_("tên thôn/bản/tổ dân phố"), max_length=100)
     kind = models.CharField(_("loại"), max_length=20, choices=VillageKind.choices, default=VillageKind.THON)
-    broadband = models.CharField(_("Internet cáp quang"), max_length=10, choices=Coverage.choices, default=Coverage.UNKNOWN)
-    mobile_4g = models.CharField(_("sóng 4G"), max_length=10, choices=Coverage.choices, default=Coverage.UNKNOWN)
-    mobile_5g = models.CharField(_("sóng 5G"), max_length=10, choices=Coverage.choices, default=Coverage.UNKNOWN)
+    broadband = models.CharField(
+        _("Internet cáp quang"), max_length=10, choices=Coverage.choices, default=Coverage.UNKNOWN
+    )
+    mobile_4g = models.CharField(
+        _("sóng 4G"), max_length=10, choices=Coverage.choices, default=Coverage.UNKNOWN
+    )
+    mobile_5g = models.CharField(
+        _("sóng 5G"), max_length=10, choices=Coverage.choices, default=Coverage.UNKNOWN
+    )
     coverage_checked_on = models.DateField(_("ngày kiểm tra phủ sóng"), null=True, blank=True)
     name_folded = models.CharField(max_length=100, editable=False)
     sort_key = models.CharField(max_length=250, editable=False)
@@ -79,7 +89,9 @@ class Village(BaseModel):
         verbose_name_plural = _("thôn/bản/tổ dân phố")
         ordering = ["sort_key"]
         constraints = [
-            models.UniqueConstraint(fields=["commune", "name_folded"], name="village_unique_name_per_commune"),
+            models.UniqueConstraint(
+                fields=["commune", "name_folded"], name="village_unique_name_per_commune"
+            ),
         ]
         indexes = [models.Index(fields=["commune", "sort_key"], name="village_commune_sort")]
 

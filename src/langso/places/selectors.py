@@ -35,10 +35,14 @@ def commune_list(*, user: Any, perm: str = Perm.PLACES_VIEW, q: str = "") -> Que
 
 
 def commune_get(*, user: Any, code: Any, perm: str = Perm.PLACES_VIEW) -> Commune:
-    return get_in_scope_or_404(Commune.objects.select_related("province").distinct(), commune_scope_q(user, perm), code=code)
+    return get_in_scope_or_404(
+        Commune.objects.select_related("province").distinct(), commune_scope_q(user, perm), code=code
+    )
 
 
-def village_list(*, user: Any, commune: Commune | None = None, perm: str = Perm.PLACES_VIEW) -> QuerySet[Village]:
+def village_list(
+    *, user: Any, commune: Commune | None = None, perm: str = Perm.PLACES_VIEW
+) -> QuerySet[Village]:
     qs = Village.objects.filter(village_scope_q(user, perm)).select_related("commune")
     if commune is not None:
         qs = qs.filter(commune=commune)
@@ -46,4 +50,6 @@ def village_list(*, user: Any, commune: Commune | None = None, perm: str = Perm.
 
 
 def village_get(*, user: Any, village_id: Any, perm: str = Perm.PLACES_VIEW) -> Village:
-    return get_in_scope_or_404(Village.objects.select_related("commune__province"), village_scope_q(user, perm), pk=village_id)
+    return get_in_scope_or_404(
+        Village.objects.select_related("commune__province"), village_scope_q(user, perm), pk=village_id
+    )

@@ -41,9 +41,15 @@ def village_create(
 ) -> Village:
     name = _check_name(commune, name)
     village = Village(
-        commune=commune, name=name, kind=kind, broadband=broadband, mobile_4g=mobile_4g,
-        mobile_5g=mobile_5g, coverage_checked_on=coverage_checked_on,
-        name_folded=fold(name), sort_key=place_sort_key(name),
+        commune=commune,
+        name=name,
+        kind=kind,
+        broadband=broadband,
+        mobile_4g=mobile_4g,
+        mobile_5g=mobile_5g,
+        coverage_checked_on=coverage_checked_on,
+        name_folded=fold(name),
+        sort_key=place_sort_key(name),
     )
     village.full_clean(exclude=["name_folded", "sort_key"], validate_unique=False)
     try:

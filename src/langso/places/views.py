@@ -27,7 +27,9 @@ def commune_detail(request: HttpRequest, code: int) -> HttpResponse:
     commune = selectors.commune_get(user=request.user, code=code)
     villages = selectors.village_list(user=request.user, commune=commune)
     can_add = has_perm(request.user, Perm.VILLAGE_EDIT) and _commune_editable(request, commune.code)
-    return render(request, "places/commune_detail.html", {"commune": commune, "villages": villages, "can_add": can_add})
+    return render(
+        request, "places/commune_detail.html", {"commune": commune, "villages": villages, "can_add": can_add}
+    )
 
 
 def _commune_editable(request: HttpRequest, code: int) -> bool:
@@ -54,15 +56,23 @@ def village_detail(request: HttpRequest, village_id: str) -> HttpResponse:
     village = selectors.village_get(user=request.user, village_id=village_id)
     editable = _village_editable(request, village, Perm.VILLAGE_EDIT)
     coverage_editable = _village_editable(request, village, Perm.COVERAGE_EDIT)
-    return render(request, "places/village_detail.html", {
-        "village": village, "can_rename": editable, "can_edit_coverage": coverage_editable,
-        "can_view_registry": has_perm(request.user, Perm.REGISTRY_VIEW),
-    })
+    return render(
+        request,
+        "places/village_detail.html",
+        {
+            "village": village,
+            "can_rename": editable,
+            "can_edit_coverage": coverage_editable,
+            "can_view_registry": has_perm(request.user, Perm.REGISTRY_VIEW),
+        },
+    )
 
 
 def _village_editable(request: HttpRequest, village: Village, perm: str) -> bool:
-    return has_perm(request.user, perm) and Village.objects.filter(
-        selectors.village_scope_q(request.user, perm), pk=village.pk).exists()
+    return (
+        has_perm(request.user, perm)
+        and Village.objects.filter(selectors.village_scope_q(request.user, perm), pk=village.pk).exists()
+    )
 
 
 @require_perm(Perm.VILLAGE_EDIT)
@@ -77,16 +87,23 @@ def village_edit(request: HttpRequest, village_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect(village)
-    return render(request, "places/village_form.html", {"form": form, "commune": village.commune, "village": village})
+    return render(
+        request, "places/village_form.html", {"form": form, "commune": village.commune, "village": village}
+    )
 
 
 @require_perm(Perm.COVERAGE_EDIT)
 def coverage_edit(request: HttpRequest, village_id: str) -> HttpResponse:
     village = selectors.village_get(user=request.user, village_id=village_id, perm=Perm.COVERAGE_EDIT)
-    form = CoverageForm(request.POST or None, initial={
-        "broadband": village.broadband, "mobile_4g": village.mobile_4g, "mobile_5g": village.mobile_5g,
-        "coverage_checked_on": village.coverage_checked_on,
-    })
+    form = CoverageForm(
+        request.POST or None,
+        initial={
+            "broadband": village.broadband,
+            "mobile_4g": village.mobile_4g,
+            "mobile_5g": village.mobile_5g,
+            "coverage_checked_on": village.coverage_checked_on,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         services.village_update(acting_user=request.user, village=village, **form.cleaned_data)
         messages.success(request, _("Đã cập nhật phủ sóng của %(name)s.") % {"name": village.name})

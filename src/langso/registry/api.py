@@ -6,8 +6,8 @@ import datetime
 import uuid
 
 from django.http import HttpRequest
-from ninja.errors import HttpError
 from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 
 from langso.accounts.access import Perm, has_perm
 from langso.registry import selectors
@@ -64,10 +64,17 @@ class HouseholdPage(Schema):
 
 def _resident_out(resident: selectors.Resident) -> ResidentOut:
     return ResidentOut(
-        id=resident.pk, full_name=resident.full_name, birth_year=resident.birth_year,
-        birth_date=resident.birth_date, sex=resident.sex, household_id=resident.household_id,
-        village_id=resident.village_id, commune_code=resident.commune_id, phone=resident.phone,
-        owns_smartphone=resident.owns_smartphone, cccd_masked=resident.masked_cccd,
+        id=resident.pk,
+        full_name=resident.full_name,
+        birth_year=resident.birth_year,
+        birth_date=resident.birth_date,
+        sex=resident.sex,
+        household_id=resident.household_id,
+        village_id=resident.village_id,
+        commune_code=resident.commune_id,
+        phone=resident.phone,
+        owns_smartphone=resident.owns_smartphone,
+        cccd_masked=resident.masked_cccd,
     )
 
 
@@ -80,13 +87,18 @@ def _require(request: HttpRequest, perm: str) -> None:
 def list_residents(request: HttpRequest, params: Query[ResidentQuery]) -> ResidentPage:
     _require(request, Perm.REGISTRY_VIEW)
     filters = selectors.ResidentFilters(
-        q=params.q[:100], village_id=params.village, commune_code=params.commune, poverty=params.poverty,
-        age_group=params.age_group, sex=params.sex, ethnic_group=params.ethnic_group,
+        q=params.q[:100],
+        village_id=params.village,
+        commune_code=params.commune,
+        poverty=params.poverty,
+        age_group=params.age_group,
+        sex=params.sex,
+        ethnic_group=params.ethnic_group,
     )
     qs = selectors.resident_list(user=request.user, filters=filters)
     offset = max(params.offset, 0)
     limit = min(max(params.limit, 1), MAX_PAGE)
-    return ResidentPage(count=qs.count(), results=[_resident_out(r) for r in qs[offset: offset + limit]])
+    return ResidentPage(count=qs.count(), results=[_resident_out(r) for r in qs[offset : offset + limit]])
 
 
 @router.get("/residents/{resident_id}", response=ResidentOut, summary="Một người dân")
@@ -96,20 +108,39 @@ def get_resident(request: HttpRequest, resident_id: uuid.UUID) -> ResidentOut:
 
 
 @router.get("/households", response=HouseholdPage, summary="Các hộ trong phạm vi của người dùng")
-def list_households(request: HttpRequest, q: str = "", village: uuid.UUID | None = None, offset: int = 0,
-                    limit: int = 25) -> HouseholdPage:
+def list_households(
+    request: HttpRequest, q: str = "", village: uuid.UUID | None = None, offset: int = 0, limit: int = 25
+) -> HouseholdPage:
     _require(request, Perm.REGISTRY_VIEW)
-    qs = selectors.household_list(user=request.user, filters=selectors.HouseholdFilters(q=q[:100], village_id=village))
+    qs = selectors.household_list(
+        user=request.user, filters=selectors.HouseholdFilters(q=q[:100], village_id=village)
+    )
     offset, limit = max(offset, 0), min(max(limit, 1), MAX_PAGE)
-    return HouseholdPage(count=qs.count(), results=[
-        HouseholdOut(id=h.pk, code=h.code, village_id=h.village_id, commune_code=h.commune_id,
-                     address=h.address, head_id=h.head_id) for h in qs[offset: offset + limit]
-    ])
+    return HouseholdPage(
+        count=qs.count(),
+        results=[
+            HouseholdOut(
+                id=h.pk,
+                code=h.code,
+                village_id=h.village_id,
+                commune_code=h.commune_id,
+                address=h.address,
+                head_id=h.head_id,
+            )
+            for h in qs[offset : offset + limit]
+        ],
+    )
 
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="Một hộ")
 def get_household(request: HttpRequest, household_id: uuid.UUID) -> HouseholdOut:
     _require(request, Perm.REGISTRY_VIEW)
     h = selectors.household_get(user=request.user, household_id=household_id)
-    return HouseholdOut(id=h.pk, code=h.code, village_id=h.village_id, commune_code=h.commune_id,
-                        address=h.address, head_id=h.head_id)
+    return HouseholdOut(
+        id=h.pk,
+        code=h.code,
+        village_id=h.village_id,
+        commune_code=h.commune_id,
+        address=h.address,
+        head_id=h.head_id,
+    )

@@ -16,16 +16,32 @@ class ResidentForm(forms.Form):
 
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     household = forms.ChoiceField(label=_("Hộ gia đình"))
-    birth_date = forms.CharField(label=_("Ngày sinh"), required=False,
-                                 widget=forms.TextInput(attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric"}))
-    birth_year = forms.CharField(label=_("Năm sinh (nếu không rõ ngày)"), required=False,
-                                 widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    birth_date = forms.CharField(
+        label=_("Ngày sinh"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric"}),
+    )
+    birth_year = forms.CharField(
+        label=_("Năm sinh (nếu không rõ ngày)"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices, widget=forms.RadioSelect)
-    ethnic_group = forms.ChoiceField(label=_("Dân tộc"), required=False, choices=[("", "—"), *EthnicGroup.choices])
-    cccd = forms.CharField(label=_("Số CCCD"), required=False, max_length=20,
-                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    phone = forms.CharField(label=_("Số điện thoại di động"), required=False, max_length=20,
-                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    ethnic_group = forms.ChoiceField(
+        label=_("Dân tộc"), required=False, choices=[("", "—"), *EthnicGroup.choices]
+    )
+    cccd = forms.CharField(
+        label=_("Số CCCD"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Số điện thoại di động"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
     has_disability = forms.BooleanField(label=_("Khuyết tật"), required=False)
     owns_smartphone = forms.BooleanField(label=_("Có điện thoại thông minh"), required=False)
     is_head = forms.BooleanField(label=_("Là chủ hộ"), required=False)
@@ -40,8 +56,9 @@ class HouseholdForm(forms.Form):
     village = forms.ChoiceField(label=_("Thôn/bản/tổ dân phố"))
     address = forms.CharField(label=_("Địa chỉ"), max_length=200, required=False)
     poverty = forms.ChoiceField(label=_("Phân loại hộ"), choices=Poverty.choices, initial=Poverty.NONE)
-    poverty_year = forms.CharField(label=_("Năm rà soát"), required=False,
-                                   widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    poverty_year = forms.CharField(
+        label=_("Năm rà soát"), required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -51,22 +68,43 @@ class HouseholdForm(forms.Form):
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Mục đích"), choices=ConsentPurpose.choices)
-    given = forms.TypedChoiceField(label=_("Người dân"), coerce=lambda v: v == "yes",
-                                   choices=[("yes", _("Đồng ý")), ("no", _("Không đồng ý"))], widget=forms.RadioSelect)
+    given = forms.TypedChoiceField(
+        label=_("Người dân"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Đồng ý")), ("no", _("Không đồng ý"))],
+        widget=forms.RadioSelect,
+    )
     method = forms.ChoiceField(label=_("Hình thức"), choices=ConsentMethod.choices)
-    recorded_on = forms.DateField(label=_("Ngày ghi nhận"), widget=forms.TextInput(attrs={"placeholder": DATE_PLACEHOLDER}))
+    recorded_on = forms.DateField(
+        label=_("Ngày ghi nhận"), widget=forms.TextInput(attrs={"placeholder": DATE_PLACEHOLDER})
+    )
 
 
 class ResidentFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo tên, số CCCD hoặc số điện thoại"), required=False,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("ví dụ: nguyen van an")}))
+    q = forms.CharField(
+        label=_("Tìm theo tên, số CCCD hoặc số điện thoại"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("ví dụ: nguyen van an")}),
+    )
     village = forms.ChoiceField(label=_("Thôn/bản"), required=False)
-    poverty = forms.ChoiceField(label=_("Phân loại hộ"), required=False, choices=[("", _("Tất cả")), *Poverty.choices])
-    age_group = forms.ChoiceField(label=_("Nhóm tuổi"), required=False, choices=[
-        ("", _("Tất cả")), ("under18", _("Dưới 18")), ("18-35", _("18–35")), ("36-59", _("36–59")), ("60plus", _("Từ 60 trở lên")),
-    ])
+    poverty = forms.ChoiceField(
+        label=_("Phân loại hộ"), required=False, choices=[("", _("Tất cả")), *Poverty.choices]
+    )
+    age_group = forms.ChoiceField(
+        label=_("Nhóm tuổi"),
+        required=False,
+        choices=[
+            ("", _("Tất cả")),
+            ("under18", _("Dưới 18")),
+            ("18-35", _("18–35")),
+            ("36-59", _("36–59")),
+            ("60plus", _("Từ 60 trở lên")),
+        ],
+    )
     sex = forms.ChoiceField(label=_("Giới tính"), required=False, choices=[("", _("Tất cả")), *Sex.choices])
-    ethnic_group = forms.ChoiceField(label=_("Dân tộc"), required=False, choices=[("", _("Tất cả")), *EthnicGroup.choices])
+    ethnic_group = forms.ChoiceField(
+        label=_("Dân tộc"), required=False, choices=[("", _("Tất cả")), *EthnicGroup.choices]
+    )
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,10 +112,15 @@ class ResidentFilterForm(forms.Form):
 
 
 class HouseholdFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo mã hộ hoặc tên chủ hộ"), required=False,
-                        widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("Tìm theo mã hộ hoặc tên chủ hộ"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     village = forms.ChoiceField(label=_("Thôn/bản"), required=False)
-    poverty = forms.ChoiceField(label=_("Phân loại hộ"), required=False, choices=[("", _("Tất cả")), *Poverty.choices])
+    poverty = forms.ChoiceField(
+        label=_("Phân loại hộ"), required=False, choices=[("", _("Tất cả")), *Poverty.choices]
+    )
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -32,12 +32,28 @@ class Household(BaseModel):
     # The stable key: the household's number in the commune's own household book (sổ hộ),
     # unique within the commune, so re-importing the same file updates rather than duplicates.
     code = models.CharField(_("mã hộ"), max_length=30)
-    village = models.ForeignKey("places.Village", verbose_name=_("thôn/bản/tổ dân phố"), on_delete=models.PROTECT, related_name="households")
+    village = models.ForeignKey(
+        "places.Village",
+        verbose_name=_("thôn/bản/tổ dân phố"),
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
     commune = models.ForeignKey("places.Commune", on_delete=models.PROTECT, related_name="+", editable=False)
-    province = models.ForeignKey("places.Province", on_delete=models.PROTECT, related_name="+", editable=False)
+    province = models.ForeignKey(
+        "places.Province", on_delete=models.PROTECT, related_name="+", editable=False
+    )
     address = models.CharField(_("địa chỉ"), max_length=200, blank=True)
-    head = models.ForeignKey("Resident", verbose_name=_("chủ hộ"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    poverty = models.CharField(_("phân loại hộ"), max_length=20, choices=Poverty.choices, default=Poverty.NONE)
+    head = models.ForeignKey(
+        "Resident",
+        verbose_name=_("chủ hộ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    poverty = models.CharField(
+        _("phân loại hộ"), max_length=20, choices=Poverty.choices, default=Poverty.NONE
+    )
     poverty_year = models.PositiveSmallIntegerField(_("năm rà soát"), null=True, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
 
@@ -45,7 +61,9 @@ class Household(BaseModel):
         verbose_name = _("hộ gia đình")
         verbose_name_plural = _("hộ gia đình")
         ordering = ["code"]
-        constraints = [models.UniqueConstraint(fields=["commune", "code"], name="household_unique_code_per_commune")]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "code"], name="household_unique_code_per_commune")
+        ]
         indexes = [
             models.Index(fields=["province", "commune", "village"], name="household_units"),
             models.Index(fields=["village", "code"], name="household_village_code"),
@@ -59,10 +77,14 @@ class Household(BaseModel):
 
 
 class Resident(BaseModel):
-    household = models.ForeignKey(Household, verbose_name=_("hộ"), on_delete=models.PROTECT, related_name="members")
+    household = models.ForeignKey(
+        Household, verbose_name=_("hộ"), on_delete=models.PROTECT, related_name="members"
+    )
     village = models.ForeignKey("places.Village", on_delete=models.PROTECT, related_name="+", editable=False)
     commune = models.ForeignKey("places.Commune", on_delete=models.PROTECT, related_name="+", editable=False)
-    province = models.ForeignKey("places.Province", on_delete=models.PROTECT, related_name="+", editable=False)
+    province = models.ForeignKey(
+        "places.Province", on_delete=models.PROTECT, related_name="+", editable=False
+    )
     full_name = models.CharField(_("họ và tên"), max_length=100)
     name_folded = models.CharField(max_length=100, editable=False)
     sort_key = models.CharField(max_length=250, editable=False)
@@ -88,7 +110,10 @@ class Resident(BaseModel):
             models.Index(fields=["birth_year"], name="resident_birth_year"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1900), name="resident_birth_year_plausible"),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1900),
+                name="resident_birth_year_plausible",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,9 +145,13 @@ class Consent(BaseModel):
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("mục đích"), max_length=30, choices=ConsentPurpose.choices)
     given = models.BooleanField(_("đồng ý"), default=True)
-    method = models.CharField(_("hình thức"), max_length=20, choices=ConsentMethod.choices, default=ConsentMethod.PAPER)
+    method = models.CharField(
+        _("hình thức"), max_length=20, choices=ConsentMethod.choices, default=ConsentMethod.PAPER
+    )
     recorded_on = models.DateField(_("ngày ghi nhận"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người ghi nhận"), on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ghi nhận"), on_delete=models.PROTECT, related_name="+"
+    )
     withdrawn_on = models.DateField(_("ngày rút lại"), null=True, blank=True)
 
     class Meta:
@@ -159,12 +188,16 @@ class ImportJob(BaseModel):
     """One uploaded file: its dry-run report, the user's decision, and the progress of writing it."""
 
     kind = models.CharField(_("loại dữ liệu"), max_length=20, choices=ImportKind.choices)
-    commune = models.ForeignKey("places.Commune", verbose_name=_("xã/phường"), on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(
+        "places.Commune", verbose_name=_("xã/phường"), on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("tên tệp"), max_length=200)
     file_sha256 = models.CharField(max_length=64)
-    status = models.CharField(_("trạng thái"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
     mode = models.CharField(_("cách ghi"), max_length=20, choices=ImportMode.choices, blank=True)
     total_rows = models.PositiveIntegerField(default=0)
     valid_rows = models.PositiveIntegerField(default=0)

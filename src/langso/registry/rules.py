@@ -35,8 +35,17 @@ def normalize_name(raw: Any) -> str:
     return name
 
 
-_SEX_WORDS = {"nam": Sex.MALE, "male": Sex.MALE, "m": Sex.MALE, "trai": Sex.MALE,
-              "nu": Sex.FEMALE, "nữ": Sex.FEMALE, "female": Sex.FEMALE, "f": Sex.FEMALE, "gai": Sex.FEMALE}
+_SEX_WORDS = {
+    "nam": Sex.MALE,
+    "male": Sex.MALE,
+    "m": Sex.MALE,
+    "trai": Sex.MALE,
+    "nu": Sex.FEMALE,
+    "nữ": Sex.FEMALE,
+    "female": Sex.FEMALE,
+    "f": Sex.FEMALE,
+    "gai": Sex.FEMALE,
+}
 
 
 def normalize_sex(raw: Any) -> str:
@@ -94,7 +103,8 @@ def normalize_birth(date_raw: Any, year_raw: Any) -> tuple[datetime.date | None,
         except ValueError as exc:
             raise ValidationError(
                 _("Năm sinh “%(value)s” phải là một số có 4 chữ số, ví dụ 1962."),
-                code="year_format", params={"value": str(year_raw)[:20]},
+                code="year_format",
+                params={"value": str(year_raw)[:20]},
             ) from exc
     if birth_date is not None:
         if birth_date > today:
@@ -102,13 +112,15 @@ def normalize_birth(date_raw: Any, year_raw: Any) -> tuple[datetime.date | None,
         if birth_year is not None and birth_year != birth_date.year:
             raise ValidationError(
                 _("Năm sinh (%(year)s) khác với năm trong ngày sinh (%(date_year)s)."),
-                code="birth_mismatch", params={"year": birth_year, "date_year": birth_date.year},
+                code="birth_mismatch",
+                params={"year": birth_year, "date_year": birth_date.year},
             )
         birth_year = birth_date.year
     if birth_year is not None and not (MIN_BIRTH_YEAR <= birth_year <= today.year):
         raise ValidationError(
             _("Năm sinh %(year)s không hợp lệ (phải từ %(min)s đến %(max)s)."),
-            code="year_range", params={"year": birth_year, "min": MIN_BIRTH_YEAR, "max": today.year},
+            code="year_range",
+            params={"year": birth_year, "min": MIN_BIRTH_YEAR, "max": today.year},
         )
     return birth_date, birth_year
 
@@ -150,15 +162,28 @@ def normalize_yes_no(raw: Any) -> bool:
         return True
     if key in _NO:
         return False
-    raise ValidationError(_("Giá trị “%(value)s” phải là Có hoặc Không."), code="yes_no", params={"value": str(raw)[:20]})
+    raise ValidationError(
+        _("Giá trị “%(value)s” phải là Có hoặc Không."), code="yes_no", params={"value": str(raw)[:20]}
+    )
 
 
 _POVERTY_WORDS = {
-    "ngheo": Poverty.POOR, "honngheo": Poverty.POOR, "hongheo": Poverty.POOR, "poor": Poverty.POOR,
-    "canngheo": Poverty.NEAR_POOR, "hocanngheo": Poverty.NEAR_POOR, "nearpoor": Poverty.NEAR_POOR,
-    "khokhan": Poverty.DISADVANTAGED, "hokhokhan": Poverty.DISADVANTAGED, "hokhokhankhac": Poverty.DISADVANTAGED,
-    "khokhankhac": Poverty.DISADVANTAGED, "disadvantaged": Poverty.DISADVANTAGED,
-    "": Poverty.NONE, "khong": Poverty.NONE, "khongthuocdien": Poverty.NONE, "none": Poverty.NONE,
+    "ngheo": Poverty.POOR,
+    "honngheo": Poverty.POOR,
+    "hongheo": Poverty.POOR,
+    "poor": Poverty.POOR,
+    "canngheo": Poverty.NEAR_POOR,
+    "hocanngheo": Poverty.NEAR_POOR,
+    "nearpoor": Poverty.NEAR_POOR,
+    "khokhan": Poverty.DISADVANTAGED,
+    "hokhokhan": Poverty.DISADVANTAGED,
+    "hokhokhankhac": Poverty.DISADVANTAGED,
+    "khokhankhac": Poverty.DISADVANTAGED,
+    "disadvantaged": Poverty.DISADVANTAGED,
+    "": Poverty.NONE,
+    "khong": Poverty.NONE,
+    "khongthuocdien": Poverty.NONE,
+    "none": Poverty.NONE,
 }
 
 
@@ -171,15 +196,20 @@ def normalize_poverty(raw: Any) -> str:
     if raw in Poverty.values:
         return str(raw)
     raise ValidationError(
-        _("Phân loại hộ “%(value)s” không hợp lệ: ghi Hộ nghèo, Hộ cận nghèo, Hộ khó khăn khác hoặc để trống."),
-        code="poverty_invalid", params={"value": str(raw)[:30]},
+        _(
+            "Phân loại hộ “%(value)s” không hợp lệ: ghi Hộ nghèo, Hộ cận nghèo, Hộ khó khăn khác hoặc để trống."
+        ),
+        code="poverty_invalid",
+        params={"value": str(raw)[:30]},
     )
 
 
 def normalize_poverty_year(raw: Any, poverty: str) -> int | None:
     if raw in (None, ""):
         if poverty in (Poverty.POOR, Poverty.NEAR_POOR):
-            raise ValidationError(_("Hộ nghèo và cận nghèo phải ghi năm rà soát."), code="poverty_year_required")
+            raise ValidationError(
+                _("Hộ nghèo và cận nghèo phải ghi năm rà soát."), code="poverty_year_required"
+            )
         return None
     try:
         year = int(float(str(raw).strip()))
@@ -189,7 +219,8 @@ def normalize_poverty_year(raw: Any, poverty: str) -> int | None:
     if not 2000 <= year <= this_year:
         raise ValidationError(
             _("Năm rà soát %(year)s không hợp lệ (từ 2000 đến %(max)s)."),
-            code="year_range", params={"year": year, "max": this_year},
+            code="year_range",
+            params={"year": year, "max": this_year},
         )
     return year
 

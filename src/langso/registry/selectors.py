@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -84,10 +86,8 @@ def search_q(query: str) -> Q:
     digits = re.sub(r"[\s.\-+()]", "", text)
     if digits.isdigit() and len(digits) >= 9:
         condition = Q(cccd=digits) if len(digits) == 12 else Q(pk__in=[])
-        try:
+        with contextlib.suppress(ValidationError):  # not a phone number: the CCCD match stands alone
             condition |= Q(phone=normalize_phone(text))
-        except Exception:  # noqa: S110 - not a phone number: the CCCD match stands alone
-            pass
         return condition
     folded = fold(text)
     return Q(name_folded__contains=folded)
@@ -119,7 +119,8 @@ def resident_list(*, user: Any, filters: ResidentFilters | None = None) -> Query
 def resident_get(*, user: Any, resident_id: Any, perm: str = Perm.REGISTRY_VIEW) -> Resident:
     return get_in_scope_or_404(
         Resident.objects.select_related("household", "village", "commune", "province"),
-        _units_q(user, perm), pk=resident_id,
+        _units_q(user, perm),
+        pk=resident_id,
     )
 
 
@@ -136,7 +137,11 @@ class HouseholdFilters:
             village_id = uuid.UUID(str(village)) if village else None
         except ValueError:
             village_id = None
-        return cls(q=str(params.get("q") or "")[:100], village_id=village_id, poverty=str(params.get("poverty") or ""))
+        return cls(
+            q=str(params.get("q") or "")[:100],
+            village_id=village_id,
+            poverty=str(params.get("poverty") or ""),
+        )
 
 
 def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
@@ -154,5 +159,7 @@ def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> Que
 
 def household_get(*, user: Any, household_id: Any, perm: str = Perm.REGISTRY_VIEW) -> Household:
     return get_in_scope_or_404(
-        Household.objects.select_related("village", "commune", "head"), _units_q(user, perm), pk=household_id,
+        Household.objects.select_related("village", "commune", "head"),
+        _units_q(user, perm),
+        pk=household_id,
     )

@@ -19,8 +19,16 @@ from langso.registry import rules
 from langso.registry.models import Consent, Household, Poverty, Resident
 
 RESIDENT_FIELDS = (
-    "full_name", "birth_date", "birth_year", "sex", "ethnic_group", "cccd", "phone",
-    "has_disability", "owns_smartphone", "is_head",
+    "full_name",
+    "birth_date",
+    "birth_year",
+    "sex",
+    "ethnic_group",
+    "cccd",
+    "phone",
+    "has_disability",
+    "owns_smartphone",
+    "is_head",
 )
 HOUSEHOLD_FIELDS = ("code", "address", "poverty", "poverty_year", "notes")
 # Sensitive values are audited as "changed" without the values themselves.
@@ -45,16 +53,26 @@ def clean_resident_input(data: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     cleaned["full_name"] = _collect(errors, "full_name", rules.normalize_name, data.get("full_name"))
     cleaned["sex"] = _collect(errors, "sex", rules.normalize_sex, data.get("sex"))
-    birth = _collect(errors, "birth_date", rules.normalize_birth, data.get("birth_date"), data.get("birth_year"))
+    birth = _collect(
+        errors, "birth_date", rules.normalize_birth, data.get("birth_date"), data.get("birth_year")
+    )
     cleaned["birth_date"], cleaned["birth_year"] = birth if birth else (None, None)
-    cleaned["ethnic_group"] = _collect(errors, "ethnic_group", rules.normalize_ethnic_group, data.get("ethnic_group")) or ""
+    cleaned["ethnic_group"] = (
+        _collect(errors, "ethnic_group", rules.normalize_ethnic_group, data.get("ethnic_group")) or ""
+    )
     cleaned["cccd"] = _collect(errors, "cccd", rules.normalize_optional_cccd, data.get("cccd"))
     cleaned["phone"] = _collect(errors, "phone", rules.normalize_optional_phone, data.get("phone")) or ""
     for flag in ("has_disability", "owns_smartphone", "is_head"):
         cleaned[flag] = bool(data.get(flag) or False)
     if cleaned["cccd"] and "sex" not in errors and "birth_date" not in errors:
-        _collect(errors, "cccd", rules.check_cccd_against_person, cleaned["cccd"],
-                 sex=cleaned["sex"], birth_year=cleaned["birth_year"])
+        _collect(
+            errors,
+            "cccd",
+            rules.check_cccd_against_person,
+            cleaned["cccd"],
+            sex=cleaned["sex"],
+            birth_year=cleaned["birth_year"],
+        )
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -86,8 +104,9 @@ def resident_register(*, acting_user: Any, household: Household, **data: Any) ->
     cleaned = clean_resident_input(data)
     if _cccd_taken(cleaned["cccd"]):
         raise _duplicate_cccd_error()
-    resident = Resident(**cleaned, name_folded=fold(cleaned["full_name"]),
-                        sort_key=vietnamese_sort_key(cleaned["full_name"]))
+    resident = Resident(
+        **cleaned, name_folded=fold(cleaned["full_name"]), sort_key=vietnamese_sort_key(cleaned["full_name"])
+    )
     _place(resident, household)
     try:
         with transaction.atomic():
@@ -96,8 +115,13 @@ def resident_register(*, acting_user: Any, household: Household, **data: Any) ->
         raise _duplicate_cccd_error() from exc
     if resident.is_head:
         _make_head(household, resident)
-    audit.record(actor=acting_user, action=AuditAction.CREATE, obj=resident, resident_id=resident.pk,
-                 changes=_redact(audit.snapshot(resident, list(RESIDENT_FIELDS))))
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=resident,
+        resident_id=resident.pk,
+        changes=_redact(audit.snapshot(resident, list(RESIDENT_FIELDS))),
+    )
     return resident
 
 
@@ -108,7 +132,9 @@ def _make_head(household: Household, resident: Resident) -> None:
 
 
 @transaction.atomic
-def resident_update(*, acting_user: Any, resident: Resident, household: Household | None = None, **data: Any) -> Resident:
+def resident_update(
+    *, acting_user: Any, resident: Resident, household: Household | None = None, **data: Any
+) -> Resident:
     current = {name: getattr(resident, name) for name in RESIDENT_FIELDS}
     current.update(data)
     cleaned = clean_resident_input(current)
@@ -130,8 +156,13 @@ def resident_update(*, acting_user: Any, resident: Resident, household: Househol
         _make_head(resident.household, resident)
     changes = audit.diff(before, audit.snapshot(resident, [*RESIDENT_FIELDS, "household_id"]))
     if changes:
-        audit.record(actor=acting_user, action=AuditAction.UPDATE, obj=resident, resident_id=resident.pk,
-                     changes=_redact(changes))
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=resident,
+            resident_id=resident.pk,
+            changes=_redact(changes),
+        )
     return resident
 
 
@@ -141,9 +172,16 @@ def resident_delete(*, acting_user: Any, resident: Resident, reason: str = "") -
     Household.objects.filter(head=resident).update(head=None)
     resident_id, label = resident.pk, str(resident)
     resident.delete()
-    audit.record(actor=acting_user, action=AuditAction.DELETE, object_type="registry.resident",
-                 object_id=str(resident_id), object_repr=label, resident_id=resident_id,
-                 changes=snapshot, note=reason)
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.DELETE,
+        object_type="registry.resident",
+        object_id=str(resident_id),
+        object_repr=label,
+        resident_id=resident_id,
+        changes=snapshot,
+        note=reason,
+    )
 
 
 def clean_household_input(data: dict[str, Any]) -> dict[str, Any]:
@@ -159,9 +197,12 @@ def clean_household_input(data: dict[str, Any]) -> dict[str, Any]:
     cleaned["code"] = code
     cleaned["address"] = clean_text(str(data.get("address") or ""))[:200]
     cleaned["notes"] = str(data.get("notes") or "")
-    cleaned["poverty"] = _collect(errors, "poverty", rules.normalize_poverty, data.get("poverty")) or Poverty.NONE
-    cleaned["poverty_year"] = _collect(errors, "poverty_year", rules.normalize_poverty_year,
-                                       data.get("poverty_year"), cleaned["poverty"])
+    cleaned["poverty"] = (
+        _collect(errors, "poverty", rules.normalize_poverty, data.get("poverty")) or Poverty.NONE
+    )
+    cleaned["poverty_year"] = _collect(
+        errors, "poverty_year", rules.normalize_poverty_year, data.get("poverty_year"), cleaned["poverty"]
+    )
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -174,8 +215,9 @@ def _household_code_taken_error() -> ValidationError:
 @transaction.atomic
 def household_register(*, acting_user: Any, village: Village, **data: Any) -> Household:
     cleaned = clean_household_input(data)
-    household = Household(**cleaned, village=village, commune_id=village.commune_id,
-                          province_id=village.commune.province_id)
+    household = Household(
+        **cleaned, village=village, commune_id=village.commune_id, province_id=village.commune.province_id
+    )
     if Household.objects.filter(commune_id=village.commune_id, code=cleaned["code"]).exists():
         raise _household_code_taken_error()
     try:
@@ -183,17 +225,27 @@ def household_register(*, acting_user: Any, village: Village, **data: Any) -> Ho
             household.save()
     except IntegrityError as exc:
         raise _household_code_taken_error() from exc
-    audit.record(actor=acting_user, action=AuditAction.CREATE, obj=household,
-                 changes=audit.snapshot(household, [*HOUSEHOLD_FIELDS, "village_id"]))
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=household,
+        changes=audit.snapshot(household, [*HOUSEHOLD_FIELDS, "village_id"]),
+    )
     return household
 
 
 @transaction.atomic
-def household_update(*, acting_user: Any, household: Household, village: Village | None = None, **data: Any) -> Household:
+def household_update(
+    *, acting_user: Any, household: Household, village: Village | None = None, **data: Any
+) -> Household:
     current = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS}
     current.update(data)
     cleaned = clean_household_input(current)
-    if Household.objects.filter(commune_id=household.commune_id, code=cleaned["code"]).exclude(pk=household.pk).exists():
+    if (
+        Household.objects.filter(commune_id=household.commune_id, code=cleaned["code"])
+        .exclude(pk=household.pk)
+        .exists()
+    ):
         raise _household_code_taken_error()
     before = audit.snapshot(household, [*HOUSEHOLD_FIELDS, "village_id"])
     for key, value in cleaned.items():
@@ -217,22 +269,48 @@ def household_delete(*, acting_user: Any, household: Household) -> None:
     snapshot = audit.snapshot(household, [*HOUSEHOLD_FIELDS, "village_id"])
     household_id, label = household.pk, str(household)
     household.delete()
-    audit.record(actor=acting_user, action=AuditAction.DELETE, object_type="registry.household",
-                 object_id=str(household_id), object_repr=label, changes=snapshot)
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.DELETE,
+        object_type="registry.household",
+        object_id=str(household_id),
+        object_repr=label,
+        changes=snapshot,
+    )
 
 
 @transaction.atomic
 def consent_record(
-    *, acting_user: Any, resident: Resident, purpose: str, given: bool = True, method: str = "paper",
+    *,
+    acting_user: Any,
+    resident: Resident,
+    purpose: str,
+    given: bool = True,
+    method: str = "paper",
     recorded_on: datetime.date | None = None,
 ) -> Consent:
-    consent = Consent(resident=resident, purpose=purpose, given=given, method=method,
-                      recorded_on=recorded_on or timezone.localdate(), recorded_by=acting_user)
+    consent = Consent(
+        resident=resident,
+        purpose=purpose,
+        given=given,
+        method=method,
+        recorded_on=recorded_on or timezone.localdate(),
+        recorded_by=acting_user,
+    )
     consent.full_clean()
     consent.save()
-    audit.record(actor=acting_user, action=AuditAction.CONSENT, obj=consent, resident_id=resident.pk,
-                 changes={"purpose": purpose, "given": given, "method": method,
-                          "recorded_on": consent.recorded_on.isoformat()})
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CONSENT,
+        obj=consent,
+        resident_id=resident.pk,
+        changes={
+            "purpose": purpose,
+            "given": given,
+            "method": method,
+            "recorded_on": consent.recorded_on.isoformat(),
+        },
+    )
     return consent
 
 
@@ -240,13 +318,19 @@ def consent_record(
 def consent_withdraw(*, acting_user: Any, consent: Consent, on: datetime.date | None = None) -> Consent:
     consent.withdrawn_on = on or timezone.localdate()
     consent.save(update_fields=["withdrawn_on", "updated_at"])
-    audit.record(actor=acting_user, action=AuditAction.CONSENT, obj=consent, resident_id=consent.resident_id,
-                 changes={"withdrawn_on": consent.withdrawn_on.isoformat()})
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CONSENT,
+        obj=consent,
+        resident_id=consent.resident_id,
+        changes={"withdrawn_on": consent.withdrawn_on.isoformat()},
+    )
     return consent
 
 
 def cccd_reveal(*, acting_user: Any, resident: Resident) -> str:
     """Return the full CCCD number and record that this user saw it."""
-    audit.record(actor=acting_user, action=AuditAction.REVEAL, obj=resident, resident_id=resident.pk,
-                 note="cccd")
+    audit.record(
+        actor=acting_user, action=AuditAction.REVEAL, obj=resident, resident_id=resident.pk, note="cccd"
+    )
     return resident.cccd or ""

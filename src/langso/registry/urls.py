@@ -10,7 +10,9 @@ urlpatterns = [
     path("residents/<uuid:resident_id>/", views.resident_detail, name="resident"),
     path("residents/<uuid:resident_id>/edit/", views.resident_edit, name="resident_edit"),
     path("residents/<uuid:resident_id>/delete/", views.resident_delete, name="resident_delete"),
-    path("residents/<uuid:resident_id>/reveal-cccd/", views.resident_reveal_cccd, name="resident_reveal_cccd"),
+    path(
+        "residents/<uuid:resident_id>/reveal-cccd/", views.resident_reveal_cccd, name="resident_reveal_cccd"
+    ),
     path("residents/<uuid:resident_id>/consents/new/", views.consent_create, name="consent_create"),
     path("households/", views.household_list, name="households"),
     path("households/new/", views.household_create, name="household_create"),

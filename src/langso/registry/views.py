@@ -13,14 +13,23 @@ from langso.accounts.access import Perm, has_perm
 from langso.core.http import apply_validation_error, paginate, query_without_page, require_perm
 from langso.places.selectors import village_get, village_list
 from langso.registry import selectors, services
-from langso.registry.forms import ConsentForm, HouseholdFilterForm, HouseholdForm, ResidentFilterForm, ResidentForm
+from langso.registry.forms import (
+    ConsentForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    ResidentFilterForm,
+    ResidentForm,
+)
 from langso.registry.models import Household
+from langso.skills import selectors as skill_selectors
 
 VILLAGE_CHOICES_LIMIT = 500
 
 
 def _village_choices(request: HttpRequest, perm: str) -> list[tuple[str, str]]:
-    villages = village_list(user=request.user, perm=perm).select_related("commune")[: VILLAGE_CHOICES_LIMIT + 1]
+    villages = village_list(user=request.user, perm=perm).select_related("commune")[
+        : VILLAGE_CHOICES_LIMIT + 1
+    ]
     many_communes = len({v.commune_id for v in villages}) > 1
     return [(str(v.pk), f"{v.name} — {v.commune.name}" if many_communes else v.name) for v in villages]
 
@@ -30,26 +39,41 @@ def resident_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.ResidentFilters.from_params(request.GET)
     form = ResidentFilterForm(request.GET or None, villages=_village_choices(request, Perm.REGISTRY_VIEW))
     page = paginate(request, selectors.resident_list(user=request.user, filters=filters))
-    return render(request, "registry/resident_list.html", {
-        "form": form, "page": page, "query": query_without_page(request), "filters": filters,
-        "can_edit": has_perm(request.user, Perm.REGISTRY_EDIT),
-        "can_export": has_perm(request.user, Perm.REGISTRY_EXPORT),
-        "show_sensitive": has_perm(request.user, Perm.SENSITIVE_VIEW),
-    })
+    return render(
+        request,
+        "registry/resident_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "filters": filters,
+            "can_edit": has_perm(request.user, Perm.REGISTRY_EDIT),
+            "can_export": has_perm(request.user, Perm.REGISTRY_EXPORT),
+            "show_sensitive": has_perm(request.user, Perm.SENSITIVE_VIEW),
+        },
+    )
 
 
 @require_perm(Perm.REGISTRY_VIEW)
 def resident_detail(request: HttpRequest, resident_id: str) -> HttpResponse:
     resident = selectors.resident_get(user=request.user, resident_id=resident_id)
     user = request.user
-    return render(request, "registry/resident_detail.html", {
-        "resident": resident,
-        "consents": resident.consents.select_related("recorded_by"),
-        "can_edit": has_perm(user, Perm.REGISTRY_EDIT) and _in_scope(user, resident_id, Perm.REGISTRY_EDIT),
-        "can_reveal": bool(resident.cccd) and _in_scope(user, resident_id, Perm.REVEAL_CCCD),
-        "show_sensitive": _in_scope(user, resident_id, Perm.SENSITIVE_VIEW),
-        "can_audit": _in_scope(user, resident_id, Perm.AUDIT_VIEW),
-    })
+    return render(
+        request,
+        "registry/resident_detail.html",
+        {
+            "resident": resident,
+            "consents": resident.consents.select_related("recorded_by"),
+            "can_edit": has_perm(user, Perm.REGISTRY_EDIT)
+            and _in_scope(user, resident_id, Perm.REGISTRY_EDIT),
+            "can_reveal": bool(resident.cccd) and _in_scope(user, resident_id, Perm.REVEAL_CCCD),
+            "show_sensitive": _in_scope(user, resident_id, Perm.SENSITIVE_VIEW),
+            "can_audit": _in_scope(user, resident_id, Perm.AUDIT_VIEW),
+            "skills": skill_selectors.resident_skills(resident=resident),
+            "can_record_skill": has_perm(user, Perm.REGISTRY_EDIT)
+            and _in_scope(user, resident_id, Perm.REGISTRY_EDIT),
+        },
+    )
 
 
 def _in_scope(user: object, resident_id: str, perm: str) -> bool:
@@ -59,7 +83,9 @@ def _in_scope(user: object, resident_id: str, perm: str) -> bool:
 
 
 def _household_choices(request: HttpRequest, selected: Household | None = None) -> list[tuple[str, str]]:
-    qs = selectors.household_list(user=request.user).filter(selectors.resident_scope_q(request.user, Perm.REGISTRY_EDIT))
+    qs = selectors.household_list(user=request.user).filter(
+        selectors.resident_scope_q(request.user, Perm.REGISTRY_EDIT)
+    )
     choices = [(str(h.pk), f"{h.code} — {h.head or h.address or h.village}") for h in qs[:2000]]
     if selected is not None and str(selected.pk) not in {c for c, _label in choices}:
         choices.insert(0, (str(selected.pk), str(selected)))
@@ -73,8 +99,9 @@ def _editable_household(request: HttpRequest, household_id: str) -> Household:
 @require_perm(Perm.REGISTRY_EDIT)
 def resident_create(request: HttpRequest) -> HttpResponse:
     initial_household = request.GET.get("household")
-    form = ResidentForm(request.POST or None, households=_household_choices(request),
-                        initial={"household": initial_household})
+    form = ResidentForm(
+        request.POST or None, households=_household_choices(request), initial={"household": initial_household}
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         household = _editable_household(request, data.pop("household"))
@@ -92,15 +119,23 @@ def resident_create(request: HttpRequest) -> HttpResponse:
 def resident_edit(request: HttpRequest, resident_id: str) -> HttpResponse:
     resident = selectors.resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     initial = {
-        "full_name": resident.full_name, "household": str(resident.household_id),
+        "full_name": resident.full_name,
+        "household": str(resident.household_id),
         "birth_date": resident.birth_date.strftime("%d/%m/%Y") if resident.birth_date else "",
         "birth_year": "" if resident.birth_date or not resident.birth_year else resident.birth_year,
-        "sex": resident.sex, "ethnic_group": resident.ethnic_group, "cccd": resident.cccd or "",
-        "phone": resident.phone, "has_disability": resident.has_disability,
-        "owns_smartphone": resident.owns_smartphone, "is_head": resident.is_head,
+        "sex": resident.sex,
+        "ethnic_group": resident.ethnic_group,
+        "cccd": resident.cccd or "",
+        "phone": resident.phone,
+        "has_disability": resident.has_disability,
+        "owns_smartphone": resident.owns_smartphone,
+        "is_head": resident.is_head,
     }
-    form = ResidentForm(request.POST or None, initial=initial,
-                        households=_household_choices(request, selected=resident.household))
+    form = ResidentForm(
+        request.POST or None,
+        initial=initial,
+        households=_household_choices(request, selected=resident.household),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         household = _editable_household(request, data.pop("household"))
@@ -111,7 +146,9 @@ def resident_edit(request: HttpRequest, resident_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect(resident)
-    return render(request, "registry/resident_form.html", {"form": form, "resident": resident, "creating": False})
+    return render(
+        request, "registry/resident_form.html", {"form": form, "resident": resident, "creating": False}
+    )
 
 
 @require_POST
@@ -119,7 +156,9 @@ def resident_edit(request: HttpRequest, resident_id: str) -> HttpResponse:
 def resident_delete(request: HttpRequest, resident_id: str) -> HttpResponse:
     resident = selectors.resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     household = resident.household
-    services.resident_delete(acting_user=request.user, resident=resident, reason=request.POST.get("reason", "")[:300])
+    services.resident_delete(
+        acting_user=request.user, resident=resident, reason=request.POST.get("reason", "")[:300]
+    )
     messages.success(request, _("Đã xóa người dân khỏi sổ."))
     return redirect(household)
 
@@ -152,30 +191,49 @@ def household_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.HouseholdFilters.from_params(request.GET)
     form = HouseholdFilterForm(request.GET or None, villages=_village_choices(request, Perm.REGISTRY_VIEW))
     page = paginate(request, selectors.household_list(user=request.user, filters=filters))
-    return render(request, "registry/household_list.html", {
-        "form": form, "page": page, "query": query_without_page(request),
-        "can_edit": has_perm(request.user, Perm.REGISTRY_EDIT),
-        "can_export": has_perm(request.user, Perm.REGISTRY_EXPORT),
-        "show_sensitive": has_perm(request.user, Perm.SENSITIVE_VIEW),
-    })
+    return render(
+        request,
+        "registry/household_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "can_edit": has_perm(request.user, Perm.REGISTRY_EDIT),
+            "can_export": has_perm(request.user, Perm.REGISTRY_EXPORT),
+            "show_sensitive": has_perm(request.user, Perm.SENSITIVE_VIEW),
+        },
+    )
 
 
 @require_perm(Perm.REGISTRY_VIEW)
 def household_detail(request: HttpRequest, household_id: str) -> HttpResponse:
     household = selectors.household_get(user=request.user, household_id=household_id)
     members = household.members.order_by("-is_head", "birth_year", "sort_key")
-    can_edit = has_perm(request.user, Perm.REGISTRY_EDIT) and selectors.household_list(user=request.user).filter(
-        selectors.resident_scope_q(request.user, Perm.REGISTRY_EDIT), pk=household.pk).exists()
-    return render(request, "registry/household_detail.html", {
-        "household": household, "members": members, "can_edit": can_edit,
-        "show_sensitive": has_perm(request.user, Perm.SENSITIVE_VIEW),
-    })
+    can_edit = (
+        has_perm(request.user, Perm.REGISTRY_EDIT)
+        and selectors.household_list(user=request.user)
+        .filter(selectors.resident_scope_q(request.user, Perm.REGISTRY_EDIT), pk=household.pk)
+        .exists()
+    )
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "can_edit": can_edit,
+            "show_sensitive": has_perm(request.user, Perm.SENSITIVE_VIEW),
+        },
+    )
 
 
 @require_perm(Perm.REGISTRY_EDIT)
 def household_create(request: HttpRequest) -> HttpResponse:
-    form = HouseholdForm(request.POST or None, villages=_village_choices(request, Perm.REGISTRY_EDIT),
-                         initial={"village": request.GET.get("village")})
+    form = HouseholdForm(
+        request.POST or None,
+        villages=_village_choices(request, Perm.REGISTRY_EDIT),
+        initial={"village": request.GET.get("village")},
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         village = village_get(user=request.user, village_id=data.pop("village"), perm=Perm.REGISTRY_EDIT)
@@ -192,9 +250,17 @@ def household_create(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.REGISTRY_EDIT)
 def household_edit(request: HttpRequest, household_id: str) -> HttpResponse:
     household = _editable_household(request, household_id)
-    initial = {"code": household.code, "village": str(household.village_id), "address": household.address,
-               "poverty": household.poverty, "poverty_year": household.poverty_year or "", "notes": household.notes}
-    form = HouseholdForm(request.POST or None, initial=initial, villages=_village_choices(request, Perm.REGISTRY_EDIT))
+    initial = {
+        "code": household.code,
+        "village": str(household.village_id),
+        "address": household.address,
+        "poverty": household.poverty,
+        "poverty_year": household.poverty_year or "",
+        "notes": household.notes,
+    }
+    form = HouseholdForm(
+        request.POST or None, initial=initial, villages=_village_choices(request, Perm.REGISTRY_EDIT)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         village = village_get(user=request.user, village_id=data.pop("village"), perm=Perm.REGISTRY_EDIT)
@@ -205,4 +271,6 @@ def household_edit(request: HttpRequest, household_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect(household)
-    return render(request, "registry/household_form.html", {"form": form, "household": household, "creating": False})
+    return render(
+        request, "registry/household_form.html", {"form": form, "household": household, "creating": False}
+    )

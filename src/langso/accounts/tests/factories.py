@@ -24,7 +24,9 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def user_with_role(role: str, *, province: Any = None, commune: Any = None, village: Any = None, **kwargs: Any) -> User:
+def user_with_role(
+    role: str, *, province: Any = None, commune: Any = None, village: Any = None, **kwargs: Any
+) -> User:
     user = UserFactory(**kwargs)
     RoleAssignment.objects.create(user=user, role=role, province=province, commune=commune, village=village)
     return user

@@ -55,8 +55,20 @@ def test_a_masked_cccd_shows_only_the_last_four_digits():
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("Kinh", "01"), ("Ê-đê", "12"), ("Ede", "12"), ("ê đê", "12"), ("Rhade", "12"), ("H'Mông", "08"),
-     ("Mông", "08"), ("Tày", "02"), ("khmer", "05"), ("Gia Rai", "10"), ("12", "12"), ("Bru - Vân Kiều", "23")],
+    [
+        ("Kinh", "01"),
+        ("Ê-đê", "12"),
+        ("Ede", "12"),
+        ("ê đê", "12"),
+        ("Rhade", "12"),
+        ("H'Mông", "08"),
+        ("Mông", "08"),
+        ("Tày", "02"),
+        ("khmer", "05"),
+        ("Gia Rai", "10"),
+        ("12", "12"),
+        ("Bru - Vân Kiều", "23"),
+    ],
 )
 def test_ethnic_groups_are_recognised_in_the_spellings_people_use(raw, code):
     assert match_ethnic_group(raw) == code

@@ -33,8 +33,15 @@ def test_a_commune_officer_creates_a_village_with_its_coverage_and_it_is_audited
 
     home = commune(NGHIA_TA)
     officer = commune_officer(home)
-    village = village_create(acting_user=officer, commune=home, name="  Thôn   Bản Cáu ", kind="thon",
-                             broadband=Coverage.YES, mobile_4g=Coverage.PARTIAL, mobile_5g=Coverage.NO)
+    village = village_create(
+        acting_user=officer,
+        commune=home,
+        name="  Thôn   Bản Cáu ",
+        kind="thon",
+        broadband=Coverage.YES,
+        mobile_4g=Coverage.PARTIAL,
+        mobile_5g=Coverage.NO,
+    )
     assert village.name == "Thôn Bản Cáu"
     assert AuditEntry.objects.filter(action=AuditAction.CREATE, object_id=str(village.pk)).exists()
     with pytest.raises(ValidationError):

@@ -20,8 +20,16 @@ def _names(qs):
     return [r.full_name for r in qs]
 
 
-@pytest.mark.parametrize("query", ["nguyen van a", "Nguyễn Văn A", "NGUYEN VAN A",
-                                   unicodedata.normalize("NFD", "Nguyễn Văn A"), "nguyễn văn a"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "nguyen van a",
+        "Nguyễn Văn A",
+        "NGUYEN VAN A",
+        unicodedata.normalize("NFD", "Nguyễn Văn A"),
+        "nguyễn văn a",
+    ],
+)
 def test_names_are_found_with_or_without_diacritics_in_any_unicode_form(village, query):
     officer = commune_officer(village.commune)
     household = HouseholdFactory(village=village)
@@ -38,8 +46,14 @@ def test_d_with_stroke_is_found_as_plain_d(village):
 
 def test_residents_are_found_by_cccd_and_by_phone_in_any_written_form(village):
     officer = commune_officer(village.commune)
-    ResidentFactory(household=HouseholdFactory(village=village), full_name="Lò Thị Mai", cccd="019185001234",
-                    phone="0912345678", sex="female", birth_year=1985)
+    ResidentFactory(
+        household=HouseholdFactory(village=village),
+        full_name="Lò Thị Mai",
+        cccd="019185001234",
+        phone="0912345678",
+        sex="female",
+        birth_year=1985,
+    )
     assert _names(resident_list(user=officer, filters=ResidentFilters(q="019185001234"))) == ["Lò Thị Mai"]
     assert _names(resident_list(user=officer, filters=ResidentFilters(q="+84 912 345 678"))) == ["Lò Thị Mai"]
 
@@ -47,10 +61,23 @@ def test_residents_are_found_by_cccd_and_by_phone_in_any_written_form(village):
 def test_lists_sort_in_vietnamese_order_by_given_name(village):
     officer = commune_officer(village.commune)
     household = HouseholdFactory(village=village)
-    for name in ["Lê Văn Đức", "Trần Thị Dung", "Nguyễn Văn Ánh", "Phạm Thị Ân", "Hoàng Văn Bình", "Vũ Thị An"]:
+    for name in [
+        "Lê Văn Đức",
+        "Trần Thị Dung",
+        "Nguyễn Văn Ánh",
+        "Phạm Thị Ân",
+        "Hoàng Văn Bình",
+        "Vũ Thị An",
+    ]:
         ResidentFactory(household=household, full_name=name)
     assert _names(resident_list(user=officer)) == [
-        "Vũ Thị An", "Nguyễn Văn Ánh", "Phạm Thị Ân", "Hoàng Văn Bình", "Trần Thị Dung", "Lê Văn Đức"]
+        "Vũ Thị An",
+        "Nguyễn Văn Ánh",
+        "Phạm Thị Ân",
+        "Hoàng Văn Bình",
+        "Trần Thị Dung",
+        "Lê Văn Đức",
+    ]
 
 
 def test_filters_by_village_poverty_age_group_sex_and_ethnic_group(village):
@@ -74,8 +101,10 @@ def test_filters_by_village_poverty_age_group_sex_and_ethnic_group(village):
 
 def test_a_user_sees_only_residents_of_their_units_and_a_province_role_covers_its_communes(village):
     inside = ResidentFactory(household=HouseholdFactory(village=village), full_name="Người Trong")
-    ResidentFactory(household=HouseholdFactory(village=VillageFactory(commune=commune(CUOR_DANG))),
-                    full_name="Người Ngoài")
+    ResidentFactory(
+        household=HouseholdFactory(village=VillageFactory(commune=commune(CUOR_DANG))),
+        full_name="Người Ngoài",
+    )
     assert _names(resident_list(user=commune_officer(village.commune))) == ["Người Trong"]
     province_staff = user_with_role(Role.PROVINCE_STAFF, province=village.commune.province)
     assert village.commune.province_id == THAI_NGUYEN
@@ -83,4 +112,7 @@ def test_a_user_sees_only_residents_of_their_units_and_a_province_role_covers_it
     member = user_with_role(Role.TEAM_MEMBER, village=VillageFactory(commune=village.commune))
     assert _names(resident_list(user=member)) == []
     assert inside.commune_id == NGHIA_TA
-    assert sorted(_names(resident_list(user=user_with_role(Role.ADMINISTRATOR)))) == ["Người Ngoài", "Người Trong"]
+    assert sorted(_names(resident_list(user=user_with_role(Role.ADMINISTRATOR)))) == [
+        "Người Ngoài",
+        "Người Trong",
+    ]

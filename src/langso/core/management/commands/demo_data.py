@@ -13,8 +13,10 @@ class Command(BaseCommand):
             f"{created['residents']} residents created (0 means they were already there)."
         )
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, full_name, role, _where in DEMO_USERS:
             self.stdout.write(f"  {username:<20} {role:<16} {full_name}")
         self.stdout.write("")
-        self.stdout.write("Open http://127.0.0.1:8000/ and sign in. Two-factor sign-in is relaxed for demo users.")
+        self.stdout.write(
+            "Open http://127.0.0.1:8000/ and sign in. Two-factor sign-in is relaxed for demo users."
+        )

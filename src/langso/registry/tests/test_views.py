@@ -1,0 +1,110 @@
+import pytest
+from django.urls import reverse
+
+from langso.accounts.tests.factories import commune_officer
+from langso.core.models import AuditAction, AuditEntry
+from langso.places.tests.factories import NGHIA_TA, VillageFactory, commune
+from langso.registry.models import Household, Resident
+from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer_client(client):
+    officer = commune_officer(commune(NGHIA_TA))
+    client.force_login(officer)
+    client.officer = officer
+    return client
+
+
+def test_an_officer_adds_a_household_and_a_member_through_the_forms(officer_client):
+    village = VillageFactory(commune=commune(NGHIA_TA), name="Thôn Bản Cáu")
+    response = officer_client.post(
+        reverse("registry:household_create"),
+        {
+            "code": "01-001",
+            "village": str(village.pk),
+            "address": "Xóm Trên",
+            "poverty": "poor",
+            "poverty_year": "2025",
+        },
+    )
+    household = Household.objects.get(code="01-001")
+    assert response.status_code == 302
+    response = officer_client.post(
+        reverse("registry:resident_create"),
+        {
+            "full_name": "Hoàng Văn Tuấn",
+            "household": str(household.pk),
+            "birth_date": "05/03/1960",
+            "sex": "male",
+            "ethnic_group": "02",
+            "cccd": "019060001234",
+            "phone": "0912 345 678",
+            "is_head": "on",
+        },
+    )
+    resident = Resident.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == resident.get_absolute_url()
+    assert (resident.birth_date.day, resident.birth_date.month) == (5, 3)
+    household.refresh_from_db()
+    assert household.head == resident
+
+
+def test_bad_input_is_shown_next_to_each_field_in_vietnamese_and_nothing_is_saved(officer_client):
+    household = HouseholdFactory(village=VillageFactory(commune=commune(NGHIA_TA)))
+    response = officer_client.post(
+        reverse("registry:resident_create"),
+        {
+            "full_name": "Lê Thị Hoa",
+            "household": str(household.pk),
+            "birth_date": "25/13/1990",
+            "sex": "female",
+            "cccd": "0191",
+            "phone": "12345",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Số CCCD phải gồm đúng 12 chữ số." in page
+    assert "ngày/tháng/năm" in page
+    assert "Số điện thoại di động" in page
+    assert Resident.objects.count() == 0
+
+
+def test_the_cccd_is_masked_until_revealed_and_each_reveal_is_audited(officer_client):
+    household = HouseholdFactory(village=VillageFactory(commune=commune(NGHIA_TA)))
+    resident = ResidentFactory(household=household, cccd="019185001234", sex="female", birth_year=1985)
+    page = officer_client.get(resident.get_absolute_url()).content.decode()
+    assert "019185001234" not in page
+    assert "••••••••1234" in page
+    assert officer_client.get(reverse("registry:resident_reveal_cccd", args=[resident.pk])).status_code == 405
+    revealed = officer_client.post(reverse("registry:resident_reveal_cccd", args=[resident.pk]))
+    assert "019185001234" in revealed.content.decode()
+    assert AuditEntry.objects.filter(action=AuditAction.REVEAL, resident_id=resident.pk).count() == 1
+
+
+def test_pages_with_personal_data_are_not_cached_and_carry_a_content_security_policy(officer_client):
+    resident = ResidentFactory(household=HouseholdFactory(village=VillageFactory(commune=commune(NGHIA_TA))))
+    response = officer_client.get(resident.get_absolute_url())
+    assert "no-store" in response["Cache-Control"]
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_the_resident_list_paginates(officer_client, settings):
+    settings.REGISTRY_PAGE_SIZE = 5
+    household = HouseholdFactory(village=VillageFactory(commune=commune(NGHIA_TA)))
+    for index in range(12):
+        ResidentFactory(household=household, full_name=f"Nguyễn Văn {'ABCDEFGHIKLM'[index]}")
+    page3 = officer_client.get(reverse("registry:residents"), {"page": 3}).content.decode()
+    assert "Trang 3/3" in page3
+    assert page3.count('class="row" href=') == 2
+
+
+def test_english_is_available(officer_client):
+    officer_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = officer_client.get(reverse("registry:residents")).content.decode()
+    assert '<html lang="en">' in page
+    assert "Residents" in page

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from langso.skills.models import BasicSkill, Evidence, Level, SkillArea, VnDomain
+
+
+class SkillRecordForm(forms.Form):
+    skill_code = forms.ChoiceField(label=_("Kỹ năng"))
+    level = forms.TypedChoiceField(
+        label=_("Mức độ đạt được"), choices=Level.choices, coerce=int, widget=forms.RadioSelect
+    )
+    evidence = forms.ChoiceField(label=_("Minh chứng"), choices=Evidence.choices, initial=Evidence.OBSERVED)
+    recorded_on = forms.DateField(
+        label=_("Ngày"), widget=forms.TextInput(attrs={"placeholder": _("ngày/tháng/năm")})
+    )
+
+    def __init__(self, *args: Any, skills: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skill_code"].choices = skills
+
+
+class SkillEditForm(forms.Form):
+    code = forms.SlugField(label=_("Mã kỹ năng (không dấu, ví dụ qr_payment)"), max_length=50)
+    area = forms.ChoiceField(label=_("Nhóm"), choices=SkillArea.choices)
+    name = forms.CharField(label=_("Tên (tiếng Việt)"), max_length=120)
+    name_en = forms.CharField(label=_("Tên (tiếng Anh)"), max_length=120)
+    description = forms.CharField(
+        label=_("Mô tả (tiếng Việt)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description_en = forms.CharField(
+        label=_("Mô tả (tiếng Anh)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    digcomp = forms.RegexField(
+        label=_("Năng lực DigComp 2.2 (ví dụ 2.1)"),
+        regex=r"^[1-5]\.[1-6]$",
+        error_messages={"invalid": _("Ghi số năng lực DigComp dạng 2.1 (nhóm 1–5, mục 1–6).")},
+    )
+    vn_domain = forms.TypedChoiceField(
+        label=_("Miền năng lực số (TT 02/2025)"), choices=VnDomain.choices, coerce=int
+    )
+    basic_skill = forms.ChoiceField(
+        label=_("Thuộc 5 kỹ năng cơ bản"), required=False, choices=[("", "—"), *BasicSkill.choices]
+    )
+    position = forms.IntegerField(label=_("Thứ tự"), min_value=0, max_value=999)

@@ -1,0 +1,209 @@
+"""The digital-skills catalogue (versioned data, editable by province staff) and each person's record.
+
+A skill record points at the skill row of the catalogue version in force when it was made, so a later
+version never changes what an old record meant. Skills keep a stable `code` across versions.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from langso.core.models import BaseModel
+
+
+class SkillArea(models.TextChoices):
+    DEVICE = "device", _("Sử dụng điện thoại thông minh")
+    COMMUNICATION = "communication", _("Giao tiếp, kết nối")
+    INFORMATION = "information", _("Tìm kiếm và đánh giá thông tin")
+    PUBLIC_SERVICES = "public_services", _("Định danh điện tử và dịch vụ công")
+    MONEY = "money", _("Thanh toán không dùng tiền mặt")
+    LIVELIHOOD = "livelihood", _("Sinh kế số")
+    SAFETY = "safety", _("An toàn trên không gian mạng")
+
+
+class DigCompArea(models.TextChoices):
+    """EU DigComp 2.2 competence areas (the competence number, e.g. 2.1, names the detail)."""
+
+    INFORMATION = "1", _("Thông tin và dữ liệu (DigComp 1)")
+    COMMUNICATION = "2", _("Giao tiếp và hợp tác (DigComp 2)")
+    CONTENT = "3", _("Sáng tạo nội dung số (DigComp 3)")
+    SAFETY = "4", _("An toàn (DigComp 4)")
+    PROBLEM_SOLVING = "5", _("Giải quyết vấn đề (DigComp 5)")
+
+
+class VnDomain(models.IntegerChoices):
+    """The six domains of Vietnam's digital competence framework (Thông tư 02/2025/TT-BGDĐT)."""
+
+    DATA = 1, _("Khai thác dữ liệu và thông tin")
+    COMMUNICATION = 2, _("Giao tiếp và hợp tác trong môi trường số")
+    CONTENT = 3, _("Sáng tạo nội dung số")
+    SAFETY = 4, _("An toàn")
+    PROBLEM_SOLVING = 5, _("Giải quyết vấn đề")
+    AI = 6, _("Ứng dụng trí tuệ nhân tạo")
+
+
+class BasicSkill(models.TextChoices):
+    """The "5 basic skills" community teams teach, one person per household."""
+
+    PUBLIC_SERVICES = "public_services", _("Dịch vụ công trực tuyến")
+    SHOPPING = "shopping", _("Mua bán trực tuyến")
+    PAYMENT = "payment", _("Thanh toán trực tuyến")
+    SAFETY = "safety", _("An toàn trên không gian mạng")
+    LOCAL_PLATFORMS = "local_platforms", _("Nền tảng số của địa phương")
+
+
+class CatalogueStatus(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp")
+    PUBLISHED = "published", _("Đang dùng")
+    RETIRED = "retired", _("Đã thay thế")
+
+
+class CatalogueVersion(models.Model):
+    number = models.PositiveIntegerField(_("phiên bản"), unique=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=CatalogueStatus.choices, default=CatalogueStatus.DRAFT
+    )
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("ngày áp dụng"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("phiên bản danh mục kỹ năng")
+        verbose_name_plural = _("phiên bản danh mục kỹ năng")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="published"), name="one_published_catalogue"
+            ),
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="draft"), name="one_draft_catalogue"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number} ({self.get_status_display()})"
+
+
+class Skill(models.Model):
+    version = models.ForeignKey(CatalogueVersion, on_delete=models.PROTECT, related_name="skills")
+    code = models.SlugField(_("mã kỹ năng"), max_length=50)
+    area = models.CharField(_("nhóm"), max_length=20, choices=SkillArea.choices)
+    name = models.CharField(_("tên (tiếng Việt)"), max_length=120)
+    name_en = models.CharField(_("tên (tiếng Anh)"), max_length=120)
+    description = models.TextField(_("mô tả (tiếng Việt)"), blank=True)
+    description_en = models.TextField(_("mô tả (tiếng Anh)"), blank=True)
+    digcomp = models.CharField(_("năng lực DigComp 2.2"), max_length=4, help_text=_("ví dụ 2.1"))
+    vn_domain = models.PositiveSmallIntegerField(_("miền năng lực số (TT 02/2025)"), choices=VnDomain.choices)
+    basic_skill = models.CharField(
+        _("thuộc 5 kỹ năng cơ bản"), max_length=20, choices=BasicSkill.choices, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("kỹ năng số")
+        verbose_name_plural = _("kỹ năng số")
+        ordering = ["version", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="skill_code_unique_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def digcomp_area(self) -> str:
+        return self.digcomp.split(".")[0]
+
+    def display_name(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name
+
+
+class Level(models.IntegerChoices):
+    INTRODUCED = 1, _("Đã được giới thiệu")
+    WITH_HELP = 2, _("Làm được khi có người giúp")
+    ALONE = 3, _("Tự làm được")
+    TEACHES = 4, _("Hướng dẫn được người khác")
+
+
+class Evidence(models.TextChoices):
+    OBSERVED = "observed", _("Thành viên tổ quan sát")
+    QUIZ = "quiz", _("Bài kiểm tra")
+    SELF = "self", _("Tự khai")
+    CERTIFICATE = "certificate", _("Chứng nhận của nền tảng học tập")
+
+
+# When two records share a date, stronger evidence decides the current level.
+EVIDENCE_STRENGTH = {Evidence.SELF: 0, Evidence.OBSERVED: 1, Evidence.QUIZ: 2, Evidence.CERTIFICATE: 3}
+
+
+class SkillRecord(BaseModel):
+    """One observation of one person's level in one skill. Never edited: history is the record."""
+
+    resident = models.ForeignKey("registry.Resident", on_delete=models.CASCADE, related_name="skill_records")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="records")
+    skill_code = models.SlugField(max_length=50, editable=False)
+    level = models.PositiveSmallIntegerField(_("mức độ"), choices=Level.choices)
+    evidence = models.CharField(_("minh chứng"), max_length=12, choices=Evidence.choices)
+    recorded_on = models.DateField(_("ngày ghi nhận"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    # Copied from the person, so jurisdiction filters and rollups need no join (and can be partitioned).
+    province = models.ForeignKey(
+        "places.Province", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    commune = models.ForeignKey("places.Commune", on_delete=models.PROTECT, related_name="+", editable=False)
+    village = models.ForeignKey("places.Village", on_delete=models.PROTECT, related_name="+", editable=False)
+
+    class Meta:
+        verbose_name = _("ghi nhận kỹ năng")
+        verbose_name_plural = _("ghi nhận kỹ năng")
+        ordering = ["resident", "skill_code", "recorded_on", "created_at"]
+        indexes = [
+            models.Index(fields=["resident", "skill_code", "recorded_on"], name="skillrecord_resident_skill"),
+            models.Index(fields=["province", "commune", "village"], name="skillrecord_units"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill_code}: {self.get_level_display()}"
+
+
+class RuleKind(models.TextChoices):
+    DIGITAL_CITIZEN = "digital_citizen", _("Công dân số")
+    HOUSEHOLD_BASIC_SKILLS = "household_basic", _("Hộ có người thành thạo 5 kỹ năng cơ bản")
+
+
+class SkillRule(models.Model):
+    """A configurable rule over a person's facts. One row per kind and scope (country-wide, or a province)."""
+
+    kind = models.CharField(_("loại quy tắc"), max_length=20, choices=RuleKind.choices)
+    province = models.ForeignKey(
+        "places.Province", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    requires_smartphone = models.BooleanField(_("phải có điện thoại thông minh"), default=True)
+    # {skill code: minimum level}; for the household rule, the basic skills every proficient member needs.
+    required_levels = models.JSONField(_("kỹ năng và mức tối thiểu"), default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("quy tắc đánh giá")
+        verbose_name_plural = _("quy tắc đánh giá")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "province"], name="skill_rule_unique_per_scope"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(province__isnull=True), name="skill_rule_one_national"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.province or _('toàn quốc')}"

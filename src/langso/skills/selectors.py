@@ -1,0 +1,77 @@
+"""Reads of skills: a person's current levels and status, using the pure rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from langso.registry.models import Resident
+from langso.skills.models import CatalogueStatus, RuleKind, Skill, SkillRecord, SkillRule
+from langso.skills.rules import (
+    CitizenStatus,
+    CurrentLevel,
+    Observation,
+    current_levels,
+    digital_citizen_status,
+)
+from langso.skills.services import published_version
+
+
+def rule_for(kind: str, province_id: int | None) -> SkillRule | None:
+    """The province's own rule when it has one, otherwise the national rule."""
+    rules = {
+        r.province_id: r
+        for r in SkillRule.objects.filter(Q(province_id=province_id) | Q(province__isnull=True), kind=kind)
+    }
+    return rules.get(province_id) or rules.get(None)
+
+
+def resident_levels(resident: Resident) -> dict[str, CurrentLevel]:
+    history = SkillRecord.objects.filter(resident=resident).values_list(
+        "skill_code", "level", "evidence", "recorded_on", "created_at"
+    )
+    ordered = sorted(history, key=lambda row: row[4])
+    return current_levels(
+        Observation(code, level, evidence, day, order)
+        for order, (code, level, evidence, day, _at) in enumerate(ordered)
+    )
+
+
+@dataclass(frozen=True)
+class SkillLine:
+    skill: Skill
+    current: CurrentLevel | None
+
+
+@dataclass(frozen=True)
+class ResidentSkills:
+    lines: list[SkillLine]
+    status: CitizenStatus
+    skills_by_code: dict[str, Skill]
+
+
+def resident_skills(*, resident: Resident) -> ResidentSkills:
+    levels = resident_levels(resident)
+    skills = list(Skill.objects.filter(version=published_version()).order_by("position"))
+    rule = rule_for(RuleKind.DIGITAL_CITIZEN, resident.province_id)
+    status = digital_citizen_status(
+        owns_smartphone=resident.owns_smartphone,
+        levels=levels,
+        required_levels=rule.required_levels if rule else {},
+        requires_smartphone=rule.requires_smartphone if rule else True,
+    )
+    return ResidentSkills(
+        [SkillLine(s, levels.get(s.code)) for s in skills], status, {s.code: s for s in skills}
+    )
+
+
+def catalogue_versions() -> Any:
+    return published_version().__class__.objects.all()
+
+
+def draft_version() -> Any:
+    from langso.skills.models import CatalogueVersion
+
+    return CatalogueVersion.objects.filter(status=CatalogueStatus.DRAFT).first()

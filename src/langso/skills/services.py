@@ -1,0 +1,228 @@
+"""Writes to the skills catalogue, rules and records. Each takes the acting user and audits."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from langso.core import audit
+from langso.core.models import AuditAction
+from langso.registry.models import Resident
+from langso.skills.catalogue import DEFAULT_DIGITAL_CITIZEN_LEVELS, DEFAULT_SKILLS
+from langso.skills.models import (
+    CatalogueStatus,
+    CatalogueVersion,
+    Evidence,
+    Level,
+    RuleKind,
+    Skill,
+    SkillRecord,
+    SkillRule,
+)
+
+SKILL_FIELDS = (
+    "area",
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "digcomp",
+    "vn_domain",
+    "basic_skill",
+    "position",
+)
+
+
+@transaction.atomic
+def install_default_catalogue() -> CatalogueVersion:
+    """Version 1 of the catalogue and the default rules, once. Returns the published version."""
+    published = CatalogueVersion.objects.filter(status=CatalogueStatus.PUBLISHED).first()
+    if published is not None:
+        return published
+    version = CatalogueVersion.objects.create(
+        number=1,
+        status=CatalogueStatus.PUBLISHED,
+        published_at=timezone.now(),
+        note="Danh mục mặc định của Làng Số",
+    )
+    Skill.objects.bulk_create(
+        [
+            Skill(
+                version=version,
+                position=index,
+                **{k: getattr(s, k) for k in ("code", *SKILL_FIELDS) if k != "position"},
+            )
+            for index, s in enumerate(DEFAULT_SKILLS)
+        ]
+    )
+    SkillRule.objects.get_or_create(
+        kind=RuleKind.DIGITAL_CITIZEN,
+        province=None,
+        defaults={"required_levels": DEFAULT_DIGITAL_CITIZEN_LEVELS},
+    )
+    SkillRule.objects.get_or_create(
+        kind=RuleKind.HOUSEHOLD_BASIC_SKILLS,
+        province=None,
+        defaults={"requires_smartphone": False, "required_levels": {"level": 3}},
+    )
+    return version
+
+
+def published_version() -> CatalogueVersion:
+    version = CatalogueVersion.objects.filter(status=CatalogueStatus.PUBLISHED).first()
+    return version if version is not None else install_default_catalogue()
+
+
+@transaction.atomic
+def catalogue_draft_start(*, acting_user: Any) -> CatalogueVersion:
+    """A draft copy of the published catalogue, to edit before publishing. One draft at a time."""
+    draft = CatalogueVersion.objects.select_for_update().filter(status=CatalogueStatus.DRAFT).first()
+    if draft is not None:
+        return draft
+    current = published_version()
+    number = (CatalogueVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    draft = CatalogueVersion.objects.create(number=number, status=CatalogueStatus.DRAFT)
+    Skill.objects.bulk_create(
+        [
+            Skill(version=draft, code=s.code, **{k: getattr(s, k) for k in SKILL_FIELDS})
+            for s in current.skills.all()
+        ]
+    )
+    audit.record(actor=acting_user, action=AuditAction.CREATE, obj=draft, note="catalogue draft")
+    return draft
+
+
+@transaction.atomic
+def draft_skill_save(*, acting_user: Any, draft: CatalogueVersion, code: str, **fields: Any) -> Skill:
+    """Add or change a skill in the draft. Published versions are never edited."""
+    if draft.status != CatalogueStatus.DRAFT:
+        raise ValidationError(_("Chỉ sửa được bản nháp của danh mục; phiên bản đã áp dụng giữ nguyên."))
+    unknown = set(fields) - set(SKILL_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected fields {sorted(unknown)}")
+    skill = Skill.objects.filter(version=draft, code=code).first() or Skill(version=draft, code=code)
+    before = audit.snapshot(skill, ["code", *SKILL_FIELDS]) if skill.pk else {}
+    for key, value in fields.items():
+        setattr(skill, key, value)
+    skill.full_clean(exclude=["version"], validate_unique=False)
+    skill.save()
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        obj=skill,
+        changes=audit.diff(before, audit.snapshot(skill, ["code", *SKILL_FIELDS])),
+    )
+    return skill
+
+
+@transaction.atomic
+def catalogue_publish(*, acting_user: Any, draft: CatalogueVersion, note: str = "") -> CatalogueVersion:
+    draft = CatalogueVersion.objects.select_for_update().get(pk=draft.pk)
+    if draft.status != CatalogueStatus.DRAFT:
+        raise ValidationError(_("Phiên bản này không phải bản nháp."))
+    if draft.skills.count() < 1:
+        raise ValidationError(_("Danh mục phải có ít nhất một kỹ năng."))
+    CatalogueVersion.objects.filter(status=CatalogueStatus.PUBLISHED).update(status=CatalogueStatus.RETIRED)
+    draft.status = CatalogueStatus.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.published_by = acting_user
+    draft.note = note[:300]
+    draft.save()
+    audit.record(actor=acting_user, action=AuditAction.UPDATE, obj=draft, note="catalogue published")
+    return draft
+
+
+def _current_skill(code: str) -> Skill:
+    skill = Skill.objects.filter(version=published_version(), code=code).first()
+    if skill is None:
+        raise ValidationError(_("Kỹ năng “%(code)s” không có trong danh mục đang dùng.") % {"code": code})
+    return skill
+
+
+@transaction.atomic
+def skill_record_add(
+    *,
+    acting_user: Any,
+    resident: Resident,
+    skill_code: str,
+    level: int,
+    evidence: str = Evidence.OBSERVED,
+    recorded_on: datetime.date | None = None,
+    note: str = "",
+) -> SkillRecord:
+    """Record one observation of a person's level in a skill, against the catalogue version in force."""
+    if level not in Level.values:
+        raise ValidationError({"level": [_("Mức độ phải từ 1 đến 4.")]})
+    if evidence not in Evidence.values:
+        raise ValidationError({"evidence": [_("Loại minh chứng không hợp lệ.")]})
+    recorded_on = recorded_on or timezone.localdate()
+    if recorded_on > timezone.localdate():
+        raise ValidationError({"recorded_on": [_("Ngày ghi nhận không được sau hôm nay.")]})
+    skill = _current_skill(skill_code)
+    record = SkillRecord.objects.create(
+        resident=resident,
+        skill=skill,
+        skill_code=skill.code,
+        level=level,
+        evidence=evidence,
+        recorded_on=recorded_on,
+        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        note=note[:300],
+        province_id=resident.province_id,
+        commune_id=resident.commune_id,
+        village_id=resident.village_id,
+    )
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=record,
+        resident_id=resident.pk,
+        changes={
+            "skill": skill.code,
+            "level": level,
+            "evidence": evidence,
+            "recorded_on": recorded_on.isoformat(),
+        },
+    )
+    return record
+
+
+@transaction.atomic
+def skill_rule_update(
+    *,
+    acting_user: Any,
+    kind: str,
+    required_levels: dict[str, int],
+    requires_smartphone: bool = True,
+    province: Any = None,
+) -> SkillRule:
+    known = set(Skill.objects.filter(version=published_version()).values_list("code", flat=True))
+    if kind == RuleKind.DIGITAL_CITIZEN:
+        unknown = set(required_levels) - known
+        if unknown:
+            raise ValidationError(
+                _("Kỹ năng không có trong danh mục: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
+            )
+    if any(not isinstance(v, int) or v not in Level.values for v in required_levels.values()):
+        raise ValidationError(_("Mức tối thiểu phải từ 1 đến 4."))
+    rule, _created = SkillRule.objects.get_or_create(kind=kind, province=province)
+    before = {"required_levels": rule.required_levels, "requires_smartphone": rule.requires_smartphone}
+    rule.required_levels = required_levels
+    rule.requires_smartphone = requires_smartphone
+    rule.updated_by = acting_user
+    rule.save()
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=rule,
+        changes=audit.diff(
+            before, {"required_levels": required_levels, "requires_smartphone": requires_smartphone}
+        ),
+    )
+    return rule

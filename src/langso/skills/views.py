@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from langso.accounts.access import Perm
+from langso.core.http import apply_validation_error, require_perm
+from langso.registry.selectors import resident_get
+from langso.skills import services
+from langso.skills.forms import SkillEditForm, SkillRecordForm
+from langso.skills.models import Skill
+
+
+@require_perm(Perm.REGISTRY_EDIT)
+def record_create(request: HttpRequest, resident_id: str) -> HttpResponse:
+    resident = resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
+    language = get_language() or "vi"
+    skills = [
+        (s.code, s.display_name(language))
+        for s in Skill.objects.filter(version=services.published_version()).order_by("position")
+    ]
+    form = SkillRecordForm(
+        request.POST or None,
+        skills=skills,
+        initial={"recorded_on": timezone.localdate(), "skill_code": request.GET.get("skill")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.skill_record_add(acting_user=request.user, resident=resident, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Đã ghi nhận kỹ năng."))
+            return redirect(resident)
+    return render(request, "skills/record_form.html", {"form": form, "resident": resident})
+
+
+@require_perm(Perm.REGISTRY_VIEW)
+def catalogue(request: HttpRequest) -> HttpResponse:
+    from langso.accounts.access import has_perm
+    from langso.skills.selectors import draft_version
+
+    version = services.published_version()
+    draft = draft_version()
+    show = (
+        draft
+        if (draft and request.GET.get("draft") and has_perm(request.user, Perm.CATALOGUE_EDIT))
+        else version
+    )
+    return render(
+        request,
+        "skills/catalogue.html",
+        {
+            "version": show,
+            "published": version,
+            "draft": draft,
+            "skills": show.skills.order_by("position", "code"),
+            "can_edit": has_perm(request.user, Perm.CATALOGUE_EDIT),
+        },
+    )
+
+
+@require_perm(Perm.CATALOGUE_EDIT)
+def draft_start(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.catalogue_draft_start(acting_user=request.user)
+    return redirect(f"{reverse('skills:catalogue')}?draft=1")
+
+
+@require_perm(Perm.CATALOGUE_EDIT)
+def draft_skill_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    from langso.skills.selectors import draft_version
+
+    draft = draft_version()
+    if draft is None:
+        return redirect("skills:catalogue")
+    skill = get_object_or_404(Skill, version=draft, code=code) if code else None
+    initial = (
+        {f: getattr(skill, f) for f in ("code", *services.SKILL_FIELDS)}
+        if skill
+        else {"position": draft.skills.count()}
+    )
+    form = SkillEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        new_code = data.pop("code")
+        if skill and new_code != skill.code:
+            form.add_error("code", _("Không đổi mã của kỹ năng đã có: hồ sơ cũ dựa vào mã này."))
+        else:
+            try:
+                services.draft_skill_save(acting_user=request.user, draft=draft, code=new_code, **data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Đã lưu vào bản nháp."))
+                return redirect(f"{reverse('skills:catalogue')}?draft=1")
+    return render(request, "skills/skill_form.html", {"form": form, "skill": skill, "draft": draft})
+
+
+@require_perm(Perm.CATALOGUE_EDIT)
+def draft_publish(request: HttpRequest) -> HttpResponse:
+    from langso.skills.selectors import draft_version
+
+    draft = draft_version()
+    if request.method == "POST" and draft is not None:
+        try:
+            services.catalogue_publish(
+                acting_user=request.user, draft=draft, note=request.POST.get("note", "")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã áp dụng danh mục phiên bản %(n)s.") % {"n": draft.number})
+    return redirect("skills:catalogue")

@@ -1,0 +1,53 @@
+"""Helpers the browser tests share: the phone's size and the sideways-scroll check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+PHONE = {"width": 360, "height": 740}
+ROOT = Path(__file__).resolve().parents[2]
+
+# Elements wider than the screen, named so a failure says what to fix.
+_OVERFLOW_JS = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (r.right > width + 0.5 || r.left < -0.5) {
+      let parent = el.parentElement, clipped = false;
+      while (parent && parent !== document.body) {
+        const ox = getComputedStyle(parent).overflowX;
+        if (ox === 'auto' || ox === 'scroll' || ox === 'hidden' || ox === 'clip') { clipped = true; break; }
+        parent = parent.parentElement;
+      }
+      if (clipped) continue;
+      const cls = typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+      wide.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${cls} (${Math.round(r.left)}..${Math.round(r.right)} px)`);
+    }
+  }
+  return {scrollWidth: document.scrollingElement.scrollWidth, width, wide: wide.slice(0, 10)};
+}
+"""
+
+
+def horizontal_overflow(page: Page) -> str | None:
+    """None when the page fits the phone's width; otherwise what is too wide, to say what to fix.
+
+    Wide tables may scroll inside their own box (overflow-x: auto); the page itself must not.
+    """
+    result = page.evaluate(_OVERFLOW_JS)
+    if result["scrollWidth"] <= PHONE["width"]:
+        return None
+    wide = ", ".join(result["wide"]) or "(no single element found)"
+    return f"{page.url} scrolls sideways at {PHONE['width']} px: scrollWidth {result['scrollWidth']}; too wide: {wide}"
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    problem = horizontal_overflow(page)
+    assert problem is None, problem

@@ -1,0 +1,125 @@
+"""Production settings: `check --deploy` is clean, and the settings refuse an unsafe start.
+
+Each check runs `manage.py` in a fresh process, because settings are read once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MANAGE = str(ROOT / "manage.py")
+
+# Variables of the developer's or CI's shell that would change what we check.
+_CLEARED = ("LANGSO_ENV", "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "LANGSO_DEMO_MODE",
+            "DJANGO_SECURE_SSL_REDIRECT", "DJANGO_HSTS_SECONDS", "DJANGO_SETTINGS_MODULE")  # fmt: skip
+
+
+def _production_env(**overrides: str | None) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in _CLEARED}
+    env.update(
+        LANGSO_ENV="production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="langso.example.vn",
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://langso.example.vn",
+    )
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, MANAGE, *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings() -> None:
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    result = _manage("check", env=_production_env(DJANGO_SECRET_KEY=None))
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_with_an_empty_secret_key() -> None:
+    result = _manage("check", env=_production_env(DJANGO_SECRET_KEY=""))
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "warning"),
+    [
+        ({"DJANGO_SECRET_KEY": "short"}, "security.W009"),
+        ({"DJANGO_ALLOWED_HOSTS": None}, "security.W020"),
+        ({"DJANGO_DEBUG": "1"}, "security.W018"),
+    ],
+    ids=["a weak secret key", "no allowed hosts", "debug switched on"],
+)
+def test_check_deploy_fails_when_a_production_setting_is_unsafe(
+    overrides: dict[str, str | None], warning: str
+) -> None:
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env(**overrides))
+
+    assert result.returncode != 0
+    assert warning in result.stdout + result.stderr
+
+
+def test_production_defaults_are_the_secure_ones() -> None:
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps({"
+        "'DEBUG': s.DEBUG, 'SESSION_COOKIE_SECURE': s.SESSION_COOKIE_SECURE, "
+        "'CSRF_COOKIE_SECURE': s.CSRF_COOKIE_SECURE, 'SECURE_SSL_REDIRECT': s.SECURE_SSL_REDIRECT, "
+        "'SECURE_HSTS_SECONDS': s.SECURE_HSTS_SECONDS, 'DEMO_MODE': s.DEMO_MODE, "
+        "'X_FRAME_OPTIONS': s.X_FRAME_OPTIONS, 'SECURE_PROXY_SSL_HEADER': s.SECURE_PROXY_SSL_HEADER, "
+        "'first_hasher': s.PASSWORD_HASHERS[0]}))"
+    )
+    result = _manage("shell", "-c", code, env=_production_env())
+
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {
+        "DEBUG": False,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "DEMO_MODE": False,
+        "X_FRAME_OPTIONS": "DENY",
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "first_hasher": "django.contrib.auth.hashers.Argon2PasswordHasher",
+    }
+
+
+def test_development_is_the_default_and_never_leaks_into_production() -> None:
+    env = _production_env(LANGSO_ENV=None, DJANGO_SECRET_KEY=None, DJANGO_ALLOWED_HOSTS=None)
+    result = _manage(
+        "shell", "-c", "from django.conf import settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)", env=env
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True ['127.0.0.1', 'localhost', 'testserver']"
