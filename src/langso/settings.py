@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "langso.core.middleware.RequestContextMiddleware",
     "langso.core.middleware.SecurityHeadersMiddleware",
     "langso.accounts.middleware.TwoFactorRequiredMiddleware",
+    "langso.accounts.middleware.DeniedAccessAuditMiddleware",
 ]
 
 ROOT_URLCONF = "langso.urls"
@@ -148,6 +149,9 @@ FORMAT_MODULE_PATH = ["langso.formats"]
 USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
+# Outside production, serve static files straight from the apps (no collectstatic needed to run).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 # The project-wide stylesheet lives in langso/static (not inside an app), so name it for the finders.
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -19,7 +19,12 @@ class LoginForm(forms.Form):
         label=_("Tên đăng nhập"),
         max_length=150,
         widget=forms.TextInput(
-            attrs={"autocomplete": "username", "autocapitalize": "none", "autocorrect": "off", "autofocus": True}
+            attrs={
+                "autocomplete": "username",
+                "autocapitalize": "none",
+                "autocorrect": "off",
+                "autofocus": True,
+            }
         ),
     )
     password = forms.CharField(

@@ -44,7 +44,9 @@ def _assignments_in_scope_q(scope: Scope) -> Q:
     if scope.province_codes:
         codes = scope.province_codes
         condition |= (
-            Q(province_id__in=codes) | Q(commune__province_id__in=codes) | Q(village__commune__province_id__in=codes)
+            Q(province_id__in=codes)
+            | Q(commune__province_id__in=codes)
+            | Q(village__commune__province_id__in=codes)
         )
     if scope.commune_codes:
         codes = scope.commune_codes
@@ -67,7 +69,9 @@ def audit_scope_q(user: Any) -> Q:
         return Q()
     if scope.is_empty:
         return Q(pk__in=[])
-    residents = Resident.objects.filter(scope.q(province="province_id", commune="commune_id", village="village_id"))
+    residents = Resident.objects.filter(
+        scope.q(province="province_id", commune="commune_id", village="village_id")
+    )
     users = _users_in_scope(scope)
     user_keys = (
         RoleAssignment.objects.filter(_assignments_in_scope_q(scope))
@@ -180,6 +184,7 @@ _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _LABELS = {
     "unit": gettext_noop("đơn vị"),
     "role": gettext_noop("vai trò"),
+    "roles": gettext_noop("vai trò"),
     "path": gettext_noop("địa chỉ"),
     "status": gettext_noop("mã trạng thái"),
     "method": gettext_noop("phương thức"),
@@ -210,6 +215,7 @@ class ChangeLine:
 class EntryRow:
     entry: AuditEntry
     changes: list[ChangeLine] = field(default_factory=list)
+    object_label: str = ""
 
 
 def _model_for(object_type: str) -> Any:
@@ -265,10 +271,10 @@ def _show(value: Any, key: str, model_field: Any) -> str:
 
 
 def _label(model: Any, model_field: Any, key: str) -> str:
-    if model_field is not None and getattr(model_field, "verbose_name", None):
-        return str(model_field.verbose_name)
     if key in _LABELS:
         return _(_LABELS[key])
+    if model_field is not None and getattr(model_field, "verbose_name", None):
+        return str(model_field.verbose_name)
     return key.replace("_", " ")
 
 
@@ -287,7 +293,10 @@ def describe_changes(entry: AuditEntry) -> list[ChangeLine]:
         if entry.action == AuditAction.UPDATE and isinstance(value, list) and len(value) == 2:
             lines.append(
                 ChangeLine(
-                    key=key, label=label, before=_show(value[0], key, model_field), after=_show(value[1], key, model_field)
+                    key=key,
+                    label=label,
+                    before=_show(value[0], key, model_field),
+                    after=_show(value[1], key, model_field),
                 )
             )
         else:
@@ -295,5 +304,21 @@ def describe_changes(entry: AuditEntry) -> list[ChangeLine]:
     return lines
 
 
+_OBJECT_LABELS = {
+    "url": gettext_noop("địa chỉ trang"),
+    "otp_totp.totpdevice": gettext_noop("thiết bị xác thực hai bước"),
+}
+
+
+def _object_label(object_type: str) -> str:
+    if object_type in _OBJECT_LABELS:
+        return _(_OBJECT_LABELS[object_type])
+    model = _model_for(object_type)
+    return str(model._meta.verbose_name) if model is not None else object_type
+
+
 def entry_rows(entries: list[AuditEntry]) -> list[EntryRow]:
-    return [EntryRow(entry=entry, changes=describe_changes(entry)) for entry in entries]
+    return [
+        EntryRow(entry=entry, changes=describe_changes(entry), object_label=_object_label(entry.object_type))
+        for entry in entries
+    ]

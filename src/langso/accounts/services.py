@@ -82,7 +82,9 @@ def login_attempt(*, request: HttpRequest | None, username: str, password: str) 
         user = User.objects.select_for_update().filter(**{User.USERNAME_FIELD: username}).first()
         if user is None:
             _spend_hasher_time(password)
-            audit.record(actor=None, username=username, action=AuditAction.LOGIN_FAILED, note=NOTE_UNKNOWN_USER)
+            audit.record(
+                actor=None, username=username, action=AuditAction.LOGIN_FAILED, note=NOTE_UNKNOWN_USER
+            )
             return LoginOutcome()
 
         if user.locked_until and user.locked_until > now:
@@ -137,7 +139,10 @@ def _login_failed(user: User, now: datetime.datetime) -> LoginOutcome:
             username=user.get_username(),
             action=AuditAction.LOCKED,
             obj=user,
-            changes={"locked_until": user.locked_until.isoformat(), "failed_login_count": user.failed_login_count},
+            changes={
+                "locked_until": user.locked_until.isoformat(),
+                "failed_login_count": user.failed_login_count,
+            },
             note=NOTE_LOCKED,
         )
         return LoginOutcome(locked_until=user.locked_until)
@@ -160,7 +165,11 @@ def user_unlock(*, acting_user: Any, user: User) -> User:
     user.locked_until = None
     after = {"failed_login_count": 0, "locked_until": None}
     audit.record(
-        actor=acting_user, action=AuditAction.UPDATE, obj=user, changes=audit.diff(before, after), note=NOTE_UNLOCKED
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=user,
+        changes=audit.diff(before, after),
+        note=NOTE_UNLOCKED,
     )
     return user
 
@@ -183,6 +192,8 @@ class TwoFactorOutcome:
     device: TOTPDevice | None = None
     enrolled: bool = False
     retry_at: datetime.datetime | None = None
+    # True when the code was not even checked: too many wrong codes just before.
+    throttled: bool = False
 
     @property
     def ok(self) -> bool:
@@ -216,7 +227,7 @@ def two_factor_verify(*, user: User, device: TOTPDevice, token: str) -> TwoFacto
         retry_at = _retry_at(device)
         if retry_at is not None:
             audit.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, note=NOTE_2FA_THROTTLED)
-            return TwoFactorOutcome(retry_at=retry_at)
+            return TwoFactorOutcome(retry_at=retry_at, throttled=True)
         verified = django_otp.verify_token(user, device.persistent_id, token)
         if verified is None:
             audit.record(actor=user, action=AuditAction.LOGIN_FAILED, obj=user, note=NOTE_2FA_WRONG)
@@ -243,7 +254,11 @@ def two_factor_reset(*, acting_user: Any, user: User) -> int:
     """Remove a user's TOTP devices (a lost phone): the next sign-in enrols a new one."""
     count, _detail = TOTPDevice.objects.filter(user=user).delete()
     audit.record(
-        actor=acting_user, action=AuditAction.UPDATE, obj=user, changes={"totp_devices": [count, 0]}, note=NOTE_2FA_RESET
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=user,
+        changes={"totp_devices": [count, 0]},
+        note=NOTE_2FA_RESET,
     )
     return count
 
@@ -256,7 +271,9 @@ def _unit_kwargs(province: Any, commune: Any, village: Any) -> dict[str, Any]:
     units = {name: value for name, value in given.items() if value is not None}
     if len(units) > 1:
         raise ValidationError(_("Một vai trò chỉ gắn với một đơn vị: tỉnh, xã hoặc thôn."), code="one_unit")
-    return {(name if isinstance(value, models.Model) else f"{name}_id"): value for name, value in units.items()}
+    return {
+        (name if isinstance(value, models.Model) else f"{name}_id"): value for name, value in units.items()
+    }
 
 
 @transaction.atomic

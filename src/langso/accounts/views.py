@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from langso.accounts import selectors, services
-from langso.accounts.access import Perm, has_perm
+from langso.accounts.access import Perm, has_perm, requires_two_factor
 from langso.accounts.forms import AuditFilterForm, LoginForm, TokenForm
 from langso.accounts.middleware import two_factor_satisfied
 
@@ -90,7 +90,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _locked_message(outcome.locked_until))
         else:
             form.add_error(None, _("Tên đăng nhập hoặc mật khẩu không đúng."))
-    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "next": next_url,
+            "LOGIN_FAILURE_LIMIT": settings.LOGIN_FAILURE_LIMIT,
+            "LOGIN_LOCKOUT_MINUTES": settings.LOGIN_LOCKOUT_MINUTES,
+        },
+    )
 
 
 @require_POST
@@ -109,6 +118,14 @@ def _grouped_secret(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def _code_needed(request: HttpRequest, next_url: str) -> bool:
+    user = request.user
+    if not requires_two_factor(user) or user.is_verified():
+        return False
+    # The demo relaxation covers the application, never the Django admin.
+    return not two_factor_satisfied(request) or next_url.startswith(reverse("admin:index"))
+
+
 @sensitive_post_parameters("token")
 @never_cache
 @login_required
@@ -117,7 +134,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     """After the password: enter a code from the enrolled device, or enrol one (QR code + first code)."""
     next_url = _safe_next(request)
     user = request.user
-    if two_factor_satisfied(request):
+    if not _code_needed(request, next_url):
         return redirect(next_url)
     device = selectors.two_factor_device(user)
     enrolling = device is None
@@ -131,14 +148,16 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, outcome.device)
             return redirect(next_url)
         wait = (outcome.retry_at - timezone.now()).total_seconds() if outcome.retry_at else 0
-        if wait >= 2:
+        if outcome.throttled or wait >= 2:
             form.add_error(
                 "token",
                 _("Bạn đã nhập sai nhiều lần. Vui lòng đợi %(seconds)s giây rồi thử lại.")
-                % {"seconds": math.ceil(wait)},
+                % {"seconds": max(1, math.ceil(wait))},
             )
         else:
-            form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn. Hãy nhập mã mới trên ứng dụng."))
+            form.add_error(
+                "token", _("Mã xác thực không đúng hoặc đã hết hạn. Hãy nhập mã mới trên ứng dụng.")
+            )
     context: dict[str, Any] = {"form": form, "next": next_url, "enrolling": enrolling}
     if enrolling:
         context.update({"qr_data_uri": _qr_data_uri(device), "secret": _grouped_secret(device)})
@@ -153,7 +172,8 @@ def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse
     next_url = request.GET.get("next") or reverse("admin:index")
     if not request.user.is_authenticated:
         return redirect_to_login(next_url, resolve_url(settings.LOGIN_URL))
-    if not two_factor_satisfied(request):
+    if has_perm(request.user, Perm.ADMIN_SITE) and not request.user.is_verified():
+        # Administrators, demo ones included, give a code before entering the admin.
         return HttpResponseRedirect(_two_factor_url(next_url))
     raise PermissionDenied
 
@@ -174,7 +194,7 @@ def audit_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    return never_cache(wrapper)
+    return never_cache(require_safe(wrapper))
 
 
 def _page_context(request: HttpRequest, queryset: Any) -> dict[str, Any]:
@@ -188,7 +208,9 @@ def _page_context(request: HttpRequest, queryset: Any) -> dict[str, Any]:
 @audit_view
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else getattr(form, "cleaned_data", {})
+    if form.is_bound:
+        form.is_valid()  # invalid fields are shown as errors; the valid ones still filter
+    data = getattr(form, "cleaned_data", {})
     filters = selectors.AuditFilters(
         action=data.get("action") or "",
         date_from=data.get("date_from"),
@@ -219,6 +241,7 @@ def audit_user(request: HttpRequest, user_id: int) -> HttpResponse:
         "accounts/audit_user.html",
         {
             "subject": subject,
+            "subject_locked": bool(subject.locked_until and subject.locked_until > timezone.now()),
             "assignments": subject.role_assignments.select_related("province", "commune", "village"),
             **_page_context(request, queryset),
         },

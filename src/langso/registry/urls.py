@@ -6,6 +6,8 @@ app_name = "registry"
 
 urlpatterns = [
     path("residents/", views.resident_list, name="residents"),
+    path("residents/export.xlsx", views.residents_export, name="residents_export"),
+    path("households/export.xlsx", views.households_export, name="households_export"),
     path("residents/new/", views.resident_create, name="resident_create"),
     path("residents/<uuid:resident_id>/", views.resident_detail, name="resident"),
     path("residents/<uuid:resident_id>/edit/", views.resident_edit, name="resident_edit"),

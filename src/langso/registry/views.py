@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from langso.accounts.access import Perm, has_perm
 from langso.core.http import apply_validation_error, paginate, query_without_page, require_perm
 from langso.places.selectors import village_get, village_list
-from langso.registry import selectors, services
+from langso.registry import exports, selectors, services
 from langso.registry.forms import (
     ConsentForm,
     HouseholdFilterForm,
@@ -274,3 +274,24 @@ def household_edit(request: HttpRequest, household_id: str) -> HttpResponse:
     return render(
         request, "registry/household_form.html", {"form": form, "household": household, "creating": False}
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_perm(Perm.REGISTRY_EXPORT)
+def residents_export(request: HttpRequest) -> HttpResponse:
+    content, _count = exports.residents_xlsx(acting_user=request.user, params=request.GET)
+    return _xlsx_response(content, exports.export_filename("nguoi-dan"))
+
+
+@require_perm(Perm.REGISTRY_EXPORT)
+def households_export(request: HttpRequest) -> HttpResponse:
+    content, _count = exports.households_xlsx(acting_user=request.user, params=request.GET)
+    return _xlsx_response(content, exports.export_filename("ho-gia-dinh"))

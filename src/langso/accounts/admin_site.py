@@ -1,0 +1,39 @@
+"""Who may use the Django admin: an active administrator (Role.ADMINISTRATOR, Perm.ADMIN_SITE) who
+has finished two-factor sign-in. `is_staff` plays no part; roles are the single source of permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from langso.accounts.access import Perm, has_perm
+
+
+def has_admin_site_permission(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and has_perm(user, Perm.ADMIN_SITE)
+        and getattr(user, "is_verified", lambda: False)()
+    )
+
+
+class RoleAdminMixin:
+    """Model admin permissions from the role, not from Django's per-model permissions."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return has_admin_site_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return has_admin_site_permission(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return has_admin_site_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return has_admin_site_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return has_admin_site_permission(request)
