@@ -1,5 +1,10 @@
 from django.urls import path
 
-# Import and export pages; filled in by the import/export work.
-urlpatterns: list = [
+from langso.registry import import_views
+
+urlpatterns = [
+    path("import/", import_views.import_start, name="import_start"),
+    path("import/template/<str:kind>.xlsx", import_views.import_template, name="import_template"),
+    path("import/<uuid:job_id>/", import_views.import_job, name="import_job"),
+    path("import/<uuid:job_id>/confirm/", import_views.import_confirm, name="import_confirm"),
 ]

@@ -79,8 +79,11 @@ def _birth_year_bounds(age_group: str, today: datetime.date) -> Q:
     return condition
 
 
-def search_q(query: str) -> Q:
-    """Find by name (with or without diacritics, any Unicode form), by CCCD, or by phone."""
+def search_q(query: str, *, within_one_unit: bool = False) -> Q:
+    """Find by name (with or without diacritics, any Unicode form), by CCCD, or by phone.
+
+    `within_one_unit`: the list is confined to one commune or village (see search.name_q).
+    """
     text = query.strip()
     if not text:
         return Q()
@@ -90,7 +93,7 @@ def search_q(query: str) -> Q:
         with contextlib.suppress(ValidationError):  # not a phone number: the CCCD match stands alone
             condition |= Q(phone=normalize_phone(text))
         return condition
-    return name_q(text)
+    return name_q(text, within_one_unit=within_one_unit)
 
 
 def resident_list(*, user: Any, filters: ResidentFilters | None = None) -> QuerySet[Resident]:
@@ -98,7 +101,7 @@ def resident_list(*, user: Any, filters: ResidentFilters | None = None) -> Query
     scope = scope_for(user, Perm.REGISTRY_VIEW)
     qs = Resident.objects.filter(scope.q(province="province_id", commune="commune_id", village="village_id"))
     if filters.q:
-        qs = qs.filter(search_q(filters.q))
+        qs = qs.filter(search_q(filters.q, within_one_unit=_confined_to_one_unit(scope, filters)))
     if filters.village_id:
         qs = qs.filter(village_id=filters.village_id)
     if filters.commune_code:
@@ -129,6 +132,18 @@ def _is_province_wide_name_search(scope: Any, filters: ResidentFilters) -> bool:
         scope.everything or scope.commune_codes or scope.village_ids
     )
     return bool(name_words(filters.q)) and only_a_name and one_province
+
+
+def _confined_to_one_unit(scope: Any, filters: ResidentFilters) -> bool:
+    if filters.village_id or filters.commune_code:
+        return True
+    only_villages = bool(scope.village_ids) and not (
+        scope.everything or scope.province_codes or scope.commune_codes
+    )
+    one_commune = len(scope.commune_codes) == 1 and not (
+        scope.everything or scope.province_codes or scope.village_ids
+    )
+    return only_villages or one_commune
 
 
 def _is_number_query(query: str) -> bool:

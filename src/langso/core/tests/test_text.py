@@ -114,14 +114,24 @@ def test_the_given_name_with_its_tone_decides_before_the_family_name():
 
 def test_people_with_the_same_given_name_sort_by_family_name_then_middle_name():
     names = ["Trần Văn Bình", "Lê Thị Bình", "Lê Văn Bình", "Đặng Bình", "Dương Thị Bình"]
-    assert _sorted_names(names) == ["Dương Thị Bình", "Đặng Bình", "Lê Thị Bình", "Lê Văn Bình", "Trần Văn Bình"]
+    assert _sorted_names(names) == [
+        "Dương Thị Bình",
+        "Đặng Bình",
+        "Lê Thị Bình",
+        "Lê Văn Bình",
+        "Trần Văn Bình",
+    ]
 
 
 def test_the_tone_belongs_to_the_syllable_wherever_it_is_written():
     # Old ("Hoà", "Thuý") and new ("Hòa", "Thúy") placements are one name; grave still sorts before acute.
     assert vietnamese_sort_key("Lê Thị Hoà") == vietnamese_sort_key("Lê Thị Hòa")
     assert vietnamese_sort_key("Lê Thị Thuý") == vietnamese_sort_key("Lê Thị Thúy")
-    assert _sorted_names(["Lê Thị Hoá", "Lê Thị Hoà", "Lê Thị Hoa"]) == ["Lê Thị Hoa", "Lê Thị Hoà", "Lê Thị Hoá"]
+    assert _sorted_names(["Lê Thị Hoá", "Lê Thị Hoà", "Lê Thị Hoa"]) == [
+        "Lê Thị Hoa",
+        "Lê Thị Hoà",
+        "Lê Thị Hoá",
+    ]
 
 
 def test_sort_key_ignores_case_unicode_form_spacing_and_apostrophe_form():

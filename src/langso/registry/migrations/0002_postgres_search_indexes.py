@@ -5,8 +5,9 @@ the search filters `name_folded LIKE '%…%'`. A B-tree cannot serve a pattern w
 wildcard; a GIN trigram index (pg_trgm) can. See langso.registry.search for how they are used:
 
 - resident_name_folded_trgm: trigrams of every resident's name (counts, searches in a commune);
-- resident_province_sort_search: (province, sort_key, id) with name_folded included, so a province
-  list is read in Vietnamese order straight from the index;
+- resident_province_sort_search, resident_commune_sort_search: (province or commune, sort_key, id)
+  with name_folded included, so a list is read in Vietnamese order straight from the index, and a
+  search within one commune checks names there without touching the table;
 - registry_resident_name: each distinct name of each province once (about 13 times fewer rows than
   residents, since names repeat), with its sort_key and a trigram index. A province-wide search
   finds the first matching names in order there, then their residents by sort_key. Triggers keep it
@@ -23,12 +24,14 @@ from django.db import migrations
 
 TRIGRAM_INDEX = "resident_name_folded_trgm"
 SORT_INDEX = "resident_province_sort_search"
+COMMUNE_SORT_INDEX = "resident_commune_sort_search"
 
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} ON registry_resident USING gin (name_folded gin_trgm_ops)",
     f"CREATE INDEX IF NOT EXISTS {SORT_INDEX} ON registry_resident (province_id, sort_key, id) INCLUDE (name_folded)",
+    f"CREATE INDEX IF NOT EXISTS {COMMUNE_SORT_INDEX} ON registry_resident (commune_id, sort_key, id) INCLUDE (name_folded)",
     """
     CREATE TABLE IF NOT EXISTS registry_resident_name (
         province_id integer NOT NULL,
@@ -74,6 +77,7 @@ DROP = [
     "DROP TRIGGER IF EXISTS registry_resident_name_insert ON registry_resident",
     "DROP FUNCTION IF EXISTS registry_resident_name_sync()",
     "DROP TABLE IF EXISTS registry_resident_name",
+    f"DROP INDEX IF EXISTS {COMMUNE_SORT_INDEX}",
     f"DROP INDEX IF EXISTS {SORT_INDEX}",
     f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}",
     # The extensions stay: other objects may use them, and they cost nothing.

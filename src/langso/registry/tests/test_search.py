@@ -218,6 +218,7 @@ def test_migration_installs_the_extensions_indexes_and_names_table():
     assert "gin_trgm_ops" in indexes["resident_name_folded_trgm"]
     assert "gin_trgm_ops" in indexes["registry_resident_name_trgm"]
     assert "INCLUDE (name_folded)" in indexes["resident_province_sort_search"]
+    assert "INCLUDE (name_folded)" in indexes["resident_commune_sort_search"]
 
 
 @postgres_only
