@@ -904,6 +904,7 @@ def reset_database(database_url: str) -> None:
     if _is_sqlite(database_url):
         for suffix in ("", "-wal", "-shm"):
             Path(f"{name}{suffix}").unlink(missing_ok=True)
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
         return
     import psycopg
 
