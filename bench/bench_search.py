@@ -148,8 +148,10 @@ def same_plan_sql_page(unit_column: str, unit: int, text: str) -> list[tuple[Any
         return plain_sql_page(unit_column, unit, text)
     with connection.cursor() as cursor:
         if unit_column == "province_id":
-            page_sql = _PAGE_SQL.format(name_condition=_likes("n.name_folded", len(patterns)))
-            cursor.execute(page_sql, [unit, "", *patterns, PAGE, unit, PAGE])
+            page_sql = _PAGE_SQL.format(
+                after_last_read="", name_condition=_likes("n.name_folded", len(patterns))
+            )
+            cursor.execute(page_sql, [unit, *patterns, PAGE, unit, PAGE])
             ids = [pk for _key, _name, pk in cursor.fetchall() if pk is not None][:PAGE]
             cursor.execute(_ROWS_BY_ID_SQL, [ids])
         else:

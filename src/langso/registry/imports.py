@@ -13,6 +13,8 @@ import csv
 import datetime
 import hashlib
 import io
+import json
+import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,13 +22,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from langso.core import audit
+from langso.core.db import fast_bulk_insert
 from langso.core.models import AuditAction, AuditEntry
 from langso.core.text import clean_text, fold, fold_compact, place_sort_key, vietnamese_sort_key
 from langso.places.models import Commune, Coverage, Village, VillageKind
@@ -716,7 +721,7 @@ def _write_residents(rows: list[CheckedRow], commune: Commune, counts: WriteCoun
         if spec and code not in households:
             households[code] = Household(commune=commune, province_id=commune.province_id, **spec)
             new.append(households[code])
-    Household.objects.bulk_create(new)
+    fast_bulk_insert(Household, new)
     numbers = [r.data["cccd"] for r in rows if r.data.get("cccd")]
     by_cccd = {r.cccd: r for r in Resident.objects.filter(cccd__in=numbers)} if numbers else {}
     by_key = {
@@ -754,25 +759,35 @@ def _write_residents(rows: list[CheckedRow], commune: Commune, counts: WriteCoun
             counts.unchanged += 1
         if data.get("is_head"):
             heads[household.pk] = resident
-    Resident.objects.bulk_create(to_create, batch_size=1000)
+    fast_bulk_insert(Resident, to_create)
     if to_update:
         Resident.objects.bulk_update(
             to_update,
             [*[f.removesuffix("_id") for f in _COMPARED], "village", "name_folded", "sort_key", "updated_at"],
             batch_size=1000,
         )
-    for household_id, resident in heads.items():
-        Resident.objects.filter(household_id=household_id, is_head=True).exclude(pk=resident.pk).update(
-            is_head=False
-        )
-        Household.objects.filter(pk=household_id).update(head=resident)
+    if heads:
+        # One head per household: earlier heads step down, then each household points at its head.
+        ids = list(heads)
+        for start in range(0, len(ids), 900):
+            part = ids[start : start + 900]
+            Resident.objects.filter(household_id__in=part, is_head=True).exclude(
+                pk__in=[heads[i].pk for i in part]
+            ).update(is_head=False)
+            Household.objects.filter(pk__in=part).update(
+                head=Subquery(
+                    Resident.objects.filter(household=OuterRef("pk"), is_head=True).values("pk")[:1]
+                )
+            )
+    created_ids = {r.pk for r in to_create}
     # Each person's trail shows the import that created or changed them.
-    AuditEntry.objects.bulk_create(
+    fast_bulk_insert(
+        AuditEntry,
         [
             AuditEntry(
                 actor=job.created_by,
                 actor_username=job.created_by.get_username(),
-                action=AuditAction.CREATE if resident in to_create else AuditAction.UPDATE,
+                action=AuditAction.CREATE if resident.pk in created_ids else AuditAction.UPDATE,
                 object_type="registry.resident",
                 object_id=str(resident.pk),
                 object_repr=resident.full_name[:200],
@@ -842,6 +857,7 @@ def job_check(job: ImportJob) -> ImportJob:
         return job
     bad = result.bad_rows
     problems = sorted(result.problems, key=lambda p: p.row)
+    _save_checked(job, result)
     _heartbeat(
         job,
         status=ImportStatus.CHECKED,
@@ -855,6 +871,70 @@ def job_check(job: ImportJob) -> ImportJob:
         % {"n": MAX_STORED_PROBLEMS, "total": len(problems)},
     )
     return job
+
+
+def _checked_name(job: ImportJob) -> str:
+    return f"{job.file.name}.checked.json"
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return {"__date__": value.isoformat()}
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "__date__" in value:
+            return datetime.date.fromisoformat(value["__date__"])
+        return {k: _decode(v) for k, v in value.items()}
+    return value
+
+
+def _save_checked(job: ImportJob, result: CheckResult) -> None:
+    """Keep the dry run's valid rows beside the file, so writing need not read and check it again."""
+    payload = {
+        "sha256": job.file_sha256,
+        "total": result.total,
+        "bad_rows": sorted(result.bad_rows),
+        "valid": [[r.row, _encode(r.data)] for r in result.valid],
+    }
+    storage = job.file.storage
+    name = _checked_name(job)
+    if storage.exists(name):
+        storage.delete(name)
+    storage.save(name, ContentFile(json.dumps(payload, ensure_ascii=False).encode("utf-8")))
+
+
+def _load_checked(job: ImportJob) -> CheckResult | None:
+    storage = job.file.storage
+    name = _checked_name(job)
+    if not storage.exists(name):
+        return None
+    with storage.open(name, "rb") as handle:
+        payload = json.loads(handle.read().decode("utf-8"))
+    if payload.get("sha256") != job.file_sha256:
+        return None
+    valid = [CheckedRow(row, _decode(data), None) for row, data in payload["valid"]]
+    if job.kind == ImportKind.RESIDENTS:
+        # The registry may have changed since the dry run: a CCCD now held elsewhere is skipped.
+        numbers = [r.data["cccd"] for r in valid if r.data.get("cccd")]
+        taken: set[str] = set()
+        for start in range(0, len(numbers), 900):
+            taken |= set(
+                Resident.objects.filter(cccd__in=numbers[start : start + 900])
+                .exclude(commune_id=job.commune_id)
+                .values_list("cccd", flat=True)
+            )
+        valid = [r for r in valid if r.data.get("cccd") not in taken]
+    problems = [Problem(row, "", "", "") for row in payload["bad_rows"]]
+    return CheckResult(payload["total"], valid, problems)
 
 
 def job_confirm(*, acting_user: Any, job: ImportJob, mode: str) -> ImportJob:
@@ -897,10 +977,12 @@ def job_write(job: ImportJob) -> ImportJob:
     job.refresh_from_db()
     if not claimed and job.status != ImportStatus.WRITING:
         return job
-    with job.file.open("rb") as handle:
-        result = check_file(
-            kind=job.kind, commune=job.commune, data=handle.read(), filename=job.original_name
-        )
+    result = _load_checked(job)
+    if result is None:  # no saved dry run (or it no longer matches): check the file again
+        with job.file.open("rb") as handle:
+            result = check_file(
+                kind=job.kind, commune=job.commune, data=handle.read(), filename=job.original_name
+            )
     counts = WriteCounts()
     if job.mode == ImportMode.ALL_OR_NOTHING:
         if result.bad_rows:

@@ -43,7 +43,7 @@ _PAGE_SQL = """
 SELECT n.sort_key, n.name_folded, r.id
 FROM (
     SELECT n.sort_key, n.name_folded FROM registry_resident_name n
-    WHERE n.province_id = %s AND n.sort_key > %s AND ({name_condition})
+    WHERE n.province_id = %s {after_last_read} AND ({name_condition})
     ORDER BY n.sort_key
     FETCH FIRST %s ROWS WITH TIES
 ) n
@@ -156,20 +156,21 @@ class ResidentSearchQuerySet(QuerySet):
         assert high is not None
         # Only placeholders go into the SQL text; the patterns travel as parameters.
         likes = " OR ".join("n.name_folded LIKE %s" for _ in search.patterns)
-        sql = _PAGE_SQL.format(name_condition=likes)
+        first_read = _PAGE_SQL.format(after_last_read="", name_condition=likes)
+        next_read = _PAGE_SQL.format(after_last_read="AND n.sort_key > %s", name_condition=likes)
         found: list[tuple[str, Any]] = []
-        after = ""  # keyset: only names whose sort_key is greater ("" is below every key)
+        after: list[str] = []  # keyset: the last sort_key read, once there is one
         with connections[self.db].cursor() as cursor:
             while True:
                 wanted = high - len(found)  # every name has at least one resident, bar leftovers
-                params = [search.province_code, after, *search.patterns, wanted, search.province_code, high]
-                cursor.execute(sql, params)
+                params = [search.province_code, *after, *search.patterns, wanted, search.province_code, high]
+                cursor.execute(next_read if after else first_read, params)
                 rows = cursor.fetchall()
                 found.extend((sort_key, pk) for sort_key, _name, pk in rows if pk is not None)
                 names_read = len({(sort_key, name) for sort_key, name, _pk in rows})
                 if len(found) >= high or names_read < wanted:
                     break
-                after = rows[-1][0]
+                after = [rows[-1][0]]
         page_ids = [pk for _sort_key, pk in found[low:high]]
         if not page_ids:
             return []
