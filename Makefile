@@ -34,6 +34,7 @@ test: venv lint check-deploy test-sqlite test-postgres
 lint: venv
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	mkdir -p var
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: venv

@@ -52,13 +52,16 @@ def world() -> dict[str, Any]:
     resident = ResidentFactory(
         household=household, full_name="Hoàng Văn Tuấn", cccd="019062001234", birth_year=1962
     )
+    officer = commune_officer(village.commune)
     return {
         "code": village.commune.code,
+        "kind": "residents",
+        "user_id": officer.pk,
         "province_code": THAI_NGUYEN,
         "village_id": village.pk,
         "household_id": household.pk,
         "resident_id": resident.pk,
-        "officer": commune_officer(village.commune),
+        "officer": officer,
         "auditor": user_with_role(Role.AUDITOR, province=village.commune.province),
     }
 

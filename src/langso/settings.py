@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs' scripts from our own static files (the CDN ones break our CSP)
     "langso.core",
     "langso.accounts",
     "langso.places",

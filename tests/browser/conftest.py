@@ -92,8 +92,19 @@ def context(browser: Browser, live_server: Any) -> Iterator[BrowserContext]:
 
 @pytest.fixture
 def page(context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A phone-sized page; when the test fails, a full-page screenshot goes to test-artifacts/."""
+    """A phone-sized page. The test also fails if a page broke the Content-Security-Policy or threw a
+    JavaScript error. When the test fails, a full-page screenshot and the HTML go to test-artifacts/."""
     pg = context.new_page()
+    broken: list[str] = []
+    pg.on(
+        "console",
+        lambda message: (
+            broken.append(f"{pg.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    pg.on("pageerror", lambda error: broken.append(f"{pg.url}: JavaScript error: {error}"))
     yield pg
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
@@ -105,6 +116,8 @@ def page(context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Pa
         except Exception as exc:  # a screenshot must never hide the real failure
             print(f"could not save the failure screenshot: {exc}")
     pg.close()
+    if broken and report is not None and report.passed:
+        pytest.fail("the pages broke in the browser:\n" + "\n".join(broken), pytrace=False)
 
 
 @pytest.fixture
