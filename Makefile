@@ -63,8 +63,10 @@ test-browser: venv
 screenshots: venv
 	LANGSO_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_phone_layout.py
 
-bench: venv
-	$(BIN)/python bench/run_all.py
+## Benchmarks (numbers go to bench/out/): import of 100,000 residents, name search over 1,000,000
+bench: venv postgres-up
+	$(BIN)/python bench/bench_import.py --rows 100000
+	$(BIN)/python bench/bench_search.py
 
 messages: venv
 	cd src/langso && ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete && ../../$(BIN)/python ../../manage.py compilemessages -l en

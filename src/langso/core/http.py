@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import cached_property
 
 from langso.accounts.access import has_perm
 
@@ -32,8 +33,23 @@ def require_perm(perm: str) -> Callable[[Callable[..., HttpResponse]], Callable[
     return decorator
 
 
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP rows: a province-wide list needs "more than 10,000", not a full count."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
 def paginate(request: HttpRequest, queryset: Any, per_page: int | None = None) -> Page:
-    paginator = Paginator(queryset, per_page or settings.REGISTRY_PAGE_SIZE)
+    paginator = CappedPaginator(queryset, per_page or settings.REGISTRY_PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
 
 

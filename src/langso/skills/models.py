@@ -207,3 +207,32 @@ class SkillRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.province or _('toàn quốc')}"
+
+
+class CurrentSkillLevel(models.Model):
+    """The derived current level of one skill for one person, kept up to date by the skill services
+    so that counts per unit are one GROUP BY instead of a walk through every history."""
+
+    resident = models.ForeignKey(
+        "registry.Resident", on_delete=models.CASCADE, related_name="current_skill_levels"
+    )
+    skill_code = models.SlugField(max_length=50)
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    evidence = models.CharField(max_length=12, choices=Evidence.choices)
+    recorded_on = models.DateField()
+    province = models.ForeignKey("places.Province", on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey("places.Commune", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("places.Village", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("mức kỹ năng hiện tại")
+        verbose_name_plural = _("mức kỹ năng hiện tại")
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "skill_code"], name="current_level_one_per_skill")
+        ]
+        indexes = [
+            models.Index(fields=["province", "commune", "skill_code", "level"], name="current_level_units")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill_code}={self.level}"

@@ -75,3 +75,36 @@ def draft_version() -> Any:
     from langso.skills.models import CatalogueVersion
 
     return CatalogueVersion.objects.filter(status=CatalogueStatus.DRAFT).first()
+
+
+@dataclass(frozen=True)
+class SkillCount:
+    skill: Skill
+    reached: int  # people at `level` or above
+    recorded: int  # people with any record
+
+
+def skill_counts(*, user: Any, level: int = 3, commune_code: int | None = None) -> list[SkillCount]:
+    """For the steering committee: how many people in the user's units reached each skill."""
+    from django.db.models import Count
+
+    from langso.accounts.access import Perm, scope_for
+    from langso.skills.models import CurrentSkillLevel
+
+    scope = scope_for(user, Perm.REGISTRY_VIEW)
+    rows = CurrentSkillLevel.objects.filter(
+        scope.q(province="province_id", commune="commune_id", village="village_id")
+    )
+    if commune_code:
+        rows = rows.filter(commune_id=commune_code)
+    totals = {
+        row["skill_code"]: row
+        for row in rows.values("skill_code").annotate(
+            recorded=Count("id"), reached=Count("id", filter=Q(level__gte=level))
+        )
+    }
+    skills = Skill.objects.filter(version=published_version()).order_by("position")
+    return [
+        SkillCount(s, totals.get(s.code, {}).get("reached", 0), totals.get(s.code, {}).get("recorded", 0))
+        for s in skills
+    ]

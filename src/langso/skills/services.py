@@ -138,6 +138,34 @@ def catalogue_publish(*, acting_user: Any, draft: CatalogueVersion, note: str = 
     return draft
 
 
+def _refresh_current_level(resident: Resident, skill_code: str) -> None:
+    """Re-derive one person's current level in one skill from the whole history (the rule lives in rules.py)."""
+    from langso.skills.models import CurrentSkillLevel
+    from langso.skills.rules import Observation, current_levels
+
+    history = SkillRecord.objects.filter(resident=resident, skill_code=skill_code).order_by("created_at")
+    levels = current_levels(
+        Observation(r.skill_code, r.level, r.evidence, r.recorded_on, order)
+        for order, r in enumerate(history)
+    )
+    current = levels.get(skill_code)
+    if current is None:
+        CurrentSkillLevel.objects.filter(resident=resident, skill_code=skill_code).delete()
+        return
+    CurrentSkillLevel.objects.update_or_create(
+        resident=resident,
+        skill_code=skill_code,
+        defaults={
+            "level": current.level,
+            "evidence": current.evidence,
+            "recorded_on": current.recorded_on,
+            "province_id": resident.province_id,
+            "commune_id": resident.commune_id,
+            "village_id": resident.village_id,
+        },
+    )
+
+
 def _current_skill(code: str) -> Skill:
     skill = Skill.objects.filter(version=published_version(), code=code).first()
     if skill is None:
@@ -178,6 +206,7 @@ def skill_record_add(
         commune_id=resident.commune_id,
         village_id=resident.village_id,
     )
+    _refresh_current_level(resident, skill.code)
     audit.record(
         actor=acting_user,
         action=AuditAction.CREATE,

@@ -6,6 +6,7 @@ app_name = "skills"
 
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
+    path("numbers/", views.numbers, name="numbers"),
     path("draft/start/", views.draft_start, name="draft_start"),
     path("draft/skills/new/", views.draft_skill_edit, name="draft_skill_new"),
     path("draft/skills/<slug:code>/", views.draft_skill_edit, name="draft_skill_edit"),

@@ -118,3 +118,21 @@ def draft_publish(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Đã áp dụng danh mục phiên bản %(n)s.") % {"n": draft.number})
     return redirect("skills:catalogue")
+
+
+@require_perm(Perm.REGISTRY_VIEW)
+def numbers(request: HttpRequest) -> HttpResponse:
+    from langso.skills.selectors import skill_counts
+
+    language = get_language() or "vi"
+    counts = skill_counts(user=request.user)
+    return render(
+        request,
+        "skills/numbers.html",
+        {
+            "rows": [
+                (c.skill.display_name(language), c.skill.get_area_display(), c.reached, c.recorded)
+                for c in counts
+            ],
+        },
+    )

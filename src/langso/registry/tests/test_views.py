@@ -108,3 +108,14 @@ def test_english_is_available(officer_client):
     page = officer_client.get(reverse("registry:residents")).content.decode()
     assert '<html lang="en">' in page
     assert "Residents" in page
+
+
+def test_very_long_lists_say_more_than_the_cap_instead_of_counting_everything(officer_client, monkeypatch):
+    import langso.core.http
+
+    monkeypatch.setattr(langso.core.http, "COUNT_CAP", 3)
+    household = HouseholdFactory(village=VillageFactory(commune=commune(NGHIA_TA)))
+    for given in "ABCDE":
+        ResidentFactory(household=household, full_name=f"Lò Văn {given}")
+    page = officer_client.get(reverse("registry:residents")).content.decode()
+    assert "Hơn 10.000 người" in page

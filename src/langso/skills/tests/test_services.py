@@ -99,3 +99,27 @@ def test_records_refuse_an_unknown_skill_a_bad_level_or_a_future_date(staff, res
             level=2,
             recorded_on=timezone.localdate() + datetime.timedelta(days=2),
         )
+
+
+def test_counts_per_skill_follow_each_persons_current_level_within_the_users_units(staff, resident):
+    from langso.accounts.tests.factories import commune_officer
+    from langso.places.tests.factories import CUOR_DANG
+    from langso.skills.selectors import skill_counts
+
+    other = ResidentFactory(household=HouseholdFactory(village=VillageFactory(commune=commune(CUOR_DANG))))
+    day = timezone.localdate() - datetime.timedelta(days=5)
+    services.skill_record_add(
+        acting_user=staff, resident=resident, skill_code="qr_payment", level=3, recorded_on=day
+    )
+    services.skill_record_add(
+        acting_user=staff, resident=other, skill_code="qr_payment", level=4, recorded_on=day
+    )
+    counts = {
+        c.skill.code: (c.reached, c.recorded) for c in skill_counts(user=commune_officer(resident.commune))
+    }
+    assert counts["qr_payment"] == (1, 1)
+    services.skill_record_add(acting_user=staff, resident=resident, skill_code="qr_payment", level=2)
+    counts = {
+        c.skill.code: (c.reached, c.recorded) for c in skill_counts(user=commune_officer(resident.commune))
+    }
+    assert counts["qr_payment"] == (0, 1)
