@@ -63,6 +63,10 @@ def fast_bulk_insert(model: type[models.Model], objs: list[models.Model], *, bat
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
+    use_copy = connection.vendor == "postgresql"
+    copy_sql = "COPY {} ({}) FROM STDIN".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    )
     attnames = [f.attname for f in fields]
     pairs = list(zip(attnames, converters, strict=True))
     with connection.cursor() as cursor:
@@ -74,7 +78,14 @@ def fast_bulk_insert(model: type[models.Model], objs: list[models.Model], *, bat
                     value = getattr(obj, name)
                     row.append(value if convert is None else convert(value))
                 rows.append(row)
-            cursor.executemany(sql, rows)
+            if use_copy:
+                # COPY: the fastest way in, and statement-level triggers (the search names table) run
+                # once per batch instead of once per row.
+                with cursor.cursor.copy(copy_sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(sql, rows)
 
 
 def _uuid_hex(value: Any) -> str | None:

@@ -7,6 +7,8 @@ plain Vietnamese; `resident_problems` checks the facts of one person against eac
 from __future__ import annotations
 
 import datetime
+import functools
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -48,7 +50,16 @@ _SEX_WORDS = {
 }
 
 
+@functools.lru_cache(maxsize=256)
+def _sex_of(key: str) -> str:
+    return _sex_checked(key)
+
+
 def normalize_sex(raw: Any) -> str:
+    return _sex_of(str(raw or ""))
+
+
+def _sex_checked(raw: Any) -> str:
     from langso.core.text import fold
 
     key = fold(str(raw or "")).strip()
@@ -60,6 +71,11 @@ def normalize_sex(raw: Any) -> str:
 
 
 def normalize_ethnic_group(raw: Any) -> str:
+    return _ethnic_of("" if raw is None else str(raw))
+
+
+@functools.lru_cache(maxsize=1024)
+def _ethnic_of(raw: str) -> str:
     if raw is None or str(raw).strip() == "":
         return ""
     code = match_ethnic_group(str(raw))
@@ -72,6 +88,9 @@ def normalize_ethnic_group(raw: Any) -> str:
     return code
 
 
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
 def parse_date_vn(raw: Any) -> datetime.date | None:
     """A date as Vietnamese write it (05/03/2025 is 5 March), or an Excel date cell."""
     if raw is None or raw == "":
@@ -81,6 +100,12 @@ def parse_date_vn(raw: Any) -> datetime.date | None:
     if isinstance(raw, datetime.date):
         return raw
     text = str(raw).strip()
+    quick = _DAY_FIRST.fullmatch(text)
+    if quick:  # the common case, without strptime's cost
+        try:
+            return datetime.date(int(quick[3]), int(quick[2]), int(quick[1]))
+        except ValueError:
+            pass
     for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
         try:
             return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
@@ -153,6 +178,13 @@ _NO = {"khong", "no", "n", "0", "false", "", "chua"}
 
 
 def normalize_yes_no(raw: Any) -> bool:
+    if raw is None or raw == "":
+        return False
+    return _yes_no_of(raw if isinstance(raw, bool) else str(raw))
+
+
+@functools.lru_cache(maxsize=256)
+def _yes_no_of(raw: Any) -> bool:
     from langso.core.text import fold
 
     if isinstance(raw, bool):
