@@ -1,11 +1,26 @@
 """Excel export of any filtered registry list, scoped to the user's units and safe against formula
-injection. Written with openpyxl's write-only mode so a province-sized list streams in little memory."""
+injection.
+
+Written with openpyxl's write-only mode into a temporary file, so a province-sized list streams in
+little memory; `*_xlsx_file` functions return that file (for a FileResponse), `*_xlsx` its bytes.
+
+Decisions:
+- **Scope**: the list selectors (the same filters as the pages) intersected with the user's
+  REGISTRY_EXPORT scope: a user sees in the file exactly what they may export, nothing else.
+- **CCCD**: the full number only where the user holds REVEAL_CCCD (commune officers for their commune,
+  so an exported file can be corrected and imported back, matching people by CCCD); masked
+  (••••••••1234) for everyone else. The export's audit entry records the filters, the row count and
+  whether full numbers were included; one entry per export rather than one per person.
+- **Sensitive columns** (ethnic group, disability, poverty status) only for users with SENSITIVE_VIEW.
+- **Formula injection**: text starting with = + - @ tab or CR gets a leading apostrophe, so neither
+  Excel nor a later CSV save runs it. Phone numbers are stored as 0xxxxxxxxx, so they are untouched.
+"""
 
 from __future__ import annotations
 
-import io
+import tempfile
 from collections.abc import Iterable
-from typing import Any
+from typing import IO, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,10 +29,12 @@ from openpyxl import Workbook
 from langso.accounts.access import Perm, has_perm, scope_for
 from langso.core import audit
 from langso.core.models import AuditAction
+from langso.places.models import Commune, Village
 from langso.registry import selectors
 
 # A cell starting with one of these is read by spreadsheet programs as a formula (CSV/DDE injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def safe_cell(value: Any) -> Any:
@@ -27,7 +44,7 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def _write(headers: list[str], rows: Iterable[list[Any]], title: str) -> tuple[bytes, int]:
+def _write(headers: list[str], rows: Iterable[list[Any]], title: str) -> tuple[IO[bytes], int]:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31])
     sheet.append(headers)
@@ -35,13 +52,23 @@ def _write(headers: list[str], rows: Iterable[list[Any]], title: str) -> tuple[b
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
         count += 1
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue(), count
+    handle = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - handed to the response
+    book.save(handle)
+    handle.seek(0)
+    return handle, count
 
 
-def residents_xlsx(*, acting_user: Any, params: Any) -> tuple[bytes, int]:
-    """The residents the user may see under the given list filters; CCCD masked unless they may reveal it."""
+def _read(handle: IO[bytes]) -> bytes:
+    with handle:
+        return handle.read()
+
+
+def _filters_for_audit(params: Any) -> dict[str, Any]:
+    return {k: str(v)[:100] for k, v in params.items() if v}
+
+
+def residents_xlsx_file(*, acting_user: Any, params: Any) -> tuple[IO[bytes], int]:
+    """The residents the user may export under the list's filters (`params`: the query string)."""
     filters = selectors.ResidentFilters.from_params(params)
     qs = selectors.resident_list(user=acting_user, filters=filters).filter(
         selectors.resident_scope_q(acting_user, Perm.REGISTRY_EXPORT)
@@ -53,7 +80,8 @@ def residents_xlsx(*, acting_user: Any, params: Any) -> tuple[bytes, int]:
         return (
             reveal.everything
             or r.province_id in reveal.province_codes
-            or (r.commune_id in reveal.commune_codes or r.village_id in reveal.village_ids)
+            or r.commune_id in reveal.commune_codes
+            or r.village_id in reveal.village_ids
         )
 
     sensitive = has_perm(acting_user, Perm.SENSITIVE_VIEW)
@@ -97,17 +125,23 @@ def residents_xlsx(*, acting_user: Any, params: Any) -> tuple[bytes, int]:
                 ]
             yield row
 
-    content, count = _write(headers, rows(), _("Người dân"))
+    handle, count = _write(headers, rows(), _("Người dân"))
     audit.record(
         actor=acting_user,
         action=AuditAction.EXPORT,
         object_type="registry.resident",
-        changes={"filters": {k: v for k, v in params.items() if v}, "rows": count, "full_cccd": full_cccd},
+        changes={"filters": _filters_for_audit(params), "rows": count, "full_cccd": full_cccd},
     )
-    return content, count
+    return handle, count
 
 
-def households_xlsx(*, acting_user: Any, params: Any) -> tuple[bytes, int]:
+def residents_xlsx(*, acting_user: Any, params: Any) -> tuple[bytes, int]:
+    handle, count = residents_xlsx_file(acting_user=acting_user, params=params)
+    return _read(handle), count
+
+
+def households_xlsx_file(*, acting_user: Any, params: Any) -> tuple[IO[bytes], int]:
+    """The households the user may export under the list's filters, in the import template's columns."""
     filters = selectors.HouseholdFilters.from_params(params)
     qs = selectors.household_list(user=acting_user, filters=filters).filter(
         selectors.resident_scope_q(acting_user, Perm.REGISTRY_EXPORT)
@@ -124,14 +158,46 @@ def households_xlsx(*, acting_user: Any, params: Any) -> tuple[bytes, int]:
                 row += [h.get_poverty_display(), h.poverty_year]
             yield row
 
-    content, count = _write(headers, rows(), _("Hộ gia đình"))
+    handle, count = _write(headers, rows(), _("Hộ gia đình"))
     audit.record(
         actor=acting_user,
         action=AuditAction.EXPORT,
         object_type="registry.household",
-        changes={"filters": {k: v for k, v in params.items() if v}, "rows": count},
+        changes={"filters": _filters_for_audit(params), "rows": count},
     )
-    return content, count
+    return handle, count
+
+
+def households_xlsx(*, acting_user: Any, params: Any) -> tuple[bytes, int]:
+    handle, count = households_xlsx_file(acting_user=acting_user, params=params)
+    return _read(handle), count
+
+
+def villages_xlsx_file(*, acting_user: Any, commune: Commune) -> tuple[IO[bytes], int]:
+    """A commune's villages with their coverage, in the import template's columns (the caller has
+    checked that the commune is inside the user's export scope)."""
+    labels = {"yes": _("Có"), "partial": _("Một phần"), "no": _("Không"), "unknown": ""}
+    headers = [_("Tên thôn"), _("Loại"), _("Cáp quang"), _("4G"), _("5G"), _("Ngày kiểm tra")]
+
+    def rows() -> Iterable[list[Any]]:
+        for v in Village.objects.filter(commune=commune).order_by("sort_key").iterator(chunk_size=2000):
+            yield [
+                v.name,
+                v.get_kind_display(),
+                labels.get(v.broadband, ""),
+                labels.get(v.mobile_4g, ""),
+                labels.get(v.mobile_5g, ""),
+                v.coverage_checked_on.strftime("%d/%m/%Y") if v.coverage_checked_on else "",
+            ]
+
+    handle, count = _write(headers, rows(), _("Thôn-bản"))
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.EXPORT,
+        object_type="places.village",
+        changes={"filters": {"commune": commune.code}, "rows": count},
+    )
+    return handle, count
 
 
 def export_filename(stem: str) -> str:

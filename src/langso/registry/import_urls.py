@@ -7,4 +7,6 @@ urlpatterns = [
     path("import/template/<str:kind>.xlsx", import_views.import_template, name="import_template"),
     path("import/<uuid:job_id>/", import_views.import_job, name="import_job"),
     path("import/<uuid:job_id>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/<uuid:job_id>/retry/", import_views.import_retry, name="import_retry"),
+    path("villages/export.xlsx", import_views.villages_export, name="villages_export"),
 ]

@@ -1,12 +1,16 @@
-"""Import pages: upload → dry-run report → confirm (whole file or valid rows) → progress → result."""
+"""Import pages: upload → dry-run report → confirm (whole file or valid rows) → progress → result.
+Also the villages export (a commune's villages, in the import template's columns). Thin: the work is
+in langso.registry.imports and langso.registry.exports."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,13 +18,14 @@ from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
 from langso.core.http import require_perm
-from langso.places.selectors import commune_list
-from langso.registry import imports
+from langso.places.selectors import commune_get, commune_list
+from langso.registry import exports, imports
 from langso.registry.models import ImportJob, ImportKind, ImportMode, ImportStatus
 from langso.registry.tasks import check_import, write_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEMS_SHOWN = 200
+COMMUNE_CHOICES_LIMIT = 300
 
 
 class UploadForm(forms.Form):
@@ -33,18 +38,41 @@ class UploadForm(forms.Form):
     commune = forms.TypedChoiceField(label=gettext_lazy("Xã/phường"), coerce=int)
     file = forms.FileField(
         label=gettext_lazy("Tệp Excel (.xlsx) hoặc CSV"),
+        help_text=gettext_lazy("Tối đa %(mb)s MB. Hệ thống kiểm tra trước, chưa ghi gì."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
-    def __init__(self, *args, communes, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = [(c.code, f"{c.name} — {c.province.name}") for c in communes]
+        self.user = user
+        communes = list(commune_list(user=user, perm=Perm.REGISTRY_IMPORT)[: COMMUNE_CHOICES_LIMIT + 1])
+        if len(communes) > COMMUNE_CHOICES_LIMIT:
+            # Province-wide or national importers type the commune's code instead of scrolling a list.
+            self.fields["commune"] = forms.IntegerField(
+                label=gettext_lazy("Mã xã/phường"),
+                help_text=gettext_lazy("Mã đơn vị hành chính, ví dụ 2071."),
+            )
+        else:
+            self.fields["commune"].choices = [(c.code, f"{c.name} — {c.province.name}") for c in communes]
+            if len(communes) == 1:
+                self.fields["commune"].initial = communes[0].code
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)
+        }
+
+    def clean_commune(self) -> Any:
+        code = self.cleaned_data["commune"]
+        try:
+            return commune_get(user=self.user, code=code, perm=Perm.REGISTRY_IMPORT)
+        except Http404 as exc:
+            raise ValidationError(_("Không có xã/phường này trong phạm vi của bạn.")) from exc
 
 
-def _job(request: HttpRequest, job_id: str) -> ImportJob:
+def _job(request: HttpRequest, job_id: Any) -> ImportJob:
+    """A job of a commune inside the user's import scope; any other gives the same 404 as a missing one."""
     scope = scope_for(request.user, Perm.REGISTRY_IMPORT)
     return get_in_scope_or_404(
-        ImportJob.objects.select_related("commune"),
+        ImportJob.objects.select_related("commune", "created_by"),
         scope.q(province="commune__province_id", commune="commune_id", village=None),
         pk=job_id,
     )
@@ -52,26 +80,19 @@ def _job(request: HttpRequest, job_id: str) -> ImportJob:
 
 def _many_rows(job: ImportJob) -> bool:
     size = job.file.size if job.file else 0
-    # Roughly 60 bytes a row in .xlsx: big files go to the background worker.
+    # Roughly 60 bytes a row in .xlsx (more in CSV): big files are checked by the background worker.
     return size > settings.IMPORT_BACKGROUND_ROWS * 60
 
 
 @require_perm(Perm.REGISTRY_IMPORT)
 def import_start(request: HttpRequest) -> HttpResponse:
-    communes = list(commune_list(user=request.user, perm=Perm.REGISTRY_IMPORT)[:200])
-    form = UploadForm(
-        request.POST or None,
-        request.FILES or None,
-        communes=communes,
-        initial={"commune": communes[0].code if len(communes) == 1 else None},
-    )
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        commune = next(c for c in communes if c.code == form.cleaned_data["commune"])
         try:
             job = imports.job_create(
                 acting_user=request.user,
                 kind=form.cleaned_data["kind"],
-                commune=commune,
+                commune=form.cleaned_data["commune"],
                 upload=form.cleaned_data["file"],
             )
         except ValidationError as error:
@@ -96,9 +117,11 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_IMPORT)
-def import_job(request: HttpRequest, job_id: str) -> HttpResponse:
+def import_job(request: HttpRequest, job_id: Any) -> HttpResponse:
     job = _job(request, job_id)
-    running = job.status in (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.WRITING)
+    running = job.status in imports.RUNNING
+    problems = job.problems[:PROBLEMS_SHOWN]
+    counts = job.problem_counts or {}
     return render(
         request,
         "registry/import_job.html",
@@ -106,17 +129,22 @@ def import_job(request: HttpRequest, job_id: str) -> HttpResponse:
             "job": job,
             "running": running,
             "stale": imports.job_is_stale(job),
-            "problems": job.problems[:PROBLEMS_SHOWN],
-            "more_problems": max(0, len(job.problems) - PROBLEMS_SHOWN),
+            "problems": problems,
+            "more_problems": max(
+                0, counts.get("total", len(job.problems)) - sum(1 for p in problems if not p.get("note"))
+            ),
+            "by_column": sorted(counts.get("by_column", {}).items(), key=lambda item: -item[1]),
             "modes": ImportMode,
             "has_errors": bool(job.skipped_count),
+            "writing_whole_file": job.status == ImportStatus.WRITING
+            and job.mode == ImportMode.ALL_OR_NOTHING,
         },
     )
 
 
 @require_POST
 @require_perm(Perm.REGISTRY_IMPORT)
-def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
+def import_confirm(request: HttpRequest, job_id: Any) -> HttpResponse:
     job = _job(request, job_id)
     if request.POST.get("action") == "cancel":
         try:
@@ -136,3 +164,32 @@ def import_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
     else:
         imports.job_write(job)
     return redirect("registry:import_job", job_id=job.pk)
+
+
+@require_POST
+@require_perm(Perm.REGISTRY_IMPORT)
+def import_retry(request: HttpRequest, job_id: Any) -> HttpResponse:
+    """A job that stopped making progress: re-queue it (or fail it after several tries)."""
+    job = _job(request, job_id)
+    outcome = imports.job_recover(job)
+    if outcome == "requeued":
+        messages.info(request, _("Đã xếp lại vào hàng đợi. Dữ liệu đã ghi không bị ghi trùng."))
+    elif outcome == "failed":
+        messages.error(request, _("Đã thử nhiều lần không được: lần nhập này được đánh dấu thất bại."))
+    return redirect("registry:import_job", job_id=job.pk)
+
+
+@require_perm(Perm.REGISTRY_EXPORT)
+def villages_export(request: HttpRequest) -> HttpResponse:
+    """The villages of one commune (?commune=code; the only one when the user has one) as .xlsx."""
+    code = str(request.GET.get("commune") or "")
+    if not code.isdigit():
+        communes = list(commune_list(user=request.user, perm=Perm.REGISTRY_EXPORT)[:2])
+        if len(communes) != 1:
+            raise Http404
+        code = str(communes[0].code)
+    commune = commune_get(user=request.user, code=int(code), perm=Perm.REGISTRY_EXPORT)
+    handle, _count = exports.villages_xlsx_file(acting_user=request.user, commune=commune)
+    return FileResponse(
+        handle, as_attachment=True, filename=exports.export_filename("thon-ban"), content_type=XLSX
+    )

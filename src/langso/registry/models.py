@@ -208,6 +208,10 @@ class ImportJob(BaseModel):
     skipped_count = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True)
     error_message = models.TextField(blank=True)
+    # Errors counted by column (all of them, while `problems` keeps only the first ones).
+    problem_counts = models.JSONField(default=dict, blank=True)
+    # How many times `import_recover` re-queued the job after its worker died.
+    attempts = models.PositiveSmallIntegerField(default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

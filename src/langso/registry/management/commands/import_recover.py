@@ -1,30 +1,33 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from langso.registry.imports import job_is_stale
-from langso.registry.models import ImportJob, ImportStatus
-from langso.registry.tasks import check_import, write_import
+from langso.registry.imports import MAX_RECOVERIES, RUNNING, STALE_MINUTES, job_recover, purge_files
+from langso.registry.models import ImportJob
 
 
 class Command(BaseCommand):
     help = (
-        "Re-queue imports whose worker died (no heartbeat for --minutes). Run it from cron every few minutes."
+        "Re-queue imports whose worker died (no heartbeat for --minutes), or mark them failed after "
+        "--attempts tries; delete the uploaded files of imports finished more than --purge-days ago. "
+        "Run it from cron every few minutes."
     )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--minutes", type=int, default=10)
+        parser.add_argument("--minutes", type=int, default=STALE_MINUTES)
+        parser.add_argument("--attempts", type=int, default=MAX_RECOVERIES)
+        parser.add_argument(
+            "--purge-days",
+            type=int,
+            default=getattr(settings, "IMPORT_KEEP_DAYS", 30),
+            help="0 keeps every file.",
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        requeued = 0
-        for job in ImportJob.objects.filter(
-            status__in=[ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.WRITING]
-        ):
-            if not job_is_stale(job, minutes=options["minutes"]):
-                continue
-            if job.status == ImportStatus.CHECKING:
-                check_import.enqueue(str(job.pk))
-            else:
-                # Writing is idempotent (matching keys), and an all-or-nothing write never half-commits.
-                ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED)
-                write_import.enqueue(str(job.pk))
-            requeued += 1
-        self.stdout.write(f"{requeued} import(s) re-queued.")
+        outcomes = {"requeued": 0, "failed": 0, "fresh": 0}
+        for job in ImportJob.objects.filter(status__in=RUNNING).select_related("commune"):
+            outcomes[job_recover(job, minutes=options["minutes"], max_attempts=options["attempts"])] += 1
+        purged = purge_files(days=options["purge_days"]) if options["purge_days"] > 0 else 0
+        self.stdout.write(
+            f"{outcomes['requeued']} import(s) re-queued, {outcomes['failed']} marked failed, "
+            f"{purged} old upload(s) deleted."
+        )
