@@ -35,12 +35,12 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import functools
 import hashlib
 import io
 import json
 import logging
 import re
-import threading
 import uuid
 import zipfile
 from collections import Counter
@@ -395,6 +395,13 @@ def _cell_value(value: Any) -> Any:
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
+def _bounds(ref: str) -> tuple[int, int, int, int]:
+    from openpyxl.utils.cell import range_boundaries
+
+    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    return (min_row, min_col, max_row or min_row, max_col or min_col)
+
+
 def _column_number(letters: bytes) -> int:
     number = 0
     for ch in letters:
@@ -427,13 +434,14 @@ class _XlsxSource:
         self.other_sheets = [ws.title for ws in visible[1:] if fold_compact(ws.title) != "huongdan"]
         # Some programs write a wrong size into the file; read what is there instead.
         self.sheet.reset_dimensions()
+        self._merges: list[tuple[int, int, int, int]] | None = None
 
-    def rows(self, start: int, width: int, stop: int | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    def rows(self, start: int, width: int, stop: int | None = None) -> Iterator[tuple[int, Any]]:
+        """(row number, `width` values) for each row from `start`, missing rows as empty ones."""
         index = start
         try:
-            for values in self.sheet.iter_rows(min_row=start, max_row=stop, max_col=width, values_only=True):
+            for index, values in self._parsed_rows(start, width, stop):
                 yield index, values
-                index += 1
         except FileRefused:
             raise
         except Exception as exc:
@@ -441,8 +449,54 @@ class _XlsxSource:
                 _("Tệp Excel bị lỗi gần dòng %(row)s: hãy mở tệp và lưu lại.") % {"row": index}
             ) from exc
 
+    def _parsed_rows(self, start: int, width: int, stop: int | None) -> Iterator[tuple[int, Any]]:
+        # openpyxl's own read-only loop, with one difference: its parser has seen the merged ranges
+        # (they follow the rows) when the sheet has been read to the end, so we keep them.
+        try:
+            from openpyxl.worksheet._reader import WorkSheetParser
+
+            book = self.sheet.parent
+            source = self.sheet._get_source()
+            parser = WorkSheetParser(
+                source,
+                self.sheet._shared_strings,
+                data_only=book.data_only,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+        except (ImportError, AttributeError, TypeError):  # another openpyxl: its public reading
+            for offset, values in enumerate(
+                self.sheet.iter_rows(min_row=start, max_row=stop, max_col=width, values_only=True)
+            ):
+                yield start + offset, values
+            return
+        empty = (None,) * width
+        expected = 1
+        with source:
+            for index, cells in parser.parse():
+                if stop is not None and index > stop:
+                    return
+                while expected < index:  # rows missing from the file are empty rows
+                    if expected >= start:
+                        yield expected, empty
+                    expected += 1
+                if index >= start and index >= expected:
+                    values = [None] * width
+                    for cell in cells:
+                        column = cell["column"]
+                        if column <= width:
+                            values[column - 1] = cell["value"]
+                    yield index, values
+                expected = max(expected, index + 1)
+            merges = getattr(parser, "merged_cells", None)
+            self._merges = [_bounds(str(m.ref)) for m in getattr(merges, "mergeCell", None) or []]
+
     def merged(self) -> list[tuple[int, int, int, int]]:
-        """Merged ranges of the sheet as (min_row, min_col, max_row, max_col); they follow the rows."""
+        """Merged ranges of the sheet as (min_row, min_col, max_row, max_col)."""
+        if self._merges is not None:  # seen while reading the rows to the end
+            return self._merges
+        # Reading stopped early (after many empty rows): look for them after the rows in the file.
         path = getattr(self.sheet, "_worksheet_path", None)
         if not path:
             return []
@@ -679,11 +733,6 @@ def _parse(  # noqa: C901 - one pass over the file, kept together
                 True,
             )
         )
-    # The merged ranges follow the rows in the file: look for them in a second thread while the
-    # rows are read (inflating releases the GIL), then mark their rows.
-    merged: list[list[tuple[int, int, int, int]]] = []
-    finder = threading.Thread(target=lambda: merged.append(source.merged()), daemon=True)
-    finder.start()
     width = max(columns.values()) + 1
     positions = list(columns.items())
     required_positions = [columns[key] for key in required]
@@ -721,8 +770,7 @@ def _parse(  # noqa: C901 - one pass over the file, kept together
         )
         if on_progress is not None and len(table.rows) % PROGRESS_EVERY == 0:
             on_progress(len(table.rows))
-    finder.join()
-    _find_merged(table, merged[0] if merged else [], header_index)
+    _find_merged(table, source.merged(), header_index)
     if only_optional:
         table.problems.append(
             Problem(
@@ -804,7 +852,10 @@ def _pre_check(table: Table, raw: dict[str, Any], row: int, problems: list[Probl
                 _("Ô gộp (%(range)s): hãy bỏ gộp ô và ghi giá trị vào từng dòng.") % {"range": label},
             )
         )
-    if not any(isinstance(v, str) and (v[:1] == "=" or len(v) > MAX_CELL) for v in raw.values()):
+    for value in raw.values():
+        if value is not None and isinstance(value, str) and (value[:1] == "=" or len(value) > MAX_CELL):
+            break
+    else:
         return raw  # the usual row: nothing to clean
     cleaned = {}
     for key, value in raw.items():
@@ -974,6 +1025,9 @@ def check_households(table: Table, commune: Commune) -> CheckResult:
 _RESIDENT_FIELDS = ("full_name", "birth_date", "birth_year", "sex", "ethnic_group", "cccd", "phone")
 _FLAG_FIELDS = ("has_disability", "owns_smartphone", "is_head")
 _PERSON_KEYS = (*_RESIDENT_FIELDS, *_FLAG_FIELDS)
+# A commune's people share a few thousand full names: each is folded and keyed once.
+_name_fold = functools.lru_cache(maxsize=1 << 16)(fold)
+_name_sort_key = functools.lru_cache(maxsize=1 << 16)(vietnamese_sort_key)
 
 
 def _new_household(
@@ -1009,7 +1063,7 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
     villages = _village_lookup(commune)
     existing_households = dict(Household.objects.filter(commune=commune).values_list("code", "village_id"))
     cccd_rows: dict[str, int] = {}
-    key_rows: dict[tuple[str, str, int | None], int] = {}
+    key_rows: dict[tuple[str, str, int | None], tuple[int, str | None]] = {}
     head_rows: dict[str, int] = {}
     new_households: dict[str, dict[str, Any]] = {}
     yes_no: dict[Any, bool | str] = {}  # the few spellings of yes and no, each checked once
@@ -1022,6 +1076,15 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
             except ValidationError as error:
                 yes_no[key] = error.messages[0]
         return yes_no[key]
+
+    named: dict[str, tuple[str, Village | None]] = {}
+
+    def village_named(value: Any) -> tuple[str, Village | None]:
+        key = str(value or "")
+        if key not in named:
+            name = clean_text(key)
+            named[key] = (name, villages.get(fold(name)))
+        return named[key]
 
     for row, raw in table.rows:
         before = len(problems)
@@ -1056,9 +1119,8 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
             if spec is not None:
                 new_households[code] = spec
                 household_village = spec["village_id"]
-        row_village = clean_text(str(raw.get("village") or ""))
+        row_village, village = village_named(raw.get("village"))
         if household_village is not None and row_village:
-            village = villages.get(fold(row_village))
             if village is None:
                 problems.append(_unknown_village(table, row, "village", row_village))
             elif village.pk != household_village:
@@ -1080,15 +1142,18 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
                     _("Số CCCD này đã có ở dòng %(row)s của tệp.") % {"row": cccd_rows[cccd]},
                 )
             )
-        person_key = (code, fold(data.get("full_name") or ""), data.get("birth_year"))
-        if data and code and person_key in key_rows:
+        person_key = (code, _name_fold(data.get("full_name") or ""), data.get("birth_year"))
+        earlier = key_rows.get(person_key) if data and code else None
+        # Two rows with the same household, name and birth year are one person, unless two
+        # different CCCD numbers say otherwise.
+        if earlier is not None and not (cccd and earlier[1] and cccd != earlier[1]):
             problems.append(
                 Problem(
                     row,
                     table.header("full_name"),
                     data["full_name"],
                     _("Người này (cùng hộ, họ tên và năm sinh) đã có ở dòng %(row)s của tệp.")
-                    % {"row": key_rows[person_key]},
+                    % {"row": earlier[0]},
                 )
             )
         if data.get("is_head") and code in head_rows:
@@ -1105,7 +1170,7 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
             continue
         if cccd:
             cccd_rows[cccd] = row
-        key_rows[person_key] = row
+        key_rows.setdefault(person_key, (row, cccd))
         if data["is_head"]:
             head_rows[code] = row
         data["household_code"] = code
@@ -1220,11 +1285,8 @@ def _insert(model: type[Any], rows: list[dict[str, Any]]) -> None:
         defaults[f.attname] = now if auto else (None if f.primary_key else f.get_default())
     plan = [(f.attname, defaults[f.attname], _converter(f, connection)) for f in fields]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - quoted model names only
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
+    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
     with connection.cursor() as cursor:
         for part in _chunks(rows, 1000):
             values = []
@@ -1234,7 +1296,14 @@ def _insert(model: type[Any], rows: list[dict[str, Any]]) -> None:
                     value = row.get(name, default)
                     line.append(value if convert is None or value is None else convert(value))
                 values.append(line)
-            cursor.executemany(sql, values)
+            if connection.vendor == "postgresql":
+                # COPY: the fastest way in, and statement-level triggers (the search names table of
+                # migration 0002) run once per batch rather than once per row.
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for line in values:
+                        copy.write_row(line)
+            else:
+                cursor.executemany(sql, values)
 
 
 def _audit_rows(
@@ -1429,8 +1498,6 @@ def _write_residents(  # noqa: C901 - matching, creating, updating and heads, in
                 }
             )
             new_household_rows.append((pk, checked.row, code, None))
-    _insert(Household, new_households)
-    _audit_rows(job, "registry.household", new_household_rows)
     by_cccd: dict[str, Resident] = {}
     for part in _chunks([r.data["cccd"] for r in rows if r.data.get("cccd")]):
         by_cccd.update({r.cccd: r for r in Resident.objects.filter(cccd__in=part)})
@@ -1450,7 +1517,7 @@ def _write_residents(  # noqa: C901 - matching, creating, updating and heads, in
         data = {k: checked.data[k] for k in _PERSON_KEYS}
         household_id, village_id = households[checked.data["household_code"]]
         data["household_id"] = household_id
-        name_folded = fold(data["full_name"])
+        name_folded = _name_fold(data["full_name"])
         resident = by_cccd.get(data["cccd"]) if data["cccd"] else None
         if resident is not None and resident.commune_id != commune.code:
             counts.late.append(_elsewhere_problem(cccd_header, checked))  # taken since the dry run
@@ -1473,7 +1540,7 @@ def _write_residents(  # noqa: C901 - matching, creating, updating and heads, in
                     "commune_id": commune.code,
                     "province_id": commune.province_id,
                     "name_folded": name_folded,
-                    "sort_key": vietnamese_sort_key(data["full_name"]),
+                    "sort_key": _name_sort_key(data["full_name"]),
                 }
             )
             created_rows.append((pk, checked.row, data["full_name"], None))
@@ -1485,8 +1552,8 @@ def _write_residents(  # noqa: C901 - matching, creating, updating and heads, in
             if changes:
                 for key, (_old, new) in changes.items():
                     setattr(resident, key, new)
-                resident.name_folded = fold(resident.full_name)
-                resident.sort_key = vietnamese_sort_key(resident.full_name)
+                resident.name_folded = _name_fold(resident.full_name)
+                resident.sort_key = _name_sort_key(resident.full_name)
                 resident.updated_at = now
                 to_update.append((resident, checked.row, _audit_changes(changes)))
             else:
@@ -1494,6 +1561,11 @@ def _write_residents(  # noqa: C901 - matching, creating, updating and heads, in
         used.add(pk)
         if data["is_head"]:
             heads[household_id] = pk
+    # New households get their head as they are inserted (the foreign keys are checked at commit).
+    for household in new_households:
+        household["head_id"] = heads.pop(household["id"], None)
+    _insert(Household, new_households)
+    _audit_rows(job, "registry.household", new_household_rows)
     _insert(Resident, to_create)
     if to_update:
         Resident.objects.bulk_update(
@@ -1782,6 +1854,17 @@ def _late_report(job: ImportJob, late: list[Problem]) -> dict[str, Any]:
     }
 
 
+def _quick_commits() -> None:
+    """PostgreSQL: this transaction's commit need not wait for the disk. A crash may lose the last
+    chunks written, together with the progress that names them (same transaction): the import then
+    resumes before them. The database stays consistent either way."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _write_all(job: ImportJob, result: CheckResult) -> None:
     if result.bad_rows:  # checked again because the dry run's result was gone, and now has errors
         _fail(
@@ -1799,6 +1882,7 @@ def _write_all(job: ImportJob, result: CheckResult) -> None:
             )
             if locked is None:
                 return
+            _quick_commits()
             for chunk in _chunks(result.valid, WRITE_CHUNK):
                 WRITERS[job.kind](chunk, job, counts, result.new_households)
                 if counts.late:
@@ -1825,6 +1909,7 @@ def _write_valid_only(job: ImportJob, result: CheckResult) -> None:
             locked = ImportJob.objects.select_for_update().filter(pk=job.pk).first()
             if locked is None or locked.status != ImportStatus.WRITING:
                 return
+            _quick_commits()
             start = locked.processed_rows
             counts = WriteCounts(locked.created_count, locked.updated_count, locked.unchanged_count)
             if start >= total:

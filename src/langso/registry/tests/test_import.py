@@ -4,6 +4,7 @@ import datetime
 import io
 import time
 import unicodedata
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -308,6 +309,17 @@ def test_a_person_first_imported_without_cccd_is_matched_when_the_cccd_arrives(o
     assert Resident.objects.get(full_name="Lường Văn Minh").cccd == "019070004321"
 
 
+def test_two_people_with_the_same_name_and_year_in_a_household_are_told_apart_by_their_cccd(officer, home):
+    twins = [
+        person("04-001", "Vàng A Dũng", year="2001", cccd="019201000111"),
+        person("04-001", "Vàng A Dũng", year="2001", cccd="019201000222"),
+    ]
+    job = _job(officer, home, _xlsx(twins))
+    assert (job.valid_rows, job.skipped_count) == (2, 0), job.problems
+    assert _write(officer, job).created_count == 2
+    assert _write(officer, _job(officer, home, _xlsx(twins))).unchanged_count == 2
+
+
 def test_csv_files_in_any_encoding_and_other_header_spellings_are_read(officer, home):
     text = "ho ten;GIOI TINH;nam sinh;ma ho;thon\nLò Thị Mai;Nữ;1980;02-001;Thôn Bản Cáu\n"
     job = _job(officer, home, text.encode("utf-8-sig"), name="dan.csv")
@@ -377,11 +389,13 @@ def test_a_file_that_is_not_a_readable_spreadsheet_is_refused_with_a_reason(offi
 
 
 def test_fifty_thousand_empty_rows_after_the_data_are_ignored_quickly(officer, home):
-    data = _xlsx(GOOD, empty_tail=50_000)
+    data = _xlsx(GOOD, empty_tail=50_000, merges=["A2:A3"])
     started = time.perf_counter()
     job = _job(officer, home, data)
     assert time.perf_counter() - started < 10
-    assert (job.total_rows, job.valid_rows, job.skipped_count) == (3, 3, 0)
+    assert (job.total_rows, job.valid_rows, job.skipped_count) == (3, 1, 2)
+    # Reading stopped early, and the merged cells (stored after the rows) were still found.
+    assert {p["row"] for p in job.problems if "Ô gộp" in p["reason"]} == {2, 3}
 
 
 def test_rows_with_only_optional_cells_are_skipped_but_partly_filled_rows_are_errors(officer, home):
@@ -594,3 +608,17 @@ def test_import_recover_requeues_a_stale_job_and_fails_it_after_several_tries(of
     fresh.refresh_from_db()
     assert fresh.status == ImportStatus.FAILED and "không có gì được ghi" in fresh.error_message
     assert Resident.objects.filter(commune=home).count() == 0
+
+
+def test_uploads_of_long_finished_imports_are_deleted_but_their_reports_kept(officer, home):
+    old = _write(officer, _job(officer, home, _xlsx(GOOD)))
+    recent = _job(officer, home, _xlsx(GOOD))
+    imports.job_cancel(acting_user=officer, job=recent)
+    ImportJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=40))
+    path = old.file.path
+    call_command("import_recover", "--purge-days", "30")
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not old.file and not Path(path).exists()
+    assert (old.status, old.created_count) == (ImportStatus.DONE, 3)
+    assert recent.file and Path(recent.file.path).exists()
