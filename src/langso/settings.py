@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "langso.places",
     "langso.registry",
     "langso.skills",
+    "langso.guides",
+    "langso.teams",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,8 @@ urlpatterns = [
     path("places/", include("langso.places.urls")),
     path("registry/", include("langso.registry.urls")),
     path("skills/", include("langso.skills.urls")),
+    path("guides/", include("langso.guides.urls")),
+    path("teams/", include("langso.teams.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
