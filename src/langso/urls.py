@@ -15,6 +15,8 @@ urlpatterns = [
     path("skills/", include("langso.skills.urls")),
     path("guides/", include("langso.guides.urls")),
     path("teams/", include("langso.teams.urls")),
+    # Public pages with no account: a citizen's own progress, certificate verification.
+    path("", include("langso.skills.public_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
