@@ -7,6 +7,7 @@ from ninja.security import django_auth
 
 from langso.places.api import router as places_router
 from langso.registry.api import router as registry_router
+from langso.teams.api import router as field_router
 
 api = NinjaAPI(
     title="Làng Số API",
@@ -19,3 +20,4 @@ api = NinjaAPI(
 )
 api.add_router("/v1/places/", places_router)
 api.add_router("/v1/registry/", registry_router)
+api.add_router("/v1/field/", field_router)

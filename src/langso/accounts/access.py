@@ -32,12 +32,27 @@ class Perm:
     SENSITIVE_VIEW = "registry.sensitive_view"
     AUDIT_VIEW = "audit.view"
     CATALOGUE_EDIT = "skills.catalogue_edit"
+    TEAMS_VIEW = "teams.view"
+    TEAMS_MANAGE = "teams.manage"
+    VISIT_RECORD = "teams.visit_record"
+    HELPDESK_RECORD = "teams.helpdesk_record"
+    SIGNAL_VIEW = "teams.signal_view"
+    SIGNAL_REPORT = "teams.signal_report"
+    SIGNAL_HANDLE = "teams.signal_handle"
     ADMIN_SITE = "admin.site"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_STAFF: frozenset(
-        {Perm.PLACES_VIEW, Perm.REGISTRY_VIEW, Perm.REGISTRY_EXPORT, Perm.SENSITIVE_VIEW, Perm.CATALOGUE_EDIT}
+        {
+            Perm.PLACES_VIEW,
+            Perm.REGISTRY_VIEW,
+            Perm.REGISTRY_EXPORT,
+            Perm.SENSITIVE_VIEW,
+            Perm.CATALOGUE_EDIT,
+            Perm.TEAMS_VIEW,
+            Perm.SIGNAL_VIEW,
+        }
     ),
     Role.COMMUNE_OFFICER: frozenset(
         {
@@ -50,12 +65,51 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.REGISTRY_EXPORT,
             Perm.REVEAL_CCCD,
             Perm.SENSITIVE_VIEW,
+            Perm.TEAMS_VIEW,
+            Perm.TEAMS_MANAGE,
+            Perm.VISIT_RECORD,
+            Perm.HELPDESK_RECORD,
+            Perm.SIGNAL_VIEW,
+            Perm.SIGNAL_REPORT,
         }
     ),
-    Role.TEAM_LEADER: frozenset({Perm.PLACES_VIEW, Perm.REGISTRY_VIEW, Perm.REGISTRY_EDIT}),
-    Role.TEAM_MEMBER: frozenset({Perm.PLACES_VIEW, Perm.REGISTRY_VIEW}),
-    Role.TELECOM_PARTNER: frozenset({Perm.PLACES_VIEW, Perm.COVERAGE_EDIT}),
-    Role.AUDITOR: frozenset({Perm.PLACES_VIEW, Perm.REGISTRY_VIEW, Perm.AUDIT_VIEW, Perm.SENSITIVE_VIEW}),
+    Role.TEAM_LEADER: frozenset(
+        {
+            Perm.PLACES_VIEW,
+            Perm.REGISTRY_VIEW,
+            Perm.REGISTRY_EDIT,
+            Perm.TEAMS_VIEW,
+            Perm.VISIT_RECORD,
+            Perm.HELPDESK_RECORD,
+            Perm.SIGNAL_VIEW,
+            Perm.SIGNAL_REPORT,
+        }
+    ),
+    Role.TEAM_MEMBER: frozenset(
+        {
+            Perm.PLACES_VIEW,
+            Perm.REGISTRY_VIEW,
+            Perm.TEAMS_VIEW,
+            Perm.VISIT_RECORD,
+            Perm.HELPDESK_RECORD,
+            Perm.SIGNAL_VIEW,
+            Perm.SIGNAL_REPORT,
+        }
+    ),
+    # Telecom partners see and handle only their own operator's reports (see teams.selectors).
+    Role.TELECOM_PARTNER: frozenset(
+        {Perm.PLACES_VIEW, Perm.COVERAGE_EDIT, Perm.SIGNAL_VIEW, Perm.SIGNAL_HANDLE}
+    ),
+    Role.AUDITOR: frozenset(
+        {
+            Perm.PLACES_VIEW,
+            Perm.REGISTRY_VIEW,
+            Perm.AUDIT_VIEW,
+            Perm.SENSITIVE_VIEW,
+            Perm.TEAMS_VIEW,
+            Perm.SIGNAL_VIEW,
+        }
+    ),
     Role.ADMINISTRATOR: frozenset(
         {
             Perm.PLACES_VIEW,
@@ -70,6 +124,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.AUDIT_VIEW,
             Perm.ADMIN_SITE,
             Perm.CATALOGUE_EDIT,
+            Perm.TEAMS_VIEW,
+            Perm.TEAMS_MANAGE,
+            Perm.VISIT_RECORD,
+            Perm.HELPDESK_RECORD,
+            Perm.SIGNAL_VIEW,
+            Perm.SIGNAL_REPORT,
+            Perm.SIGNAL_HANDLE,
         }
     ),
 }

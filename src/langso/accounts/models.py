@@ -22,6 +22,8 @@ class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=10, blank=True)
     organisation = models.CharField(_("cơ quan/đơn vị"), max_length=150, blank=True)
+    # For telecom partner users: the operator whose weak-signal reports they handle.
+    telecom_operator = models.CharField(_("nhà mạng"), max_length=15, blank=True)
     failed_login_count = models.PositiveIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     # Demo accounts may skip two-factor sign-in when the site runs in demo mode (the sign-in page says so).
