@@ -21,12 +21,14 @@ run: venv
 	mkdir -p var
 	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py migrate --noinput
 	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py demo_data
+	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py build_guide_audio
 	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 demo: venv
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_data
+	$(BIN)/python manage.py build_guide_audio
 
 ## Set everything up and run lint and every test, on SQLite and on PostgreSQL
 test: venv lint check-deploy test-sqlite test-postgres

@@ -139,3 +139,58 @@ def test_only_roles_that_may_edit_can_open_the_edit_pages(client, world):
         expected = 200 if role in {Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.ADMINISTRATOR} else 403
         assert status == expected, role
         client.logout()
+
+
+# --- Team pages (teams app): role × page × inside / outside ----------------------------------------
+
+TEAM_PAGES = {
+    # page name -> roles that may open it
+    "teams:commune": {
+        Role.PROVINCE_STAFF,
+        Role.COMMUNE_OFFICER,
+        Role.TEAM_LEADER,
+        Role.TEAM_MEMBER,
+        Role.AUDITOR,
+        Role.ADMINISTRATOR,
+    },
+    "teams:worklist": {Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.ADMINISTRATOR},
+    "teams:helpdesk": {
+        Role.PROVINCE_STAFF,
+        Role.COMMUNE_OFFICER,
+        Role.TEAM_LEADER,
+        Role.TEAM_MEMBER,
+        Role.AUDITOR,
+        Role.ADMINISTRATOR,
+    },
+    "teams:signals": set(ROLES),
+    "teams:signal_create": {Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.ADMINISTRATOR},
+    "teams:team_create": {Role.COMMUNE_OFFICER, Role.ADMINISTRATOR},
+}
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_each_role_opens_exactly_its_team_pages_and_nothing_outside_its_units(client, world, role):
+    from langso.teams.tests.factories import TeamFactory
+
+    user = _user(role, world)
+    client.force_login(user)
+    for name, allowed in TEAM_PAGES.items():
+        assert client.get(reverse(name)).status_code == (200 if role in allowed else 403), (name, role)
+
+    inside_team = TeamFactory(village=world["village"])
+    outside_team = TeamFactory(village=world["outside"].village)
+    may_view_teams = role in TEAM_PAGES["teams:commune"]
+    sees_outside = role == Role.ADMINISTRATOR
+    inside_status = client.get(reverse("teams:team", args=[inside_team.pk])).status_code
+    outside_status = client.get(reverse("teams:team", args=[outside_team.pk])).status_code
+    missing_status = client.get(reverse("teams:team", args=[uuid.uuid4()])).status_code
+    visits_status = client.get(
+        reverse("teams:household_visits", args=[world["outside"].household_id])
+    ).status_code
+    if may_view_teams:
+        assert inside_status == 200
+        assert outside_status == (200 if sees_outside else 404)
+        assert missing_status == 404
+        assert visits_status == (200 if sees_outside else 404)
+    else:
+        assert inside_status == outside_status == missing_status == visits_status == 403

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "langso.skills",
     "langso.guides",
     "langso.teams",
+    "langso.field",
+    "langso.devices",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,10 @@ urlpatterns = [
     path("registry/", include("langso.registry.urls")),
     path("skills/", include("langso.skills.urls")),
     path("guides/", include("langso.guides.urls")),
+    path("teams/conflicts/", include("langso.teams.conflict_urls")),
     path("teams/", include("langso.teams.urls")),
+    path("field/", include("langso.field.urls")),
+    path("devices/", include("langso.devices.urls")),
     # Public pages with no account: a citizen's own progress, certificate verification.
     path("", include("langso.skills.public_urls")),
     path("api/", api.urls),

@@ -51,3 +51,25 @@ def horizontal_overflow(page: Page) -> str | None:
 def assert_no_horizontal_scroll(page: Page) -> None:
     problem = horizontal_overflow(page)
     assert problem is None, problem
+
+
+# True once the field app's service worker controls the page and its cache holds every given path.
+_OFFLINE_READY_JS = """async (paths) => {
+    if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return false;
+    for (const name of await caches.keys()) {
+        if (!name.startsWith('langso-field-')) continue;
+        const cache = await caches.open(name);
+        const found = await Promise.all(paths.map((p) => cache.match(p, { ignoreVary: true })));
+        if (found.every(Boolean)) return true;
+    }
+    return false;
+}"""
+
+
+def wait_until_offline_ready(page: Page, paths: list[str], timeout_s: float = 30) -> None:
+    """Poll from Python: `wait_for_function` does not wait for an async predicate's promise."""
+    for _ in range(int(timeout_s * 4)):
+        if page.evaluate(_OFFLINE_READY_JS, paths):
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"the service worker did not make {paths} available offline in time")

@@ -22,7 +22,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 # The pages whose pictures the README and the docs use.
-SCREENSHOT_PAGES = {"home", "residents", "resident", "households", "import"}
+SCREENSHOT_PAGES = {
+    "home",
+    "residents",
+    "resident",
+    "households",
+    "import",
+    "guide",
+    "teams",
+    "skills-numbers",
+}
 
 # (full name, sex, birth year, CCCD, phone): long names and long numbers are the ones that overflow.
 PEOPLE = [
@@ -81,6 +90,13 @@ def _commune_with_data() -> dict[str, Any]:
     for household, head in zip(households, residents[:4], strict=True):
         household.head = head
         household.save(update_fields=["head"])
+    from langso.skills.services import skill_record_add
+
+    for code, level in [("phone_basics", 4), ("video_call", 3), ("zalo_groups", 2), ("qr_payment", 1)]:
+        skill_record_add(acting_user=None, resident=residents[1], skill_code=code, level=level)
+    from langso.teams.tests.factories import TeamFactory, TeamMemberFactory
+
+    TeamMemberFactory(team=TeamFactory(village=villages[0], name="Tổ công nghệ số Thôn Bản Cáu"))
     officer = commune_officer(nghia_ta, username="canbo.nghiata", full_name="Đặng Thị Lan")
     return {"officer": officer, "commune": nghia_ta, "village": villages[1], "household": households[0],
             "resident": residents[1]}  # fmt: skip
@@ -107,6 +123,15 @@ def test_every_main_page_fits_a_360_px_phone_for_a_commune_officer(
         "village-new": reverse("places:village_create", args=[data["commune"].code]),
         "coverage": reverse("places:coverage_edit", args=[data["village"].pk]),
         "import": reverse("registry:import_start"),
+        "skills-numbers": reverse("skills:numbers"),
+        "guides": reverse("guides:index"),
+        "guide": reverse("guides:guide", args=["vneid_level2"]),
+        "quiz": reverse("guides:quiz", args=["vneid_level2"]),
+        "teams": reverse("teams:commune"),
+        "signal": reverse("teams:signals"),
+        "helpdesk": reverse("teams:helpdesk"),
+        "conflicts": reverse("teams_conflicts:list"),
+        "field": reverse("field:shell"),
     }
     problems = []
     for name, url in pages.items():

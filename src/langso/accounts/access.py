@@ -40,6 +40,14 @@ class Perm:
     SIGNAL_REPORT = "teams.signal_report"
     SIGNAL_HANDLE = "teams.signal_handle"
     ADMIN_SITE = "admin.site"
+    # Smartphone programmes (langso.devices).
+    PROGRAMME_VIEW = "devices.programme_view"
+    PROGRAMME_MANAGE = "devices.programme_manage"
+    CANDIDATES_EDIT = "devices.candidates_edit"
+    CANDIDATES_APPROVE = "devices.candidates_approve"
+    DEVICES_INVENTORY = "devices.inventory"
+    DEVICES_ALLOCATE = "devices.allocate"
+    FOLLOWUP_RECORD = "devices.followup_record"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -52,6 +60,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CATALOGUE_EDIT,
             Perm.TEAMS_VIEW,
             Perm.SIGNAL_VIEW,
+            Perm.PROGRAMME_VIEW,
+            Perm.PROGRAMME_MANAGE,
+            Perm.DEVICES_INVENTORY,
         }
     ),
     Role.COMMUNE_OFFICER: frozenset(
@@ -71,6 +82,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.HELPDESK_RECORD,
             Perm.SIGNAL_VIEW,
             Perm.SIGNAL_REPORT,
+            Perm.PROGRAMME_VIEW,
+            Perm.CANDIDATES_EDIT,
+            Perm.CANDIDATES_APPROVE,
+            Perm.DEVICES_INVENTORY,
+            Perm.DEVICES_ALLOCATE,
+            Perm.FOLLOWUP_RECORD,
         }
     ),
     Role.TEAM_LEADER: frozenset(
@@ -83,6 +100,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.HELPDESK_RECORD,
             Perm.SIGNAL_VIEW,
             Perm.SIGNAL_REPORT,
+            Perm.PROGRAMME_VIEW,
+            Perm.FOLLOWUP_RECORD,
         }
     ),
     Role.TEAM_MEMBER: frozenset(
@@ -94,6 +113,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.HELPDESK_RECORD,
             Perm.SIGNAL_VIEW,
             Perm.SIGNAL_REPORT,
+            Perm.PROGRAMME_VIEW,
+            Perm.FOLLOWUP_RECORD,
         }
     ),
     # Telecom partners see and handle only their own operator's reports (see teams.selectors).
@@ -108,6 +129,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SENSITIVE_VIEW,
             Perm.TEAMS_VIEW,
             Perm.SIGNAL_VIEW,
+            Perm.PROGRAMME_VIEW,
         }
     ),
     Role.ADMINISTRATOR: frozenset(
@@ -131,6 +153,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SIGNAL_VIEW,
             Perm.SIGNAL_REPORT,
             Perm.SIGNAL_HANDLE,
+            Perm.PROGRAMME_VIEW,
+            Perm.PROGRAMME_MANAGE,
+            Perm.CANDIDATES_EDIT,
+            Perm.CANDIDATES_APPROVE,
+            Perm.DEVICES_INVENTORY,
+            Perm.DEVICES_ALLOCATE,
+            Perm.FOLLOWUP_RECORD,
         }
     ),
 }

@@ -265,5 +265,132 @@ def load_demo_data(*, seed: int = 2025, households_per_village: int = 18) -> dic
                         is_head=is_head,
                     )
                     created["residents"] += 1
-    _ensure_users()
+    users = _ensure_users()
+    User.objects.filter(username="vienthong.daklak", telecom_operator="").update(telecom_operator="viettel")
+    created["teams"] = _ensure_teams(admin, users, rng)
     return created
+
+
+MEMBER_NAMES = (
+    ("Lý Thị Mai", "youth_union"),
+    ("Hà Văn Dũng", "veterans"),
+    ("Triệu Thị Thu", "women_union"),
+    ("Đinh Văn Bình", "teacher"),
+    ("H'Ngơn Êban", "women_union"),
+    ("Y Thuân Niê", "youth_union"),
+)
+
+
+def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> int:
+    """A team in every demo village but the last of each commune (so the "village without a team"
+    alert has something to show), households assigned, and a few visits, reports and help-desk
+    sessions, made through the same services as the app."""
+    import datetime
+    import uuid
+
+    from django.utils import timezone
+
+    from langso.registry.models import Resident
+    from langso.teams import services as team_services
+    from langso.teams.models import MemberRole, Team
+
+    if Team.objects.exists():
+        return 0
+    today = timezone.localdate()
+    made = 0
+    for demo in COMMUNES:
+        villages = list(Village.objects.filter(commune_id=demo.code).order_by("sort_key"))
+        for village in villages[:-1]:
+            team = team_services.team_create(
+                acting_user=admin,
+                village=village,
+                name=f"Tổ công nghệ số {village.name}",
+                established_on=today,
+            )
+            made += 1
+            leader_user = users.get("totruong.banCau") if village.name == "Thôn Bản Cáu" else None
+            member_user = users.get("thanhvien.banCau") if village.name == "Thôn Bản Cáu" else None
+            first, second = rng.sample(MEMBER_NAMES, 2)
+            leader = team_services.member_add(
+                acting_user=admin,
+                team=team,
+                full_name=str(leader_user) if leader_user else first[0],
+                role=MemberRole.LEADER,
+                affiliation=first[1],
+                user=leader_user,
+            )
+            member = team_services.member_add(
+                acting_user=admin,
+                team=team,
+                full_name=str(member_user) if member_user else second[0],
+                affiliation=second[1],
+                user=member_user,
+            )
+            households = list(Household.objects.filter(village=village).order_by("code"))
+            team_services.households_assign(
+                acting_user=admin, member=member, households=households[: len(households) * 2 // 3]
+            )
+            team_services.households_assign(
+                acting_user=admin, member=leader, households=households[len(households) * 2 // 3 :]
+            )
+            if member_user is None:
+                continue
+            for household in households[:5]:
+                people = list(Resident.objects.filter(household=household))
+                adults = [p for p in people if p.birth_year and p.birth_year <= today.year - 18]
+                if not adults:
+                    continue
+                visited = today - datetime.timedelta(days=rng.randint(3, 40))
+                team_services.visit_record(
+                    acting_user=member_user,
+                    data=team_services.VisitInput(
+                        id=uuid.UUID(int=rng.getrandbits(128)),
+                        household_id=household.pk,
+                        visited_on=visited,
+                        present=tuple(p.pk for p in adults),
+                        skills=tuple(
+                            team_services.SkillTaught(p.pk, code, rng.randint(1, 3))
+                            for p in adults[:2]
+                            for code in ("video_call", "zalo_groups")
+                        ),
+                        services=(team_services.ServiceDone("vneid_level2", adults[0].pk),),
+                        no_phone=not any(p.owns_smartphone for p in people),
+                        follow_up_on=visited + datetime.timedelta(days=rng.choice([7, 14, 30])),
+                    ),
+                )
+    officer_dl = users.get("xa.cuordang")
+    buon = Village.objects.filter(commune_id=24301).order_by("sort_key").last()
+    if officer_dl and buon:
+        team_services.signal_report_create(
+            acting_user=officer_dl,
+            data=team_services.SignalReportInput(
+                id=uuid.UUID(int=rng.getrandbits(128)),
+                village_id=buon.pk,
+                description="Rẫy cà phê phía đông buôn, mất sóng 4G khi trời mưa",
+                operator="viettel",
+                technology="4g",
+                reported_on=today - datetime.timedelta(days=20),
+                households_affected=23,
+            ),
+        )
+    officer_nt = users.get("xa.nghiata")
+    if officer_nt:
+        for days_ago, procedure, outcome, minutes in (
+            (1, "birth_registration", "submitted", 25),
+            (2, "vneid_level2", "done", 15),
+            (4, "medical_appointment", "done", 10),
+        ):
+            team_services.helpdesk_record(
+                acting_user=officer_nt,
+                data=team_services.HelpDeskInput(
+                    id=uuid.UUID(int=rng.getrandbits(128)),
+                    commune_code=2071,
+                    helped_on=today - datetime.timedelta(days=days_ago),
+                    procedure=procedure,
+                    outcome=outcome,
+                    minutes=minutes,
+                    walk_in_name=rng.choice(["Bà Hoàng Thị Nhung", "Ông Nông Văn Khải", "Bà Ma Thị Sen"]),
+                    walk_in_birth_year=rng.randint(1940, 1960),
+                ),
+            )
+    return made

@@ -30,8 +30,18 @@ class RequestContextMiddleware:
             reset_request_meta(token)
 
 
+PUBLIC_CACHE_CONTROL = "public, max-age=300"
+
+
 class SecurityHeadersMiddleware:
-    """A Content-Security-Policy on every page; no caching of anything shown to a signed-in user."""
+    """A Content-Security-Policy on every page; no caching of anything shown to a signed-in user.
+
+    The one exception is a response a view marked `public_content = True` (the guide pages): it
+    shows nothing about the visitor, whoever is signed in, so browsers and the field app's service
+    worker may keep it for a few minutes (or as the view's own Cache-Control says). The marker loses
+    to `personal_data`, and to any cookie the response sets: a shared cache must never hand one
+    visitor's cookie to another.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -40,6 +50,15 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        if (
+            getattr(response, "public_content", False)
+            and not getattr(response, "personal_data", False)
+            and not response.cookies
+        ):
+            # A view that chose its own policy for public content (e.g. "no-cache" for a service
+            # worker script, which must never be stale) keeps it.
+            response.setdefault("Cache-Control", PUBLIC_CACHE_CONTROL)
+            return response
         is_static = request.path.startswith(settings.STATIC_URL)
         user = getattr(request, "user", None)
         if not is_static and (

@@ -33,6 +33,10 @@ class AuditAction(models.TextChoices):
     LOCKED = "locked", _("Khóa tài khoản tạm thời")
     DENIED = "denied", _("Truy cập bị từ chối")
     CONSENT = "consent", _("Ghi nhận đồng ý")
+    CITIZEN_CODE = "citizen_code", _("Cấp mã một lần cho người dân")
+    CITIZEN_ACCESS = "citizen_access", _("Người dân mở trang tiến bộ bằng mã")
+    ISSUE = "issue", _("Cấp chứng nhận")
+    REVOKE = "revoke", _("Thu hồi chứng nhận")
 
 
 class AuditEntryQuerySet(models.QuerySet):

@@ -19,6 +19,9 @@ class Guide(models.Model):
     summary_en = models.CharField(_("tóm tắt (tiếng Anh)"), max_length=300, blank=True)
     # Correct answers needed to pass the quiz; 0 means "all but one" (at least 2).
     pass_mark = models.PositiveSmallIntegerField(_("số câu đúng để đạt"), default=0)
+    # Set once province staff save the guide: from then on the shipped default content never
+    # overwrites it (install_default_guides refreshes only untouched guides).
+    edited = models.BooleanField(_("đã được cán bộ sửa"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -31,6 +34,16 @@ class Guide(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("guides:guide", args=[self.skill_code])
+
+    def display(self, field: str, language: str) -> str:
+        """The English text of `field` when English is chosen and written, else the Vietnamese."""
+        english = getattr(self, f"{field}_en", "") if language == "en" else ""
+        return english or getattr(self, field)
 
 
 class GuideStep(models.Model):

@@ -229,3 +229,22 @@ class ImportJob(BaseModel):
         if not target:
             return 100 if self.status == ImportStatus.DONE else 0
         return min(100, round(100 * self.processed_rows / target))
+
+
+class CommuneChangeCounter(models.Model):
+    """A number that grows with every change a phone's worklist could show (households, people,
+    assignments, visits, skills) in one commune. Phones download "what changed since N" with it, never
+    with their own clocks. The row is locked by the transaction that bumps it until that commits, so
+    within a commune the numbers become visible in order and a reader cannot skip one."""
+
+    commune = models.OneToOneField(
+        "places.Commune", primary_key=True, on_delete=models.CASCADE, related_name="change_counter"
+    )
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số thứ tự thay đổi")
+        verbose_name_plural = _("số thứ tự thay đổi")
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}: {self.value}"

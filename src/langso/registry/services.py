@@ -16,6 +16,7 @@ from langso.core.models import AuditAction
 from langso.core.text import fold, vietnamese_sort_key
 from langso.places.models import Village
 from langso.registry import rules
+from langso.registry.changes import commune_changed, communes_changed
 from langso.registry.models import Consent, Household, Poverty, Resident
 
 RESIDENT_FIELDS = (
@@ -115,6 +116,7 @@ def resident_register(*, acting_user: Any, household: Household, **data: Any) ->
         raise _duplicate_cccd_error() from exc
     if resident.is_head:
         _make_head(household, resident)
+    commune_changed(resident.commune_id)
     audit.record(
         actor=acting_user,
         action=AuditAction.CREATE,
@@ -141,6 +143,7 @@ def resident_update(
     if _cccd_taken(cleaned["cccd"], exclude_id=resident.pk):
         raise _duplicate_cccd_error()
     before = audit.snapshot(resident, [*RESIDENT_FIELDS, "household_id"])
+    before_commune = resident.commune_id
     for key, value in cleaned.items():
         setattr(resident, key, value)
     resident.name_folded = fold(resident.full_name)
@@ -156,6 +159,7 @@ def resident_update(
         _make_head(resident.household, resident)
     changes = audit.diff(before, audit.snapshot(resident, [*RESIDENT_FIELDS, "household_id"]))
     if changes:
+        communes_changed({before_commune, resident.commune_id})
         audit.record(
             actor=acting_user,
             action=AuditAction.UPDATE,
@@ -171,6 +175,7 @@ def resident_delete(*, acting_user: Any, resident: Resident, reason: str = "") -
     snapshot = _redact(audit.snapshot(resident, list(RESIDENT_FIELDS)))
     Household.objects.filter(head=resident).update(head=None)
     resident_id, label = resident.pk, str(resident)
+    commune_changed(resident.commune_id)
     resident.delete()
     audit.record(
         actor=acting_user,
@@ -225,6 +230,7 @@ def household_register(*, acting_user: Any, village: Village, **data: Any) -> Ho
             household.save()
     except IntegrityError as exc:
         raise _household_code_taken_error() from exc
+    commune_changed(household.commune_id)
     audit.record(
         actor=acting_user,
         action=AuditAction.CREATE,
@@ -258,6 +264,7 @@ def household_update(
     household.save()
     changes = audit.diff(before, audit.snapshot(household, [*HOUSEHOLD_FIELDS, "village_id"]))
     if changes:
+        commune_changed(household.commune_id)
         audit.record(actor=acting_user, action=AuditAction.UPDATE, obj=household, changes=changes)
     return household
 
@@ -268,6 +275,7 @@ def household_delete(*, acting_user: Any, household: Household) -> None:
         raise ValidationError(_("Hộ còn thành viên: hãy chuyển hoặc xóa các thành viên trước."))
     snapshot = audit.snapshot(household, [*HOUSEHOLD_FIELDS, "village_id"])
     household_id, label = household.pk, str(household)
+    commune_changed(household.commune_id)
     household.delete()
     audit.record(
         actor=acting_user,

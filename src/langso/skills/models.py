@@ -236,3 +236,108 @@ class CurrentSkillLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill_code}={self.level}"
+
+
+class CitizenAccessCode(models.Model):
+    """A one-time code a team member gives a person so they can see their own progress.
+
+    Only a keyed hash of the code is stored (the code is shown once, when it is made). A new code
+    replaces any unused one of the same person, so a person has at most one active code.
+    """
+
+    resident = models.ForeignKey("registry.Resident", on_delete=models.CASCADE, related_name="access_codes")
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    used_at = models.DateTimeField(_("đã dùng lúc"), null=True, blank=True)
+    replaced_at = models.DateTimeField(_("bị thay lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã một lần của người dân")
+        verbose_name_plural = _("mã một lần của người dân")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=Q(used_at__isnull=True, replaced_at__isnull=True),
+                name="one_open_access_code_per_resident",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CertificateProgramme(models.Model):
+    """A certificate and the levels it asks for, e.g. the 5 basic skills at "can do alone"."""
+
+    name = models.CharField(_("tên (tiếng Việt)"), max_length=160)
+    name_en = models.CharField(_("tên (tiếng Anh)"), max_length=160, blank=True)
+    issuer = models.CharField(_("đơn vị cấp"), max_length=200)
+    # {skill code: minimum level}
+    required_levels = models.JSONField(_("kỹ năng và mức tối thiểu"), default=dict)
+    active = models.BooleanField(_("đang cấp"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("loại chứng nhận")
+        verbose_name_plural = _("loại chứng nhận")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def display_name(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name
+
+
+class Certificate(BaseModel):
+    """A certificate issued to one person. What it states is a snapshot taken when it was issued."""
+
+    resident = models.ForeignKey("registry.Resident", on_delete=models.CASCADE, related_name="certificates")
+    programme = models.ForeignKey(CertificateProgramme, on_delete=models.PROTECT, related_name="certificates")
+    verification_code = models.CharField(_("mã xác minh"), max_length=16, unique=True, editable=False)
+    holder_name = models.CharField(_("họ và tên"), max_length=100)
+    issued_on = models.DateField(_("ngày cấp"))
+    # [{"code": ..., "name": ..., "name_en": ..., "level": n}, ...] as they were on the day of issue.
+    skills = models.JSONField(_("kỹ năng"), default=list)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_reason = models.CharField(_("lý do thu hồi"), max_length=300, blank=True)
+    province = models.ForeignKey(
+        "places.Province", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    commune = models.ForeignKey("places.Commune", on_delete=models.PROTECT, related_name="+", editable=False)
+    village = models.ForeignKey("places.Village", on_delete=models.PROTECT, related_name="+", editable=False)
+
+    class Meta:
+        verbose_name = _("chứng nhận")
+        verbose_name_plural = _("chứng nhận")
+        ordering = ["-issued_on", "-created_at"]
+        constraints = [
+            # Issued once: two concurrent checks cannot both insert (the database refuses the second).
+            models.UniqueConstraint(
+                fields=["resident", "programme"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_valid_certificate_per_programme",
+            )
+        ]
+        indexes = [models.Index(fields=["province", "commune", "village"], name="certificate_units")]
+
+    def __str__(self) -> str:
+        return f"{self.programme} — {self.verification_code}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -108,3 +108,87 @@ def skill_counts(*, user: Any, level: int = 3, commune_code: int | None = None) 
         SkillCount(s, totals.get(s.code, {}).get("reached", 0), totals.get(s.code, {}).get("recorded", 0))
         for s in skills
     ]
+
+
+@dataclass(frozen=True)
+class MonthlyProgress:
+    months: list[str]  # "2026-11"
+    # skill area → cumulative count, per month, of (person, skill) pairs that reached the level
+    by_area: dict[str, list[int]]
+    by_skill: dict[str, list[int]]
+
+
+def _month_key(day: Any) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def skill_progress_by_month(
+    *,
+    user: Any,
+    months: int = 12,
+    level: int = 3,
+    commune_code: int | None = None,
+    village_id: Any = None,
+    today: Any = None,
+) -> MonthlyProgress:
+    """Skills reached over time: for each month, how many (person, skill) pairs had reached `level`
+    by its end, counting each pair from the first record at that level. One grouped query."""
+    import datetime
+
+    from django.db.models import Count, Exists, OuterRef
+    from django.db.models.functions import TruncMonth
+    from django.utils import timezone
+
+    from langso.accounts.access import Perm, scope_for
+
+    today = today or timezone.localdate()
+    scope = scope_for(user, Perm.REGISTRY_VIEW)
+    records = SkillRecord.objects.filter(
+        scope.q(province="province_id", commune="commune_id", village="village_id"), level__gte=level
+    )
+    if commune_code:
+        records = records.filter(commune_id=commune_code)
+    if village_id:
+        records = records.filter(village_id=village_id)
+    earlier = SkillRecord.objects.filter(
+        resident_id=OuterRef("resident_id"),
+        skill_code=OuterRef("skill_code"),
+        level__gte=level,
+        recorded_on__lt=OuterRef("recorded_on"),
+    )
+    firsts = (
+        records.filter(~Exists(earlier))
+        .annotate(month=TruncMonth("recorded_on"))
+        .values("month", "skill_code")
+        .annotate(pairs=Count("resident_id", distinct=True))
+    )
+    month_keys: list[str] = []
+    cursor = datetime.date(today.year, today.month, 1)
+    for _ in range(months):
+        month_keys.insert(0, _month_key(cursor))
+        cursor = (cursor - datetime.timedelta(days=1)).replace(day=1)
+    first_key = month_keys[0]
+    skills = {s.code: s for s in Skill.objects.filter(version=published_version())}
+    per_skill = {code: [0] * months for code in skills}
+    before_window = dict.fromkeys(skills, 0)
+    for row in firsts:
+        code = row["skill_code"]
+        if code not in skills or row["month"] is None:
+            continue
+        key = _month_key(row["month"])
+        if key < first_key:
+            before_window[code] += row["pairs"]
+        elif key in month_keys:
+            per_skill[code][month_keys.index(key)] += row["pairs"]
+    by_skill: dict[str, list[int]] = {}
+    for code, counts in per_skill.items():
+        running, series = before_window[code], []
+        for count in counts:
+            running += count
+            series.append(running)
+        by_skill[code] = series
+    by_area: dict[str, list[int]] = {}
+    for code, series in by_skill.items():
+        area = skills[code].area
+        by_area[area] = [a + b for a, b in zip(by_area.get(area, [0] * months), series, strict=True)]
+    return MonthlyProgress(months=month_keys, by_area=by_area, by_skill=by_skill)

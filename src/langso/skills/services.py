@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from langso.core import audit
 from langso.core.models import AuditAction
+from langso.registry.changes import commune_changed
 from langso.registry.models import Resident
 from langso.skills.catalogue import DEFAULT_DIGITAL_CITIZEN_LEVELS, DEFAULT_SKILLS
 from langso.skills.models import (
@@ -207,6 +208,7 @@ def skill_record_add(
         village_id=resident.village_id,
     )
     _refresh_current_level(resident, skill.code)
+    commune_changed(resident.commune_id)  # phones showing this person's levels download again
     audit.record(
         actor=acting_user,
         action=AuditAction.CREATE,
@@ -219,6 +221,10 @@ def skill_record_add(
             "recorded_on": recorded_on.isoformat(),
         },
     )
+    # In the same transaction: a record and the certificate it completes land together or not at all.
+    from langso.skills.certificates import issue_due_certificates
+
+    issue_due_certificates(resident=resident, acting_user=acting_user)
     return record
 
 

@@ -122,17 +122,46 @@ def draft_publish(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.REGISTRY_VIEW)
 def numbers(request: HttpRequest) -> HttpResponse:
-    from langso.skills.selectors import skill_counts
+    """Skills reached per area and per skill, per unit and over time, for the steering committee."""
+    from langso.accounts.access import Perm
+    from langso.places.selectors import commune_list
+    from langso.skills.models import SkillArea
+    from langso.skills.selectors import skill_counts, skill_progress_by_month
 
     language = get_language() or "vi"
-    counts = skill_counts(user=request.user)
+    in_scope = commune_list(user=request.user, perm=Perm.REGISTRY_VIEW)
+    # A picker for up to a province's communes; beyond that, ?commune= still works.
+    communes = [(c.code, c.name) for c in in_scope[:400]]
+    picked = request.GET.get("commune", "")
+    commune_code = int(picked) if picked.isdigit() and in_scope.filter(code=int(picked)).exists() else None
+    counts = skill_counts(user=request.user, commune_code=commune_code)
+    progress = skill_progress_by_month(user=request.user, commune_code=commune_code)
+    areas: dict[str, list[int]] = {}
+    for c in counts:
+        total = areas.setdefault(c.skill.area, [0, 0])
+        total[0] += c.reached
+        total[1] += c.recorded
+    area_labels = dict(SkillArea.choices)
     return render(
         request,
         "skills/numbers.html",
         {
+            "communes": communes,
+            "commune_code": commune_code,
             "rows": [
-                (c.skill.display_name(language), c.skill.get_area_display(), c.reached, c.recorded)
+                (
+                    c.skill.display_name(language),
+                    c.skill.get_area_display(),
+                    c.reached,
+                    c.recorded,
+                    progress.by_skill.get(c.skill.code, []),
+                )
                 for c in counts
             ],
+            "areas": [
+                (area_labels[area], reached, recorded, progress.by_area.get(area, []))
+                for area, (reached, recorded) in areas.items()
+            ],
+            "months": [f"{m[5:]}/{m[:4]}" for m in progress.months],
         },
     )

@@ -7,6 +7,8 @@ its reasons while the others are stored; every record's UUID makes a resend harm
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
 import uuid
 from typing import Any, Literal
@@ -21,6 +23,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from langso.accounts.access import Perm, has_perm
+from langso.registry import changes
 from langso.skills.models import CurrentSkillLevel, Skill
 from langso.skills.services import published_version
 from langso.teams import selectors, services
@@ -132,16 +135,19 @@ class Choice(Schema):
 
 
 class WorklistOut(Schema):
+    # Opaque: the phone sends it back as ?since= and gets {"unchanged": true} when nothing changed.
+    cursor: str
+    unchanged: bool = False
     generated_at: datetime.datetime
-    user_name: str
-    households: list[HouseholdOut]
-    villages: list[dict[str, str]]
-    skills: list[Choice]
-    services: list[Choice]
-    operators: list[Choice]
-    technologies: list[Choice]
-    helpdesk_outcomes: list[Choice]
-    communes: list[dict[str, Any]]
+    user_name: str = ""
+    households: list[HouseholdOut] = []
+    villages: list[dict[str, str]] = []
+    skills: list[Choice] = []
+    services: list[Choice] = []
+    operators: list[Choice] = []
+    technologies: list[Choice] = []
+    helpdesk_outcomes: list[Choice] = []
+    communes: list[dict[str, Any]] = []
 
 
 def _choices(choices: Any) -> list[Choice]:
@@ -149,10 +155,19 @@ def _choices(choices: Any) -> list[Choice]:
 
 
 @router.get("/worklist", response=WorklistOut, auth=DeviceAuth(), summary="Danh sách hộ cần đến của tôi")
-def worklist(request: HttpRequest) -> WorklistOut:
+def worklist(request: HttpRequest, since: str = "") -> WorklistOut:
     """Only what a visit needs: names, birth years, smartphone, current skill levels. No CCCD,
-    ethnicity, poverty status or phone numbers leave the server for the phone."""
+    ethnicity, poverty status or phone numbers leave the server for the phone.
+
+    `since` is the cursor of the phone's last download: the communes' change sequence numbers, read
+    before the worklist, so a change committed meanwhile is seen at the next download at the latest."""
     user = request.user
+    communes = set(selectors.memberships_of(user).values_list("team__commune_id", flat=True))
+    cursor_values = changes.current_values(communes)
+    cursor = changes.format_cursor(cursor_values)
+    previous = changes.parse_cursor(since[:2000])
+    if since and communes and all(previous.get(c, -1) >= v for c, v in cursor_values.items()):
+        return WorklistOut(cursor=cursor, unchanged=True, generated_at=timezone.now())
     entries = selectors.worklist(user=user)
     resident_ids = []
     from langso.registry.models import Resident
@@ -203,6 +218,7 @@ def worklist(request: HttpRequest) -> WorklistOut:
         villages.setdefault(str(entry.household.village_id), entry.village_name)
     communes = {m.team.commune_id: m.team.commune.name for m in memberships}
     return WorklistOut(
+        cursor=cursor,
         generated_at=timezone.now(),
         user_name=str(user),
         households=households,
@@ -233,6 +249,14 @@ class ServiceDoneIn(Schema):
     resident_id: uuid.UUID | None = None
 
 
+class FactUpdateIn(Schema):
+    target: Literal["resident", "household"]
+    id: uuid.UUID
+    field: str = Field(max_length=40)
+    before: bool | str
+    after: bool | str
+
+
 class VisitData(Schema):
     household_id: uuid.UUID
     visited_on: str = Field(max_length=10)
@@ -245,6 +269,9 @@ class VisitData(Schema):
     scam: bool = False
     notes: str = Field("", max_length=4000)
     follow_up_on: str | None = Field(None, max_length=10)
+    updates: list[FactUpdateIn] = []
+    # A small JPEG, base64-encoded (the app shrinks it to about 800 px first).
+    photo: str | None = Field(None, max_length=420_000)
 
 
 class HelpDeskData(Schema):
@@ -301,6 +328,12 @@ def _store_one(request: HttpRequest, record: RecordIn) -> tuple[str, dict[str, l
             if not has_perm(user, Perm.VISIT_RECORD):
                 return "rejected", {"__all__": [_("Bạn không có quyền ghi buổi hướng dẫn.")]}
             v = VisitData.model_validate(record.data)
+            photo = None
+            if v.photo:
+                try:
+                    photo = base64.b64decode(v.photo, validate=True)
+                except (binascii.Error, ValueError):
+                    return "rejected", {"photo": [_("Ảnh không đọc được.")]}
             _obj, outcome = services.visit_record(
                 acting_user=user,
                 device=device,
@@ -319,6 +352,10 @@ def _store_one(request: HttpRequest, record: RecordIn) -> tuple[str, dict[str, l
                     scam=v.scam,
                     notes=v.notes,
                     follow_up_on=v.follow_up_on,
+                    updates=tuple(
+                        services.FactUpdate(u.target, u.id, u.field, u.before, u.after) for u in v.updates
+                    ),
+                    photo=photo,
                 ),
             )
         elif record.kind == "helpdesk":

@@ -384,3 +384,53 @@ class DeviceToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Facts a team member may correct from the phone during a visit, and their types.
+PHONE_EDITABLE_FIELDS: dict[str, dict[str, type]] = {
+    "resident": {"owns_smartphone": bool},
+    "household": {"address": str},
+}
+
+
+class ConflictStatus(models.TextChoices):
+    OPEN = "open", _("Chờ xử lý")
+    KEPT_SERVER = "kept_server", _("Giữ giá trị trên máy chủ")
+    APPLIED_PHONE = "applied_phone", _("Dùng giá trị từ điện thoại")
+
+
+class FactConflict(models.Model):
+    """A phone changed a fact that someone had meanwhile changed differently on the server.
+
+    Nothing is applied until a commune officer chooses; both values are kept here."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="conflicts")
+    household = models.ForeignKey("registry.Household", on_delete=models.CASCADE, related_name="+")
+    # Empty for a fact of the household itself.
+    resident = models.ForeignKey("registry.Resident", null=True, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(max_length=40)
+    phone_before = models.JSONField()
+    phone_after = models.JSONField()
+    server_value = models.JSONField()
+    commune = models.ForeignKey("places.Commune", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("places.Province", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=15, choices=ConflictStatus.choices, default=ConflictStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("xung đột dữ liệu")
+        verbose_name_plural = _("xung đột dữ liệu")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["province", "commune", "status"], name="conflict_units_status")]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id or self.household_id}.{self.field}"
+
+    @property
+    def target(self) -> str:
+        return "resident" if self.resident_id else "household"

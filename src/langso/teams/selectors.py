@@ -218,6 +218,16 @@ def worklist(
     return entries
 
 
+def helpdesk_commune_q(user: Any, perm: str = Perm.HELPDESK_RECORD) -> Q:
+    """Communes whose help desk the user serves: a role at the commune or above, or at one of its
+    villages (team members take turns at the commune's public service centre)."""
+    scope = scope_for(user, perm)
+    condition = scope.q(province="province_id", commune="code", village=None)
+    if scope.village_ids:
+        condition |= Q(code__in=Village.objects.filter(pk__in=scope.village_ids).values("commune_id"))
+    return condition
+
+
 # --- The commune's view ------------------------------------------------------------------------
 
 

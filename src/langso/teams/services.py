@@ -27,12 +27,16 @@ from langso.core.models import AuditAction
 from langso.core.text import clean_text
 from langso.core.validators import normalize_phone
 from langso.places.models import Coverage, Village
+from langso.registry.changes import commune_changed
 from langso.registry.models import Household, Resident
 from langso.skills import services as skill_services
 from langso.skills.models import Evidence, Level
 from langso.teams.models import (
+    PHONE_EDITABLE_FIELDS,
     Affiliation,
+    ConflictStatus,
     DeviceToken,
+    FactConflict,
     HelpDeskOutcome,
     HelpDeskSession,
     HouseholdAssignment,
@@ -53,6 +57,8 @@ from langso.teams.models import (
 
 # Days a telecom operator has to answer a weak-signal report.
 SIGNAL_RESPONSE_DAYS = 14
+# Visit photos are optional and small: the phone shrinks them before they are stored.
+MAX_PHOTO_BYTES = 300 * 1024
 # The oldest date a phone may send (guards against a phone whose clock was never set).
 EARLIEST_FIELD_DATE = datetime.date(2020, 1, 1)
 
@@ -144,6 +150,7 @@ def member_set_active(*, acting_user: Any, member: TeamMember, active: bool) -> 
         if not active:
             # Their households go back to the pool so none is forgotten.
             HouseholdAssignment.objects.filter(member=member).delete()
+        commune_changed(member.team.commune_id)
         audit.record(
             actor=acting_user,
             action=AuditAction.UPDATE,
@@ -171,6 +178,7 @@ def households_assign(*, acting_user: Any, member: TeamMember, households: Itera
             defaults={"member": member, "assigned_on": today, "assigned_by": acting_user},
         )
     if households:
+        commune_changed(member.team.commune_id)
         audit.record(
             actor=acting_user,
             action=AuditAction.UPDATE,
@@ -182,9 +190,12 @@ def households_assign(*, acting_user: Any, member: TeamMember, households: Itera
 
 @transaction.atomic
 def households_unassign(*, acting_user: Any, households: Iterable[Household]) -> int:
+    households = list(households)
     ids = [h.pk for h in households]
     deleted, _details = HouseholdAssignment.objects.filter(household_id__in=ids).delete()
     if deleted:
+        for commune_id in sorted({h.commune_id for h in households}):
+            commune_changed(commune_id)
         audit.record(
             actor=acting_user,
             action=AuditAction.DELETE,
@@ -284,6 +295,17 @@ class ServiceDone:
 
 
 @dataclass(frozen=True)
+class FactUpdate:
+    """A fact the member corrected on the phone: what the phone showed, and what it is now."""
+
+    target: str  # "resident" or "household"
+    object_id: uuid.UUID
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
 class VisitInput:
     id: uuid.UUID
     household_id: uuid.UUID
@@ -297,9 +319,13 @@ class VisitInput:
     scam: bool = False
     notes: str = ""
     follow_up_on: datetime.date | str | None = None
+    updates: tuple[FactUpdate, ...] = ()
+    photo: bytes | None = None
 
     def payload(self) -> dict[str, Any]:
         return {
+            "photo": hashlib.sha256(self.photo).hexdigest() if self.photo else "",
+            "updates": sorted([u.target, str(u.object_id), u.field, u.before, u.after] for u in self.updates),
             "household_id": str(self.household_id),
             "visited_on": str(self.visited_on),
             "present": sorted(str(p) for p in self.present),
@@ -348,8 +374,27 @@ def visit_record(
             errors["services"] = [_("Việc đã làm không hợp lệ: %(code)s") % {"code": done.service}]
         elif done.resident_id is not None and done.resident_id not in members:
             errors["services"] = [_("Việc đã làm được ghi cho người không thuộc hộ này.")]
+    for update in data.updates:
+        kind = PHONE_EDITABLE_FIELDS.get(update.target, {}).get(update.field)
+        if kind is None:
+            errors["updates"] = [
+                _("Không được sửa mục này từ điện thoại: %(field)s") % {"field": update.field}
+            ]
+        elif (update.target == "resident" and update.object_id not in members) or (
+            update.target == "household" and update.object_id != household.pk
+        ):
+            errors["updates"] = [_("Thông tin được sửa không thuộc hộ này.")]
+        elif not isinstance(update.before, kind) or not isinstance(update.after, kind):
+            errors["updates"] = [_("Giá trị không hợp lệ.")]
+        elif kind is str and len(update.after) > 200:
+            errors["updates"] = [_("Địa chỉ dài quá 200 ký tự.")]
     if len(data.notes) > 2000:
         errors["notes"] = [_("Ghi chú quá dài (tối đa 2.000 ký tự).")]
+    if data.photo is not None:
+        if len(data.photo) > MAX_PHOTO_BYTES:
+            errors["photo"] = [_("Ảnh quá lớn (tối đa 300 KB); ứng dụng sẽ thu nhỏ ảnh trước khi gửi.")]
+        elif not data.photo.startswith(b"\xff\xd8\xff"):
+            errors["photo"] = [_("Ảnh phải là tệp JPEG.")]
     if errors:
         raise ValidationError(errors)
 
@@ -383,6 +428,7 @@ def visit_record(
             scam=data.scam,
             notes=data.notes.strip(),
             follow_up_on=follow_up_on,
+            photo=data.photo,
         )
         visit.present.set(present)
         for taught in data.skills:
@@ -408,6 +454,8 @@ def visit_record(
                 for s in set(data.services)
             ]
         )
+        _apply_fact_updates(acting_user, visit, data.updates)
+        commune_changed(household.commune_id)
         audit.record(
             actor=acting_user,
             action=AuditAction.CREATE,
@@ -418,6 +466,78 @@ def visit_record(
 
     visit, outcome = store_synced(Visit, data.id, data.payload(), create)
     return visit, outcome  # type: ignore[return-value]
+
+
+def _clean_fact(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _apply_fact_updates(acting_user: Any, visit: Visit, updates: tuple[FactUpdate, ...]) -> None:
+    """The rule for a fact edited on a phone while the server may have changed it too (a three-way
+    comparison of values, no clocks): the server still holds what the phone saw → the phone's value
+    is applied; the server already holds the phone's value → nothing to do; the server holds
+    something else → nothing is applied and a commune officer resolves the conflict, seeing all three
+    values. Nothing is silently lost."""
+    for update in updates:
+        model = Resident if update.target == "resident" else Household
+        obj = model.objects.select_for_update().get(pk=update.object_id)
+        current = getattr(obj, update.field)
+        before, after = _clean_fact(update.before), _clean_fact(update.after)
+        if current == after:
+            continue
+        if current == before:
+            setattr(obj, update.field, after)
+            obj.save(update_fields=[update.field, "updated_at"])
+            audit.record(
+                actor=acting_user,
+                action=AuditAction.UPDATE,
+                obj=obj,
+                resident_id=obj.pk if update.target == "resident" else None,
+                changes={update.field: [current, after]},
+                note=_("Sửa từ điện thoại trong buổi hướng dẫn"),
+            )
+        else:
+            FactConflict.objects.create(
+                visit=visit,
+                household_id=visit.household_id,
+                resident=obj if update.target == "resident" else None,
+                field=update.field,
+                phone_before=before,
+                phone_after=after,
+                server_value=current,
+                commune_id=visit.commune_id,
+                province_id=visit.province_id,
+            )
+
+
+@transaction.atomic
+def conflict_resolve(*, acting_user: Any, conflict: FactConflict, use_phone_value: bool) -> FactConflict:
+    conflict = FactConflict.objects.select_for_update().get(pk=conflict.pk)
+    if conflict.status != ConflictStatus.OPEN:
+        raise ValidationError(_("Xung đột này đã được xử lý."))
+    target = (
+        Resident.objects.select_for_update().get(pk=conflict.resident_id)
+        if conflict.resident_id
+        else Household.objects.select_for_update().get(pk=conflict.household_id)
+    )
+    before = getattr(target, conflict.field)
+    if use_phone_value:
+        setattr(target, conflict.field, conflict.phone_after)
+        target.save(update_fields=[conflict.field, "updated_at"])
+        commune_changed(conflict.commune_id)
+    conflict.status = ConflictStatus.APPLIED_PHONE if use_phone_value else ConflictStatus.KEPT_SERVER
+    conflict.resolved_by = acting_user
+    conflict.resolved_at = timezone.now()
+    conflict.save(update_fields=["status", "resolved_by", "resolved_at"])
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=target,
+        resident_id=conflict.resident_id,
+        changes={conflict.field: [before, getattr(target, conflict.field)], "conflict": conflict.status},
+        note=_("Xử lý xung đột dữ liệu từ điện thoại"),
+    )
+    return conflict
 
 
 @dataclass(frozen=True)
@@ -452,10 +572,9 @@ def helpdesk_record(
     from langso.places.models import Commune
 
     errors: dict[str, list[str]] = {}
-    scope = scope_for(acting_user, Perm.HELPDESK_RECORD)
-    commune = Commune.objects.filter(
-        scope.q(province="province_id", commune="code", village=None), code=data.commune_code
-    ).first()
+    from langso.teams.selectors import helpdesk_commune_q
+
+    commune = Commune.objects.filter(helpdesk_commune_q(acting_user), code=data.commune_code).first()
     if commune is None:
         raise ValidationError({"commune": [_("Không tìm thấy xã/phường này trong phạm vi của bạn.")]})
     helped_on = _field_date(data.helped_on, "helped_on", errors)

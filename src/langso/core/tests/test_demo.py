@@ -26,3 +26,22 @@ def test_the_demo_data_covers_the_four_communes_of_the_reports_and_one_user_per_
     assert "xa.nghiata" in output and "LangSo-Demo-2026" in output
     call_command("demo_data")
     assert (Household.objects.count(), Resident.objects.count(), User.objects.count()) == counts
+
+
+def test_the_demo_gives_the_field_member_a_worklist_and_leaves_one_village_per_commune_without_a_team():
+    from langso.teams import selectors
+    from langso.teams.models import HelpDeskSession, SignalReport, Team, Visit
+
+    call_command("demo_data")
+    member = User.objects.get(username="thanhvien.banCau")
+    officer = User.objects.get(username="xa.nghiata")
+
+    assert len(selectors.worklist(user=member)) >= 8
+    assert Visit.objects.filter(recorded_by=member).count() >= 3
+    overview = selectors.commune_overview(user=officer, commune_code=2071)
+    assert overview.villages_with_team == overview.villages - 1
+    assert SignalReport.objects.filter(operator="viettel").count() == 1
+    assert HelpDeskSession.objects.count() == 3
+    teams = Team.objects.count()
+    call_command("demo_data")
+    assert Team.objects.count() == teams

@@ -161,3 +161,57 @@ def test_a_telecom_partner_cannot_get_a_field_token(client):
         "/api/v1/field/devices", data=json.dumps({"name": "x"}), content_type="application/json"
     )
     assert response.status_code == 403
+
+
+def test_the_worklist_download_follows_the_servers_change_sequence_not_the_phones_clock(client, field):
+    from langso.registry import services as registry_services
+
+    first = client.get("/api/v1/field/worklist", **auth(field["token"])).json()
+    same = client.get(f"/api/v1/field/worklist?since={first['cursor']}", **auth(field["token"])).json()
+    assert same["unchanged"] is True and same["households"] == []
+
+    registry_services.resident_update(
+        acting_user=None, resident=field["person"], full_name="Nguyễn Văn Đổi Tên"
+    )
+    changed = client.get(f"/api/v1/field/worklist?since={same['cursor']}", **auth(field["token"])).json()
+
+    assert changed["unchanged"] is False
+    assert changed["households"][0]["people"][0]["name"] == "Nguyễn Văn Đổi Tên"
+    assert changed["cursor"] != first["cursor"]
+    # A garbled cursor means "send everything", never an error.
+    assert client.get("/api/v1/field/worklist?since=xx:yy", **auth(field["token"])).json()["households"]
+
+
+def test_a_fact_corrected_on_the_phone_is_applied_when_the_server_did_not_change_it(client, field):
+    person = field["person"]
+    record = visit_record(
+        field,
+        updates=[
+            {
+                "target": "resident",
+                "id": str(person.pk),
+                "field": "owns_smartphone",
+                "before": False,
+                "after": True,
+            }
+        ],
+    )
+
+    assert post_batch(client, field["token"], [record]).json()["results"][0]["status"] == "stored"
+    person.refresh_from_db()
+    assert person.owns_smartphone is True
+
+
+def test_a_small_jpeg_photo_is_kept_with_the_visit_and_other_files_are_refused(client, field):
+    import base64
+
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
+    ok = visit_record(field, photo=base64.b64encode(jpeg).decode())
+    png = visit_record(field, photo=base64.b64encode(b"\x89PNG\r\n" + b"\x00" * 100).decode())
+    garbled = visit_record(field, photo="not base64!!")
+    huge = visit_record(field, photo=base64.b64encode(b"\xff\xd8\xff" + b"\x00" * 310_000).decode())
+
+    results = post_batch(client, field["token"], [ok, png, garbled, huge]).json()["results"]
+
+    assert [r["status"] for r in results] == ["stored", "rejected", "rejected", "rejected"]
+    assert bytes(Visit.objects.get().photo) == jpeg

@@ -295,3 +295,87 @@ def test_a_revoked_device_token_no_longer_opens_the_api(member_user):
     services.device_token_revoke(acting_user=user, device=device)
     assert services.device_for_token(token) is None
     assert services.device_for_token("ls_not-a-token") is None
+
+
+def test_facts_edited_on_a_phone_follow_the_three_way_rule_and_real_conflicts_wait_for_an_officer(
+    village, member_user
+):
+    from langso.registry import services as registry_services
+    from langso.teams.models import ConflictStatus, FactConflict
+    from langso.teams.services import FactUpdate
+
+    user, _member = member_user
+    household = HouseholdFactory(village=village, address="Xóm Trên")
+    person = ResidentFactory(household=household, owns_smartphone=False)
+
+    # The server still holds what the phone saw: the phone's value is applied.
+    services.visit_record(
+        acting_user=user,
+        data=visit_input(
+            household,
+            updates=(
+                FactUpdate("resident", person.pk, "owns_smartphone", False, True),
+                FactUpdate("household", household.pk, "address", "Xóm Trên", "Xóm Trên, gần cầu treo"),
+            ),
+        ),
+    )
+    person.refresh_from_db()
+    household.refresh_from_db()
+    assert person.owns_smartphone is True
+    assert household.address == "Xóm Trên, gần cầu treo"
+
+    # The server already holds the phone's value: nothing to do, no conflict.
+    services.visit_record(
+        acting_user=user,
+        data=visit_input(
+            household, updates=(FactUpdate("resident", person.pk, "owns_smartphone", False, True),)
+        ),
+    )
+    assert not FactConflict.objects.exists()
+
+    # An officer changed the address meanwhile; a phone that saw the old one sends its own: a conflict.
+    registry_services.household_update(acting_user=None, household=household, address="Thôn 3, nhà số 12")
+    visit, _ = services.visit_record(
+        acting_user=user,
+        data=visit_input(
+            household,
+            updates=(
+                FactUpdate("household", household.pk, "address", "Xóm Trên, gần cầu treo", "Cạnh trường"),
+            ),
+        ),
+    )
+    household.refresh_from_db()
+    conflict = FactConflict.objects.get()
+    assert household.address == "Thôn 3, nhà số 12"  # nothing applied silently
+    assert (conflict.server_value, conflict.phone_before, conflict.phone_after) == (
+        "Thôn 3, nhà số 12",
+        "Xóm Trên, gần cầu treo",
+        "Cạnh trường",
+    )
+    assert conflict.visit == visit and conflict.status == ConflictStatus.OPEN
+
+    officer = commune_officer(village.commune)
+    services.conflict_resolve(acting_user=officer, conflict=conflict, use_phone_value=True)
+    household.refresh_from_db()
+    assert household.address == "Cạnh trường"
+    with pytest.raises(ValidationError):
+        services.conflict_resolve(acting_user=officer, conflict=conflict, use_phone_value=False)
+
+
+def test_a_phone_may_not_edit_other_facts_or_other_households(village, member_user):
+    from langso.teams.services import FactUpdate
+
+    user, _member = member_user
+    household = HouseholdFactory(village=village)
+    person = ResidentFactory(household=household)
+    stranger = ResidentFactory(household=HouseholdFactory(village=village))
+    for update in (
+        FactUpdate("resident", person.pk, "cccd", "", "001070000001"),
+        FactUpdate("household", household.pk, "poverty", "none", "poor"),
+        FactUpdate("resident", stranger.pk, "owns_smartphone", False, True),
+        FactUpdate("resident", person.pk, "owns_smartphone", "no", "yes"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            services.visit_record(acting_user=user, data=visit_input(household, updates=(update,)))
+        assert "updates" in error.value.message_dict
+    assert Visit.objects.count() == 0

@@ -1,0 +1,84 @@
+"""The supplier's device file: a dry run that writes nothing, then an idempotent write by IMEI."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
+
+from langso.devices import imports
+from langso.devices.models import Device, DeviceImport, ImportStatus
+from langso.devices.tests.factories import DeviceFactory, ProgrammeFactory, imei
+from langso.registry.imports import FileRefused
+
+pytestmark = pytest.mark.django_db
+
+
+def xlsx(rows, headers=("IMEI", "Mẫu máy", "Số thuê bao SIM", "Tình trạng")):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+GOOD = [(imei(101), "Itel A50", "0912345678", "Mới"), (imei(102), "Itel A50", "", "Đã dùng")]
+
+
+def _check(world, data, name="may.xlsx"):
+    return imports.import_check(
+        acting_user=world["officer"], programme=world["programme"], commune=world["commune"], filename=name, data=data
+    )
+
+
+def test_a_file_with_bad_rows_is_reported_row_by_row_and_nothing_is_written(world):
+    other = ProgrammeFactory(name="Chương trình năm trước")
+    DeviceFactory(programme=other, imei=imei(900))
+    before = Device.objects.count()
+    data = xlsx(
+        GOOD
+        + [
+            (imei(103)[:-1] + str((int(imei(103)[-1]) + 1) % 10), "Itel", "", ""),  # wrong check digit
+            ("35693803000010", "Itel", "", ""),  # 14 digits
+            ("3569380300001AB", "Itel", "", ""),  # letters
+            (imei(101), "Itel", "", ""),  # duplicate of row 2
+            (imei(900), "Itel", "", ""),  # another programme's
+            (imei(104), "", "12345", "Vỡ màn"),
+        ]
+    )
+    job = _check(world, data)
+    assert Device.objects.count() == before
+    assert (job.total_rows, job.valid_rows, job.status) == (8, 2, ImportStatus.CHECKED)
+    found = {(p["row"], p["column"]) for p in job.problems}
+    assert {(4, "IMEI"), (5, "IMEI"), (6, "IMEI"), (7, "IMEI"), (8, "IMEI"), (9, "Mẫu máy"), (9, "Số thuê bao SIM"), (9, "Tình trạng")} <= found
+    reasons = " ".join(p["reason"] for p in job.problems)
+    assert "chữ số kiểm tra" in reasons.lower() and "15 chữ số" in reasons and "chữ cái" in reasons
+    assert "trùng với dòng 2" in reasons and "Chương trình năm trước" in reasons
+    with pytest.raises(ValidationError):
+        imports.import_confirm(acting_user=world["officer"], job=job, mode=imports.ALL_OR_NOTHING)
+    assert Device.objects.count() == before
+
+
+def test_confirming_writes_the_valid_rows_and_a_second_import_creates_no_duplicates(world):
+    before = Device.objects.count()
+    job = imports.import_confirm(acting_user=world["officer"], job=_check(world, xlsx(GOOD)), mode=imports.ALL_OR_NOTHING)
+    assert (job.status, job.created_count) == (ImportStatus.DONE, 2)
+    assert Device.objects.count() == before + 2
+    assert Device.objects.get(imei=imei(101)).sim_number == "0912345678"
+    again = imports.import_confirm(acting_user=world["officer"], job=_check(world, xlsx(GOOD)), mode=imports.VALID_ONLY)
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 2)
+    assert Device.objects.count() == before + 2
+
+
+def test_a_file_without_an_imei_column_is_refused_as_a_whole(world):
+    with pytest.raises(FileRefused):
+        _check(world, xlsx([("x", "y")], headers=("Số máy", "Tên")))
+    assert not DeviceImport.objects.exists()
+
+
+def test_the_template_reads_back_as_one_valid_row(world):
+    job = _check(world, imports.template_xlsx(), name="mau.xlsx")
+    assert (job.total_rows, job.valid_rows, job.problems) == (1, 1, [])

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from langso.field import views
+
+app_name = "field"
+
+urlpatterns = [
+    path("", views.shell, name="shell"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("offline-manifest.json", views.offline_manifest, name="offline_manifest"),
+    path("connect/", views.connect, name="connect"),
+]
