@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "langso.guides",
     "langso.teams",
     "langso.field",
+    "langso.campaigns",
     "langso.devices",
 ]
 

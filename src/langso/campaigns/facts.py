@@ -1,0 +1,328 @@
+"""The facts indicators are made of. Each fact counts something per village (or per commune, for
+facts that belong to the commune) in ONE grouped query; the engine rolls villages up to communes,
+provinces and the country by adding.
+
+A fact sees the platform as it stood at the end of `ctx.day` as far as the data allows: records
+carry their dates (visits, skill records, help-desk sessions); a few facts (smartphone ownership,
+coverage) are the current state, which is why daily snapshots keep history exact.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from langso.places.models import Commune, Village
+from langso.registry.models import Household, Resident
+from langso.skills.catalogue import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
+from langso.skills.models import BasicSkill, RuleKind, Skill, SkillRecord, SkillRule
+from langso.teams.models import (
+    ONLINE_PROCEDURES,
+    HelpDeskOutcome,
+    HelpDeskSession,
+    Service,
+    SignalReport,
+    Team,
+    Visit,
+    VisitService,
+)
+
+# (province code, commune code, village id or None for a commune-level fact) → count
+Counts = dict[tuple[int, int, Any], int]
+
+ADULT_AGE = 18
+INACTIVE_TEAM_DAYS = 14
+
+
+@dataclass(frozen=True)
+class FactContext:
+    day: datetime.date
+    province_code: int | None = None  # restrict to one province (dashboards); None = everywhere
+    commune_code: int | None = None  # restrict to one commune (a village's drill-down)
+
+    @property
+    def end(self) -> datetime.datetime:
+        """The first instant after `day`, in the site's time zone."""
+        start = datetime.datetime.combine(self.day + datetime.timedelta(days=1), datetime.time.min)
+        return timezone.make_aware(start)
+
+    @property
+    def week_start(self) -> datetime.date:
+        return self.day - datetime.timedelta(days=6)
+
+    def units(
+        self, qs: QuerySet[Any], province: str = "province_id", commune: str = "commune_id"
+    ) -> QuerySet[Any]:
+        if self.province_code:
+            qs = qs.filter(**{province: self.province_code})
+        if self.commune_code:
+            qs = qs.filter(**{commune: self.commune_code})
+        return qs
+
+
+def _group(qs: QuerySet[Any], village: str | None = "village_id", **paths: str) -> Counts:
+    province, commune = paths.get("province", "province_id"), paths.get("commune", "commune_id")
+    fields = [province, commune] + ([village] if village else [])
+    counts: Counts = {}
+    for row in qs.order_by().values(*fields).annotate(n=Count("pk", distinct=True)):
+        key = (row[province], row[commune], row[village] if village else None)
+        counts[key] = counts.get(key, 0) + row["n"]
+    return counts
+
+
+# --- People ------------------------------------------------------------------------------------
+
+
+def residents_q(ctx: FactContext) -> QuerySet[Resident]:
+    return ctx.units(Resident.objects.filter(created_at__lt=ctx.end))
+
+
+def adults_q(ctx: FactContext) -> QuerySet[Resident]:
+    return residents_q(ctx).filter(birth_year__lte=ctx.day.year - ADULT_AGE)
+
+
+def _skill_reached(ctx: FactContext, codes: list[str], level: int) -> Exists:
+    return Exists(
+        SkillRecord.objects.filter(
+            resident_id=OuterRef("pk"), skill_code__in=codes, level__gte=level, recorded_on__lte=ctx.day
+        )
+    )
+
+
+def _service_done(ctx: FactContext, services: list[str]) -> Q:
+    visit = Exists(
+        VisitService.objects.filter(
+            resident_id=OuterRef("pk"), service__in=services, visit__visited_on__lte=ctx.day
+        )
+    )
+    desk = Exists(
+        HelpDeskSession.objects.filter(
+            resident_id=OuterRef("pk"),
+            procedure__in=services,
+            outcome__in=[HelpDeskOutcome.DONE, HelpDeskOutcome.SUBMITTED],
+            helped_on__lte=ctx.day,
+        )
+    )
+    return Q(visit) | Q(desk)
+
+
+def residents(ctx: FactContext, **_: Any) -> Counts:
+    return _group(residents_q(ctx))
+
+
+def adults(ctx: FactContext, **_: Any) -> Counts:
+    return _group(adults_q(ctx))
+
+
+def adults_reached(ctx: FactContext, **_: Any) -> Counts:
+    """Adults a team has guided: present at a home visit, or with a skill observed by a member."""
+    present = Exists(
+        Visit.present.through.objects.filter(resident_id=OuterRef("pk"), visit__visited_on__lte=ctx.day)
+    )
+    observed = Exists(
+        SkillRecord.objects.filter(resident_id=OuterRef("pk"), evidence="observed", recorded_on__lte=ctx.day)
+    )
+    return _group(adults_q(ctx).filter(Q(present) | Q(observed)))
+
+
+def adults_with_skill(ctx: FactContext, *, skill: str, level: int = PROFICIENT_LEVEL, **_: Any) -> Counts:
+    return _group(adults_q(ctx).filter(_skill_reached(ctx, [skill], level)))
+
+
+def adults_with_area(ctx: FactContext, *, area: str, level: int = PROFICIENT_LEVEL, **_: Any) -> Counts:
+    codes = sorted(set(Skill.objects.filter(area=area).values_list("code", flat=True)))
+    return _group(adults_q(ctx).filter(_skill_reached(ctx, codes, level)))
+
+
+def adults_vneid2(ctx: FactContext, **_: Any) -> Counts:
+    """Adults with VNeID at level 2: activated during a visit or at the help desk, or able to do it."""
+    return _group(
+        adults_q(ctx).filter(
+            _service_done(ctx, [Service.VNEID_LEVEL2])
+            | Q(_skill_reached(ctx, ["vneid_level2"], PROFICIENT_LEVEL))
+        )
+    )
+
+
+def adults_online_procedure(ctx: FactContext, **_: Any) -> Counts:
+    return _group(
+        adults_q(ctx).filter(
+            _service_done(ctx, sorted(ONLINE_PROCEDURES))
+            | Q(_skill_reached(ctx, list(ONLINE_PROCEDURE_CODES), PROFICIENT_LEVEL))
+        )
+    )
+
+
+def adults_cashless(ctx: FactContext, **_: Any) -> Counts:
+    return _group(
+        adults_q(ctx).filter(
+            _service_done(ctx, [Service.CASHLESS_PAYMENT])
+            | Q(_skill_reached(ctx, ["qr_payment", "money_transfer", "bank_app"], PROFICIENT_LEVEL))
+        )
+    )
+
+
+def _national_rule(kind: str) -> SkillRule | None:
+    return SkillRule.objects.filter(kind=kind, province__isnull=True).first()
+
+
+def adults_digital_citizens(ctx: FactContext, **_: Any) -> Counts:
+    """The national digital-citizen rule: a smartphone (today's registry value) and every required
+    skill at its level by the day."""
+    rule = _national_rule(RuleKind.DIGITAL_CITIZEN)
+    qs = adults_q(ctx)
+    if rule is None:
+        return {}
+    if rule.requires_smartphone:
+        qs = qs.filter(owns_smartphone=True)
+    for code, level in sorted(rule.required_levels.items()):
+        qs = qs.filter(_skill_reached(ctx, [code], int(level)))
+    return _group(qs)
+
+
+def _basic_skill_members(ctx: FactContext, level: int) -> QuerySet[Resident]:
+    members = residents_q(ctx)
+    by_category: dict[str, list[str]] = {}
+    for code, category in Skill.objects.exclude(basic_skill="").values_list("code", "basic_skill"):
+        by_category.setdefault(category, []).append(code)
+    for category in BasicSkill.values:
+        members = members.filter(_skill_reached(ctx, sorted(set(by_category.get(category, []))), level))
+    return members
+
+
+# --- Households, villages, communes ----------------------------------------------------------------
+
+
+def households(ctx: FactContext, **_: Any) -> Counts:
+    return _group(ctx.units(Household.objects.filter(created_at__lt=ctx.end)))
+
+
+def households_basic_skills(ctx: FactContext, *, level: int = PROFICIENT_LEVEL, **_: Any) -> Counts:
+    """Households with at least one member proficient in all 5 basic skills."""
+    proficient = _basic_skill_members(ctx, level).filter(household_id=OuterRef("pk"))
+    return _group(ctx.units(Household.objects.filter(created_at__lt=ctx.end)).filter(Exists(proficient)))
+
+
+def _villages_q(ctx: FactContext) -> QuerySet[Village]:
+    return ctx.units(
+        Village.objects.filter(created_at__lt=ctx.end), province="commune__province_id", commune="commune_id"
+    )
+
+
+def _group_villages(qs: QuerySet[Village]) -> Counts:
+    return _group(qs, village="id", province="commune__province_id", commune="commune_id")
+
+
+def villages(ctx: FactContext, **_: Any) -> Counts:
+    return _group_villages(_villages_q(ctx))
+
+
+def villages_with_team(ctx: FactContext, **_: Any) -> Counts:
+    teams = Team.objects.filter(village_id=OuterRef("pk"), is_active=True, created_at__lt=ctx.end)
+    return _group_villages(_villages_q(ctx).filter(Exists(teams)))
+
+
+COVERAGE_FIELDS = ("broadband", "mobile_4g", "mobile_5g")
+
+
+def villages_covered(ctx: FactContext, *, field: str, **_: Any) -> Counts:
+    if field not in COVERAGE_FIELDS:
+        raise ValueError(f"unknown coverage field {field!r}")
+    return _group_villages(_villages_q(ctx).filter(**{field: "yes"}))
+
+
+def residents_covered(ctx: FactContext, *, field: str, **_: Any) -> Counts:
+    """People living in villages covered by the technology (population coverage)."""
+    if field not in COVERAGE_FIELDS:
+        raise ValueError(f"unknown coverage field {field!r}")
+    return _group(residents_q(ctx).filter(**{f"village__{field}": "yes"}))
+
+
+def communes(ctx: FactContext, **_: Any) -> Counts:
+    qs = ctx.units(Commune.objects.all(), commune="code")
+    return _group(qs, village=None, commune="code")
+
+
+def communes_with_committee(ctx: FactContext, **_: Any) -> Counts:
+    from langso.campaigns.models import SteeringCommittee
+
+    qs = ctx.units(Commune.objects.all(), commune="code").filter(
+        Exists(SteeringCommittee.objects.filter(commune_id=OuterRef("pk"), established_on__lte=ctx.day))
+    )
+    return _group(qs, village=None, commune="code")
+
+
+# --- Activity ---------------------------------------------------------------------------------
+
+
+def visits_week(ctx: FactContext, **_: Any) -> Counts:
+    return _group(ctx.units(Visit.objects.filter(visited_on__range=(ctx.week_start, ctx.day))))
+
+
+def helpdesk_done_week(ctx: FactContext, **_: Any) -> Counts:
+    qs = ctx.units(
+        HelpDeskSession.objects.filter(
+            helped_on__range=(ctx.week_start, ctx.day),
+            outcome__in=[HelpDeskOutcome.DONE, HelpDeskOutcome.SUBMITTED],
+        )
+    )
+    return _group(qs, village=None)
+
+
+def signal_reports_overdue(ctx: FactContext, **_: Any) -> Counts:
+    """Weak-signal reports still open past their response deadline on the day."""
+    open_then = Q(closed_on__isnull=True) | Q(closed_on__gt=ctx.day)
+    return _group(
+        ctx.units(SignalReport.objects.filter(open_then, reported_on__lte=ctx.day, respond_by__lt=ctx.day))
+    )
+
+
+def teams_inactive(ctx: FactContext, *, days: int = INACTIVE_TEAM_DAYS, **_: Any) -> Counts:
+    since = ctx.day - datetime.timedelta(days=days)
+    recent = Visit.objects.filter(team_id=OuterRef("pk"), visited_on__range=(since, ctx.day))
+    qs = ctx.units(Team.objects.filter(is_active=True, created_at__lt=ctx.end)).exclude(Exists(recent))
+    return _group(qs)
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: Any
+    compute: Callable[..., Counts]
+    params: tuple[str, ...] = ()
+
+
+FACTS: dict[str, Fact] = {
+    "residents": Fact(_("Người dân"), residents),
+    "adults": Fact(_("Người trưởng thành (từ 18 tuổi)"), adults),
+    "adults_reached": Fact(_("Người trưởng thành đã được hướng dẫn"), adults_reached),
+    "adults_with_skill": Fact(_("Người trưởng thành đạt một kỹ năng"), adults_with_skill, ("skill", "level")),
+    "adults_with_area": Fact(
+        _("Người trưởng thành đạt một nhóm kỹ năng"), adults_with_area, ("area", "level")
+    ),
+    "adults_vneid2": Fact(_("Người trưởng thành có định danh điện tử mức 2"), adults_vneid2),
+    "adults_online_procedure": Fact(
+        _("Người trưởng thành đã làm thủ tục trực tuyến"), adults_online_procedure
+    ),
+    "adults_cashless": Fact(_("Người trưởng thành thanh toán không dùng tiền mặt"), adults_cashless),
+    "adults_digital_citizens": Fact(_("Công dân số"), adults_digital_citizens),
+    "households": Fact(_("Hộ gia đình"), households),
+    "households_basic_skills": Fact(
+        _("Hộ có người thành thạo 5 kỹ năng cơ bản"), households_basic_skills, ("level",)
+    ),
+    "villages": Fact(_("Thôn/bản"), villages),
+    "villages_with_team": Fact(_("Thôn/bản có tổ công nghệ số"), villages_with_team),
+    "villages_covered": Fact(_("Thôn/bản được phủ sóng"), villages_covered, ("field",)),
+    "residents_covered": Fact(_("Người dân ở nơi được phủ sóng"), residents_covered, ("field",)),
+    "communes": Fact(_("Xã/phường"), communes),
+    "communes_with_committee": Fact(_("Xã/phường có ban chỉ đạo"), communes_with_committee),
+    "visits_week": Fact(_("Buổi hướng dẫn trong 7 ngày"), visits_week),
+    "helpdesk_done_week": Fact(_("Thủ tục làm xong tại một cửa trong 7 ngày"), helpdesk_done_week),
+    "signal_reports_overdue": Fact(_("Báo cáo lõm sóng quá hạn phản hồi"), signal_reports_overdue),
+    "teams_inactive": Fact(_("Tổ không hoạt động"), teams_inactive, ("days",)),
+}

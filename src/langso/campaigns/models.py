@@ -1,0 +1,148 @@
+"""Indicators (as data), their daily snapshots, campaigns and targets, steering committees."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitLevel(models.TextChoices):
+    VILLAGE = "village", _("Thôn/bản")
+    COMMUNE = "commune", _("Xã/phường")
+    PROVINCE = "province", _("Tỉnh/thành phố")
+    COUNTRY = "country", _("Toàn quốc")
+
+
+class Display(models.TextChoices):
+    PERCENT = "percent", _("Tỉ lệ phần trăm")
+    COUNT = "count", _("Số lượng")
+
+
+class Indicator(models.Model):
+    """A numerator and an optional denominator, each a fact of `langso.campaigns.facts` with its
+    parameters. Without a denominator the indicator is a count (e.g. visits this week)."""
+
+    code = models.SlugField(_("mã"), max_length=60, unique=True)
+    name = models.CharField(_("tên (tiếng Việt)"), max_length=200)
+    name_en = models.CharField(_("tên (tiếng Anh)"), max_length=200, blank=True)
+    description = models.TextField(_("mô tả (tiếng Việt)"), blank=True)
+    description_en = models.TextField(_("mô tả (tiếng Anh)"), blank=True)
+    numerator = models.CharField(_("tử số"), max_length=60)
+    numerator_params = models.JSONField(_("tham số tử số"), default=dict, blank=True)
+    denominator = models.CharField(_("mẫu số"), max_length=60, blank=True)
+    denominator_params = models.JSONField(_("tham số mẫu số"), default=dict, blank=True)
+    # The lowest unit level the indicator means something at (a commune's steering committee has no
+    # village value); it also applies to every level above.
+    lowest_level = models.CharField(
+        _("cấp thấp nhất"), max_length=10, choices=UnitLevel.choices, default=UnitLevel.VILLAGE
+    )
+    display = models.CharField(_("cách hiển thị"), max_length=10, choices=Display.choices, default="percent")
+    higher_is_better = models.BooleanField(_("càng cao càng tốt"), default=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        verbose_name = _("chỉ số")
+        verbose_name_plural = _("chỉ số")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def display_name(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name
+
+
+class IndicatorSnapshot(models.Model):
+    """An indicator's value for one unit at the end of one day, kept so trends and "as of" reports
+    stay exact when the registry changes later."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="snapshots")
+    day = models.DateField()
+    level = models.CharField(max_length=10, choices=UnitLevel.choices)
+    unit = models.CharField(max_length=40)  # village UUID, commune or province code, or "VN"
+    province_code = models.PositiveIntegerField(null=True)  # to read one province's rows quickly
+    numerator = models.BigIntegerField()
+    denominator = models.BigIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "day", "level", "unit"], name="snapshot_once_per_day"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "level", "province_code", "day"], name="snapshot_lookup"),
+            models.Index(fields=["level", "unit", "day"], name="snapshot_unit_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.level}:{self.unit} {self.day}"
+
+
+class SteeringCommittee(models.Model):
+    """A commune's steering committee for the digital transformation movement."""
+
+    commune = models.OneToOneField(
+        "places.Commune", on_delete=models.CASCADE, related_name="steering_committee"
+    )
+    established_on = models.DateField(_("ngày thành lập"))
+    decision = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    chair = models.CharField(_("trưởng ban"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("ban chỉ đạo cấp xã")
+        verbose_name_plural = _("ban chỉ đạo cấp xã")
+
+    def __str__(self) -> str:
+        return str(self.commune)
+
+
+class Campaign(models.Model):
+    name = models.CharField(_("tên chiến dịch"), max_length=200)
+    province = models.ForeignKey("places.Province", on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField(_("ngày bắt đầu"))
+    ends_on = models.DateField(_("ngày kết thúc"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chiến dịch")
+        verbose_name_plural = _("chiến dịch")
+        ordering = ["-starts_on"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Target(models.Model):
+    """An indicator, a value and a deadline, for the whole province; a commune may get its own."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("chỉ tiêu"), max_digits=12, decimal_places=2)
+    deadline = models.DateField(_("hạn"))
+    # Empty: the province-wide target. Set: this commune's override.
+    commune = models.ForeignKey(
+        "places.Commune", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "indicator"],
+                condition=models.Q(commune__isnull=True),
+                name="target_once_per_campaign",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "indicator", "commune"], name="target_override_once_per_commune"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} ≥ {self.value}"
