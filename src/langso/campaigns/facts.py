@@ -112,15 +112,15 @@ def _service_done(ctx: FactContext, services: list[str]) -> Q:
     return Q(visit) | Q(desk)
 
 
-def residents(ctx: FactContext, **_: Any) -> Counts:
-    return _group(residents_q(ctx))
+def residents(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    return residents_q(ctx)
 
 
-def adults(ctx: FactContext, **_: Any) -> Counts:
-    return _group(adults_q(ctx))
+def adults(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    return adults_q(ctx)
 
 
-def adults_reached(ctx: FactContext, **_: Any) -> Counts:
+def adults_reached(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     """Adults a team has guided: present at a home visit, or with a skill observed by a member."""
     present = Exists(
         Visit.present.through.objects.filter(resident_id=OuterRef("pk"), visit__visited_on__lte=ctx.day)
@@ -128,43 +128,41 @@ def adults_reached(ctx: FactContext, **_: Any) -> Counts:
     observed = Exists(
         SkillRecord.objects.filter(resident_id=OuterRef("pk"), evidence="observed", recorded_on__lte=ctx.day)
     )
-    return _group(adults_q(ctx).filter(Q(present) | Q(observed)))
+    return adults_q(ctx).filter(Q(present) | Q(observed))
 
 
-def adults_with_skill(ctx: FactContext, *, skill: str, level: int = PROFICIENT_LEVEL, **_: Any) -> Counts:
-    return _group(adults_q(ctx).filter(_skill_reached(ctx, [skill], level)))
+def adults_with_skill(
+    ctx: FactContext, *, skill: str, level: int = PROFICIENT_LEVEL, **_: Any
+) -> QuerySet[Any]:
+    return adults_q(ctx).filter(_skill_reached(ctx, [skill], level))
 
 
-def adults_with_area(ctx: FactContext, *, area: str, level: int = PROFICIENT_LEVEL, **_: Any) -> Counts:
+def adults_with_area(
+    ctx: FactContext, *, area: str, level: int = PROFICIENT_LEVEL, **_: Any
+) -> QuerySet[Any]:
     codes = sorted(set(Skill.objects.filter(area=area).values_list("code", flat=True)))
-    return _group(adults_q(ctx).filter(_skill_reached(ctx, codes, level)))
+    return adults_q(ctx).filter(_skill_reached(ctx, codes, level))
 
 
-def adults_vneid2(ctx: FactContext, **_: Any) -> Counts:
+def adults_vneid2(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     """Adults with VNeID at level 2: activated during a visit or at the help desk, or able to do it."""
-    return _group(
-        adults_q(ctx).filter(
-            _service_done(ctx, [Service.VNEID_LEVEL2])
-            | Q(_skill_reached(ctx, ["vneid_level2"], PROFICIENT_LEVEL))
-        )
+    return adults_q(ctx).filter(
+        _service_done(ctx, [Service.VNEID_LEVEL2])
+        | Q(_skill_reached(ctx, ["vneid_level2"], PROFICIENT_LEVEL))
     )
 
 
-def adults_online_procedure(ctx: FactContext, **_: Any) -> Counts:
-    return _group(
-        adults_q(ctx).filter(
-            _service_done(ctx, sorted(ONLINE_PROCEDURES))
-            | Q(_skill_reached(ctx, list(ONLINE_PROCEDURE_CODES), PROFICIENT_LEVEL))
-        )
+def adults_online_procedure(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    return adults_q(ctx).filter(
+        _service_done(ctx, sorted(ONLINE_PROCEDURES))
+        | Q(_skill_reached(ctx, list(ONLINE_PROCEDURE_CODES), PROFICIENT_LEVEL))
     )
 
 
-def adults_cashless(ctx: FactContext, **_: Any) -> Counts:
-    return _group(
-        adults_q(ctx).filter(
-            _service_done(ctx, [Service.CASHLESS_PAYMENT])
-            | Q(_skill_reached(ctx, ["qr_payment", "money_transfer", "bank_app"], PROFICIENT_LEVEL))
-        )
+def adults_cashless(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    return adults_q(ctx).filter(
+        _service_done(ctx, [Service.CASHLESS_PAYMENT])
+        | Q(_skill_reached(ctx, ["qr_payment", "money_transfer", "bank_app"], PROFICIENT_LEVEL))
     )
 
 
@@ -172,18 +170,18 @@ def _national_rule(kind: str) -> SkillRule | None:
     return SkillRule.objects.filter(kind=kind, province__isnull=True).first()
 
 
-def adults_digital_citizens(ctx: FactContext, **_: Any) -> Counts:
+def adults_digital_citizens(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     """The national digital-citizen rule: a smartphone (today's registry value) and every required
     skill at its level by the day."""
     rule = _national_rule(RuleKind.DIGITAL_CITIZEN)
     qs = adults_q(ctx)
     if rule is None:
-        return {}
+        return qs.none()
     if rule.requires_smartphone:
         qs = qs.filter(owns_smartphone=True)
     for code, level in sorted(rule.required_levels.items()):
         qs = qs.filter(_skill_reached(ctx, [code], int(level)))
-    return _group(qs)
+    return qs
 
 
 def _basic_skill_members(ctx: FactContext, level: int) -> QuerySet[Resident]:
@@ -199,111 +197,119 @@ def _basic_skill_members(ctx: FactContext, level: int) -> QuerySet[Resident]:
 # --- Households, villages, communes ----------------------------------------------------------------
 
 
-def households(ctx: FactContext, **_: Any) -> Counts:
-    return _group(ctx.units(Household.objects.filter(created_at__lt=ctx.end)))
+def households(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    return ctx.units(Household.objects.filter(created_at__lt=ctx.end))
 
 
-def households_basic_skills(ctx: FactContext, *, level: int = PROFICIENT_LEVEL, **_: Any) -> Counts:
+def households_basic_skills(ctx: FactContext, *, level: int = PROFICIENT_LEVEL, **_: Any) -> QuerySet[Any]:
     """Households with at least one member proficient in all 5 basic skills."""
     proficient = _basic_skill_members(ctx, level).filter(household_id=OuterRef("pk"))
-    return _group(ctx.units(Household.objects.filter(created_at__lt=ctx.end)).filter(Exists(proficient)))
+    return households(ctx).filter(Exists(proficient))
 
 
-def _villages_q(ctx: FactContext) -> QuerySet[Village]:
+def villages(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     return ctx.units(
         Village.objects.filter(created_at__lt=ctx.end), province="commune__province_id", commune="commune_id"
     )
 
 
-def _group_villages(qs: QuerySet[Village]) -> Counts:
-    return _group(qs, village="id", province="commune__province_id", commune="commune_id")
-
-
-def villages(ctx: FactContext, **_: Any) -> Counts:
-    return _group_villages(_villages_q(ctx))
-
-
-def villages_with_team(ctx: FactContext, **_: Any) -> Counts:
+def villages_with_team(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     teams = Team.objects.filter(village_id=OuterRef("pk"), is_active=True, created_at__lt=ctx.end)
-    return _group_villages(_villages_q(ctx).filter(Exists(teams)))
+    return villages(ctx).filter(Exists(teams))
 
 
 COVERAGE_FIELDS = ("broadband", "mobile_4g", "mobile_5g")
 
 
-def villages_covered(ctx: FactContext, *, field: str, **_: Any) -> Counts:
+def _coverage_field(field: str) -> str:
     if field not in COVERAGE_FIELDS:
         raise ValueError(f"unknown coverage field {field!r}")
-    return _group_villages(_villages_q(ctx).filter(**{field: "yes"}))
+    return field
 
 
-def residents_covered(ctx: FactContext, *, field: str, **_: Any) -> Counts:
+def villages_covered(ctx: FactContext, *, field: str, **_: Any) -> QuerySet[Any]:
+    return villages(ctx).filter(**{_coverage_field(field): "yes"})
+
+
+def residents_covered(ctx: FactContext, *, field: str, **_: Any) -> QuerySet[Any]:
     """People living in villages covered by the technology (population coverage)."""
-    if field not in COVERAGE_FIELDS:
-        raise ValueError(f"unknown coverage field {field!r}")
-    return _group(residents_q(ctx).filter(**{f"village__{field}": "yes"}))
+    return residents_q(ctx).filter(**{f"village__{_coverage_field(field)}": "yes"})
 
 
-def communes(ctx: FactContext, **_: Any) -> Counts:
-    qs = ctx.units(Commune.objects.all(), commune="code")
-    return _group(qs, village=None, commune="code")
+def communes(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    return ctx.units(Commune.objects.all(), commune="code")
 
 
-def communes_with_committee(ctx: FactContext, **_: Any) -> Counts:
+def communes_with_committee(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     from langso.campaigns.models import SteeringCommittee
 
-    qs = ctx.units(Commune.objects.all(), commune="code").filter(
-        Exists(SteeringCommittee.objects.filter(commune_id=OuterRef("pk"), established_on__lte=ctx.day))
-    )
-    return _group(qs, village=None, commune="code")
+    committees = SteeringCommittee.objects.filter(commune_id=OuterRef("pk"), established_on__lte=ctx.day)
+    return communes(ctx).filter(Exists(committees))
 
 
 # --- Activity ---------------------------------------------------------------------------------
 
 
-def visits_week(ctx: FactContext, **_: Any) -> Counts:
-    return _group(ctx.units(Visit.objects.filter(visited_on__range=(ctx.week_start, ctx.day))))
+def visits_week(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    return ctx.units(Visit.objects.filter(visited_on__range=(ctx.week_start, ctx.day)))
 
 
-def helpdesk_done_week(ctx: FactContext, **_: Any) -> Counts:
-    qs = ctx.units(
+def helpdesk_done_week(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    return ctx.units(
         HelpDeskSession.objects.filter(
             helped_on__range=(ctx.week_start, ctx.day),
             outcome__in=[HelpDeskOutcome.DONE, HelpDeskOutcome.SUBMITTED],
         )
     )
-    return _group(qs, village=None)
 
 
-def signal_reports_overdue(ctx: FactContext, **_: Any) -> Counts:
+def signal_reports_overdue(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     """Weak-signal reports still open past their response deadline on the day."""
     open_then = Q(closed_on__isnull=True) | Q(closed_on__gt=ctx.day)
-    return _group(
-        ctx.units(SignalReport.objects.filter(open_then, reported_on__lte=ctx.day, respond_by__lt=ctx.day))
-    )
+    return ctx.units(SignalReport.objects.filter(open_then, reported_on__lte=ctx.day, respond_by__lt=ctx.day))
 
 
-def teams_inactive(ctx: FactContext, *, days: int = INACTIVE_TEAM_DAYS, **_: Any) -> Counts:
+def teams_inactive(ctx: FactContext, *, days: int = INACTIVE_TEAM_DAYS, **_: Any) -> QuerySet[Any]:
     since = ctx.day - datetime.timedelta(days=days)
     recent = Visit.objects.filter(team_id=OuterRef("pk"), visited_on__range=(since, ctx.day))
-    qs = ctx.units(Team.objects.filter(is_active=True, created_at__lt=ctx.end)).exclude(Exists(recent))
-    return _group(qs)
+    return ctx.units(Team.objects.filter(is_active=True, created_at__lt=ctx.end)).exclude(Exists(recent))
+
+
+# How each kind of row reaches its units.
+PERSON = ("province_id", "commune_id", "village_id")
+VILLAGE = ("commune__province_id", "commune_id", "id")
+COMMUNE = ("province_id", "code", None)
+COMMUNE_RECORD = ("province_id", "commune_id", None)
 
 
 @dataclass(frozen=True)
 class Fact:
     label: Any
-    compute: Callable[..., Counts]
+    queryset: Callable[..., QuerySet[Any]]
+    paths: tuple[str, str, str | None] = PERSON
     params: tuple[str, ...] = ()
+
+    def count(self, ctx: FactContext, **params: Any) -> Counts:
+        province, commune, village = self.paths
+        return _group(self.queryset(ctx, **params), village=village, province=province, commune=commune)
+
+    def rows(self, ctx: FactContext, *, level: str, unit: str, **params: Any) -> QuerySet[Any]:
+        """The rows behind one unit's number (the drill-down): the people, villages or records."""
+        province, commune, village = self.paths
+        path = {"province": province, "commune": commune, "village": village}.get(level)
+        qs = self.queryset(ctx, **params)
+        return qs.filter(**{path: unit}) if path else qs
 
 
 FACTS: dict[str, Fact] = {
     "residents": Fact(_("Người dân"), residents),
     "adults": Fact(_("Người trưởng thành (từ 18 tuổi)"), adults),
     "adults_reached": Fact(_("Người trưởng thành đã được hướng dẫn"), adults_reached),
-    "adults_with_skill": Fact(_("Người trưởng thành đạt một kỹ năng"), adults_with_skill, ("skill", "level")),
+    "adults_with_skill": Fact(
+        _("Người trưởng thành đạt một kỹ năng"), adults_with_skill, params=("skill", "level")
+    ),
     "adults_with_area": Fact(
-        _("Người trưởng thành đạt một nhóm kỹ năng"), adults_with_area, ("area", "level")
+        _("Người trưởng thành đạt một nhóm kỹ năng"), adults_with_area, params=("area", "level")
     ),
     "adults_vneid2": Fact(_("Người trưởng thành có định danh điện tử mức 2"), adults_vneid2),
     "adults_online_procedure": Fact(
@@ -313,16 +319,18 @@ FACTS: dict[str, Fact] = {
     "adults_digital_citizens": Fact(_("Công dân số"), adults_digital_citizens),
     "households": Fact(_("Hộ gia đình"), households),
     "households_basic_skills": Fact(
-        _("Hộ có người thành thạo 5 kỹ năng cơ bản"), households_basic_skills, ("level",)
+        _("Hộ có người thành thạo 5 kỹ năng cơ bản"), households_basic_skills, params=("level",)
     ),
-    "villages": Fact(_("Thôn/bản"), villages),
-    "villages_with_team": Fact(_("Thôn/bản có tổ công nghệ số"), villages_with_team),
-    "villages_covered": Fact(_("Thôn/bản được phủ sóng"), villages_covered, ("field",)),
-    "residents_covered": Fact(_("Người dân ở nơi được phủ sóng"), residents_covered, ("field",)),
-    "communes": Fact(_("Xã/phường"), communes),
-    "communes_with_committee": Fact(_("Xã/phường có ban chỉ đạo"), communes_with_committee),
+    "villages": Fact(_("Thôn/bản"), villages, VILLAGE),
+    "villages_with_team": Fact(_("Thôn/bản có tổ công nghệ số"), villages_with_team, VILLAGE),
+    "villages_covered": Fact(_("Thôn/bản được phủ sóng"), villages_covered, VILLAGE, ("field",)),
+    "residents_covered": Fact(_("Người dân ở nơi được phủ sóng"), residents_covered, params=("field",)),
+    "communes": Fact(_("Xã/phường"), communes, COMMUNE),
+    "communes_with_committee": Fact(_("Xã/phường có ban chỉ đạo"), communes_with_committee, COMMUNE),
     "visits_week": Fact(_("Buổi hướng dẫn trong 7 ngày"), visits_week),
-    "helpdesk_done_week": Fact(_("Thủ tục làm xong tại một cửa trong 7 ngày"), helpdesk_done_week),
+    "helpdesk_done_week": Fact(
+        _("Thủ tục làm xong tại một cửa trong 7 ngày"), helpdesk_done_week, COMMUNE_RECORD
+    ),
     "signal_reports_overdue": Fact(_("Báo cáo lõm sóng quá hạn phản hồi"), signal_reports_overdue),
-    "teams_inactive": Fact(_("Tổ không hoạt động"), teams_inactive, ("days",)),
+    "teams_inactive": Fact(_("Tổ không hoạt động"), teams_inactive, params=("days",)),
 }

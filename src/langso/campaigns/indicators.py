@@ -67,7 +67,7 @@ class FactCache:
     def get(self, name: str, params: dict[str, Any]) -> Counts:
         key = f"{name}:{json.dumps(params, sort_keys=True)}"
         if key not in self._counts:
-            self._counts[key] = FACTS[name].compute(self.ctx, **params)
+            self._counts[key] = FACTS[name].count(self.ctx, **params)
         return self._counts[key]
 
 
@@ -165,3 +165,20 @@ def snapshot_values(
     if province_code is not None:
         rows = rows.filter(province_code=province_code)
     return {row.unit: Value(row.numerator, row.denominator) for row in rows}
+
+
+def drill_down(indicator: Indicator, ctx: FactContext, *, level: str, unit: str, missing: bool = True) -> Any:
+    """The rows behind one unit's number, for a team to act on: by default those counted in the
+    denominator but not (yet) in the numerator — e.g. the adults of a village without VNeID level 2.
+    With `missing=False`, the rows counted in the numerator."""
+    numerator = FACTS[indicator.numerator].rows(
+        ctx, level=level, unit=unit, **(indicator.numerator_params or {})
+    )
+    if not missing or not indicator.denominator:
+        return numerator
+    denominator = FACTS[indicator.denominator].rows(
+        ctx, level=level, unit=unit, **(indicator.denominator_params or {})
+    )
+    if denominator.model is not numerator.model:
+        raise ValueError(f"{indicator.code}: numerator and denominator count different things")
+    return denominator.exclude(pk__in=numerator.values("pk"))

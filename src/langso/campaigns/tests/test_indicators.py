@@ -180,3 +180,20 @@ def test_the_nightly_command_and_task_store_a_day(capsys):
     assert rows > 0
     snapshot_day.enqueue(TODAY.isoformat())
     assert IndicatorSnapshot.objects.filter(day=TODAY).count() == rows
+
+
+def test_a_number_drills_down_to_the_adults_of_a_village_without_vneid_level_2():
+    from langso.campaigns.indicators import drill_down
+
+    village = VillageFactory()
+    done = ResidentFactory(household__village=village, birth_year=1960, full_name="Lò Thị Xong")
+    waiting = ResidentFactory(household__village=village, birth_year=1962, full_name="Lò Văn Chờ")
+    ResidentFactory(household__village=VillageFactory(), birth_year=1962)  # another village
+    skill_services.skill_record_add(acting_user=None, resident=done, skill_code="vneid_level2", level=3)
+    indicator = Indicator.objects.get(code="adults_vneid2")
+
+    missing = drill_down(indicator, ctx(), level="village", unit=str(village.pk))
+    counted = drill_down(indicator, ctx(), level="village", unit=str(village.pk), missing=False)
+
+    assert list(missing) == [waiting]
+    assert list(counted) == [done]
