@@ -146,3 +146,43 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} ≥ {self.value}"
+
+
+class CurrentValue(models.Model):
+    """Today's value of an indicator for one village or commune, kept fresh per commune (see
+    `langso.campaigns.rollups`). Provinces and the country are sums of their communes' rows."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=10, choices=UnitLevel.choices)
+    unit = models.CharField(max_length=40)
+    commune_code = models.PositiveIntegerField()
+    province_code = models.PositiveIntegerField()
+    numerator = models.BigIntegerField()
+    denominator = models.BigIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "level", "unit"], name="current_value_once")
+        ]
+        indexes = [
+            models.Index(fields=["level", "province_code", "indicator"], name="current_value_province"),
+            models.Index(fields=["commune_code"], name="current_value_commune"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.level}:{self.unit}"
+
+
+class CommuneRollup(models.Model):
+    """Which state of the commune its current values were computed from: the day and the commune's
+    change sequence number. Older than either → recomputed."""
+
+    commune = models.OneToOneField(
+        "places.Commune", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    change_value = models.BigIntegerField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.day} #{self.change_value}"

@@ -88,6 +88,7 @@ def team_create(
     team.copy_units_from_village()
     team.full_clean()
     team.save()
+    commune_changed(team.commune_id)
     audit.record(actor=acting_user, action=AuditAction.CREATE, obj=team, changes=audit.snapshot(team))
     return team
 
@@ -102,6 +103,7 @@ def team_update(*, acting_user: Any, team: Team, **fields: Any) -> Team:
     team.save()
     changes = audit.diff(before, audit.snapshot(team))
     if changes:
+        commune_changed(team.commune_id)
         audit.record(actor=acting_user, action=AuditAction.UPDATE, obj=team, changes=changes)
     return team
 
@@ -618,6 +620,7 @@ def helpdesk_record(
             minutes=data.minutes,
             notes=data.notes.strip()[:300],
         )
+        commune_changed(commune.code)
         audit.record(
             actor=acting_user,
             action=AuditAction.CREATE,
@@ -712,6 +715,7 @@ def signal_report_create(
             respond_by=reported_on + datetime.timedelta(days=SIGNAL_RESPONSE_DAYS),
         )
         SignalReportEvent.objects.create(report=report, status=SignalStatus.REPORTED, by=acting_user)
+        commune_changed(village.commune_id)
         audit.record(actor=acting_user, action=AuditAction.CREATE, obj=report, changes=data.payload())
         return report
 
@@ -757,6 +761,7 @@ def signal_report_move(
         report.closed_on = timezone.localdate()
     report.save(update_fields=["status", "closed_on"])
     SignalReportEvent.objects.create(report=report, status=status, note=note[:300], by=acting_user)
+    commune_changed(report.commune_id)
     field = _TECHNOLOGY_COVERAGE_FIELD.get(report.technology)
     if status == SignalStatus.FIXED and field:
         village = Village.objects.select_for_update().get(pk=report.village_id)
