@@ -70,7 +70,7 @@ def _group(qs: QuerySet[Any], village: str | None = "village_id", **paths: str) 
     province, commune = paths.get("province", "province_id"), paths.get("commune", "commune_id")
     fields = [province, commune] + ([village] if village else [])
     counts: Counts = {}
-    for row in qs.order_by().values(*fields).annotate(n=Count("pk", distinct=True)):
+    for row in qs.order_by().values(*fields).annotate(n=Count("pk")):
         key = (row[province], row[commune], row[village] if village else None)
         counts[key] = counts.get(key, 0) + row["n"]
     return counts

@@ -186,3 +186,37 @@ class CommuneRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune_id} {self.day} #{self.change_value}"
+
+
+class WeeklyReport(models.Model):
+    """The steering committee's report of one campaign for one week (Monday to Sunday), kept so it
+    can be downloaded later. Made once per campaign and week by the schedule (re-running it changes
+    nothing) and made again, replacing it, when an officer generates it with a new comment.
+
+    The files live in the database, not under MEDIA: they are small (tens of kilobytes), the database
+    is what a province backs up and replicates already, app servers keep no files of their own, and a
+    download goes through the same scoped view as the dashboard rather than a public media address."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="weekly_reports")
+    province = models.ForeignKey("places.Province", on_delete=models.PROTECT, related_name="+")
+    week_start = models.DateField(_("tuần bắt đầu"))
+    as_of = models.DateField(_("số liệu đến ngày"))
+    comment = models.TextField(_("ý kiến"), blank=True)
+    pdf = models.BinaryField(editable=False)
+    xlsx = models.BinaryField(editable=False)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    generated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("báo cáo tuần")
+        verbose_name_plural = _("báo cáo tuần")
+        ordering = ["-week_start", "campaign_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "week_start"], name="weekly_report_once_per_week")
+        ]
+        indexes = [models.Index(fields=["province", "week_start"], name="weekly_report_province")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — {self.week_start:%d/%m/%Y}"

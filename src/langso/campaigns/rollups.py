@@ -78,8 +78,25 @@ def unit_values(
 ) -> dict[str, Value]:
     """Today's value of the indicator for every unit of `level` inside a province or a commune,
     refreshing what changed first."""
+    return unit_values_many([indicator], level=level, province_code=province_code, commune_code=commune_code)[
+        indicator.code
+    ]
+
+
+def unit_values_many(
+    indicators: Iterable[Indicator],
+    *,
+    level: str,
+    province_code: int | None = None,
+    commune_code: int | None = None,
+) -> dict[str, dict[str, Value]]:
+    """`unit_values` for several indicators: one freshness check, one read per indicator."""
     communes = [commune_code] if commune_code else _communes_of(province_code)
     refresh_stale(communes)
+    return {indicator.code: _read(indicator, level, communes) for indicator in indicators}
+
+
+def _read(indicator: Indicator, level: str, communes: list[int]) -> dict[str, Value]:
     rows = CurrentValue.objects.filter(indicator=indicator, commune_code__in=communes)
     if level in (UnitLevel.VILLAGE, UnitLevel.COMMUNE):
         return {r.unit: Value(r.numerator, r.denominator) for r in rows.filter(level=level)}
