@@ -29,6 +29,9 @@ def member() -> Any:
     from langso.teams.models import HouseholdAssignment
     from langso.teams.tests.factories import TeamFactory, TeamMemberFactory
 
+    from langso.skills.services import install_default_catalogue
+
+    install_default_catalogue()  # transactional tests flush what the data migrations filled
     village = VillageFactory(commune=commune(CUOR_DANG), name="Buôn Ea Kmar")
     user = user_with_role(Role.TEAM_MEMBER, village=village, username="ytuyet", full_name="H'Tuyết Niê")
     member = TeamMemberFactory(team=TeamFactory(village=village, name="Tổ buôn Ea Kmar"), user=user)

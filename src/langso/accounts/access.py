@@ -48,6 +48,10 @@ class Perm:
     DEVICES_INVENTORY = "devices.inventory"
     DEVICES_ALLOCATE = "devices.allocate"
     FOLLOWUP_RECORD = "devices.followup_record"
+    # Campaigns, targets and dashboards (langso.campaigns).
+    CAMPAIGNS_VIEW = "campaigns.view"
+    CAMPAIGNS_MANAGE = "campaigns.manage"
+    COMMITTEE_EDIT = "campaigns.committee_edit"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -63,6 +67,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.PROGRAMME_VIEW,
             Perm.PROGRAMME_MANAGE,
             Perm.DEVICES_INVENTORY,
+            Perm.CAMPAIGNS_VIEW,
+            Perm.CAMPAIGNS_MANAGE,
         }
     ),
     Role.COMMUNE_OFFICER: frozenset(
@@ -88,6 +94,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DEVICES_INVENTORY,
             Perm.DEVICES_ALLOCATE,
             Perm.FOLLOWUP_RECORD,
+            Perm.CAMPAIGNS_VIEW,
+            Perm.COMMITTEE_EDIT,
         }
     ),
     Role.TEAM_LEADER: frozenset(
@@ -102,6 +110,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SIGNAL_REPORT,
             Perm.PROGRAMME_VIEW,
             Perm.FOLLOWUP_RECORD,
+            Perm.CAMPAIGNS_VIEW,
         }
     ),
     Role.TEAM_MEMBER: frozenset(
@@ -130,6 +139,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.TEAMS_VIEW,
             Perm.SIGNAL_VIEW,
             Perm.PROGRAMME_VIEW,
+            Perm.CAMPAIGNS_VIEW,
         }
     ),
     Role.ADMINISTRATOR: frozenset(
@@ -160,6 +170,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DEVICES_INVENTORY,
             Perm.DEVICES_ALLOCATE,
             Perm.FOLLOWUP_RECORD,
+            Perm.CAMPAIGNS_VIEW,
+            Perm.CAMPAIGNS_MANAGE,
+            Perm.COMMITTEE_EDIT,
         }
     ),
 }

@@ -66,6 +66,12 @@ def commune_for_dashboard(*, user: Any, campaign: Campaign, code: Any) -> Commun
     return get_in_scope_or_404(communes_in_view(user=user, campaign=campaign), Q(), code=code)
 
 
+def campaign_scope_for_reports(user: Any) -> Q:
+    """Stored weekly reports compare every commune: for roles held at the province or above."""
+    scope = scope_for(user, Perm.CAMPAIGNS_VIEW)
+    return Q() if scope.everything else Q(province_id__in=scope.province_codes)
+
+
 def reports_of(*, campaign: Campaign) -> QuerySet[WeeklyReport]:
     return WeeklyReport.objects.filter(campaign=campaign).defer("pdf", "xlsx")
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -201,6 +202,8 @@ def committee_save(
     so "communes with a steering committee" shows it at the next dashboard read."""
     if not may_edit_committee(acting_user, commune):
         raise Http404
+    if established_on > timezone.localdate():
+        raise ValidationError({"established_on": [_("Ngày thành lập không được sau hôm nay.")]})
     committee = SteeringCommittee.objects.filter(commune=commune).first()
     before = audit.snapshot(committee) if committee else None
     committee = committee or SteeringCommittee(commune=commune)

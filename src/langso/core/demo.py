@@ -268,6 +268,9 @@ def load_demo_data(*, seed: int = 2025, households_per_village: int = 18) -> dic
     users = _ensure_users()
     User.objects.filter(username="vienthong.daklak", telecom_operator="").update(telecom_operator="viettel")
     created["teams"] = _ensure_teams(admin, users, rng)
+    from langso.devices.demo import load_demo_programme
+
+    load_demo_programme()
     return created
 
 

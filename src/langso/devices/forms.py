@@ -74,8 +74,18 @@ class ReasonForm(forms.Form):
 
 class AddCandidateForm(forms.Form):
     household_code = forms.CharField(label=_("Mã hộ"), max_length=30)
-    resident = forms.UUIDField(label=_("Người nhận (khi cấp cho từng người)"), required=False, widget=forms.HiddenInput)
+    person_name = forms.CharField(
+        label=_("Họ tên người nhận (khi cấp cho từng người)"),
+        max_length=100,
+        required=False,
+        help_text=_("Để trống: chủ hộ."),
+    )
     reason = forms.CharField(label=_("Lý do bổ sung"), max_length=REASON_MAX)
+
+    def __init__(self, *args: Any, per_adult: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not per_adult:
+            del self.fields["person_name"]
 
 
 class ApproveForm(forms.Form):
@@ -96,7 +106,14 @@ class AllocateForm(forms.Form):
     training_attended = forms.BooleanField(label=_("Người nhận đã dự tập huấn"), required=False)
     training_on = day_field(_("Ngày tập huấn"), required=False)
 
-    def __init__(self, *args: Any, devices: list[tuple[str, str]], receivers: list[tuple[str, str]], cash: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        devices: list[tuple[str, str]],
+        receivers: list[tuple[str, str]],
+        cash: bool,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["device"].choices = [("", _("Tự chọn máy còn trong kho"))] + devices
         self.fields["receiver"].choices = receivers

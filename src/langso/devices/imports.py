@@ -80,7 +80,9 @@ def check(data: bytes, filename: str, programme: Programme) -> Checked:
     header_row, columns = None, {}
     keys = _header_keys()
     for number, values in rows:
-        found = {keys[fold_compact(str(v))]: i for i, v in enumerate(values) if v and fold_compact(str(v)) in keys}
+        found = {
+            keys[fold_compact(str(v))]: i for i, v in enumerate(values) if v and fold_compact(str(v)) in keys
+        }
         if "imei" in found:
             header_row, columns = number, found
             break
@@ -102,16 +104,26 @@ def check(data: bytes, filename: str, programme: Programme) -> Checked:
         condition = CONDITIONS.get(fold_compact(str(raw.get("condition") or "")))
         if condition is None:
             problems.append(
-                Problem(number, str(COLUMNS["condition"][0]), str(raw.get("condition")), _("Tình trạng ghi là Mới, Đã dùng hoặc Hỏng."))
+                Problem(
+                    number,
+                    str(COLUMNS["condition"][0]),
+                    str(raw.get("condition")),
+                    _("Tình trạng ghi là Mới, Đã dùng hoặc Hỏng."),
+                )
             )
             condition = Condition.NEW
         try:
             clean = services.device_values(
-                imei=raw.get("imei"), model_name=raw.get("model_name"), sim_number=raw.get("sim_number"), condition=condition
+                imei=raw.get("imei"),
+                model_name=raw.get("model_name"),
+                sim_number=raw.get("sim_number"),
+                condition=condition,
             )
         except ValidationError as error:
             for key, messages in error.message_dict.items():
-                problems.append(Problem(number, str(COLUMNS[key][0]), str(raw.get(key) or ""), " ".join(messages)))
+                problems.append(
+                    Problem(number, str(COLUMNS[key][0]), str(raw.get(key) or ""), " ".join(messages))
+                )
             clean = None
         if clean is not None:
             if clean["imei"] in seen:
@@ -141,7 +153,9 @@ def check(data: bytes, filename: str, programme: Programme) -> Checked:
                     number,
                     str(COLUMNS["imei"][0]),
                     clean["imei"],
-                    _("IMEI này đã được nhập cho chương trình khác (%(name)s): một máy không thể thuộc hai chương trình.")
+                    _(
+                        "IMEI này đã được nhập cho chương trình khác (%(name)s): một máy không thể thuộc hai chương trình."
+                    )
                     % {"name": elsewhere[clean["imei"]]},
                 )
             )
@@ -186,10 +200,15 @@ def import_confirm(*, acting_user: Any, job: DeviceImport, mode: str) -> DeviceI
         job.problems = [p.as_dict() for p in result.problems[:1000]]
         job.valid_rows, job.skipped_count = len(result.rows), result.total - len(result.rows)
         job.save(update_fields=["problems", "valid_rows", "skipped_count", "updated_at"])
-        raise ValidationError(_("Tệp còn lỗi nên không ghi cả tệp được. Hãy sửa tệp, hoặc chỉ ghi các dòng hợp lệ."))
+        raise ValidationError(
+            _("Tệp còn lỗi nên không ghi cả tệp được. Hãy sửa tệp, hoặc chỉ ghi các dòng hợp lệ.")
+        )
     created = updated = unchanged = 0
     with transaction.atomic():
-        held = {d.imei: d for d in Device.objects.select_for_update().filter(imei__in=[c["imei"] for _n, c in result.rows])}
+        held = {
+            d.imei: d
+            for d in Device.objects.select_for_update().filter(imei__in=[c["imei"] for _n, c in result.rows])
+        }
         new = []
         for _number, clean in result.rows:
             device = held.get(clean["imei"])
@@ -216,7 +235,12 @@ def import_confirm(*, acting_user: Any, job: DeviceImport, mode: str) -> DeviceI
             actor=acting_user,
             action=AuditAction.IMPORT,
             obj=job,
-            changes={"created": created, "updated": updated, "unchanged": unchanged, "skipped": job.skipped_count},
+            changes={
+                "created": created,
+                "updated": updated,
+                "unchanged": unchanged,
+                "skipped": job.skipped_count,
+            },
             note=str(programme)[:300],
         )
     return job
@@ -252,7 +276,9 @@ def template_xlsx() -> bytes:
     help_sheet = book.create_sheet(_("Hướng dẫn"))
     for line in (
         _("Mỗi máy một dòng. Dòng 1 là tên cột: giữ nguyên; dòng ví dụ có thể xóa."),
-        _("IMEI: 15 chữ số in trên hộp hoặc bấm *#06#; số cuối là chữ số kiểm tra nên gõ nhầm sẽ bị phát hiện."),
+        _(
+            "IMEI: 15 chữ số in trên hộp hoặc bấm *#06#; số cuối là chữ số kiểm tra nên gõ nhầm sẽ bị phát hiện."
+        ),
         _("Ghi IMEI và số SIM dạng văn bản để Excel không làm mất số 0 đầu hoặc đổi thành dạng 4,9E+14."),
         _("Tình trạng: Mới, Đã dùng hoặc Hỏng. Để trống là Mới."),
         _("Nhập lại cùng một tệp không tạo máy trùng: máy được nhận ra bằng IMEI."),

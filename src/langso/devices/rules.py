@@ -226,9 +226,11 @@ def assess(facts: HouseholdFacts, rules: Rules, today: datetime.date) -> list[As
     base = _household_refusals(facts, rules, today)
     if rules.exclude_earlier_recipients and facts.supported_before:
         base.append("supported_before")
-    extra = [Reason("no_phone_visit", rules.weight_no_phone_visit)] if (
-        facts.visit_found_no_phone and rules.weight_no_phone_visit
-    ) else []
+    extra = (
+        [Reason("no_phone_visit", rules.weight_no_phone_visit)]
+        if (facts.visit_found_no_phone and rules.weight_no_phone_visit)
+        else []
+    )
     if not rules.per_adult:
         refusals = list(base)
         if not any(_is_adult(m, rules, today) for m in facts.members):

@@ -36,7 +36,9 @@ from langso.places.models import Commune
 
 def commune_q(user: Any, perm: str, prefix: str = "") -> Q:
     """Rows that carry province_id/commune_id: commune- and province-level roles only."""
-    return scope_for(user, perm).q(province=f"{prefix}province_id", commune=f"{prefix}commune_id", village=None)
+    return scope_for(user, perm).q(
+        province=f"{prefix}province_id", commune=f"{prefix}commune_id", village=None
+    )
 
 
 def units_q(user: Any, perm: str) -> Q:
@@ -101,7 +103,9 @@ def quota_lines(*, user: Any, programme: Programme) -> list[QuotaLine]:
     if not scope.everything:
         from langso.places.models import Village
 
-        village_communes = set(Village.objects.filter(pk__in=scope.village_ids).values_list("commune_id", flat=True))
+        village_communes = set(
+            Village.objects.filter(pk__in=scope.village_ids).values_list("commune_id", flat=True)
+        )
         quotas = quotas.filter(
             Q(province_id__in=scope.province_codes) | Q(commune_id__in=scope.commune_codes | village_communes)
         )
@@ -112,8 +116,10 @@ def quota_lines(*, user: Any, programme: Programme) -> list[QuotaLine]:
         .annotate(n=Count("id"))
     }
     latest: dict[int, tuple[int, str]] = {}
-    for row in CandidateList.objects.filter(programme=programme).order_by("commune_id", "-version").values(
-        "commune_id", "version", "status"
+    for row in (
+        CandidateList.objects.filter(programme=programme)
+        .order_by("commune_id", "-version")
+        .values("commune_id", "version", "status")
     ):
         latest.setdefault(row["commune_id"], (row["version"], row["status"]))
     lines = [
@@ -130,7 +136,9 @@ def quota_lines(*, user: Any, programme: Programme) -> list[QuotaLine]:
     return sorted(lines, key=lambda line: line.commune.sort_key)
 
 
-def commune_in_programme(*, user: Any, programme: Programme, code: int, perm: str = Perm.PROGRAMME_VIEW) -> Commune:
+def commune_in_programme(
+    *, user: Any, programme: Programme, code: int, perm: str = Perm.PROGRAMME_VIEW
+) -> Commune:
     """A commune of the programme (it has a quota) inside the user's commune-level scope; else 404."""
     quota = get_in_scope_or_404(
         CommuneQuota.objects.select_related("commune", "commune__province"),
@@ -145,8 +153,10 @@ def commune_in_programme(*, user: Any, programme: Programme, code: int, perm: st
 
 
 def list_versions(*, programme: Programme, commune: Commune) -> QuerySet[CandidateList]:
-    return CandidateList.objects.filter(programme=programme, commune=commune).select_related("approved_by").order_by(
-        "-version"
+    return (
+        CandidateList.objects.filter(programme=programme, commune=commune)
+        .select_related("approved_by")
+        .order_by("-version")
     )
 
 
@@ -166,7 +176,9 @@ class CandidateLine:
 
 def candidate_lines(*, candidate_list: CandidateList, quota: int) -> list[CandidateLine]:
     candidates = list(
-        candidate_list.candidates.select_related("household", "household__head", "household__village", "resident")
+        candidate_list.candidates.select_related(
+            "household", "household__head", "household__village", "resident"
+        )
     )
     keys = [c.recipient_key for c in candidates]
     allocations = {
@@ -220,7 +232,7 @@ def device_list(*, user: Any, programme: Programme, status: str = "") -> QuerySe
 
 
 def device_counts(*, programme: Programme) -> dict[str, int]:
-    counts = {s: 0 for s in DeviceStatus.values}
+    counts = dict.fromkeys(DeviceStatus.values, 0)
     for row in Device.objects.filter(programme=programme).values("status").annotate(n=Count("id")):
         counts[row["status"]] = row["n"]
     return counts
@@ -233,10 +245,12 @@ def device_history(*, device: Device) -> QuerySet[Allocation]:
 # --- Allocations and follow-ups ----------------------------------------------------------------------
 
 
-def allocation_list(*, user: Any, programme: Programme, commune_code: int | None = None) -> QuerySet[Allocation]:
-    rows = Allocation.objects.filter(commune_q(user, Perm.PROGRAMME_VIEW), programme=programme).select_related(
-        "device", "household", "commune"
-    )
+def allocation_list(
+    *, user: Any, programme: Programme, commune_code: int | None = None
+) -> QuerySet[Allocation]:
+    rows = Allocation.objects.filter(
+        commune_q(user, Perm.PROGRAMME_VIEW), programme=programme
+    ).select_related("device", "household", "commune")
     if commune_code:
         rows = rows.filter(commune_id=commune_code)
     return rows
@@ -245,14 +259,23 @@ def allocation_list(*, user: Any, programme: Programme, commune_code: int | None
 def allocation_get(*, user: Any, allocation_id: Any, perm: str = Perm.PROGRAMME_VIEW) -> Allocation:
     return get_in_scope_or_404(
         Allocation.objects.select_related(
-            "programme", "device", "household", "household__village", "resident", "commune", "commune__province", "candidate__candidate_list"
+            "programme",
+            "device",
+            "household",
+            "household__village",
+            "resident",
+            "commune",
+            "commune__province",
+            "candidate__candidate_list",
         ),
         commune_q(user, perm),
         pk=allocation_id,
     )
 
 
-def follow_up_list(*, user: Any, due_before: datetime.date | None = None, open_only: bool = True) -> QuerySet[FollowUp]:
+def follow_up_list(
+    *, user: Any, due_before: datetime.date | None = None, open_only: bool = True
+) -> QuerySet[FollowUp]:
     rows = FollowUp.objects.filter(units_q(user, Perm.FOLLOWUP_RECORD), cancelled=False).select_related(
         "allocation", "allocation__programme", "allocation__device", "household", "village"
     )
@@ -265,7 +288,9 @@ def follow_up_list(*, user: Any, due_before: datetime.date | None = None, open_o
 
 def follow_up_get(*, user: Any, follow_up_id: Any) -> FollowUp:
     return get_in_scope_or_404(
-        FollowUp.objects.select_related("allocation", "allocation__programme", "allocation__resident", "household"),
+        FollowUp.objects.select_related(
+            "allocation", "allocation__programme", "allocation__resident", "household"
+        ),
         units_q(user, Perm.FOLLOWUP_RECORD),
         pk=follow_up_id,
     )
@@ -278,7 +303,9 @@ def followups_due(*, household_ids: Any, today: datetime.date) -> dict[Any, list
     so no scope is applied here. One query."""
     out: dict[Any, list[FollowUp]] = defaultdict(list)
     for follow_up in (
-        FollowUp.objects.filter(household_id__in=list(household_ids), done_on__isnull=True, cancelled=False, due_on__lte=today)
+        FollowUp.objects.filter(
+            household_id__in=list(household_ids), done_on__isnull=True, cancelled=False, due_on__lte=today
+        )
         .select_related("allocation", "allocation__programme")
         .order_by("due_on", "months")
     ):
@@ -309,11 +336,19 @@ class ReportLine:
 
     @property
     def percent_in_use_3m(self) -> float | None:
-        return round(100 * self.in_use_at_3_months / self.checked_at_3_months, 1) if self.checked_at_3_months else None
+        return (
+            round(100 * self.in_use_at_3_months / self.checked_at_3_months, 1)
+            if self.checked_at_3_months
+            else None
+        )
 
     @property
     def percent_digital_citizens(self) -> float | None:
-        return round(100 * self.digital_citizens / self.recipients_with_person, 1) if self.recipients_with_person else None
+        return (
+            round(100 * self.digital_citizens / self.recipients_with_person, 1)
+            if self.recipients_with_person
+            else None
+        )
 
 
 @dataclass
@@ -321,18 +356,27 @@ class ProgrammeReport:
     programme: Programme
     lines: list[ReportLine] = field(default_factory=list)
     made_at: datetime.datetime | None = None
+    # Every handover's days from approval, for the total's median.
+    all_days: list[int] = field(default_factory=list)
 
     def total(self) -> ReportLine | None:
         if not self.lines:
             return None
-        days = [d for line in self.lines for d in [line.median_days_to_handover] if d is not None]
         return ReportLine(
             Commune(name=_("Tổng cộng")),
-            *(sum(getattr(line, f) for line in self.lines) for f in ("quota", "handed_over", "devices", "cash", "returned")),
-            round(sum(days) / len(days), 1) if days else None,
             *(
                 sum(getattr(line, f) for line in self.lines)
-                for f in ("checked_at_3_months", "in_use_at_3_months", "recipients_with_person", "digital_citizens")
+                for f in ("quota", "handed_over", "devices", "cash", "returned")
+            ),
+            _median(self.all_days),
+            *(
+                sum(getattr(line, f) for line in self.lines)
+                for f in (
+                    "checked_at_3_months",
+                    "in_use_at_3_months",
+                    "recipients_with_person",
+                    "digital_citizens",
+                )
             ),
         )
 
@@ -353,7 +397,13 @@ def programme_report(*, user: Any, programme: Programme) -> ProgrammeReport:
     communes = [line.commune.pk for line in lines]
     allocations = list(
         Allocation.objects.filter(programme=programme, commune_id__in=communes).values(
-            "id", "commune_id", "kind", "status", "handed_over_on", "resident_id", "candidate__candidate_list__approved_at"
+            "id",
+            "commune_id",
+            "kind",
+            "status",
+            "handed_over_on",
+            "resident_id",
+            "candidate__candidate_list__approved_at",
         )
     )
     days: dict[int, list[int]] = defaultdict(list)
@@ -368,20 +418,24 @@ def programme_report(*, user: Any, programme: Programme) -> ProgrammeReport:
         if a["resident_id"]:
             with_person[a["commune_id"]] += 1
     three: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    latest_citizen: dict[Any, tuple[datetime.date, bool, int]] = {}
-    for f in FollowUp.objects.filter(allocation__programme=programme, commune_id__in=communes, done_on__isnull=False).values(
-        "allocation_id", "commune_id", "months", "outcome", "done_on", "digital_citizen"
-    ):
+    # Each recipient's latest check that recorded the status: (done_on, months) -> is a citizen.
+    latest_citizen: dict[Any, tuple[tuple[datetime.date, int], bool, int]] = {}
+    for f in FollowUp.objects.filter(
+        allocation__programme=programme, commune_id__in=communes, done_on__isnull=False
+    ).values("allocation_id", "commune_id", "months", "outcome", "done_on", "digital_citizen"):
         if f["months"] == 3:
             three[f["commune_id"]][0] += 1
             three[f["commune_id"]][1] += f["outcome"] == Outcome.IN_USE
         held = latest_citizen.get(f["allocation_id"])
-        if f["digital_citizen"] is not None and (held is None or (f["done_on"], f["months"]) > (held[0], -1)):
-            latest_citizen[f["allocation_id"]] = (f["done_on"], bool(f["digital_citizen"]), f["commune_id"])
+        when = (f["done_on"], f["months"])
+        if f["digital_citizen"] is not None and (held is None or when > held[0]):
+            latest_citizen[f["allocation_id"]] = (when, bool(f["digital_citizen"]), f["commune_id"])
     citizens: dict[int, int] = defaultdict(int)
     for _day, is_citizen, commune_id in latest_citizen.values():
         citizens[commune_id] += is_citizen
-    report = ProgrammeReport(programme, made_at=timezone.now())
+    report = ProgrammeReport(
+        programme, made_at=timezone.now(), all_days=[d for values in days.values() for d in values]
+    )
     for line in lines:
         code = line.commune.pk
         report.lines.append(

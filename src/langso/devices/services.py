@@ -88,17 +88,23 @@ PROGRAMME_FIELDS = [
 ]
 
 
-def _in_scope(user: Any, perm: str, *, commune_id: int | None, province_id: int | None) -> bool:
+def _in_scope(
+    user: Any, perm: str, *, commune_id: int | None, province_id: int | None, village_id: Any = None
+) -> bool:
+    """Whether the user's units for `perm` cover this place (a village only where one is given)."""
     scope = scope_for(user, perm)
     return (
         scope.everything
         or (commune_id is not None and commune_id in scope.commune_codes)
         or (province_id is not None and province_id in scope.province_codes)
+        or (village_id is not None and village_id in scope.village_ids)
     )
 
 
-def _require(user: Any, perm: str, *, commune_id: int | None, province_id: int | None) -> None:
-    if not _in_scope(user, perm, commune_id=commune_id, province_id=province_id):
+def _require(
+    user: Any, perm: str, *, commune_id: int | None, province_id: int | None, village_id: Any = None
+) -> None:
+    if not _in_scope(user, perm, commune_id=commune_id, province_id=province_id, village_id=village_id):
         raise PermissionDenied
 
 
@@ -178,9 +184,7 @@ def quota_set(*, acting_user: Any, programme: Programme, commune: Commune, quota
 # --- Candidate lists ---------------------------------------------------------------------------------
 
 
-def household_facts(
-    *, programme: Programme, households: list[Household]
-) -> dict[Any, rules.HouseholdFacts]:
+def household_facts(*, programme: Programme, households: list[Household]) -> dict[Any, rules.HouseholdFacts]:
     """The registry facts the rules read, for many households in a few grouped queries."""
     from langso.teams.models import Visit
 
@@ -191,7 +195,11 @@ def household_facts(
     ):
         members[row["household_id"]].append(
             rules.PersonFacts(
-                row["id"], row["birth_year"], row["owns_smartphone"], row["has_disability"], row["ethnic_group"]
+                row["id"],
+                row["birth_year"],
+                row["owns_smartphone"],
+                row["has_disability"],
+                row["ethnic_group"],
             )
         )
     supported_households: set[Any] = set()
@@ -232,7 +240,9 @@ def _latest(programme: Programme, commune: Commune, *, lock: bool = False) -> Ca
     return lists.order_by("-version").first()
 
 
-def _new_version(acting_user: Any, programme: Programme, commune: Commune, latest: CandidateList | None) -> CandidateList:
+def _new_version(
+    acting_user: Any, programme: Programme, commune: Commune, latest: CandidateList | None
+) -> CandidateList:
     """A draft: version 1, or a copy of the latest (approved) version with its candidates."""
     draft = CandidateList.objects.create(
         programme=programme,
@@ -306,7 +316,11 @@ def candidate_list_generate(
                 held.score, held.reasons = a.score, reasons
                 held.save(update_fields=["score", "reasons"])
         Candidate.objects.bulk_create(new, batch_size=500)
-        gone = [c.pk for k, c in existing.items() if c.source == Source.RULES and not c.removed and k not in wanted]
+        gone = [
+            c.pk
+            for k, c in existing.items()
+            if c.source == Source.RULES and not c.removed and k not in wanted
+        ]
         Candidate.objects.filter(pk__in=gone).delete()
         draft.generated_at = timezone.now()
         draft.save(update_fields=["generated_at", "updated_at"])
@@ -322,7 +336,9 @@ def candidate_list_generate(
 def _editable(candidate_list: CandidateList) -> None:
     if candidate_list.status != ListStatus.DRAFT:
         raise ValidationError(
-            _("Danh sách đã được phê duyệt nên không sửa được. Hãy tạo phiên bản mới để sửa; phiên bản mới cần được phê duyệt lại.")
+            _(
+                "Danh sách đã được phê duyệt nên không sửa được. Hãy tạo phiên bản mới để sửa; phiên bản mới cần được phê duyệt lại."
+            )
         )
 
 
@@ -343,7 +359,9 @@ def candidate_add(
     if household.commune_id != commune.pk:
         raise ValidationError(_("Hộ này không thuộc xã/phường của danh sách."))
     if programme.per == Per.ADULT and resident is None:
-        raise ValidationError({"resident": _("Chương trình cấp cho từng người: hãy chọn người nhận trong hộ.")})
+        raise ValidationError(
+            {"resident": _("Chương trình cấp cho từng người: hãy chọn người nhận trong hộ.")}
+        )
     if programme.per == Per.HOUSEHOLD:
         resident = None
     if resident is not None and resident.household_id != household.pk:
@@ -395,10 +413,17 @@ def candidate_remove(*, acting_user: Any, candidate: Candidate, reason: str) -> 
     if not reason:
         raise ValidationError({"reason": _("Hãy ghi lý do loại khỏi danh sách.")})
     candidate_list = candidate.candidate_list
-    _require(acting_user, Perm.CANDIDATES_EDIT, commune_id=candidate_list.commune_id, province_id=candidate_list.province_id)
+    _require(
+        acting_user,
+        Perm.CANDIDATES_EDIT,
+        commune_id=candidate_list.commune_id,
+        province_id=candidate_list.province_id,
+    )
     _editable(candidate_list)
     if Allocation.objects.filter(
-        programme_id=candidate_list.programme_id, recipient_key=candidate.recipient_key, status=AllocationStatus.ACTIVE
+        programme_id=candidate_list.programme_id,
+        recipient_key=candidate.recipient_key,
+        status=AllocationStatus.ACTIVE,
     ).exists():
         raise ValidationError(_("Hộ/người này đã nhận bàn giao nên không loại được khỏi danh sách."))
     with transaction.atomic():
@@ -415,10 +440,15 @@ def candidate_remove(*, acting_user: Any, candidate: Candidate, reason: str) -> 
     return candidate
 
 
-def candidate_list_approve(*, acting_user: Any, candidate_list: CandidateList, decision: str) -> CandidateList:
+def candidate_list_approve(
+    *, acting_user: Any, candidate_list: CandidateList, decision: str
+) -> CandidateList:
     """Record the commune committee's approval: the list is locked; the version it replaces is superseded."""
     _require(
-        acting_user, Perm.CANDIDATES_APPROVE, commune_id=candidate_list.commune_id, province_id=candidate_list.province_id
+        acting_user,
+        Perm.CANDIDATES_APPROVE,
+        commune_id=candidate_list.commune_id,
+        province_id=candidate_list.province_id,
     )
     decision = clean_text(decision)
     if not decision:
@@ -437,7 +467,9 @@ def candidate_list_approve(*, acting_user: Any, candidate_list: CandidateList, d
         locked.decision = decision
         locked.full_clean()
         locked.save()
-        audit.record(actor=acting_user, action=AuditAction.UPDATE, obj=locked, note=f"approved: {decision}"[:300])
+        audit.record(
+            actor=acting_user, action=AuditAction.UPDATE, obj=locked, note=f"approved: {decision}"[:300]
+        )
     return locked
 
 
@@ -452,7 +484,9 @@ def approved_list(programme: Programme, commune_id: int) -> CandidateList | None
 # --- Inventory ---------------------------------------------------------------------------------------
 
 
-def device_values(*, imei: Any, model_name: Any, sim_number: Any = "", condition: str = Condition.NEW) -> dict[str, Any]:
+def device_values(
+    *, imei: Any, model_name: Any, sim_number: Any = "", condition: str = Condition.NEW
+) -> dict[str, Any]:
     """Normalised values of one device, or a ValidationError by field (shared with the import)."""
     errors: dict[str, Any] = {}
     values: dict[str, Any] = {}
@@ -501,9 +535,9 @@ def device_add(
 def _imei_taken_message(held: Device, programme: Programme) -> str:
     if held.programme_id == programme.pk:
         return _("IMEI này đã có trong kho của chương trình.")
-    return _("IMEI này đã được nhập cho chương trình khác (%(name)s): một máy không thể thuộc hai chương trình.") % {
-        "name": held.programme.name
-    }
+    return _(
+        "IMEI này đã được nhập cho chương trình khác (%(name)s): một máy không thể thuộc hai chương trình."
+    ) % {"name": held.programme.name}
 
 
 def _require_inventory(user: Any, programme: Programme, commune: Commune | None) -> None:
@@ -537,11 +571,18 @@ def allocate(
 ) -> Allocation:
     """Give an approved candidate a device (or the cash contribution) and record the handover."""
     candidate_list = candidate.candidate_list
-    _require(acting_user, Perm.DEVICES_ALLOCATE, commune_id=candidate_list.commune_id, province_id=candidate_list.province_id)
+    _require(
+        acting_user,
+        Perm.DEVICES_ALLOCATE,
+        commune_id=candidate_list.commune_id,
+        province_id=candidate_list.province_id,
+    )
     programme = Programme.objects.get(pk=candidate_list.programme_id)  # its current rules
     receiver = handover.receiver or candidate.resident or candidate.household.head
     if candidate.resident_id and receiver is not None and receiver.pk != candidate.resident_id:
-        raise ValidationError({"receiver": _("Chương trình cấp cho từng người: người nhận phải là người trong danh sách.")})
+        raise ValidationError(
+            {"receiver": _("Chương trình cấp cho từng người: người nhận phải là người trong danh sách.")}
+        )
     if receiver is None:
         raise ValidationError({"receiver": _("Hãy chọn người nhận máy trong hộ.")})
     if receiver.household_id != candidate.household_id:
@@ -567,7 +608,9 @@ def allocate(
             raise ValidationError(_("Xã/phường chưa được giao chỉ tiêu trong chương trình này."))
         current = CandidateList.objects.get(pk=candidate_list.pk)
         if current.status != ListStatus.APPROVED:
-            raise ValidationError(_("Chỉ bàn giao cho người trong danh sách đã được phê duyệt (bản mới nhất)."))
+            raise ValidationError(
+                _("Chỉ bàn giao cho người trong danh sách đã được phê duyệt (bản mới nhất).")
+            )
         if Candidate.objects.filter(pk=candidate.pk, removed=True).exists():
             raise ValidationError(_("Hộ/người này đã bị loại khỏi danh sách."))
         used = Allocation.objects.filter(
@@ -577,8 +620,12 @@ def allocate(
             raise ValidationError(
                 _("Xã đã dùng hết chỉ tiêu (%(quota)s suất).") % {"quota": quota.quota}, code="quota_full"
             )
-        if Allocation.objects.filter(programme_id=programme.pk, recipient_key=key, status=AllocationStatus.ACTIVE).exists():
-            raise ValidationError(_("Hộ/người này đã nhận bàn giao trong chương trình."), code="recipient_taken")
+        if Allocation.objects.filter(
+            programme_id=programme.pk, recipient_key=key, status=AllocationStatus.ACTIVE
+        ).exists():
+            raise ValidationError(
+                _("Hộ/người này đã nhận bàn giao trong chương trình."), code="recipient_taken"
+            )
         picked = None
         if kind == AllocationKind.DEVICE:
             # 2. A free device, skipping any another officer has just locked. The commune's own store
@@ -663,7 +710,12 @@ def _scan_type(data: bytes) -> str:
 
 
 def handover_scan_attach(*, acting_user: Any, allocation: Allocation, data: bytes) -> Allocation:
-    _require(acting_user, Perm.DEVICES_ALLOCATE, commune_id=allocation.commune_id, province_id=allocation.province_id)
+    _require(
+        acting_user,
+        Perm.DEVICES_ALLOCATE,
+        commune_id=allocation.commune_id,
+        province_id=allocation.province_id,
+    )
     if not data:
         raise ValidationError(_("Tệp trống."))
     if len(data) > MAX_SCAN_BYTES:
@@ -690,7 +742,13 @@ def allocation_return(
     *, acting_user: Any, allocation: Allocation, returned_on: datetime.date, condition: str = Condition.GOOD
 ) -> Allocation:
     """The device comes back: it returns to the commune's store, the allocation and its history stay."""
-    _require(acting_user, Perm.FOLLOWUP_RECORD, commune_id=allocation.commune_id, province_id=allocation.province_id)
+    _require(
+        acting_user,
+        Perm.FOLLOWUP_RECORD,
+        commune_id=allocation.commune_id,
+        province_id=allocation.province_id,
+        village_id=allocation.village_id,
+    )
     if condition not in Condition.values:
         raise ValidationError({"condition": _("Tình trạng không hợp lệ.")})
     with transaction.atomic():
@@ -704,11 +762,18 @@ def allocation_return(
         locked.save(update_fields=["status", "returned_on", "updated_at"])
         if locked.device_id:
             Device.objects.filter(pk=locked.device_id).update(
-                status=DeviceStatus.IN_STOCK, condition=condition, commune_id=locked.commune_id, updated_at=timezone.now()
+                status=DeviceStatus.IN_STOCK,
+                condition=condition,
+                commune_id=locked.commune_id,
+                updated_at=timezone.now(),
             )
         locked.follow_ups.filter(done_on__isnull=True, due_on__gt=returned_on).update(cancelled=True)
         audit.record(
-            actor=acting_user, action=AuditAction.UPDATE, obj=locked, resident_id=locked.resident_id, note="returned"
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            resident_id=locked.resident_id,
+            note="returned",
         )
     return locked
 
@@ -723,7 +788,13 @@ def follow_up_record(
     skills_note: str = "",
     notes: str = "",
 ) -> FollowUp:
-    _require(acting_user, Perm.FOLLOWUP_RECORD, commune_id=follow_up.commune_id, province_id=follow_up.province_id)
+    _require(
+        acting_user,
+        Perm.FOLLOWUP_RECORD,
+        commune_id=follow_up.commune_id,
+        province_id=follow_up.province_id,
+        village_id=follow_up.village_id,
+    )
     allocation = follow_up.allocation
     if follow_up.cancelled:
         raise ValidationError(_("Lần theo dõi này không còn cần: máy đã được trả lại."))

@@ -19,6 +19,7 @@ from langso.core import audit
 from langso.core.http import apply_validation_error, paginate, require_perm
 from langso.core.models import AuditAction
 from langso.core.pdf import render_pdf
+from langso.core.text import fold
 from langso.devices import exports, forms, imports, selectors, services
 from langso.devices.models import (
     AllocationKind,
@@ -28,6 +29,7 @@ from langso.devices.models import (
     DeviceImport,
     DeviceStatus,
     Per,
+    Programme,
 )
 from langso.places.models import Commune, Province
 from langso.registry.models import Household, Resident
@@ -54,15 +56,21 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 def _provinces(user: Any) -> Any:
     scope = scope_for(user, Perm.PROGRAMME_MANAGE)
-    return Province.objects.all() if scope.everything else Province.objects.filter(code__in=scope.province_codes)
+    return (
+        Province.objects.all() if scope.everything else Province.objects.filter(code__in=scope.province_codes)
+    )
 
 
 @require_perm(Perm.PROGRAMME_MANAGE)
 def programme_edit(request: HttpRequest, programme_id: Any = None) -> HttpResponse:
-    programme = selectors.programme_get(user=request.user, programme_id=programme_id) if programme_id else None
+    programme = (
+        selectors.programme_get(user=request.user, programme_id=programme_id) if programme_id else None
+    )
     if programme is not None and not services.may_manage_programme(request.user, programme):
         raise PermissionDenied
-    form = forms.ProgrammeForm(request.POST or None, instance=programme, provinces=_provinces(request.user))
+    # The form works on its own copy: the service compares the stored programme with the new values.
+    copy = Programme.objects.get(pk=programme.pk) if programme else None
+    form = forms.ProgrammeForm(request.POST or None, instance=copy, provinces=_provinces(request.user))
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in services.PROGRAMME_FIELDS}
         try:
@@ -87,7 +95,10 @@ def programme_detail(request: HttpRequest, programme_id: Any) -> HttpResponse:
         else:
             try:
                 services.quota_set(
-                    acting_user=request.user, programme=programme, commune=commune, quota=quota_form.cleaned_data["quota"]
+                    acting_user=request.user,
+                    programme=programme,
+                    commune=commune,
+                    quota=quota_form.cleaned_data["quota"],
                 )
             except ValidationError as error:
                 apply_validation_error(quota_form, error)
@@ -130,7 +141,9 @@ def _list_context(request: HttpRequest, programme: Any, commune: Commune) -> dic
         "programme": programme,
         "commune": commune,
         "candidate_list": candidate_list,
-        "lines": selectors.candidate_lines(candidate_list=candidate_list, quota=quota) if candidate_list else [],
+        "lines": selectors.candidate_lines(candidate_list=candidate_list, quota=quota)
+        if candidate_list
+        else [],
         "versions": selectors.list_versions(programme=programme, commune=commune),
         "quota": quota,
         "can_edit": _in_commune(user, Perm.CANDIDATES_EDIT, commune),
@@ -138,7 +151,7 @@ def _list_context(request: HttpRequest, programme: Any, commune: Commune) -> dic
         "can_allocate": _in_commune(user, Perm.DEVICES_ALLOCATE, commune),
         "show_reasons": _in_commune(user, Perm.SENSITIVE_VIEW, commune),
         "is_latest": candidate_list is not None and not version,
-        "add_form": forms.AddCandidateForm(),
+        "add_form": forms.AddCandidateForm(per_adult=programme.per == Per.ADULT),
         "approve_form": forms.ApproveForm(),
     }
 
@@ -164,7 +177,9 @@ def candidate_list(request: HttpRequest, programme_id: Any, code: int) -> HttpRe
     return render(request, "devices/candidate_list.html", context)
 
 
-def _list_action(request: HttpRequest, programme: Any, commune: Commune, action: str, context: dict[str, Any]) -> None:
+def _list_action(
+    request: HttpRequest, programme: Any, commune: Commune, action: str, context: dict[str, Any]
+) -> None:
     user = request.user
     if action == "generate":
         lst = services.candidate_list_generate(acting_user=user, programme=programme, commune=commune)
@@ -173,16 +188,25 @@ def _list_action(request: HttpRequest, programme: Any, commune: Commune, action:
         lst = services.draft_for(acting_user=user, programme=programme, commune=commune)
         messages.success(request, _("Đã tạo phiên bản %(v)s để sửa; cần phê duyệt lại.") % {"v": lst.version})
     elif action == "add":
-        form = forms.AddCandidateForm(request.POST)
+        form = forms.AddCandidateForm(request.POST, per_adult=programme.per == Per.ADULT)
         context["add_form"] = form
         if not form.is_valid():
             raise ValidationError(_("Hãy ghi mã hộ và lý do bổ sung."))
-        household = Household.objects.filter(commune=commune, code=form.cleaned_data["household_code"].strip()).first()
+        household = Household.objects.filter(
+            commune=commune, code=form.cleaned_data["household_code"].strip()
+        ).first()
         if household is None:
             raise ValidationError(_("Không tìm thấy hộ có mã này trong xã."))
         resident = None
         if programme.per == Per.ADULT:
-            resident = household.head
+            name = fold(form.cleaned_data["person_name"])
+            resident = (
+                Resident.objects.filter(household=household, name_folded=name).first()
+                if name
+                else household.head
+            )
+            if resident is None:
+                raise ValidationError(_("Không tìm thấy người có họ tên này trong hộ."))
         services.candidate_add(
             acting_user=user,
             programme=programme,
@@ -196,7 +220,9 @@ def _list_action(request: HttpRequest, programme: Any, commune: Commune, action:
         form = forms.ReasonForm(request.POST)
         if not form.is_valid():
             raise ValidationError(_("Hãy ghi lý do loại khỏi danh sách."))
-        candidate = selectors.candidate_get(user=user, candidate_id=request.POST.get("candidate"), perm=Perm.CANDIDATES_EDIT)
+        candidate = selectors.candidate_get(
+            user=user, candidate_id=request.POST.get("candidate"), perm=Perm.CANDIDATES_EDIT
+        )
         services.candidate_remove(acting_user=user, candidate=candidate, reason=form.cleaned_data["reason"])
         messages.success(request, _("Đã loại khỏi danh sách."))
     elif action == "approve":
@@ -207,7 +233,9 @@ def _list_action(request: HttpRequest, programme: Any, commune: Commune, action:
         lst = selectors.list_get(programme=programme, commune=commune)
         if lst is None:
             raise ValidationError(_("Chưa có danh sách."))
-        services.candidate_list_approve(acting_user=user, candidate_list=lst, decision=form.cleaned_data["decision"])
+        services.candidate_list_approve(
+            acting_user=user, candidate_list=lst, decision=form.cleaned_data["decision"]
+        )
         messages.success(request, _("Đã ghi nhận phê duyệt. Danh sách đã được khóa."))
     else:
         raise Http404
@@ -218,7 +246,9 @@ def _list_action(request: HttpRequest, programme: Any, commune: Commune, action:
 
 @require_perm(Perm.DEVICES_ALLOCATE)
 def allocate(request: HttpRequest, candidate_id: Any) -> HttpResponse:
-    candidate = selectors.candidate_get(user=request.user, candidate_id=candidate_id, perm=Perm.DEVICES_ALLOCATE)
+    candidate = selectors.candidate_get(
+        user=request.user, candidate_id=candidate_id, perm=Perm.DEVICES_ALLOCATE
+    )
     candidate_list = candidate.candidate_list
     programme = candidate_list.programme
     free = list(
@@ -232,7 +262,11 @@ def allocate(request: HttpRequest, candidate_id: Any) -> HttpResponse:
         .order_by("imei")[:200]
     )
     members = list(Resident.objects.filter(household=candidate.household))
-    receivers = [(str(r.pk), r.full_name) for r in members if not candidate.resident_id or r.pk == candidate.resident_id]
+    receivers = [
+        (str(r.pk), r.full_name)
+        for r in members
+        if not candidate.resident_id or r.pk == candidate.resident_id
+    ]
     form = forms.AllocateForm(
         request.POST or None,
         devices=[(str(d.pk), f"{d.model_name} — {d.imei}") for d in free],
@@ -285,7 +319,11 @@ def allocation_detail(request: HttpRequest, allocation_id: Any) -> HttpResponse:
         upload = scan_form.cleaned_data["scan"]
         try:
             if upload.size > services.MAX_SCAN_BYTES:
-                raise ValidationError(_("Tệp quá lớn (tối đa 2 MB). Hãy chụp lại với độ phân giải thấp hơn hoặc quét ở 150 dpi."))
+                raise ValidationError(
+                    _(
+                        "Tệp quá lớn (tối đa 2 MB). Hãy chụp lại với độ phân giải thấp hơn hoặc quét ở 150 dpi."
+                    )
+                )
             services.handover_scan_attach(acting_user=request.user, allocation=allocation, data=upload.read())
         except ValidationError as error:
             apply_validation_error(scan_form, error)
@@ -304,7 +342,11 @@ def allocation_detail(request: HttpRequest, allocation_id: Any) -> HttpResponse:
             "allocation": allocation,
             "follow_ups": allocation.follow_ups.order_by("months"),
             "scan_form": scan_form,
-            "return_form": forms.ReturnForm(initial={"returned_on": timezone.localdate(), "condition": "good"}) if can_return else None,
+            "return_form": forms.ReturnForm(
+                initial={"returned_on": timezone.localdate(), "condition": "good"}
+            )
+            if can_return
+            else None,
         },
     )
 
@@ -312,7 +354,9 @@ def allocation_detail(request: HttpRequest, allocation_id: Any) -> HttpResponse:
 @require_POST
 @require_perm(Perm.FOLLOWUP_RECORD)
 def allocation_return(request: HttpRequest, allocation_id: Any) -> HttpResponse:
-    allocation = selectors.allocation_get(user=request.user, allocation_id=allocation_id, perm=Perm.FOLLOWUP_RECORD)
+    allocation = selectors.allocation_get(
+        user=request.user, allocation_id=allocation_id, perm=Perm.FOLLOWUP_RECORD
+    )
     form = forms.ReturnForm(request.POST)
     if form.is_valid():
         try:
@@ -336,7 +380,13 @@ def allocation_scan(request: HttpRequest, allocation_id: Any) -> HttpResponse:
     allocation = selectors.allocation_get(user=request.user, allocation_id=allocation_id)
     if not allocation.scan:
         raise Http404
-    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=allocation, resident_id=allocation.resident_id, note="scan viewed")
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=allocation,
+        resident_id=allocation.resident_id,
+        note="scan viewed",
+    )
     response = HttpResponse(bytes(allocation.scan), content_type=allocation.scan_content_type)
     response["Content-Disposition"] = f'inline; filename="bien-ban-{allocation.pk}"'
     return response
@@ -350,9 +400,17 @@ def handover_context(allocation: Any) -> dict[str, Any]:
 def handover_pdf(request: HttpRequest, allocation_id: Any) -> HttpResponse:
     allocation = selectors.allocation_get(user=request.user, allocation_id=allocation_id)
     pdf = render_pdf("devices/handover_pdf.html", handover_context(allocation), request=request)
-    audit.record(actor=request.user, action=AuditAction.EXPORT, obj=allocation, resident_id=allocation.resident_id, note="handover PDF")
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=allocation,
+        resident_id=allocation.resident_id,
+        note="handover PDF",
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bien-ban-ban-giao-{allocation.handed_over_on:%Y%m%d}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="bien-ban-ban-giao-{allocation.handed_over_on:%Y%m%d}.pdf"'
+    )
     return response
 
 
@@ -364,10 +422,14 @@ def _import_commune(request: HttpRequest, programme: Any) -> Commune | None:
     scope = scope_for(request.user, Perm.DEVICES_INVENTORY)
     code = str(request.POST.get("commune") or "").strip()
     if code.isdigit():
-        return selectors.commune_in_programme(user=request.user, programme=programme, code=int(code), perm=Perm.DEVICES_INVENTORY)
+        return selectors.commune_in_programme(
+            user=request.user, programme=programme, code=int(code), perm=Perm.DEVICES_INVENTORY
+        )
     if len(scope.commune_codes) == 1 and not scope.everything and not scope.province_codes:
         code_int = next(iter(scope.commune_codes))
-        return selectors.commune_in_programme(user=request.user, programme=programme, code=code_int, perm=Perm.DEVICES_INVENTORY)
+        return selectors.commune_in_programme(
+            user=request.user, programme=programme, code=code_int, perm=Perm.DEVICES_INVENTORY
+        )
     return None
 
 
@@ -398,7 +460,14 @@ def inventory(request: HttpRequest, programme_id: Any) -> HttpResponse:
         "devices/inventory.html",
         {
             "programme": programme,
-            "page": paginate(request, selectors.device_list(user=request.user, programme=programme, status=status if status in DeviceStatus.values else "")),
+            "page": paginate(
+                request,
+                selectors.device_list(
+                    user=request.user,
+                    programme=programme,
+                    status=status if status in DeviceStatus.values else "",
+                ),
+            ),
             "counts": selectors.device_counts(programme=programme),
             "form": form,
             "statuses": DeviceStatus.choices,
@@ -410,7 +479,8 @@ def inventory(request: HttpRequest, programme_id: Any) -> HttpResponse:
 @require_perm(Perm.DEVICES_INVENTORY)
 def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
-        imports.template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        imports.template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-may.xlsx"'
     return response
@@ -418,7 +488,9 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.DEVICES_INVENTORY)
 def import_job(request: HttpRequest, job_id: Any) -> HttpResponse:
-    job = get_in_scope_or_404(DeviceImport.objects.select_related("programme", "commune"), Q(created_by=request.user), pk=job_id)
+    job = get_in_scope_or_404(
+        DeviceImport.objects.select_related("programme", "commune"), Q(created_by=request.user), pk=job_id
+    )
     if request.method == "POST":
         try:
             if request.POST.get("action") == "cancel":
@@ -435,7 +507,11 @@ def import_job(request: HttpRequest, job_id: Any) -> HttpResponse:
     return render(
         request,
         "devices/import_job.html",
-        {"job": job, "has_errors": job.valid_rows < job.total_rows, "modes": {"all": imports.ALL_OR_NOTHING, "valid": imports.VALID_ONLY}},
+        {
+            "job": job,
+            "has_errors": job.valid_rows < job.total_rows,
+            "modes": {"all": imports.ALL_OR_NOTHING, "valid": imports.VALID_ONLY},
+        },
     )
 
 
@@ -449,14 +525,19 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "devices/follow_up_list.html",
-        {"page": paginate(request, selectors.follow_up_list(user=request.user, due_before=horizon)), "today": today},
+        {
+            "page": paginate(request, selectors.follow_up_list(user=request.user, due_before=horizon)),
+            "today": today,
+        },
     )
 
 
 @require_perm(Perm.FOLLOWUP_RECORD)
 def follow_up_record(request: HttpRequest, follow_up_id: Any) -> HttpResponse:
     follow_up = selectors.follow_up_get(user=request.user, follow_up_id=follow_up_id)
-    form = forms.FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate(), "sim_active": "yes"})
+    form = forms.FollowUpForm(
+        request.POST or None, initial={"done_on": timezone.localdate(), "sim_active": "yes"}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -479,12 +560,17 @@ def report(request: HttpRequest, programme_id: Any, fmt: str = "html") -> HttpRe
     context = {"report": data, "programme": programme, "total": data.total()}
     if fmt == "xlsx":
         audit.record(actor=request.user, action=AuditAction.EXPORT, obj=programme, note="report xlsx")
-        response = HttpResponse(exports.report_xlsx(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            exports.report_xlsx(data),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         response["Content-Disposition"] = 'attachment; filename="bao-cao-chuong-trinh.xlsx"'
         return response
     if fmt == "pdf":
         audit.record(actor=request.user, action=AuditAction.EXPORT, obj=programme, note="report pdf")
-        response = HttpResponse(render_pdf("devices/report_pdf.html", context, request=request), content_type="application/pdf")
+        response = HttpResponse(
+            render_pdf("devices/report_pdf.html", context, request=request), content_type="application/pdf"
+        )
         response["Content-Disposition"] = 'attachment; filename="bao-cao-chuong-trinh.pdf"'
         return response
     return render(request, "devices/report.html", context)

@@ -38,6 +38,7 @@ ADULT_AGE = 18
 # How much each reason weighs when ordering the worklist (highest need first).
 REASON_WEIGHTS = {
     "follow_up_due": 50,
+    "device_follow_up": 45,
     "no_smartphone": 30,
     "never_visited": 25,
     "not_visited_recently": 20,
@@ -83,6 +84,7 @@ class WorklistEntry:
     follow_up_on: datetime.date | None
     reasons: list[str] = field(default_factory=list)
     score: int = 0
+    device_follow_ups: list[Any] = field(default_factory=list)
 
     @property
     def reason_labels(self) -> list[str]:
@@ -93,6 +95,7 @@ class WorklistEntry:
 def reason_labels() -> dict[str, str]:
     return {
         "follow_up_due": _("Đến hẹn quay lại"),
+        "device_follow_up": _("Đến hạn hỏi thăm việc dùng điện thoại được cấp"),
         "no_smartphone": _("Chưa có điện thoại thông minh"),
         "never_visited": _("Chưa được đến hướng dẫn"),
         "not_visited_recently": _("Lâu chưa đến (trên %(days)s ngày)") % {"days": REVISIT_AFTER_DAYS},
@@ -178,6 +181,9 @@ def worklist(
         ).values_list("resident_id", flat=True)
     )
 
+    from langso.devices.selectors import followups_due
+
+    device_checks = followups_due(household_ids=ids, today=today)
     elderly_cutoff = _birth_year_cutoff(ELDERLY_AGE, today)
     entries = []
     for household in households:
@@ -187,6 +193,8 @@ def worklist(
         reasons = []
         if follow_up and follow_up <= today:
             reasons.append("follow_up_due")
+        if device_checks.get(household.pk):
+            reasons.append("device_follow_up")
         if members and not any(m["owns_smartphone"] for m in members):
             reasons.append("no_smartphone")
         if last is None:
@@ -209,6 +217,7 @@ def worklist(
             follow_up_on=follow_up,
             reasons=reasons,
             score=sum(REASON_WEIGHTS[r] for r in reasons),
+            device_follow_ups=device_checks.get(household.pk, []),
         )
         entries.append(entry)
     if filters.reason:

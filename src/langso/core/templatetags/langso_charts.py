@@ -34,3 +34,67 @@ def sparkline(values: Sequence[float], label: str = "", width: int = 120, height
         x=f"{last_x:.1f}",
         y=f"{last_y:.1f}",
     )
+
+
+@register.simple_tag
+def bar_chart(
+    rows: Sequence[tuple[str, float | None]],
+    target: float | None = None,
+    label: str = "",
+    maximum: float | None = None,
+    suffix: str = "",
+    width: int = 520,
+) -> str:
+    """Horizontal bars, one per (name, value), with the target as a dashed line: prints in a PDF and
+    reads on a phone (the SVG scales to its box). A missing value is a row with no bar."""
+    bar_height, gap, name_width, value_width = 14, 6, 170, 60
+    values = [float(v) for _name, v in rows if v is not None]
+    top = maximum if maximum is not None else max([*values, float(target or 0), 1.0])
+    top = top or 1.0
+    plot = width - name_width - value_width
+    height = max(len(rows), 1) * (bar_height + gap) + gap
+    parts = []
+    for index, (name, value) in enumerate(rows):
+        y = gap + index * (bar_height + gap)
+        text_y = y + bar_height - 3
+        short = name if len(name) <= 26 else name[:25] + "…"
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" font-size="10" text-anchor="end">{}</text>', name_width - 6, text_y, short
+            )
+        )
+        if value is not None:
+            length = max(min(float(value), top), 0.0) / top * plot
+            shown = f"{float(value):.1f}".rstrip("0").rstrip(".") if suffix else f"{float(value):.0f}"
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="#0b6e4f"/>'
+                    '<text x="{}" y="{}" font-size="10">{}{}</text>',
+                    name_width,
+                    y,
+                    f"{length:.1f}",
+                    bar_height,
+                    f"{name_width + length + 4:.1f}",
+                    text_y,
+                    shown,
+                    suffix,
+                )
+            )
+    if target is not None:
+        x = name_width + min(float(target), top) / top * plot
+        parts.append(
+            format_html(
+                '<line x1="{x}" y1="0" x2="{x}" y2="{h}" stroke="#b3261e" stroke-width="1.5" '
+                'stroke-dasharray="4 3"/>',
+                x=f"{x:.1f}",
+                h=height,
+            )
+        )
+    return format_html(
+        '<svg class="bar-chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+        'aria-label="{label}" font-family="DejaVu Sans, sans-serif">{body}</svg>',
+        w=width,
+        h=height,
+        label=label,
+        body=format_html_join("", "{}", ((p,) for p in parts)),
+    )

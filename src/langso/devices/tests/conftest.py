@@ -46,7 +46,9 @@ def approve(world, decision="Quyết định số 12/QĐ-UBND ngày 01/11/2026")
     lst = services.candidate_list_generate(
         acting_user=world["officer"], programme=world["programme"], commune=world["commune"]
     )
-    return services.candidate_list_approve(acting_user=world["officer"], candidate_list=lst, decision=decision)
+    return services.candidate_list_approve(
+        acting_user=world["officer"], candidate_list=lst, decision=decision
+    )
 
 
 def handover(day=None, **kw):

@@ -30,7 +30,11 @@ GOOD = [(imei(101), "Itel A50", "0912345678", "Mới"), (imei(102), "Itel A50", 
 
 def _check(world, data, name="may.xlsx"):
     return imports.import_check(
-        acting_user=world["officer"], programme=world["programme"], commune=world["commune"], filename=name, data=data
+        acting_user=world["officer"],
+        programme=world["programme"],
+        commune=world["commune"],
+        filename=name,
+        data=data,
     )
 
 
@@ -53,7 +57,16 @@ def test_a_file_with_bad_rows_is_reported_row_by_row_and_nothing_is_written(worl
     assert Device.objects.count() == before
     assert (job.total_rows, job.valid_rows, job.status) == (8, 2, ImportStatus.CHECKED)
     found = {(p["row"], p["column"]) for p in job.problems}
-    assert {(4, "IMEI"), (5, "IMEI"), (6, "IMEI"), (7, "IMEI"), (8, "IMEI"), (9, "Mẫu máy"), (9, "Số thuê bao SIM"), (9, "Tình trạng")} <= found
+    assert {
+        (4, "IMEI"),
+        (5, "IMEI"),
+        (6, "IMEI"),
+        (7, "IMEI"),
+        (8, "IMEI"),
+        (9, "Mẫu máy"),
+        (9, "Số thuê bao SIM"),
+        (9, "Tình trạng"),
+    } <= found
     reasons = " ".join(p["reason"] for p in job.problems)
     assert "chữ số kiểm tra" in reasons.lower() and "15 chữ số" in reasons and "chữ cái" in reasons
     assert "trùng với dòng 2" in reasons and "Chương trình năm trước" in reasons
@@ -64,11 +77,15 @@ def test_a_file_with_bad_rows_is_reported_row_by_row_and_nothing_is_written(worl
 
 def test_confirming_writes_the_valid_rows_and_a_second_import_creates_no_duplicates(world):
     before = Device.objects.count()
-    job = imports.import_confirm(acting_user=world["officer"], job=_check(world, xlsx(GOOD)), mode=imports.ALL_OR_NOTHING)
+    job = imports.import_confirm(
+        acting_user=world["officer"], job=_check(world, xlsx(GOOD)), mode=imports.ALL_OR_NOTHING
+    )
     assert (job.status, job.created_count) == (ImportStatus.DONE, 2)
     assert Device.objects.count() == before + 2
     assert Device.objects.get(imei=imei(101)).sim_number == "0912345678"
-    again = imports.import_confirm(acting_user=world["officer"], job=_check(world, xlsx(GOOD)), mode=imports.VALID_ONLY)
+    again = imports.import_confirm(
+        acting_user=world["officer"], job=_check(world, xlsx(GOOD)), mode=imports.VALID_ONLY
+    )
     assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 2)
     assert Device.objects.count() == before + 2
 

@@ -47,7 +47,12 @@ def test_an_imei_with_a_wrong_check_digit_is_refused_with_a_vietnamese_reason():
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("49015420323751", "imei_length"), ("4901542032375180", "imei_length"), ("49015420323751A", "imei_letters"), ("", "imei_missing")],
+    [
+        ("49015420323751", "imei_length"),
+        ("4901542032375180", "imei_length"),
+        ("49015420323751A", "imei_letters"),
+        ("", "imei_missing"),
+    ],
 )
 def test_an_imei_of_14_or_16_digits_or_with_letters_is_refused(raw, code):
     with pytest.raises(ValidationError) as error:
@@ -117,7 +122,11 @@ def test_an_assessment_two_years_old_is_still_accepted_but_three_is_not():
 
 
 def test_rules_can_be_relaxed_by_the_programme():
-    rules = Rules(require_no_smartphone=False, exclude_earlier_recipients=False, poverty_classes=frozenset({"disadvantaged"}))
+    rules = Rules(
+        require_no_smartphone=False,
+        exclude_earlier_recipients=False,
+        poverty_classes=frozenset({"disadvantaged"}),
+    )
     facts = household(poverty="disadvantaged", members=[person(owns_smartphone=True)], supported_before=True)
     assert assess(facts, rules, TODAY)[0].eligible
 
@@ -146,13 +155,22 @@ def test_kinh_and_an_unknown_ethnic_group_are_not_counted_as_minority():
 
 
 def test_elderly_means_the_programme_age_or_older():
-    assert "elderly" in [r.code for r in assess(household(members=[person(year=1966)]), Rules(elderly_age=60), TODAY)[0].reasons]
-    assert "elderly" not in [r.code for r in assess(household(members=[person(year=1967)]), Rules(elderly_age=60), TODAY)[0].reasons]
+    assert "elderly" in [
+        r.code
+        for r in assess(household(members=[person(year=1966)]), Rules(elderly_age=60), TODAY)[0].reasons
+    ]
+    assert "elderly" not in [
+        r.code
+        for r in assess(household(members=[person(year=1967)]), Rules(elderly_age=60), TODAY)[0].reasons
+    ]
 
 
 def test_per_adult_gives_one_assessment_per_person_with_their_own_priorities():
     members = [person("old", 1950), person("young", 1995, has_disability=True), person("child", 2015)]
-    found = {a.resident_id: a for a in assess(household(poverty="near_poor", members=members), Rules(per_adult=True), TODAY)}
+    found = {
+        a.resident_id: a
+        for a in assess(household(poverty="near_poor", members=members), Rules(per_adult=True), TODAY)
+    }
     assert found["old"].eligible and found["old"].score == 10 + 15
     assert found["young"].eligible and found["young"].score == 10 + 15
     assert not found["child"].eligible and found["child"].refusals == ["too_young"]

@@ -22,7 +22,7 @@ from langso.devices.models import (
     Outcome,
 )
 from langso.devices.tests.conftest import approve, handover, poor_household
-from langso.devices.tests.factories import DeviceFactory, ProgrammeFactory, QuotaFactory, imei
+from langso.devices.tests.factories import DeviceFactory, ProgrammeFactory, imei
 from langso.places.tests.factories import CUOR_DANG, commune
 from langso.registry.tests.factories import ResidentFactory
 from langso.teams.tests.factories import TeamFactory
@@ -92,7 +92,9 @@ def test_a_change_after_approval_makes_a_new_version_that_needs_its_own_approval
     # The first version stays approved (allocations continue from it) and readable, unchanged.
     assert first.status == ListStatus.APPROVED and first.candidates.count() == 4
     assert services.approved_list(world["programme"], world["commune"].pk) == first
-    services.candidate_list_approve(acting_user=world["officer"], candidate_list=second, decision="QĐ 15/QĐ-UBND")
+    services.candidate_list_approve(
+        acting_user=world["officer"], candidate_list=second, decision="QĐ 15/QĐ-UBND"
+    )
     first.refresh_from_db()
     assert first.status == ListStatus.SUPERSEDED
     assert services.approved_list(world["programme"], world["commune"].pk).version == 2
@@ -109,17 +111,23 @@ def test_removing_needs_a_written_reason_and_keeps_the_row_marked(world):
     candidate.refresh_from_db()
     assert candidate.removed and candidate.removed_reason == "Hộ đã tự mua máy"
     # Generating again keeps the officer's decision.
-    services.candidate_list_generate(acting_user=world["officer"], programme=world["programme"], commune=world["commune"])
+    services.candidate_list_generate(
+        acting_user=world["officer"], programme=world["programme"], commune=world["commune"]
+    )
     candidate.refresh_from_db()
     assert candidate.removed
     assert AuditEntry.objects.filter(object_id=str(candidate.pk), note="Hộ đã tự mua máy").exists()
 
 
 def test_an_empty_list_cannot_be_approved_and_approval_needs_the_decision(world):
-    lst = services.draft_for(acting_user=world["officer"], programme=world["programme"], commune=world["commune"])
+    lst = services.draft_for(
+        acting_user=world["officer"], programme=world["programme"], commune=world["commune"]
+    )
     with pytest.raises(ValidationError):
         services.candidate_list_approve(acting_user=world["officer"], candidate_list=lst, decision="QĐ 1")
-    services.candidate_list_generate(acting_user=world["officer"], programme=world["programme"], commune=world["commune"])
+    services.candidate_list_generate(
+        acting_user=world["officer"], programme=world["programme"], commune=world["commune"]
+    )
     with pytest.raises(ValidationError):
         services.candidate_list_approve(acting_user=world["officer"], candidate_list=lst, decision="")
 
@@ -127,7 +135,9 @@ def test_an_empty_list_cannot_be_approved_and_approval_needs_the_decision(world)
 def test_an_officer_of_another_commune_cannot_edit_or_approve_the_list(world):
     stranger = commune_officer(commune(CUOR_DANG))
     with pytest.raises(PermissionDenied):
-        services.candidate_list_generate(acting_user=stranger, programme=world["programme"], commune=world["commune"])
+        services.candidate_list_generate(
+            acting_user=stranger, programme=world["programme"], commune=world["commune"]
+        )
     lst = services.candidate_list_generate(
         acting_user=world["officer"], programme=world["programme"], commune=world["commune"]
     )
@@ -143,7 +153,11 @@ def test_an_imei_is_unique_across_all_programmes(world):
     taken = world["devices"][0].imei
     with pytest.raises(ValidationError) as error:
         services.device_add(
-            acting_user=world["officer"], programme=other, commune=world["commune"], imei=taken, model_name="Itel"
+            acting_user=world["officer"],
+            programme=other,
+            commune=world["commune"],
+            imei=taken,
+            model_name="Itel",
         )
     assert "chương trình khác" in error.value.message_dict["imei"][0]
     # And the database says so too, whatever path writes.
@@ -173,7 +187,11 @@ def test_a_device_is_added_with_its_normalised_values(world):
         model_name="  Samsung  Galaxy A05 ",
         sim_number="+84 912 345 678",
     )
-    assert (device.imei, device.model_name, device.sim_number) == ("490154203237518", "Samsung Galaxy A05", "0912345678")
+    assert (device.imei, device.model_name, device.sim_number) == (
+        "490154203237518",
+        "Samsung Galaxy A05",
+        "0912345678",
+    )
 
 
 # --- Allocation ---
@@ -234,13 +252,17 @@ def test_a_damaged_device_or_one_in_another_communes_store_is_not_given(world):
     Device.objects.all().update(condition=Condition.DAMAGED)
     DeviceFactory(programme=world["programme"], commune=commune(CUOR_DANG))
     with pytest.raises(ValidationError):
-        services.allocate(acting_user=world["officer"], candidate=approve(world).candidates.first(), handover=handover())
+        services.allocate(
+            acting_user=world["officer"], candidate=approve(world).candidates.first(), handover=handover()
+        )
 
 
 def test_cash_contribution_only_where_the_programme_allows_it(world):
     candidate = approve(world).candidates.first()
     with pytest.raises(ValidationError):
-        services.allocate(acting_user=world["officer"], candidate=candidate, handover=handover(), kind=AllocationKind.CASH)
+        services.allocate(
+            acting_user=world["officer"], candidate=candidate, handover=handover(), kind=AllocationKind.CASH
+        )
     programme = world["programme"]
     programme.cash_allowed, programme.cash_amount = True, 1_500_000
     programme.save()
@@ -270,7 +292,9 @@ def test_the_receiver_must_be_a_member_of_the_household(world):
     candidate = approve(world).candidates.first()
     outsider = ResidentFactory(household=world["households"][4])
     with pytest.raises(ValidationError):
-        services.allocate(acting_user=world["officer"], candidate=candidate, handover=handover(receiver=outsider))
+        services.allocate(
+            acting_user=world["officer"], candidate=candidate, handover=handover(receiver=outsider)
+        )
 
 
 # --- Follow-ups and returns ---
@@ -279,7 +303,9 @@ def test_the_receiver_must_be_a_member_of_the_household(world):
 def test_a_returned_device_goes_back_to_the_store_with_its_history(world):
     candidates = list(approve(world).candidates.all())
     day = datetime.date.today() - datetime.timedelta(days=40)
-    allocation = services.allocate(acting_user=world["officer"], candidate=candidates[0], handover=handover(day))
+    allocation = services.allocate(
+        acting_user=world["officer"], candidate=candidates[0], handover=handover(day)
+    )
     device = allocation.device
     first = allocation.follow_ups.get(months=1)
     services.follow_up_record(
@@ -300,17 +326,26 @@ def test_a_returned_device_goes_back_to_the_store_with_its_history(world):
         acting_user=world["officer"], candidate=candidates[1], handover=handover(), device=device
     )
     assert again.device == device
-    assert list(device.allocations.order_by("created_at").values_list("status", flat=True)) == ["returned", "active"]
+    assert list(device.allocations.order_by("created_at").values_list("status", flat=True)) == [
+        "returned",
+        "active",
+    ]
 
 
 def test_a_follow_up_records_the_outcome_and_the_digital_citizen_status(world):
     candidate = approve(world).candidates.first()
     allocation = services.allocate(
-        acting_user=world["officer"], candidate=candidate, handover=handover(datetime.date.today() - datetime.timedelta(days=100))
+        acting_user=world["officer"],
+        candidate=candidate,
+        handover=handover(datetime.date.today() - datetime.timedelta(days=100)),
     )
     follow_up = allocation.follow_ups.get(months=3)
     services.follow_up_record(
-        acting_user=world["officer"], follow_up=follow_up, done_on=datetime.date.today(), outcome=Outcome.IN_USE, sim_active=True
+        acting_user=world["officer"],
+        follow_up=follow_up,
+        done_on=datetime.date.today(),
+        outcome=Outcome.IN_USE,
+        sim_active=True,
     )
     follow_up.refresh_from_db()
     assert follow_up.outcome == Outcome.IN_USE and follow_up.sim_active is True
@@ -326,14 +361,22 @@ def test_a_follow_up_records_the_outcome_and_the_digital_citizen_status(world):
 
 
 def test_a_scan_must_be_a_small_image_or_pdf(world):
-    allocation = services.allocate(acting_user=world["officer"], candidate=approve(world).candidates.first(), handover=handover())
-    with pytest.raises(ValidationError):
-        services.handover_scan_attach(acting_user=world["officer"], allocation=allocation, data=b"MZ\x90 not an image")
+    allocation = services.allocate(
+        acting_user=world["officer"], candidate=approve(world).candidates.first(), handover=handover()
+    )
     with pytest.raises(ValidationError):
         services.handover_scan_attach(
-            acting_user=world["officer"], allocation=allocation, data=b"\xff\xd8\xff" + b"0" * services.MAX_SCAN_BYTES
+            acting_user=world["officer"], allocation=allocation, data=b"MZ\x90 not an image"
         )
-    services.handover_scan_attach(acting_user=world["officer"], allocation=allocation, data=b"%PDF-1.4 signed")
+    with pytest.raises(ValidationError):
+        services.handover_scan_attach(
+            acting_user=world["officer"],
+            allocation=allocation,
+            data=b"\xff\xd8\xff" + b"0" * services.MAX_SCAN_BYTES,
+        )
+    services.handover_scan_attach(
+        acting_user=world["officer"], allocation=allocation, data=b"%PDF-1.4 signed"
+    )
     allocation.refresh_from_db()
     assert bytes(allocation.scan).startswith(b"%PDF") and allocation.scan_content_type == "application/pdf"
 
@@ -349,8 +392,15 @@ def test_a_quota_cannot_drop_below_what_was_handed_over(world, django_user_model
     with pytest.raises(ValidationError):
         services.quota_set(acting_user=admin, programme=world["programme"], commune=world["commune"], quota=1)
     with pytest.raises(PermissionDenied):
-        services.quota_set(acting_user=world["officer"], programme=world["programme"], commune=world["commune"], quota=9)
-    assert services.quota_set(acting_user=admin, programme=world["programme"], commune=world["commune"], quota=2).quota == 2
+        services.quota_set(
+            acting_user=world["officer"], programme=world["programme"], commune=world["commune"], quota=9
+        )
+    assert (
+        services.quota_set(
+            acting_user=admin, programme=world["programme"], commune=world["commune"], quota=2
+        ).quota
+        == 2
+    )
 
 
 def test_province_staff_manage_only_their_provinces_programmes(world):
@@ -359,7 +409,12 @@ def test_province_staff_manage_only_their_provinces_programmes(world):
 
     province = world["commune"].province
     staff = user_with_role(Role.PROVINCE_STAFF, province=province)
-    values = dict(name="Điện thoại cho hộ nghèo Thái Nguyên", funder="UBND tỉnh", starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31))
+    values = {
+        "name": "Điện thoại cho hộ nghèo Thái Nguyên",
+        "funder": "UBND tỉnh",
+        "starts_on": datetime.date(2026, 1, 1),
+        "ends_on": datetime.date(2026, 12, 31),
+    }
     programme = services.programme_save(acting_user=staff, province=province, **values)
     assert programme.province == province
     with pytest.raises(PermissionDenied):

@@ -1,0 +1,269 @@
+"""What a dashboard (and the weekly report) shows for a campaign: for each target, every commune of
+the province (or every village of a commune) ranked, with its value, its target, its status and its
+trend over the last 30 days.
+
+Today's values come from `rollups.unit_values` (fresh within the read: a visit recorded a moment ago
+counts); earlier days from the daily snapshots, so a trend never changes when the registry does. A
+report "as of" a past day reads that day's snapshots instead of the live values.
+
+Status is `targets.judge`: the trend from the value about 14 days earlier (or at the campaign's start,
+when it started more recently) carried forward to the deadline.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import number_format
+
+from langso.campaigns.indicators import LEVEL_ORDER, Value, snapshot_values
+from langso.campaigns.models import Campaign, Display, Indicator, IndicatorSnapshot, Target, UnitLevel
+from langso.campaigns.rollups import unit_values
+from langso.campaigns.targets import Status, judge
+from langso.places.models import Commune, Village
+
+TREND_DAYS = 14
+SERIES_DAYS = 30
+
+
+@dataclass
+class Row:
+    level: str
+    unit: str
+    name: str
+    value: Value | None
+    target: Target | None
+    status: Status
+    series: list[float] = field(default_factory=list)
+    rank: int | None = None
+    display: str = Display.PERCENT
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value.ratio if self.value is not None else None
+
+    @property
+    def text(self) -> str:
+        """The value as people read it: "58,3 %" or "1.234" (in the active language's format)."""
+        ratio = self.ratio
+        if ratio is None:
+            return "—"
+        if self.display == Display.PERCENT:
+            return f"{number_format(ratio, 1, use_l10n=True)} %"
+        return number_format(int(ratio), 0, use_l10n=True, force_grouping=True)
+
+    @property
+    def counts_text(self) -> str:
+        if self.value is None or self.value.denominator is None:
+            return ""
+        n = number_format(self.value.numerator, 0, use_l10n=True, force_grouping=True)
+        d = number_format(self.value.denominator, 0, use_l10n=True, force_grouping=True)
+        return f"{n}/{d}"
+
+    @property
+    def target_text(self) -> str:
+        if self.target is None:
+            return ""
+        value = float(self.target.value)
+        if self.display == Display.PERCENT:
+            return f"{number_format(value, 1, use_l10n=True)} %"
+        return number_format(value, 0, use_l10n=True, force_grouping=True)
+
+
+@dataclass
+class Board:
+    target: Target
+    indicator: Indicator
+    total: Row
+    rows: list[Row]
+    row_level: str
+    has_rows: bool  # False for an indicator that has no value at the rows' level (a commune fact)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counter = Counter(row.status for row in self.rows)
+        return {status.value: counter.get(status, 0) for status in Status}
+
+
+def _sum(values: list[Value], is_count: bool) -> Value | None:
+    if not values:
+        return None
+    numerator = sum(v.numerator for v in values)
+    return Value(numerator, None if is_count else sum(v.denominator or 0 for v in values))
+
+
+def _applies(indicator: Indicator, level: str) -> bool:
+    return LEVEL_ORDER.index(level) >= LEVEL_ORDER.index(indicator.lowest_level)
+
+
+def _series(
+    indicator: Indicator,
+    *,
+    province_code: int,
+    day: datetime.date,
+    row_level: str,
+    row_units: list[str] | None,
+    parent_level: str,
+    parent_unit: str,
+) -> dict[tuple[str, str], list[tuple[datetime.date, float]]]:
+    """The daily snapshots of the last SERIES_DAYS days before `day`, per unit, oldest first."""
+    wanted = Q(level=parent_level, unit=parent_unit)
+    if row_units:
+        wanted |= Q(level=row_level, unit__in=row_units)
+    rows = (
+        IndicatorSnapshot.objects.filter(
+            wanted,
+            indicator=indicator,
+            province_code=province_code,
+            day__range=(day - datetime.timedelta(days=SERIES_DAYS), day - datetime.timedelta(days=1)),
+        )
+        .order_by("day")
+        .values_list("level", "unit", "day", "numerator", "denominator")
+    )
+    series: dict[tuple[str, str], list[tuple[datetime.date, float]]] = {}
+    for level, unit, when, numerator, denominator in rows:
+        ratio = Value(numerator, denominator).ratio
+        if ratio is not None:
+            series.setdefault((level, unit), []).append((when, ratio))
+    return series
+
+
+def _earlier(
+    points: list[tuple[datetime.date, float]], since: datetime.date, day: datetime.date
+) -> tuple[datetime.date, float] | None:
+    for when, ratio in points:
+        if since <= when < day:
+            return when, ratio
+    return None
+
+
+def build_boards(
+    campaign: Campaign, *, commune: Commune | None = None, day: datetime.date | None = None
+) -> list[Board]:
+    """One board per province-wide target of the campaign: the province's communes ranked, or, with
+    `commune`, that commune's villages. `day` before today reads that day's snapshots."""
+    today = timezone.localdate()
+    day = min(day or today, today)
+    live = day == today
+    province_code = campaign.province_id
+    targets = list(
+        campaign.targets.select_related("indicator", "commune").order_by(
+            "indicator__position", "indicator__code", "pk"
+        )
+    )
+    overrides = {(t.indicator_id, t.commune_id): t for t in targets if t.commune_id}
+    if commune is None:
+        row_level, parent_level, parent_unit = UnitLevel.COMMUNE, UnitLevel.PROVINCE, str(province_code)
+        parent_name = campaign.province.name
+        units = [
+            (str(code), name)
+            for code, name in Commune.objects.filter(province_id=province_code)
+            .order_by("sort_key")
+            .values_list("code", "name")
+        ]
+    else:
+        row_level, parent_level, parent_unit = UnitLevel.VILLAGE, UnitLevel.COMMUNE, str(commune.code)
+        parent_name = commune.name
+        units = [
+            (str(pk), name)
+            for pk, name in Village.objects.filter(commune=commune).order_by("sort_key").values_list("pk", "name")
+        ]
+    trend_since = max(day - datetime.timedelta(days=TREND_DAYS), campaign.starts_on)
+    boards = []
+    for target in (t for t in targets if t.commune_id is None):
+        indicator = target.indicator
+        is_count = not indicator.denominator
+        has_rows = _applies(indicator, row_level)
+        values = _values(indicator, live=live, day=day, level=row_level, commune=commune, province_code=province_code)
+        values = values if has_rows else {}
+        if commune is None:
+            parent_value = _sum(list(values.values()), is_count) if live else None
+            if not live:
+                parent_value = snapshot_values(indicator, day, parent_level, province_code).get(parent_unit)
+        elif live:
+            parent_value = unit_values(indicator, level=UnitLevel.COMMUNE, commune_code=commune.code).get(parent_unit)
+        else:
+            parent_value = snapshot_values(indicator, day, parent_level, province_code).get(parent_unit)
+        series = _series(
+            indicator,
+            province_code=province_code,
+            day=day,
+            row_level=row_level,
+            row_units=[u for u, _name in units] if has_rows else None,
+            parent_level=parent_level,
+            parent_unit=parent_unit,
+        )
+
+        def make_row(level: str, unit: str, name: str, value: Value | None, unit_target: Target) -> Row:
+            points = series.get((level, unit), [])
+            current = value.ratio if value is not None else None
+            status = judge(
+                current=current,
+                earlier=_earlier(points, trend_since, day),
+                target=float(unit_target.value),
+                deadline=unit_target.deadline,
+                today=day,
+                higher_is_better=indicator.higher_is_better,
+            )
+            line = [ratio for _when, ratio in points] + ([current] if current is not None else [])
+            return Row(level, unit, name, value, unit_target, status, line, display=indicator.display)
+
+        if commune is None:
+            parent_target = target
+            rows = [
+                make_row(row_level, u, n, values.get(u), overrides.get((indicator.pk, int(u)), target))
+                for u, n in units
+            ]
+        else:
+            parent_target = overrides.get((indicator.pk, commune.code), target)
+            rows = [make_row(row_level, u, n, values.get(u), parent_target) for u, n in units] if has_rows else []
+        total = make_row(parent_level, parent_unit, parent_name, parent_value, parent_target)
+        _rank(rows, indicator.higher_is_better)
+        boards.append(Board(target, indicator, total, rows, row_level, has_rows))
+    return boards
+
+
+def _values(
+    indicator: Indicator,
+    *,
+    live: bool,
+    day: datetime.date,
+    level: str,
+    commune: Commune | None,
+    province_code: int,
+) -> dict[str, Value]:
+    if live:
+        if commune is None:
+            return unit_values(indicator, level=level, province_code=province_code)
+        return unit_values(indicator, level=level, commune_code=commune.code)
+    values = snapshot_values(indicator, day, level, province_code)
+    if commune is not None:
+        villages = {str(pk) for pk in Village.objects.filter(commune=commune).values_list("pk", flat=True)}
+        values = {unit: value for unit, value in values.items() if unit in villages}
+    return values
+
+
+def _rank(rows: list[Row], higher_is_better: bool) -> None:
+    """Best first; units without a value last (alphabetical order kept among equals)."""
+    sign = -1 if higher_is_better else 1
+
+    def key(row: Row) -> tuple[int, float]:
+        ratio = row.ratio
+        return (1, 0.0) if ratio is None else (0, sign * ratio)
+
+    rows.sort(key=key)
+    for position, row in enumerate(rows, start=1):
+        row.rank = position if row.ratio is not None else None
+
+
+def board_for(boards: list[Board], target_id: Any) -> Board | None:
+    text = str(target_id or "")
+    for board in boards:
+        if str(board.target.pk) == text:
+            return board
+    return boards[0] if boards else None
