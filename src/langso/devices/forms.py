@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from langso.devices.models import AllocationKind, Condition, Outcome, Programme
+from langso.devices.services import PROGRAMME_FIELDS
 from langso.registry.models import Poverty
 from langso.teams.forms import day_field
 
@@ -25,35 +26,7 @@ class ProgrammeForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = [
-            "name",
-            "funder",
-            "province",
-            "starts_on",
-            "ends_on",
-            "device_models",
-            "package_sim",
-            "package_data_gb",
-            "package_months",
-            "package_notes",
-            "training_required",
-            "training_notes",
-            "poverty_classes",
-            "poverty_max_age_years",
-            "min_age",
-            "require_no_smartphone",
-            "exclude_earlier_recipients",
-            "per",
-            "elderly_age",
-            "weight_poor",
-            "weight_near_poor",
-            "weight_elderly",
-            "weight_disability",
-            "weight_minority",
-            "weight_no_phone_visit",
-            "cash_allowed",
-            "cash_amount",
-        ]
+        fields = PROGRAMME_FIELDS
         widgets = {"device_models": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, provinces: Any = None, **kwargs: Any) -> None:

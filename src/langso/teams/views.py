@@ -57,6 +57,18 @@ SKILL_ROWS, SKILL_ROWS_MAX = 3, 15
 SERVICE_ROWS = 2
 
 
+def _store_once(form: Any, store: Any) -> tuple[Any, str] | None:
+    """Run a store-once service (keyed by the form's hidden UUID). Its refusal goes onto the form,
+    in Vietnamese, and gives None; otherwise (record, "stored" | "duplicate")."""
+    try:
+        return store()
+    except services.SyncConflict as conflict:
+        form.add_error(None, conflict.message)
+    except ValidationError as error:
+        apply_validation_error(form, error)
+    return None
+
+
 def _village_choices(user: Any, perm: str) -> list[tuple[str, str]]:
     villages = list(village_list(user=user, perm=perm)[: VILLAGE_CHOICES_LIMIT + 1])
     many_communes = len({v.commune_id for v in villages}) > 1
@@ -414,14 +426,10 @@ def _store_visit(request: HttpRequest, household: Household, form: VisitForm) ->
         notes=data["notes"],
         follow_up_on=data["follow_up_on"],
     )
-    try:
-        _visit, outcome = services.visit_record(acting_user=request.user, data=visit_input)
-    except services.SyncConflict as conflict:
-        form.add_error(None, conflict.message)
+    stored = _store_once(form, lambda: services.visit_record(acting_user=request.user, data=visit_input))
+    if stored is None:
         return None
-    except ValidationError as error:
-        apply_validation_error(form, error)
-        return None
+    _visit, outcome = stored
     if outcome == "duplicate":
         messages.info(request, _("Buổi hướng dẫn này đã được lưu trước đó; không lưu thêm lần nữa."))
     else:
@@ -548,14 +556,10 @@ def _store_helpdesk(request: HttpRequest, commune: Commune, form: HelpDeskForm) 
         walk_in_birth_year=None if data["resident"] else data["walk_in_birth_year"],
         notes=data["notes"],
     )
-    try:
-        _session, outcome = services.helpdesk_record(acting_user=request.user, data=session_input)
-    except services.SyncConflict as conflict:
-        form.add_error(None, conflict.message)
+    stored = _store_once(form, lambda: services.helpdesk_record(acting_user=request.user, data=session_input))
+    if stored is None:
         return None
-    except ValidationError as error:
-        apply_validation_error(form, error)
-        return None
+    _session, outcome = stored
     if outcome == "duplicate":
         messages.info(request, _("Lượt hỗ trợ này đã được lưu trước đó; không lưu thêm lần nữa."))
     else:
