@@ -31,41 +31,93 @@ def stale_communes(commune_codes: Iterable[int], day: datetime.date | None = Non
     )
 
 
+# From this many stale communes of one province on, one province-wide pass is cheaper than a pass per
+# commune (measured: 1,000,000 people, 92 communes: 56 s for the province against 5 s per commune).
+PROVINCE_PASS_FROM = 8
+# A dashboard read recomputes at most this many changed communes while the user waits; the rest
+# are refreshed by `refresh_rollups` (every minute) and shown meanwhile with their last values.
+INLINE_REFRESH_LIMIT = 3
+
+
 def refresh_commune(commune_code: int, day: datetime.date | None = None) -> int:
     """Recompute every active indicator for one commune and its villages. Returns rows written."""
-    day = day or timezone.localdate()
-    counter = current_values([commune_code])[commune_code]  # read before computing: never skip a change
-    commune = Commune.objects.get(code=commune_code)
+    return _refresh(
+        [commune_code],
+        day or timezone.localdate(),
+        FactContext(day=day or timezone.localdate(), commune_code=commune_code),
+    )
+
+
+def _refresh(commune_codes: list[int], day: datetime.date, ctx: FactContext) -> int:
+    """Compute with `ctx` (one commune, or their whole province) and store the rows of `commune_codes`."""
+    counters = current_values(commune_codes)  # read before computing: never skip a change
+    provinces = dict(Commune.objects.filter(code__in=commune_codes).values_list("code", "province_id"))
     indicators = {i.code: i for i in Indicator.objects.filter(is_active=True)}
-    values = compute_all(FactContext(day=day, commune_code=commune_code), indicators.values())
-    rows = [
-        CurrentValue(
-            indicator=indicators[code],
-            level=level,
-            unit=unit,
-            commune_code=commune_code,
-            province_code=commune.province_id,
-            numerator=value.numerator,
-            denominator=value.denominator,
-        )
-        for code, by_unit in values.items()
-        for (level, unit), value in by_unit.items()
-        if level in (UnitLevel.VILLAGE, UnitLevel.COMMUNE)
-    ]
+    values = compute_all(ctx, indicators.values())
+    village_commune = {}
+    if any(level == UnitLevel.VILLAGE for by_unit in values.values() for level, _u in by_unit):
+        from langso.places.models import Village
+
+        village_commune = {
+            str(pk): commune
+            for pk, commune in Village.objects.filter(commune_id__in=commune_codes).values_list(
+                "pk", "commune_id"
+            )
+        }
+    wanted = set(commune_codes)
+    rows = []
+    for code, by_unit in values.items():
+        for (level, unit), value in by_unit.items():
+            if level == UnitLevel.COMMUNE:
+                commune = int(unit)
+            elif level == UnitLevel.VILLAGE:
+                commune = village_commune.get(unit)
+            else:
+                continue
+            if commune not in wanted:
+                continue
+            rows.append(
+                CurrentValue(
+                    indicator=indicators[code],
+                    level=level,
+                    unit=unit,
+                    commune_code=commune,
+                    province_code=provinces[commune],
+                    numerator=value.numerator,
+                    denominator=value.denominator,
+                )
+            )
     with transaction.atomic():
-        CurrentValue.objects.filter(commune_code=commune_code).delete()
+        CurrentValue.objects.filter(commune_code__in=commune_codes).delete()
         CurrentValue.objects.bulk_create(rows, batch_size=2000)
-        CommuneRollup.objects.update_or_create(
-            commune_id=commune_code, defaults={"day": day, "change_value": counter}
-        )
+        for commune in commune_codes:
+            CommuneRollup.objects.update_or_create(
+                commune_id=commune, defaults={"day": day, "change_value": counters[commune]}
+            )
     return len(rows)
 
 
-def refresh_stale(commune_codes: Iterable[int], day: datetime.date | None = None) -> list[int]:
+def refresh_stale(
+    commune_codes: Iterable[int], day: datetime.date | None = None, *, limit: int | None = None
+) -> list[int]:
+    """Recompute the stale communes: one pass per province where many are stale, else one per
+    commune. With `limit`, communes never computed are always done, changed ones up to `limit`."""
+    day = day or timezone.localdate()
     stale = stale_communes(commune_codes, day)
-    for code in stale:
-        refresh_commune(code, day)
-    return stale
+    if limit is not None and len(stale) > limit:
+        known = set(CommuneRollup.objects.filter(commune_id__in=stale).values_list("commune_id", flat=True))
+        never = [c for c in stale if c not in known]
+        stale = never + [c for c in stale if c in known][: max(0, limit - len(never))]
+    by_province: dict[int, list[int]] = {}
+    for code, province in Commune.objects.filter(code__in=stale).values_list("code", "province_id"):
+        by_province.setdefault(province, []).append(code)
+    for province, codes in sorted(by_province.items()):
+        if len(codes) >= PROVINCE_PASS_FROM:
+            _refresh(sorted(codes), day, FactContext(day=day, province_code=province))
+        else:
+            for code in sorted(codes):
+                _refresh([code], day, FactContext(day=day, commune_code=code))
+    return sorted(stale)
 
 
 def _communes_of(province_code: int | None) -> list[int]:
@@ -92,7 +144,7 @@ def unit_values_many(
 ) -> dict[str, dict[str, Value]]:
     """`unit_values` for several indicators: one freshness check, one read per indicator."""
     communes = [commune_code] if commune_code else _communes_of(province_code)
-    refresh_stale(communes)
+    refresh_stale(communes, limit=INLINE_REFRESH_LIMIT)
     return {indicator.code: _read(indicator, level, communes) for indicator in indicators}
 
 

@@ -64,3 +64,47 @@ def test_only_changed_communes_are_recomputed():
     with transaction.atomic():
         commune_changed(one.commune_id)
     assert refresh_stale(codes) == [one.commune_id]
+
+
+def test_many_stale_communes_are_done_in_one_province_pass_with_the_same_numbers(monkeypatch):
+    from langso.campaigns import rollups
+    from langso.campaigns.models import CurrentValue
+    from langso.places.models import Commune
+
+    communes = list(Commune.objects.filter(province_id=19).order_by("code")[:3])
+    for place in communes:
+        ResidentFactory(household__village=VillageFactory(commune=place), birth_year=1970)
+    codes = [c.code for c in communes]
+    rollups.refresh_stale(codes)  # one pass per commune
+    per_commune = set(
+        CurrentValue.objects.values_list("indicator_id", "level", "unit", "numerator", "denominator")
+    )
+
+    CurrentValue.objects.all().delete()
+    from langso.campaigns.models import CommuneRollup
+
+    CommuneRollup.objects.all().delete()
+    monkeypatch.setattr(rollups, "PROVINCE_PASS_FROM", 2)
+    rollups.refresh_stale(codes)  # one province pass
+    province_pass = set(
+        CurrentValue.objects.values_list("indicator_id", "level", "unit", "numerator", "denominator")
+    )
+
+    assert per_commune == province_pass and per_commune
+
+
+def test_a_dashboard_read_recomputes_only_a_few_changed_communes_but_always_the_never_computed(monkeypatch):
+    from django.db import transaction
+
+    from langso.campaigns import rollups
+    from langso.places.models import Commune
+    from langso.registry.changes import commune_changed
+
+    communes = list(Commune.objects.filter(province_id=19).order_by("code")[:4])
+    codes = [c.code for c in communes]
+    assert rollups.refresh_stale(codes, limit=1) == sorted(codes)  # never computed: all of them
+    with transaction.atomic():
+        for code in codes:
+            commune_changed(code)
+    assert len(rollups.refresh_stale(codes, limit=1)) == 1
+    assert len(rollups.stale_communes(codes)) == 3
