@@ -31,6 +31,7 @@ SCREENSHOT_PAGES = {
     "guide",
     "teams",
     "skills-numbers",
+    "dashboard",
 }
 
 # (full name, sex, birth year, CCCD, phone): long names and long numbers are the ones that overflow.
@@ -102,8 +103,24 @@ def _commune_with_data() -> dict[str, Any]:
 
     TeamMemberFactory(team=TeamFactory(village=villages[0], name="Tổ công nghệ số Thôn Bản Cáu"))
     officer = commune_officer(nghia_ta, username="canbo.nghiata", full_name="Đặng Thị Lan")
+    from langso.campaigns.models import Campaign, Indicator, Target
+
+    today = datetime.date.today()
+    campaign = Campaign.objects.create(
+        name="Cao điểm 100 ngày chuyển đổi số cộng đồng",
+        province=nghia_ta.province,
+        starts_on=today - datetime.timedelta(days=20),
+        ends_on=today + datetime.timedelta(days=80),
+    )
+    for code, value in [("adults_reached", 58), ("adults_vneid2", 60), ("villages_with_team", 100)]:
+        Target.objects.create(
+            campaign=campaign,
+            indicator=Indicator.objects.get(code=code),
+            value=value,
+            deadline=today + datetime.timedelta(days=60),
+        )
     return {"officer": officer, "commune": nghia_ta, "village": villages[1], "household": households[0],
-            "resident": residents[1]}  # fmt: skip
+            "resident": residents[1], "campaign": campaign}  # fmt: skip
 
 
 def test_every_main_page_fits_a_360_px_phone_for_a_commune_officer(
@@ -136,6 +153,14 @@ def test_every_main_page_fits_a_360_px_phone_for_a_commune_officer(
         "helpdesk": reverse("teams:helpdesk"),
         "conflicts": reverse("teams_conflicts:list"),
         "field": reverse("field:shell"),
+        "campaigns": reverse("campaigns:list"),
+        "dashboard": reverse("campaigns:commune_dashboard", args=[data["campaign"].pk, data["commune"].code]),
+        "dashboard-screen": reverse(
+            "campaigns:commune_dashboard", args=[data["campaign"].pk, data["commune"].code]
+        )
+        + "?screen=1",
+        "drill": reverse("campaigns:drill", args=["adults_vneid2", "commune", data["commune"].code]),
+        "committee": reverse("campaigns:committee"),
     }
     problems = []
     for name, url in pages.items():

@@ -13,6 +13,7 @@ when it started more recently) carried forward to the deadline.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,8 +55,8 @@ class Row:
         if ratio is None:
             return "—"
         if self.display == Display.PERCENT:
-            return f"{number_format(ratio, 1, use_l10n=True)} %"
-        return number_format(int(ratio), 0, use_l10n=True, force_grouping=True)
+            return f"{number_format(round(ratio, 1), 1, use_l10n=True)} %"  # Django cuts, not rounds
+        return number_format(round(ratio), 0, use_l10n=True, force_grouping=True)
 
     @property
     def counts_text(self) -> str:
@@ -71,7 +72,7 @@ class Row:
             return ""
         value = float(self.target.value)
         if self.display == Display.PERCENT:
-            return f"{number_format(value, 1, use_l10n=True)} %"
+            return f"{number_format(round(value, 1), 1, use_l10n=True)} %"
         return number_format(value, 0, use_l10n=True, force_grouping=True)
 
 
@@ -171,7 +172,9 @@ def build_boards(
         parent_name = commune.name
         units = [
             (str(pk), name)
-            for pk, name in Village.objects.filter(commune=commune).order_by("sort_key").values_list("pk", "name")
+            for pk, name in Village.objects.filter(commune=commune)
+            .order_by("sort_key")
+            .values_list("pk", "name")
         ]
     trend_since = max(day - datetime.timedelta(days=TREND_DAYS), campaign.starts_on)
     boards = []
@@ -179,14 +182,18 @@ def build_boards(
         indicator = target.indicator
         is_count = not indicator.denominator
         has_rows = _applies(indicator, row_level)
-        values = _values(indicator, live=live, day=day, level=row_level, commune=commune, province_code=province_code)
+        values = _values(
+            indicator, live=live, day=day, level=row_level, commune=commune, province_code=province_code
+        )
         values = values if has_rows else {}
         if commune is None:
             parent_value = _sum(list(values.values()), is_count) if live else None
             if not live:
                 parent_value = snapshot_values(indicator, day, parent_level, province_code).get(parent_unit)
         elif live:
-            parent_value = unit_values(indicator, level=UnitLevel.COMMUNE, commune_code=commune.code).get(parent_unit)
+            parent_value = unit_values(indicator, level=UnitLevel.COMMUNE, commune_code=commune.code).get(
+                parent_unit
+            )
         else:
             parent_value = snapshot_values(indicator, day, parent_level, province_code).get(parent_unit)
         series = _series(
@@ -199,20 +206,7 @@ def build_boards(
             parent_unit=parent_unit,
         )
 
-        def make_row(level: str, unit: str, name: str, value: Value | None, unit_target: Target) -> Row:
-            points = series.get((level, unit), [])
-            current = value.ratio if value is not None else None
-            status = judge(
-                current=current,
-                earlier=_earlier(points, trend_since, day),
-                target=float(unit_target.value),
-                deadline=unit_target.deadline,
-                today=day,
-                higher_is_better=indicator.higher_is_better,
-            )
-            line = [ratio for _when, ratio in points] + ([current] if current is not None else [])
-            return Row(level, unit, name, value, unit_target, status, line, display=indicator.display)
-
+        make_row = functools.partial(_row, indicator=indicator, series=series, since=trend_since, day=day)
         if commune is None:
             parent_target = target
             rows = [
@@ -221,11 +215,41 @@ def build_boards(
             ]
         else:
             parent_target = overrides.get((indicator.pk, commune.code), target)
-            rows = [make_row(row_level, u, n, values.get(u), parent_target) for u, n in units] if has_rows else []
+            rows = (
+                [make_row(row_level, u, n, values.get(u), parent_target) for u, n in units]
+                if has_rows
+                else []
+            )
         total = make_row(parent_level, parent_unit, parent_name, parent_value, parent_target)
         _rank(rows, indicator.higher_is_better)
         boards.append(Board(target, indicator, total, rows, row_level, has_rows))
     return boards
+
+
+def _row(
+    level: str,
+    unit: str,
+    name: str,
+    value: Value | None,
+    unit_target: Target,
+    *,
+    indicator: Indicator,
+    series: dict[tuple[str, str], list[tuple[datetime.date, float]]],
+    since: datetime.date,
+    day: datetime.date,
+) -> Row:
+    points = series.get((level, unit), [])
+    current = value.ratio if value is not None else None
+    status = judge(
+        current=current,
+        earlier=_earlier(points, since, day),
+        target=float(unit_target.value),
+        deadline=unit_target.deadline,
+        today=day,
+        higher_is_better=indicator.higher_is_better,
+    )
+    line = [ratio for _when, ratio in points] + ([current] if current is not None else [])
+    return Row(level, unit, name, value, unit_target, status, line, display=indicator.display)
 
 
 def _values(

@@ -75,7 +75,9 @@ class TargetForm(forms.Form):
 
     def __init__(self, *args: Any, province_code: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Commune.objects.filter(province_id=province_code).order_by("sort_key")
+        self.fields["commune"].queryset = Commune.objects.filter(province_id=province_code).order_by(
+            "sort_key"
+        )
 
 
 class CommitteeForm(forms.Form):

@@ -65,8 +65,15 @@ def report_data(campaign: Campaign, *, week: datetime.date, comment: str = "") -
     return ReportData(campaign, start, as_of, comment, build_boards(campaign, day=as_of))
 
 
-def _chart_rows(board: Board) -> list[tuple[str, float | None]]:
-    return [(row.name, row.ratio) for row in board.rows]
+CHART_ENDS = 15  # a province of 100 communes: the chart shows the 15 best and the 15 last
+
+
+def _chart_rows(board: Board) -> tuple[list[tuple[str, float | None]], int]:
+    """The bars to draw (ranked, units with a value only) and how many were left out to fit a page."""
+    ranked = [(row.name, row.ratio) for row in board.rows if row.ratio is not None]
+    if len(ranked) <= 2 * CHART_ENDS:
+        return ranked, 0
+    return [*ranked[:CHART_ENDS], ("…", None), *ranked[-CHART_ENDS:]], len(ranked) - 2 * CHART_ENDS
 
 
 def render_report_pdf(data: ReportData) -> bytes:
@@ -74,7 +81,8 @@ def render_report_pdf(data: ReportData) -> bytes:
         charts = [
             {
                 "board": board,
-                "rows": _chart_rows(board),
+                "rows": _chart_rows(board)[0],
+                "left_out": _chart_rows(board)[1],
                 "target": float(board.target.value),
                 "maximum": 100.0 if board.indicator.display == Display.PERCENT else None,
                 "suffix": "%" if board.indicator.display == Display.PERCENT else "",
@@ -82,7 +90,8 @@ def render_report_pdf(data: ReportData) -> bytes:
             for board in data.boards
         ]
         return render_pdf(
-            "campaigns/report_pdf.html", {"data": data, "charts": charts, "generated_at": timezone.localtime()}
+            "campaigns/report_pdf.html",
+            {"data": data, "charts": charts, "generated_at": timezone.localtime()},
         )
 
 
@@ -239,7 +248,9 @@ def campaigns_of_week(province_code: int, week: datetime.date) -> QuerySet[Campa
     ).select_related("province")
 
 
-def weekly_reports_for_province(province_code: int, week: datetime.date | None = None) -> list[tuple[WeeklyReport, bool]]:
+def weekly_reports_for_province(
+    province_code: int, week: datetime.date | None = None
+) -> list[tuple[WeeklyReport, bool]]:
     """The schedule's work: the report of every campaign the province runs that week, made once."""
     week = week or timezone.localdate()
     return [

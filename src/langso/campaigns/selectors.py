@@ -26,7 +26,9 @@ def _province_codes_seen(scope: Scope) -> Q:
         return Q()
     condition = Q(province_id__in=scope.province_codes)
     if scope.commune_codes:
-        condition |= Q(province_id__in=Commune.objects.filter(code__in=scope.commune_codes).values("province_id"))
+        condition |= Q(
+            province_id__in=Commune.objects.filter(code__in=scope.commune_codes).values("province_id")
+        )
     if scope.village_ids:
         condition |= Q(
             province_id__in=Village.objects.filter(id__in=scope.village_ids).values("commune__province_id")
@@ -94,7 +96,9 @@ def drill_unit(*, user: Any, level: str, unit: str) -> DrillUnit:
         village = get_in_scope_or_404(
             Village.objects.select_related("commune"), village_scope_q(user, Perm.CAMPAIGNS_VIEW), pk=unit
         )
-        return DrillUnit(level, str(village.pk), village.name, village.commune.province_id, village.commune_id)
+        return DrillUnit(
+            level, str(village.pk), village.name, village.commune.province_id, village.commune_id
+        )
     if not unit.isdigit():
         raise Http404
     if level == UnitLevel.COMMUNE:
@@ -131,7 +135,9 @@ def _present(obj: Any) -> DrillRow:
         return DrillRow(obj.full_name, obj.village.name, obj.get_absolute_url())
     if label == "household":
         head = obj.head.full_name if obj.head_id else ""
-        return DrillRow(f"{obj.code} — {head}" if head else obj.code, obj.village.name, obj.get_absolute_url())
+        return DrillRow(
+            f"{obj.code} — {head}" if head else obj.code, obj.village.name, obj.get_absolute_url()
+        )
     if label == "village":
         return DrillRow(obj.name, obj.commune.name, obj.get_absolute_url())
     if label == "commune":
@@ -171,10 +177,14 @@ def drill_rows(
     qs = drill_down(indicator, ctx, level=unit.level, unit=unit.unit, missing=missing)
     fact = FACTS[indicator.denominator if missing and indicator.denominator else indicator.numerator]
     province, commune, village = fact.paths
-    qs = qs.filter(scope_for(user, Perm.CAMPAIGNS_VIEW).q(province=province, commune=commune, village=village))
+    qs = qs.filter(
+        scope_for(user, Perm.CAMPAIGNS_VIEW).q(province=province, commune=commune, village=village)
+    )
     if qs.model._meta.app_label == "registry":
         # People and households: the registry's own jurisdiction applies too.
-        qs = qs.filter(scope_for(user, Perm.REGISTRY_VIEW).q(province=province, commune=commune, village=village))
+        qs = qs.filter(
+            scope_for(user, Perm.REGISTRY_VIEW).q(province=province, commune=commune, village=village)
+        )
     related, order = _RELATED.get(qs.model._meta.model_name, ((), ("pk",)))
     return qs.select_related(*related).order_by(*order)
 

@@ -55,9 +55,7 @@ def campaign_create(
     )
     campaign.full_clean()
     campaign.save()
-    audit.record(
-        actor=acting_user, action=AuditAction.CREATE, obj=campaign, changes=audit.snapshot(campaign)
-    )
+    audit.record(actor=acting_user, action=AuditAction.CREATE, obj=campaign, changes=audit.snapshot(campaign))
     return campaign
 
 
@@ -70,9 +68,7 @@ def campaign_update(
     outside = campaign.targets.exclude(deadline__range=(starts_on, ends_on)).count()
     if outside:
         raise ValidationError(
-            _(
-                "Có %(count)d chỉ tiêu có hạn nằm ngoài thời gian mới; hãy sửa hạn của các chỉ tiêu đó trước."
-            )
+            _("Có %(count)d chỉ tiêu có hạn nằm ngoài thời gian mới; hãy sửa hạn của các chỉ tiêu đó trước.")
             % {"count": outside}
         )
     before = audit.snapshot(campaign)
@@ -150,7 +146,12 @@ def target_save(
     if target is not None and target.campaign_id != campaign.pk:
         raise Http404
     _validate_target(
-        campaign=campaign, indicator=indicator, value=value, deadline=deadline, commune=commune, existing=target
+        campaign=campaign,
+        indicator=indicator,
+        value=value,
+        deadline=deadline,
+        commune=commune,
+        existing=target,
     )
     before = audit.snapshot(target) if target is not None else None
     target = target or Target(campaign=campaign)

@@ -22,6 +22,7 @@ from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
 from langso.campaigns import selectors, services
 from langso.campaigns.dashboards import board_for, build_boards
 from langso.campaigns.forms import CampaignForm, CommitteeForm, ReportForm, TargetForm
+from langso.campaigns.indicators import LEVEL_ORDER
 from langso.campaigns.models import Campaign, Indicator, SteeringCommittee, UnitLevel, WeeklyReport
 from langso.campaigns.reports import week_start, weekly_report_generate
 from langso.core.http import apply_validation_error, paginate, query_without_page, require_perm
@@ -115,20 +116,29 @@ def target_form(request: HttpRequest, campaign_id: int, target_id: int | None = 
     campaign = _manageable(request.user, selectors.campaign_get(user=request.user, campaign_id=campaign_id))
     target = get_in_scope_or_404(campaign.targets.all(), Q(), pk=target_id) if target_id else None
     initial = (
-        {"indicator": target.indicator, "value": target.value, "deadline": target.deadline, "commune": target.commune}
+        {
+            "indicator": target.indicator,
+            "value": target.value,
+            "deadline": target.deadline,
+            "commune": target.commune,
+        }
         if target
         else {"deadline": campaign.ends_on}
     )
     form = TargetForm(request.POST or None, initial=initial, province_code=campaign.province_id)
     if request.method == "POST" and form.is_valid():
         try:
-            services.target_save(acting_user=request.user, campaign=campaign, target=target, **form.cleaned_data)
+            services.target_save(
+                acting_user=request.user, campaign=campaign, target=target, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Đã lưu chỉ tiêu."))
             return redirect("campaigns:edit", campaign.pk)
-    return render(request, "campaigns/target_form.html", {"form": form, "campaign": campaign, "target": target})
+    return render(
+        request, "campaigns/target_form.html", {"form": form, "campaign": campaign, "target": target}
+    )
 
 
 @require_POST
@@ -200,6 +210,8 @@ def drill(request: HttpRequest, indicator_code: str, level: str, unit: str) -> H
     indicator = get_in_scope_or_404(Indicator.objects.all(), Q(), code=indicator_code)
     if level not in (UnitLevel.VILLAGE, UnitLevel.COMMUNE, UnitLevel.PROVINCE):
         raise Http404
+    if LEVEL_ORDER.index(level) < LEVEL_ORDER.index(indicator.lowest_level):
+        raise Http404  # e.g. a village's "steering committee": the number does not exist
     where = selectors.drill_unit(user=user, level=level, unit=unit)
     missing = bool(indicator.denominator) and request.GET.get("missing") != "0"
     today = timezone.localdate()
@@ -244,7 +256,11 @@ def committee(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "campaigns/committee_picker.html",
-                {"page": paginate(request, communes), "query": query_without_page(request), "q": request.GET.get("q", "")},
+                {
+                    "page": paginate(request, communes),
+                    "query": query_without_page(request),
+                    "q": request.GET.get("q", ""),
+                },
             )
         commune = first_two[0]
     current = SteeringCommittee.objects.filter(commune=commune).first()
@@ -319,4 +335,3 @@ def report_download(request: HttpRequest, report_id: int, file_format: str) -> H
         pk=report_id,
     )
     return _file_response(getattr(stored, file_format), file_format, _file_name(stored))
-

@@ -29,8 +29,12 @@ def world(settings):
     na_mo = VillageFactory(commune=nghia_ta, name="Thôn Nà Mò")
     ward_village = VillageFactory(commune=ward, name="Tổ 5")
     outside_village = VillageFactory(commune=outside, name="Buôn Ea Ngoài")
-    done = ResidentFactory(household__village=ban_cau, birth_year=1960, full_name="Lò Thị Xong", cccd="019160001111")
-    waiting = ResidentFactory(household__village=ban_cau, birth_year=1962, full_name="Lò Văn Chờ", cccd="019062002222")
+    done = ResidentFactory(
+        household__village=ban_cau, birth_year=1960, full_name="Lò Thị Xong", cccd="019160001111"
+    )
+    waiting = ResidentFactory(
+        household__village=ban_cau, birth_year=1962, full_name="Lò Văn Chờ", cccd="019062002222"
+    )
     far = ResidentFactory(household__village=na_mo, birth_year=1965, full_name="Hoàng Văn Xa")
     ward_person = ResidentFactory(household__village=ward_village, birth_year=1970, full_name="Ma Thị Phường")
     ResidentFactory(household__village=outside_village, birth_year=1970, full_name="Y Ngông Ngoài")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from langso.campaigns.models import Indicator, Target, WeeklyReport
-from langso.campaigns.reports import report_data, render_report_pdf, render_report_xlsx, week_start
+from langso.campaigns.reports import render_report_pdf, render_report_xlsx, report_data, week_start
 from langso.campaigns.tests.conftest import today
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +54,10 @@ def test_the_pdf_is_in_vietnamese_with_every_target_and_the_comment(with_two_tar
 def test_the_pdf_draws_a_bar_chart_as_svg():
     from langso.core.templatetags.langso_charts import bar_chart
 
-    svg = bar_chart([("Xã Nghĩa Tá", 33.3), ("Phường <b>", None)], target=60, label="VNeID", maximum=100, suffix="%")
-    assert svg.startswith("<svg class=\"bar-chart\"") and svg.count("<rect") == 1
+    svg = bar_chart(
+        [("Xã Nghĩa Tá", 33.3), ("Phường <b>", None)], target=60, label="VNeID", maximum=100, suffix="%"
+    )
+    assert svg.startswith('<svg class="bar-chart"') and svg.count("<rect") == 1
     assert "Phường &lt;b&gt;" in svg  # names are escaped
     assert "stroke-dasharray" in svg  # the target line
 
@@ -63,13 +65,13 @@ def test_the_pdf_draws_a_bar_chart_as_svg():
 def test_the_excel_file_holds_the_same_numbers_and_neutralises_formulas(with_two_targets):
     world = with_two_targets
     campaign = world["campaign"]
-    campaign.name = "=HYPERLINK(\"http://evil\")"
+    campaign.name = '=HYPERLINK("http://evil")'
     campaign.save()
     data = report_data(campaign, week=today(), comment=COMMENT)
     book = sheets(render_report_xlsx(data))
 
     summary, ranking = book["Tổng hợp"], book["Xếp hạng"]
-    assert summary[0][1] == "'=HYPERLINK(\"http://evil\")"
+    assert summary[0][1] == '\'=HYPERLINK("http://evil")'
     assert summary[4][1] == COMMENT
     vneid = next(r for r in summary if r[0] == "Tỉ lệ người trưởng thành có định danh điện tử mức 2")
     assert vneid[1:2] == (60.0,) and vneid[3:7] == (50.0, 2, 4, "Chậm tiến độ")
@@ -93,7 +95,9 @@ def test_an_officer_generates_the_report_with_a_comment_and_it_is_stored(client,
     stored = WeeklyReport.objects.get()  # the second one replaced the first: one per week
     assert stored.week_start == week_start(today()) and stored.comment == COMMENT + " Lần 2."
     download = client.get(reverse("campaigns:report_download", args=[stored.pk, "pdf"]))
-    assert download.status_code == 200 and (COMMENT + " Lần 2.") in " ".join(pdf_text(download.content).split())
+    assert download.status_code == 200 and (COMMENT + " Lần 2.") in " ".join(
+        pdf_text(download.content).split()
+    )
 
 
 def test_only_the_province_may_generate_or_download_the_report(client, world):
@@ -122,7 +126,11 @@ def test_the_weekly_command_makes_each_weeks_report_once(world, capsys):
 
     again = WeeklyReport.objects.get()
     assert first.week_start == week_start(last_week)
-    assert (again.pk, bytes(again.pdf), again.generated_at) == (first.pk, bytes(first.pdf), first.generated_at)
+    assert (again.pk, bytes(again.pdf), again.generated_at) == (
+        first.pk,
+        bytes(first.pdf),
+        first.generated_at,
+    )
     assert "1 reports made" in out and "0 reports made, 1 already there" in out
     assert first.as_of == first.week_start + datetime.timedelta(days=6)
     assert pdf_text(first.pdf)
@@ -143,16 +151,24 @@ def test_the_weekly_task_is_idempotent_and_skips_campaigns_not_running(world):
     assert WeeklyReport.objects.get().campaign == world["campaign"]
 
 
-def test_a_past_weeks_report_reads_that_days_snapshots(world):
-    """The registry changed since: the report of the past week still shows the numbers of its Sunday."""
-    from langso.campaigns.indicators import take_snapshots
+def test_a_past_weeks_report_reads_that_days_snapshots_not_the_live_registry(world):
+    """The registry changed since: the report of the past week shows the numbers of its Sunday."""
+    from langso.campaigns.models import IndicatorSnapshot
 
     sunday = week_start(today()) - datetime.timedelta(days=1)
-    take_snapshots(sunday)  # the residents are younger than that day: nobody existed yet
+    province = world["nghia_ta"].province_id
+    for level, unit in (("province", str(province)), ("commune", str(world["nghia_ta"].code))):
+        IndicatorSnapshot.objects.create(
+            indicator=world["vneid"], day=sunday, level=level, unit=unit, province_code=province,
+            numerator=7, denominator=10,
+        )  # fmt: skip
     data = report_data(world["campaign"], week=sunday, comment="")
     board = data.boards[0]
-    assert data.as_of == sunday
-    assert board.total.value is None or board.total.value.denominator == 0
+
+    assert (data.week_start, data.as_of) == (week_start(sunday), sunday)
+    assert (board.total.value.numerator, board.total.value.denominator) == (7, 10)
+    assert board.rows[0].name == world["nghia_ta"].name and board.rows[0].text == "70,0 %"
+    assert board.rows[0].status == "done"
 
 
 def test_the_command_refuses_an_unknown_province_or_a_bad_week(world):

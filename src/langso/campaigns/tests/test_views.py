@@ -95,7 +95,10 @@ def test_a_commune_officer_is_sent_to_their_commune_and_sees_nothing_outside_it(
     assert own.status_code == 200
     assert "Thôn Bản Cáu" in text(own)
     assert client.get(commune_url(world, BAC_KAN_WARD)).status_code == 404
-    assert client.get(reverse("campaigns:commune_dashboard", args=[world["campaign"].pk, 999999])).status_code == 404
+    assert (
+        client.get(reverse("campaigns:commune_dashboard", args=[world["campaign"].pk, 999999])).status_code
+        == 404
+    )
     elsewhere = Campaign.objects.create(
         name="Chiến dịch Đắk Lắk",
         province=world["outside"].province,
@@ -177,7 +180,8 @@ def test_the_drill_down_outside_the_users_units_is_not_found(client, world):
     assert client.get(drill_url(world, "village", "not-a-uuid")).status_code == 404
     assert client.get(drill_url(world, "hamlet", NGHIA_TA)).status_code == 404
     assert (
-        client.get(reverse("campaigns:drill", args=["no_such_indicator", "commune", NGHIA_TA])).status_code == 404
+        client.get(reverse("campaigns:drill", args=["no_such_indicator", "commune", NGHIA_TA])).status_code
+        == 404
     )
 
 
@@ -237,7 +241,11 @@ def test_province_staff_create_a_campaign_and_its_targets(client, world):
 def test_a_wrong_target_is_refused_with_a_vietnamese_message(client, world, data, message):
     campaign = world["campaign"]
     client.force_login(world["staff"])
-    post = {"indicator": world["vneid"].pk, "value": "70", "deadline": world["target"].deadline.strftime("%d/%m/%Y")}
+    post = {
+        "indicator": world["vneid"].pk,
+        "value": "70",
+        "deadline": world["target"].deadline.strftime("%d/%m/%Y"),
+    }
     if data.get("deadline") == "outside":
         data["deadline"] = (campaign.ends_on + datetime.timedelta(days=1)).strftime("%d/%m/%Y")
     if data.get("commune") == "outside":
@@ -310,7 +318,9 @@ def test_deleting_a_province_target_removes_its_overrides(client, world):
         commune=world["nghia_ta"],
     )  # fmt: skip
     client.force_login(world["staff"])
-    response = client.post(reverse("campaigns:target_delete", args=[world["campaign"].pk, world["target"].pk]))
+    response = client.post(
+        reverse("campaigns:target_delete", args=[world["campaign"].pk, world["target"].pk])
+    )
     assert response.status_code == 302
     assert not world["campaign"].targets.exists()
 
@@ -354,3 +364,13 @@ def test_another_communes_committee_is_not_found(client, world):
     staff = world["staff"]
     client.force_login(staff)
     assert client.get(reverse("campaigns:committee")).status_code == 403
+
+
+def test_values_are_rounded_to_one_decimal_not_cut():
+    from langso.campaigns.dashboards import Row
+    from langso.campaigns.indicators import Value
+    from langso.campaigns.targets import Status
+
+    assert Row("village", "x", "Thôn", Value(1, 6), None, Status.BEHIND).text == "16,7 %"
+    assert Row("village", "x", "Thôn", Value(0, 0), None, Status.NO_DATA).text == "—"
+    assert Row("village", "x", "Thôn", Value(1234, None), None, Status.DONE, display="count").text == "1.234"

@@ -60,7 +60,10 @@ def bar_chart(
         short = name if len(name) <= 26 else name[:25] + "…"
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="10" text-anchor="end">{}</text>', name_width - 6, text_y, short
+                '<text x="{}" y="{}" font-size="10" text-anchor="end">{}</text>',
+                name_width - 6,
+                text_y,
+                short,
             )
         )
         if value is not None:
