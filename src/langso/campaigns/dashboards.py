@@ -24,7 +24,7 @@ from django.utils.formats import number_format
 
 from langso.campaigns.indicators import LEVEL_ORDER, Value, snapshot_values
 from langso.campaigns.models import Campaign, Display, Indicator, IndicatorSnapshot, Target, UnitLevel
-from langso.campaigns.rollups import unit_values
+from langso.campaigns.rollups import unit_values, unit_values_many
 from langso.campaigns.targets import Status, judge
 from langso.places.models import Commune, Village
 
@@ -102,8 +102,8 @@ def _applies(indicator: Indicator, level: str) -> bool:
     return LEVEL_ORDER.index(level) >= LEVEL_ORDER.index(indicator.lowest_level)
 
 
-def _series(
-    indicator: Indicator,
+def _series_many(
+    indicators: list[Indicator],
     *,
     province_code: int,
     day: datetime.date,
@@ -112,25 +112,28 @@ def _series(
     parent_level: str,
     parent_unit: str,
 ) -> dict[tuple[str, str], list[tuple[datetime.date, float]]]:
-    """The daily snapshots of the last SERIES_DAYS days before `day`, per unit, oldest first."""
+    """The daily snapshots of the last SERIES_DAYS days before `day`, per indicator and unit, oldest
+    first: one query for the whole dashboard."""
     wanted = Q(level=parent_level, unit=parent_unit)
     if row_units:
         wanted |= Q(level=row_level, unit__in=row_units)
     rows = (
         IndicatorSnapshot.objects.filter(
             wanted,
-            indicator=indicator,
+            indicator__in=indicators,
             province_code=province_code,
             day__range=(day - datetime.timedelta(days=SERIES_DAYS), day - datetime.timedelta(days=1)),
         )
         .order_by("day")
-        .values_list("level", "unit", "day", "numerator", "denominator")
+        .values_list("indicator_id", "level", "unit", "day", "numerator", "denominator")
     )
-    series: dict[tuple[str, str], list[tuple[datetime.date, float]]] = {}
-    for level, unit, when, numerator, denominator in rows:
+    series: dict[int, dict[tuple[str, str], list[tuple[datetime.date, float]]]] = {
+        i.pk: {} for i in indicators
+    }
+    for indicator_id, level, unit, when, numerator, denominator in rows:
         ratio = Value(numerator, denominator).ratio
         if ratio is not None:
-            series.setdefault((level, unit), []).append((when, ratio))
+            series[indicator_id].setdefault((level, unit), []).append((when, ratio))
     return series
 
 
@@ -177,13 +180,38 @@ def build_boards(
             .values_list("pk", "name")
         ]
     trend_since = max(day - datetime.timedelta(days=TREND_DAYS), campaign.starts_on)
+    shown = [t for t in targets if t.commune_id is None]
+    indicators = [t.indicator for t in shown]
+    # Everything the page shows in a handful of queries: today's values of every indicator at once
+    # (one freshness check), and every sparkline from one snapshot query.
+    live_rows: dict[str, dict[str, Value]] = {}
+    live_parent: dict[str, dict[str, Value]] = {}
+    if live and indicators:
+        if commune is None:
+            live_rows = unit_values_many(indicators, level=row_level, province_code=province_code)
+        else:
+            live_rows = unit_values_many(indicators, level=row_level, commune_code=commune.code)
+            live_parent = unit_values_many(indicators, level=UnitLevel.COMMUNE, commune_code=commune.code)
+    all_series = _series_many(
+        indicators,
+        province_code=province_code,
+        day=day,
+        row_level=row_level,
+        row_units=[u for u, _name in units],
+        parent_level=parent_level,
+        parent_unit=parent_unit,
+    )
     boards = []
-    for target in (t for t in targets if t.commune_id is None):
+    for target in shown:
         indicator = target.indicator
         is_count = not indicator.denominator
         has_rows = _applies(indicator, row_level)
-        values = _values(
-            indicator, live=live, day=day, level=row_level, commune=commune, province_code=province_code
+        values = (
+            live_rows.get(indicator.code, {})
+            if live
+            else _values(
+                indicator, live=False, day=day, level=row_level, commune=commune, province_code=province_code
+            )
         )
         values = values if has_rows else {}
         if commune is None:
@@ -191,20 +219,12 @@ def build_boards(
             if not live:
                 parent_value = snapshot_values(indicator, day, parent_level, province_code).get(parent_unit)
         elif live:
-            parent_value = unit_values(indicator, level=UnitLevel.COMMUNE, commune_code=commune.code).get(
-                parent_unit
-            )
+            parent_value = live_parent.get(indicator.code, {}).get(parent_unit)
         else:
             parent_value = snapshot_values(indicator, day, parent_level, province_code).get(parent_unit)
-        series = _series(
-            indicator,
-            province_code=province_code,
-            day=day,
-            row_level=row_level,
-            row_units=[u for u, _name in units] if has_rows else None,
-            parent_level=parent_level,
-            parent_unit=parent_unit,
-        )
+        series = all_series.get(indicator.pk, {})
+        if not has_rows:
+            series = {key: points for key, points in series.items() if key[0] == parent_level}
 
         make_row = functools.partial(_row, indicator=indicator, series=series, since=trend_since, day=day)
         if commune is None:

@@ -142,9 +142,19 @@ def unit_values_many(
     province_code: int | None = None,
     commune_code: int | None = None,
 ) -> dict[str, dict[str, Value]]:
-    """`unit_values` for several indicators: one freshness check, one read per indicator."""
+    """`unit_values` for several indicators: one freshness check, and for villages and communes one
+    read for all of them."""
+    indicators = list(indicators)
     communes = [commune_code] if commune_code else _communes_of(province_code)
     refresh_stale(communes, limit=INLINE_REFRESH_LIMIT)
+    if level in (UnitLevel.VILLAGE, UnitLevel.COMMUNE):
+        by_id = {i.pk: i for i in indicators}
+        out: dict[str, dict[str, Value]] = {i.code: {} for i in indicators}
+        for indicator_id, unit, numerator, denominator in CurrentValue.objects.filter(
+            indicator_id__in=list(by_id), commune_code__in=communes, level=level
+        ).values_list("indicator_id", "unit", "numerator", "denominator"):
+            out[by_id[indicator_id].code][unit] = Value(numerator, denominator)
+        return out
     return {indicator.code: _read(indicator, level, communes) for indicator in indicators}
 
 
