@@ -56,11 +56,13 @@ class Row:
             return "—"
         if self.display == Display.PERCENT:
             return f"{number_format(round(ratio, 1), 1, use_l10n=True)} %"  # Django cuts, not rounds
+        if self.display == Display.AVERAGE:
+            return number_format(round(ratio, 1), 1, use_l10n=True)
         return number_format(round(ratio), 0, use_l10n=True, force_grouping=True)
 
     @property
     def counts_text(self) -> str:
-        if self.value is None or self.value.denominator is None:
+        if self.value is None or self.value.denominator is None or self.display == Display.AVERAGE:
             return ""
         n = number_format(self.value.numerator, 0, use_l10n=True, force_grouping=True)
         d = number_format(self.value.denominator, 0, use_l10n=True, force_grouping=True)

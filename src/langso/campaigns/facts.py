@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -275,6 +275,66 @@ def teams_inactive(ctx: FactContext, *, days: int = INACTIVE_TEAM_DAYS, **_: Any
     return ctx.units(Team.objects.filter(is_active=True, created_at__lt=ctx.end)).exclude(Exists(recent))
 
 
+# --- Smartphone programmes ----------------------------------------------------------------------
+
+
+def devices_handed_over(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    """Devices or cash contributions handed over by the day and not returned by then."""
+    from langso.devices.models import Allocation
+
+    not_returned = Q(returned_on__isnull=True) | Q(returned_on__gt=ctx.day)
+    return ctx.units(Allocation.objects.filter(not_returned, handed_over_on__lte=ctx.day))
+
+
+def device_quota(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    """Quota places of the programmes running on the day (each place a row: see `quota_places`)."""
+    from langso.devices.models import CommuneQuota
+
+    return ctx.units(
+        CommuneQuota.objects.filter(programme__starts_on__lte=ctx.day, programme__ends_on__gte=ctx.day)
+    )
+
+
+def _sum_quota(qs: QuerySet[Any], ctx: FactContext, **_: Any) -> Counts:
+    counts: Counts = {}
+    for province, commune, places in (
+        qs.order_by().values_list("province_id", "commune_id").annotate(places=Sum("quota"))
+    ):
+        counts[(province, commune, None)] = counts.get((province, commune, None), 0) + (places or 0)
+    return counts
+
+
+def followups_3_months(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    """The 3-month checks done by the day."""
+    from langso.devices.models import FollowUp
+
+    return ctx.units(FollowUp.objects.filter(months=3, done_on__lte=ctx.day, cancelled=False))
+
+
+def followups_3_months_in_use(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    return followups_3_months(ctx).filter(outcome="in_use")
+
+
+def signal_reports_open(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    open_then = Q(closed_on__isnull=True) | Q(closed_on__gt=ctx.day)
+    return ctx.units(SignalReport.objects.filter(open_then, reported_on__lte=ctx.day))
+
+
+def signal_reports_fixed(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    return ctx.units(SignalReport.objects.filter(status="fixed", closed_on__lte=ctx.day))
+
+
+def _sum_days_to_fix(qs: QuerySet[Any], ctx: FactContext, **_: Any) -> Counts:
+    """Days from report to fix, added up per village (divided by the fixed reports: the average)."""
+    counts: Counts = {}
+    for province, commune, village, reported, closed in qs.values_list(
+        "province_id", "commune_id", "village_id", "reported_on", "closed_on"
+    ):
+        key = (province, commune, village)
+        counts[key] = counts.get(key, 0) + (closed - reported).days
+    return counts
+
+
 # How each kind of row reaches its units.
 PERSON = ("province_id", "commune_id", "village_id")
 VILLAGE = ("commune__province_id", "commune_id", "id")
@@ -288,8 +348,12 @@ class Fact:
     queryset: Callable[..., QuerySet[Any]]
     paths: tuple[str, str, str | None] = PERSON
     params: tuple[str, ...] = ()
+    # Instead of counting rows: add up something per unit (quota places, days to fix).
+    total: Callable[..., Counts] | None = None
 
     def count(self, ctx: FactContext, **params: Any) -> Counts:
+        if self.total is not None:
+            return self.total(self.queryset(ctx, **params), ctx, **params)
         province, commune, village = self.paths
         return _group(self.queryset(ctx, **params), village=village, province=province, commune=commune)
 
@@ -333,4 +397,13 @@ FACTS: dict[str, Fact] = {
     ),
     "signal_reports_overdue": Fact(_("Báo cáo lõm sóng quá hạn phản hồi"), signal_reports_overdue),
     "teams_inactive": Fact(_("Tổ không hoạt động"), teams_inactive, params=("days",)),
+    "devices_handed_over": Fact(_("Điện thoại/hỗ trợ đã bàn giao"), devices_handed_over),
+    "device_quota": Fact(_("Chỉ tiêu cấp điện thoại"), device_quota, COMMUNE_RECORD, total=_sum_quota),
+    "followups_3_months": Fact(_("Lượt kiểm tra sau 3 tháng"), followups_3_months),
+    "followups_3_months_in_use": Fact(_("Đang dùng điện thoại sau 3 tháng"), followups_3_months_in_use),
+    "signal_reports_open": Fact(_("Báo cáo lõm sóng đang mở"), signal_reports_open),
+    "signal_reports_fixed": Fact(_("Báo cáo lõm sóng đã khắc phục"), signal_reports_fixed),
+    "signal_days_to_fix": Fact(
+        _("Số ngày từ khi báo đến khi khắc phục"), signal_reports_fixed, total=_sum_days_to_fix
+    ),
 }

@@ -26,15 +26,17 @@ UnitKey = tuple[str, str]  # (level, unit code as text)
 class Value:
     numerator: int
     denominator: int | None  # None for a count indicator
+    average: bool = False  # numerator / denominator as it is (e.g. days to fix), not a percent
 
     @property
     def ratio(self) -> float | None:
-        """Percent for a ratio indicator (None when the denominator is 0); the count otherwise."""
+        """Percent for a ratio indicator (None when the denominator is 0); the count otherwise;
+        the plain quotient for an average."""
         if self.denominator is None:
             return float(self.numerator)
         if not self.denominator:
             return None
-        return 100.0 * self.numerator / self.denominator
+        return (1.0 if self.average else 100.0) * self.numerator / self.denominator
 
 
 def validate_indicator(indicator: Indicator) -> None:
@@ -101,8 +103,9 @@ def compute(indicator: Indicator, ctx: FactContext, cache: FactCache | None = No
     denominator = roll_up(
         cache.get(indicator.denominator, indicator.denominator_params or {}), indicator.lowest_level
     )
-    return {key: Value(numerator.get(key, 0), den) for key, den in denominator.items()} | {
-        key: Value(n, 0) for key, n in numerator.items() if key not in denominator
+    average = indicator.display == "average"
+    return {key: Value(numerator.get(key, 0), den, average) for key, den in denominator.items()} | {
+        key: Value(n, 0, average) for key, n in numerator.items() if key not in denominator
     }
 
 

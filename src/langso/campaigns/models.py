@@ -17,6 +17,7 @@ class UnitLevel(models.TextChoices):
 class Display(models.TextChoices):
     PERCENT = "percent", _("Tỉ lệ phần trăm")
     COUNT = "count", _("Số lượng")
+    AVERAGE = "average", _("Trung bình")
 
 
 class Indicator(models.Model):

@@ -98,7 +98,7 @@ def render_report_pdf(data: ReportData) -> bytes:
 def _number(row_ratio: float | None, display: str) -> float | int | None:
     if row_ratio is None:
         return None
-    return round(row_ratio, 1) if display == Display.PERCENT else int(row_ratio)
+    return round(row_ratio, 1) if display in (Display.PERCENT, Display.AVERAGE) else int(row_ratio)
 
 
 def render_report_xlsx(data: ReportData) -> bytes:

@@ -6,102 +6,232 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('places', '0001_initial'),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='mã')),
-                ('name', models.CharField(max_length=200, verbose_name='tên (tiếng Việt)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='tên (tiếng Anh)')),
-                ('description', models.TextField(blank=True, verbose_name='mô tả (tiếng Việt)')),
-                ('description_en', models.TextField(blank=True, verbose_name='mô tả (tiếng Anh)')),
-                ('numerator', models.CharField(max_length=60, verbose_name='tử số')),
-                ('numerator_params', models.JSONField(blank=True, default=dict, verbose_name='tham số tử số')),
-                ('denominator', models.CharField(blank=True, max_length=60, verbose_name='mẫu số')),
-                ('denominator_params', models.JSONField(blank=True, default=dict, verbose_name='tham số mẫu số')),
-                ('lowest_level', models.CharField(choices=[('village', 'Thôn/bản'), ('commune', 'Xã/phường'), ('province', 'Tỉnh/thành phố'), ('country', 'Toàn quốc')], default='village', max_length=10, verbose_name='cấp thấp nhất')),
-                ('display', models.CharField(choices=[('percent', 'Tỉ lệ phần trăm'), ('count', 'Số lượng')], default='percent', max_length=10, verbose_name='cách hiển thị')),
-                ('higher_is_better', models.BooleanField(default=True, verbose_name='càng cao càng tốt')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='thứ tự')),
-                ('is_active', models.BooleanField(default=True, verbose_name='đang dùng')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="mã")),
+                ("name", models.CharField(max_length=200, verbose_name="tên (tiếng Việt)")),
+                ("name_en", models.CharField(blank=True, max_length=200, verbose_name="tên (tiếng Anh)")),
+                ("description", models.TextField(blank=True, verbose_name="mô tả (tiếng Việt)")),
+                ("description_en", models.TextField(blank=True, verbose_name="mô tả (tiếng Anh)")),
+                ("numerator", models.CharField(max_length=60, verbose_name="tử số")),
+                (
+                    "numerator_params",
+                    models.JSONField(blank=True, default=dict, verbose_name="tham số tử số"),
+                ),
+                ("denominator", models.CharField(blank=True, max_length=60, verbose_name="mẫu số")),
+                (
+                    "denominator_params",
+                    models.JSONField(blank=True, default=dict, verbose_name="tham số mẫu số"),
+                ),
+                (
+                    "lowest_level",
+                    models.CharField(
+                        choices=[
+                            ("village", "Thôn/bản"),
+                            ("commune", "Xã/phường"),
+                            ("province", "Tỉnh/thành phố"),
+                            ("country", "Toàn quốc"),
+                        ],
+                        default="village",
+                        max_length=10,
+                        verbose_name="cấp thấp nhất",
+                    ),
+                ),
+                (
+                    "display",
+                    models.CharField(
+                        choices=[("percent", "Tỉ lệ phần trăm"), ("count", "Số lượng")],
+                        default="percent",
+                        max_length=10,
+                        verbose_name="cách hiển thị",
+                    ),
+                ),
+                ("higher_is_better", models.BooleanField(default=True, verbose_name="càng cao càng tốt")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")),
+                ("is_active", models.BooleanField(default=True, verbose_name="đang dùng")),
             ],
             options={
-                'verbose_name': 'chỉ số',
-                'verbose_name_plural': 'chỉ số',
-                'ordering': ['position', 'code'],
+                "verbose_name": "chỉ số",
+                "verbose_name_plural": "chỉ số",
+                "ordering": ["position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='tên chiến dịch')),
-                ('starts_on', models.DateField(verbose_name='ngày bắt đầu')),
-                ('ends_on', models.DateField(verbose_name='ngày kết thúc')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.province')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="tên chiến dịch")),
+                ("starts_on", models.DateField(verbose_name="ngày bắt đầu")),
+                ("ends_on", models.DateField(verbose_name="ngày kết thúc")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="places.province"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chiến dịch',
-                'verbose_name_plural': 'chiến dịch',
-                'ordering': ['-starts_on'],
+                "verbose_name": "chiến dịch",
+                "verbose_name_plural": "chiến dịch",
+                "ordering": ["-starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='SteeringCommittee',
+            name="SteeringCommittee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('established_on', models.DateField(verbose_name='ngày thành lập')),
-                ('decision', models.CharField(blank=True, max_length=60, verbose_name='số quyết định')),
-                ('chair', models.CharField(blank=True, max_length=100, verbose_name='trưởng ban')),
-                ('commune', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='steering_committee', to='places.commune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("established_on", models.DateField(verbose_name="ngày thành lập")),
+                ("decision", models.CharField(blank=True, max_length=60, verbose_name="số quyết định")),
+                ("chair", models.CharField(blank=True, max_length=100, verbose_name="trưởng ban")),
+                (
+                    "commune",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steering_committee",
+                        to="places.commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ban chỉ đạo cấp xã',
-                'verbose_name_plural': 'ban chỉ đạo cấp xã',
+                "verbose_name": "ban chỉ đạo cấp xã",
+                "verbose_name_plural": "ban chỉ đạo cấp xã",
             },
         ),
         migrations.CreateModel(
-            name='IndicatorSnapshot',
+            name="IndicatorSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('level', models.CharField(choices=[('village', 'Thôn/bản'), ('commune', 'Xã/phường'), ('province', 'Tỉnh/thành phố'), ('country', 'Toàn quốc')], max_length=10)),
-                ('unit', models.CharField(max_length=40)),
-                ('province_code', models.PositiveIntegerField(null=True)),
-                ('numerator', models.BigIntegerField()),
-                ('denominator', models.BigIntegerField(null=True)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='campaigns.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("village", "Thôn/bản"),
+                            ("commune", "Xã/phường"),
+                            ("province", "Tỉnh/thành phố"),
+                            ("country", "Toàn quốc"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("unit", models.CharField(max_length=40)),
+                ("province_code", models.PositiveIntegerField(null=True)),
+                ("numerator", models.BigIntegerField()),
+                ("denominator", models.BigIntegerField(null=True)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="campaigns.indicator",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['indicator', 'level', 'province_code', 'day'], name='snapshot_lookup'), models.Index(fields=['level', 'unit', 'day'], name='snapshot_unit_day')],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'day', 'level', 'unit'), name='snapshot_once_per_day')],
+                "indexes": [
+                    models.Index(
+                        fields=["indicator", "level", "province_code", "day"], name="snapshot_lookup"
+                    ),
+                    models.Index(fields=["level", "unit", "day"], name="snapshot_unit_day"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "day", "level", "unit"), name="snapshot_once_per_day"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='chỉ tiêu')),
-                ('deadline', models.DateField(verbose_name='hạn')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='campaigns.campaign')),
-                ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.commune')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='campaigns.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="chỉ tiêu")),
+                ("deadline", models.DateField(verbose_name="hạn")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.commune",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="campaigns.indicator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chỉ tiêu',
-                'verbose_name_plural': 'chỉ tiêu',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('commune__isnull', True)), fields=('campaign', 'indicator'), name='target_once_per_campaign'), models.UniqueConstraint(fields=('campaign', 'indicator', 'commune'), name='target_override_once_per_commune')],
+                "verbose_name": "chỉ tiêu",
+                "verbose_name_plural": "chỉ tiêu",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("commune__isnull", True)),
+                        fields=("campaign", "indicator"),
+                        name="target_once_per_campaign",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("campaign", "indicator", "commune"), name="target_override_once_per_commune"
+                    ),
+                ],
             },
         ),
     ]

@@ -5,37 +5,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0002_default_indicators'),
-        ('places', '0001_initial'),
+        ("campaigns", "0002_default_indicators"),
+        ("places", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CommuneRollup',
+            name="CommuneRollup",
             fields=[
-                ('commune', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='places.commune')),
-                ('day', models.DateField()),
-                ('change_value', models.BigIntegerField()),
-                ('computed_at', models.DateTimeField(auto_now=True)),
+                (
+                    "commune",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="places.commune",
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("change_value", models.BigIntegerField()),
+                ("computed_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='CurrentValue',
+            name="CurrentValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('village', 'Thôn/bản'), ('commune', 'Xã/phường'), ('province', 'Tỉnh/thành phố'), ('country', 'Toàn quốc')], max_length=10)),
-                ('unit', models.CharField(max_length=40)),
-                ('commune_code', models.PositiveIntegerField()),
-                ('province_code', models.PositiveIntegerField()),
-                ('numerator', models.BigIntegerField()),
-                ('denominator', models.BigIntegerField(null=True)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("village", "Thôn/bản"),
+                            ("commune", "Xã/phường"),
+                            ("province", "Tỉnh/thành phố"),
+                            ("country", "Toàn quốc"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("unit", models.CharField(max_length=40)),
+                ("commune_code", models.PositiveIntegerField()),
+                ("province_code", models.PositiveIntegerField()),
+                ("numerator", models.BigIntegerField()),
+                ("denominator", models.BigIntegerField(null=True)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="campaigns.indicator",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['level', 'province_code', 'indicator'], name='current_value_province'), models.Index(fields=['commune_code'], name='current_value_commune')],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'level', 'unit'), name='current_value_once')],
+                "indexes": [
+                    models.Index(
+                        fields=["level", "province_code", "indicator"], name="current_value_province"
+                    ),
+                    models.Index(fields=["commune_code"], name="current_value_commune"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("indicator", "level", "unit"), name="current_value_once")
+                ],
             },
         ),
     ]

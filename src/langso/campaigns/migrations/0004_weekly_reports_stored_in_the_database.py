@@ -6,34 +6,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0003_current_values_per_commune'),
-        ('places', '0001_initial'),
+        ("campaigns", "0003_current_values_per_commune"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WeeklyReport',
+            name="WeeklyReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week_start', models.DateField(verbose_name='tuần bắt đầu')),
-                ('as_of', models.DateField(verbose_name='số liệu đến ngày')),
-                ('comment', models.TextField(blank=True, verbose_name='ý kiến')),
-                ('pdf', models.BinaryField()),
-                ('xlsx', models.BinaryField()),
-                ('generated_at', models.DateTimeField(auto_now=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='weekly_reports', to='campaigns.campaign')),
-                ('generated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.province')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("week_start", models.DateField(verbose_name="tuần bắt đầu")),
+                ("as_of", models.DateField(verbose_name="số liệu đến ngày")),
+                ("comment", models.TextField(blank=True, verbose_name="ý kiến")),
+                ("pdf", models.BinaryField()),
+                ("xlsx", models.BinaryField()),
+                ("generated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="weekly_reports",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "generated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="places.province"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo tuần',
-                'verbose_name_plural': 'báo cáo tuần',
-                'ordering': ['-week_start', 'campaign_id'],
-                'indexes': [models.Index(fields=['province', 'week_start'], name='weekly_report_province')],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'week_start'), name='weekly_report_once_per_week')],
+                "verbose_name": "báo cáo tuần",
+                "verbose_name_plural": "báo cáo tuần",
+                "ordering": ["-week_start", "campaign_id"],
+                "indexes": [models.Index(fields=["province", "week_start"], name="weekly_report_province")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("campaign", "week_start"), name="weekly_report_once_per_week"
+                    )
+                ],
             },
         ),
     ]

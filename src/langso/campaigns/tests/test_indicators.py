@@ -197,3 +197,28 @@ def test_a_number_drills_down_to_the_adults_of_a_village_without_vneid_level_2()
 
     assert list(missing) == [waiting]
     assert list(counted) == [done]
+
+
+def test_days_to_fix_is_an_average_and_devices_count_against_the_quota():
+    from langso.teams.models import SignalReport
+
+    village = VillageFactory()
+    for days, reported in ((10, 30), (20, 40)):
+        SignalReport.objects.create(
+            id=uuid.uuid4(),
+            content_hash="x",
+            village=village,
+            commune=village.commune,
+            province=village.commune.province,
+            description="Đầu bản",
+            operator="viettel",
+            technology="4g",
+            reported_on=TODAY - datetime.timedelta(days=reported),
+            respond_by=TODAY,
+            status="fixed",
+            closed_on=TODAY - datetime.timedelta(days=reported - days),
+        )
+    average = by("signal_days_to_fix")[("village", str(village.pk))]
+    assert average.ratio == 15.0
+    assert Indicator.objects.get(code="devices_vs_quota").lowest_level == "commune"
+    assert by("devices_vs_quota") == {}  # no programme running: no value, not 0 %
