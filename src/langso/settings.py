@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "langso.field",
     "langso.campaigns",
     "langso.devices",
+    "langso.operations",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +179,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("LANGSO_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 # Files with more rows than this are processed by the background worker, with a progress bar.
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("LANGSO_IMPORT_BACKGROUND_ROWS", "2000"))
+# The largest file an import accepts, and how long uploaded files are kept after their import.
+IMPORT_MAX_ROWS = int(os.environ.get("LANGSO_IMPORT_MAX_ROWS", "200000"))
+IMPORT_KEEP_DAYS = int(os.environ.get("LANGSO_IMPORT_KEEP_DAYS", "30"))
+# Retention of personal data (docs/data-map.md); applied nightly by `apply_retention`.
+RETAIN_VISIT_PHOTO_DAYS = int(os.environ.get("LANGSO_RETAIN_VISIT_PHOTO_DAYS", "365"))
+RETAIN_WALK_IN_DAYS = int(os.environ.get("LANGSO_RETAIN_WALK_IN_DAYS", "365"))
+RETAIN_CITIZEN_CODE_DAYS = int(os.environ.get("LANGSO_RETAIN_CITIZEN_CODE_DAYS", "30"))
+RETAIN_AUDIT_YEARS = int(os.environ.get("LANGSO_RETAIN_AUDIT_YEARS", "5"))
 
 # Background work: a database-backed queue (no broker needed on a commune laptop).
 TASKS = {

@@ -52,6 +52,8 @@ class Perm:
     CAMPAIGNS_VIEW = "campaigns.view"
     CAMPAIGNS_MANAGE = "campaigns.manage"
     COMMITTEE_EDIT = "campaigns.committee_edit"
+    # A person's request to get a copy of their data or to have it erased (langso.operations).
+    PERSONAL_DATA_REQUESTS = "registry.personal_data_requests"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -96,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.FOLLOWUP_RECORD,
             Perm.CAMPAIGNS_VIEW,
             Perm.COMMITTEE_EDIT,
+            Perm.PERSONAL_DATA_REQUESTS,
         }
     ),
     Role.TEAM_LEADER: frozenset(
@@ -173,6 +176,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CAMPAIGNS_VIEW,
             Perm.CAMPAIGNS_MANAGE,
             Perm.COMMITTEE_EDIT,
+            Perm.PERSONAL_DATA_REQUESTS,
         }
     ),
 }

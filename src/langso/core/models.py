@@ -37,6 +37,9 @@ class AuditAction(models.TextChoices):
     CITIZEN_ACCESS = "citizen_access", _("Người dân mở trang tiến bộ bằng mã")
     ISSUE = "issue", _("Cấp chứng nhận")
     REVOKE = "revoke", _("Thu hồi chứng nhận")
+    APPROVE = "approve", _("Phê duyệt")
+    ERASE = "erase", _("Xóa dữ liệu cá nhân theo yêu cầu")
+    RETENTION = "retention", _("Xóa dữ liệu hết thời hạn lưu giữ")
 
 
 class AuditEntryQuerySet(models.QuerySet):

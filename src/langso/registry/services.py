@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -176,7 +177,18 @@ def resident_delete(*, acting_user: Any, resident: Resident, reason: str = "") -
     Household.objects.filter(head=resident).update(head=None)
     resident_id, label = resident.pk, str(resident)
     commune_changed(resident.commune_id)
-    resident.delete()
+    _keep_help_desk_counts(resident)
+    try:
+        with transaction.atomic():
+            resident.delete()
+    except ProtectedError as exc:
+        # A smartphone candidacy or handover record names the person: those are kept as records.
+        raise ValidationError(
+            _(
+                "Không xóa được: người này có trong danh sách hoặc biên bản cấp điện thoại. "
+                "Hãy loại khỏi danh sách trước, hoặc dùng yêu cầu xóa dữ liệu cá nhân."
+            )
+        ) from exc
     audit.record(
         actor=acting_user,
         action=AuditAction.DELETE,
@@ -186,6 +198,16 @@ def resident_delete(*, acting_user: Any, resident: Resident, reason: str = "") -
         resident_id=resident_id,
         changes=snapshot,
         note=reason,
+    )
+
+
+def _keep_help_desk_counts(resident: Resident) -> None:
+    """Help-desk sessions stay counted for the commune when the person leaves the registry: they
+    become anonymous walk-ins (a session must name someone)."""
+    from langso.teams.models import HelpDeskSession
+
+    HelpDeskSession.objects.filter(resident=resident).update(
+        resident=None, walk_in_name=_("Người đã rời khỏi sổ"), walk_in_birth_year=None
     )
 
 

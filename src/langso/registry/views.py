@@ -156,9 +156,13 @@ def resident_edit(request: HttpRequest, resident_id: str) -> HttpResponse:
 def resident_delete(request: HttpRequest, resident_id: str) -> HttpResponse:
     resident = selectors.resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     household = resident.household
-    services.resident_delete(
-        acting_user=request.user, resident=resident, reason=request.POST.get("reason", "")[:300]
-    )
+    try:
+        services.resident_delete(
+            acting_user=request.user, resident=resident, reason=request.POST.get("reason", "")[:300]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(resident)
     messages.success(request, _("Đã xóa người dân khỏi sổ."))
     return redirect(household)
 

@@ -213,3 +213,31 @@ def test_a_team_member_role_alone_does_not_grant_registry_edits():
 
     member = user_with_role(Role.TEAM_MEMBER, village=VillageFactory())
     assert not has_perm(member, Perm.REGISTRY_EDIT)
+
+
+def test_removing_a_person_keeps_their_help_desk_sessions_counted_as_anonymous():
+    import uuid
+
+    from django.utils import timezone
+
+    from langso.registry import services as registry_services
+    from langso.registry.tests.factories import ResidentFactory
+    from langso.teams.models import HelpDeskSession
+
+    person = ResidentFactory(full_name="Lò Văn Đi")
+    HelpDeskSession.objects.create(
+        id=uuid.uuid4(),
+        content_hash="x",
+        commune=person.commune,
+        province=person.province,
+        resident=person,
+        helped_on=timezone.localdate(),
+        procedure="birth_registration",
+        outcome="done",
+        minutes=10,
+    )
+
+    registry_services.resident_delete(acting_user=None, resident=person, reason="chuyển đi")
+
+    session = HelpDeskSession.objects.get()
+    assert session.resident is None and session.walk_in_name

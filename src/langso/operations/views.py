@@ -1,0 +1,50 @@
+"""A person's data requests: download a copy, erase. Thin: scope check, one service call, a response."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from langso.accounts.access import Perm
+from langso.core.http import apply_validation_error, require_perm
+from langso.operations import services
+from langso.operations.forms import ErasureForm
+from langso.registry import selectors
+
+
+@require_POST
+@require_perm(Perm.PERSONAL_DATA_REQUESTS)
+def person_export(request: HttpRequest, resident_id: str) -> HttpResponse:
+    resident = selectors.resident_get(
+        user=request.user, resident_id=resident_id, perm=Perm.PERSONAL_DATA_REQUESTS
+    )
+    content = services.person_export(acting_user=request.user, resident=resident)
+    response = HttpResponse(content, content_type="application/zip")
+    name = f"du-lieu-ca-nhan-{resident.pk}-{timezone.localdate():%Y%m%d}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_perm(Perm.PERSONAL_DATA_REQUESTS)
+def person_erase(request: HttpRequest, resident_id: str) -> HttpResponse:
+    resident = selectors.resident_get(
+        user=request.user, resident_id=resident_id, perm=Perm.PERSONAL_DATA_REQUESTS
+    )
+    form = ErasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        household = resident.household
+        try:
+            services.person_erase(
+                acting_user=request.user, resident=resident, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Đã xóa toàn bộ dữ liệu của người này theo yêu cầu."))
+            return redirect(household)
+    return render(request, "operations/person_erase.html", {"resident": resident, "form": form})
