@@ -91,11 +91,13 @@ def _commune_with_data() -> dict[str, Any]:
     for household, head in zip(households, residents[:4], strict=True):
         household.head = head
         household.save(update_fields=["head"])
+    from langso.campaigns.library import install_default_indicators
     from langso.guides.services import install_default_guides
     from langso.skills.services import install_default_catalogue, skill_record_add
 
     install_default_catalogue()  # transactional tests flush the tables the data migrations filled
     install_default_guides()
+    install_default_indicators()
 
     for code, level in [("phone_basics", 4), ("video_call", 3), ("zalo_groups", 2), ("qr_payment", 1)]:
         skill_record_add(acting_user=None, resident=residents[1], skill_code=code, level=level)
