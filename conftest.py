@@ -42,6 +42,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    """Each test starts with an empty cache (throttles, cached boards and PDFs)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _vietnamese_by_default(settings):  # type: ignore[no-untyped-def]
     settings.LANGUAGE_CODE = "vi"
     settings.DEMO_MODE = False

@@ -14,17 +14,27 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import number_format
 
 from langso.campaigns.indicators import LEVEL_ORDER, Value, snapshot_values
-from langso.campaigns.models import Campaign, Display, Indicator, IndicatorSnapshot, Target, UnitLevel
-from langso.campaigns.rollups import unit_values, unit_values_many
+from langso.campaigns.models import (
+    Campaign,
+    CommuneRollup,
+    Display,
+    Indicator,
+    IndicatorSnapshot,
+    Target,
+    UnitLevel,
+)
+from langso.campaigns.rollups import INLINE_REFRESH_LIMIT, refresh_stale, unit_values, unit_values_many
 from langso.campaigns.targets import Status, judge
 from langso.places.models import Commune, Village
 
@@ -148,13 +158,65 @@ def _earlier(
     return None
 
 
+# Built boards are kept this long at most, under a key that changes whenever a number they show can.
+BOARDS_CACHE_SECONDS = 300
+
+
 def build_boards(
     campaign: Campaign, *, commune: Commune | None = None, day: datetime.date | None = None
 ) -> list[Board]:
     """One board per province-wide target of the campaign: the province's communes ranked, or, with
-    `commune`, that commune's villages. `day` before today reads that day's snapshots."""
+    `commune`, that commune's villages. `day` before today reads that day's snapshots.
+
+    A meeting-room screen and many officers read the same boards: they are cached under a key made
+    of everything they depend on (the targets, and the state each commune's numbers were computed
+    from), so a visit recorded a moment ago still shows at the next read."""
     today = timezone.localdate()
     day = min(day or today, today)
+    key = boards_key(campaign, commune, day, live=day == today)
+    boards = cache.get(key)
+    if boards is None:
+        boards = _build_boards(campaign, commune=commune, day=day)
+        cache.set(key, boards, BOARDS_CACHE_SECONDS)
+    return boards
+
+
+def boards_key(campaign: Campaign, commune: Commune | None, day: datetime.date, *, live: bool) -> str:
+    communes = (
+        [commune.code]
+        if commune is not None
+        else list(Commune.objects.filter(province_id=campaign.province_id).values_list("code", flat=True))
+    )
+    state: list[Any] = [
+        campaign.pk,
+        campaign.starts_on,
+        campaign.ends_on,
+        commune.code if commune else None,
+        day,
+    ]
+    state += list(
+        campaign.targets.order_by("pk").values_list("pk", "indicator_id", "value", "deadline", "commune_id")
+    )
+    if live:
+        refresh_stale(communes, limit=INLINE_REFRESH_LIMIT)
+        state += list(
+            CommuneRollup.objects.filter(commune_id__in=communes)
+            .order_by("commune_id")
+            .values_list("commune_id", "day", "change_value", "computed_at")
+        )
+    # Sparklines and past days read snapshots: their newest row for the province is part of the state.
+    state.append(
+        IndicatorSnapshot.objects.filter(province_code=campaign.province_id, day__lte=day)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    digest = hashlib.sha256(repr(state).encode()).hexdigest()
+    return f"campaign-boards:{digest}"
+
+
+def _build_boards(campaign: Campaign, *, commune: Commune | None, day: datetime.date) -> list[Board]:
+    today = timezone.localdate()
     live = day == today
     province_code = campaign.province_id
     targets = list(

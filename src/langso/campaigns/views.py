@@ -9,18 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
 from langso.campaigns import selectors, services
-from langso.campaigns.dashboards import board_for, build_boards
+from langso.campaigns.dashboards import BOARDS_CACHE_SECONDS, board_for, boards_key, build_boards
 from langso.campaigns.forms import CampaignForm, CommitteeForm, ReportForm, TargetForm
 from langso.campaigns.indicators import LEVEL_ORDER
 from langso.campaigns.models import Campaign, Indicator, SteeringCommittee, UnitLevel, WeeklyReport
@@ -155,25 +159,48 @@ def target_delete(request: HttpRequest, campaign_id: int, target_id: int) -> Htt
 
 
 def _dashboard(request: HttpRequest, campaign: Campaign, commune: Any = None) -> HttpResponse:
-    boards = build_boards(campaign, commune=commune)
-    board = board_for(boards, request.GET.get("target"))
     user = request.user
+    target = request.GET.get("target", "")
+    target = target if target.isdigit() else ""
+    screen = _screen(request)
     return render(
         request,
         "campaigns/dashboard.html",
         {
             "campaign": campaign,
             "commune": commune,
-            "boards": boards,
-            "board": board,
-            "screen": _screen(request),
+            "boards_html": _boards_html(request, campaign, commune, target, screen),
+            "target": target,
+            "screen": screen,
             "today": timezone.localdate(),
             "sees_province": selectors.sees_whole_province(user, campaign.province_id),
             "can_manage": services.may_manage_province(user, campaign.province_id),
-            "row_level_is_village": commune is not None,
             "several_communes": selectors.communes_in_view(user=user, campaign=campaign)[:2].count() > 1,
         },
     )
+
+
+def _boards_html(request: HttpRequest, campaign: Campaign, commune: Any, target: str, screen: bool) -> str:
+    """The targets and the ranking, rendered once per state of the numbers, language and view:
+    a meeting-room screen refreshing every minute and every officer share them."""
+    day = timezone.localdate()
+    key = f"{boards_key(campaign, commune, day, live=True)}:{get_language()}:{int(bool(screen))}:{target}"
+    html = cache.get(key)
+    if html is None:
+        boards = build_boards(campaign, commune=commune, day=day)
+        html = render_to_string(
+            "campaigns/_boards.html",
+            {
+                "campaign": campaign,
+                "commune": commune,
+                "boards": boards,
+                "board": board_for(boards, target),
+                "screen": screen,
+                "row_level_is_village": commune is not None,
+            },
+        )
+        cache.set(key, html, BOARDS_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own template's output
 
 
 @require_perm(Perm.CAMPAIGNS_VIEW)
