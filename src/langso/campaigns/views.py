@@ -29,9 +29,8 @@ from langso.campaigns.forms import CampaignForm, CommitteeForm, ReportForm, Targ
 from langso.campaigns.indicators import LEVEL_ORDER
 from langso.campaigns.models import Campaign, Indicator, SteeringCommittee, UnitLevel, WeeklyReport
 from langso.campaigns.reports import week_start, weekly_report_generate
-from langso.core.http import apply_validation_error, paginate, query_without_page, require_perm
+from langso.core.http import apply_validation_error, paginate, pick_commune, query_without_page, require_perm
 from langso.places.models import Province
-from langso.places.selectors import commune_get, commune_list
 
 DRILL_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -271,25 +270,11 @@ def drill(request: HttpRequest, indicator_code: str, level: str, unit: str) -> H
 @require_perm(Perm.COMMITTEE_EDIT)
 def committee(request: HttpRequest) -> HttpResponse:
     user = request.user
-    code = str(request.GET.get("commune") or "").strip()
-    if code:
-        if not code.isdigit():
-            raise Http404
-        commune = commune_get(user=user, code=int(code), perm=Perm.COMMITTEE_EDIT)
-    else:
-        communes = commune_list(user=user, perm=Perm.COMMITTEE_EDIT, q=str(request.GET.get("q") or "")[:100])
-        first_two = list(communes[:2])
-        if len(first_two) != 1 or request.GET.get("q"):
-            return render(
-                request,
-                "campaigns/committee_picker.html",
-                {
-                    "page": paginate(request, communes),
-                    "query": query_without_page(request),
-                    "q": request.GET.get("q", ""),
-                },
-            )
-        commune = first_two[0]
+    commune = pick_commune(
+        request, perm=Perm.COMMITTEE_EDIT, picker_template="campaigns/committee_picker.html"
+    )
+    if isinstance(commune, HttpResponse):
+        return commune
     current = SteeringCommittee.objects.filter(commune=commune).first()
     initial = (
         {"established_on": current.established_on, "decision": current.decision, "chair": current.chair}

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, has_perm
-from langso.core.http import apply_validation_error, paginate, query_without_page, require_perm
+from langso.core.http import apply_validation_error, paginate, pick_commune, query_without_page, require_perm
 from langso.places.models import Commune, Village
-from langso.places.selectors import commune_get, commune_list, village_get, village_list, village_scope_q
+from langso.places.selectors import commune_list, village_get, village_list, village_scope_q
 from langso.registry import selectors as registry_selectors
 from langso.registry.models import Household, Resident
 from langso.skills.models import Level, Skill
@@ -92,26 +92,9 @@ def _int_param(value: Any, default: int, low: int, high: int) -> int:
 @require_perm(Perm.TEAMS_VIEW)
 def commune_teams(request: HttpRequest) -> HttpResponse:
     user = request.user
-    code = str(request.GET.get("commune") or "").strip()
-    if code:
-        if not code.isdigit():
-            raise Http404
-        commune = commune_get(user=user, code=int(code), perm=Perm.TEAMS_VIEW)
-    else:
-        communes = commune_list(user=user, perm=Perm.TEAMS_VIEW, q=str(request.GET.get("q") or "")[:100])
-        first_two = list(communes[:2])
-        if len(first_two) != 1 or request.GET.get("q"):
-            # Several communes (or none): the user picks one.
-            return render(
-                request,
-                "teams/commune_picker.html",
-                {
-                    "page": paginate(request, communes),
-                    "query": query_without_page(request),
-                    "q": request.GET.get("q", ""),
-                },
-            )
-        commune = first_two[0]
+    commune = pick_commune(request, perm=Perm.TEAMS_VIEW, picker_template="teams/commune_picker.html")
+    if isinstance(commune, HttpResponse):
+        return commune
     days = _int_param(request.GET.get("days"), selectors.INACTIVE_TEAM_DAYS, 1, MAX_INACTIVE_DAYS)
     overview = selectors.commune_overview(user=user, commune_code=commune.code, inactive_days=days)
     can_manage = has_perm(user, Perm.TEAMS_MANAGE) and (
