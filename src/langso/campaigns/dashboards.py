@@ -19,7 +19,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -158,7 +157,7 @@ def _earlier(
     return None
 
 
-# Built boards are kept this long at most, under a key that changes whenever a number they show can.
+# Rendered boards are kept this long at most, under a key that changes whenever a number they show can.
 BOARDS_CACHE_SECONDS = 300
 
 
@@ -166,22 +165,14 @@ def build_boards(
     campaign: Campaign, *, commune: Commune | None = None, day: datetime.date | None = None
 ) -> list[Board]:
     """One board per province-wide target of the campaign: the province's communes ranked, or, with
-    `commune`, that commune's villages. `day` before today reads that day's snapshots.
-
-    A meeting-room screen and many officers read the same boards: they are cached under a key made
-    of everything they depend on (the targets, and the state each commune's numbers were computed
-    from), so a visit recorded a moment ago still shows at the next read."""
+    `commune`, that commune's villages. `day` before today reads that day's snapshots."""
     today = timezone.localdate()
-    day = min(day or today, today)
-    key = boards_key(campaign, commune, day, live=day == today)
-    boards = cache.get(key)
-    if boards is None:
-        boards = _build_boards(campaign, commune=commune, day=day)
-        cache.set(key, boards, BOARDS_CACHE_SECONDS)
-    return boards
+    return _build_boards(campaign, commune=commune, day=min(day or today, today))
 
 
 def boards_key(campaign: Campaign, commune: Commune | None, day: datetime.date, *, live: bool) -> str:
+    """Everything the boards show depends on: the targets, the state each commune's numbers were
+    computed from, and the newest snapshot (the views cache the rendered boards under it)."""
     communes = (
         [commune.code]
         if commune is not None

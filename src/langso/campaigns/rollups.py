@@ -39,15 +39,6 @@ PROVINCE_PASS_FROM = 8
 INLINE_REFRESH_LIMIT = 3
 
 
-def refresh_commune(commune_code: int, day: datetime.date | None = None) -> int:
-    """Recompute every active indicator for one commune and its villages. Returns rows written."""
-    return _refresh(
-        [commune_code],
-        day or timezone.localdate(),
-        FactContext(day=day or timezone.localdate(), commune_code=commune_code),
-    )
-
-
 def _refresh(commune_codes: list[int], day: datetime.date, ctx: FactContext) -> int:
     """Compute with `ctx` (one commune, or their whole province) and store the rows of `commune_codes`."""
     counters = current_values(commune_codes)  # read before computing: never skip a change

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from langso.accounts.access import Perm
 from langso.core.http import require_perm
 from langso.field.strings import ui_strings
+from langso.guides.selectors import offline_urls
 from langso.teams import services
 
 # The files the app needs offline, besides the guides.
@@ -47,14 +48,6 @@ def _static_fingerprint() -> str:
 
 def _version() -> str:
     return f"{_static_fingerprint()}-{get_language() or settings.LANGUAGE_CODE}"
-
-
-def _guide_urls(language: str) -> list[str]:
-    try:
-        from langso.guides.selectors import offline_urls
-    except ImportError:  # the guides are optional for the shell itself
-        return []
-    return list(offline_urls(language))
 
 
 @require_GET
@@ -106,7 +99,7 @@ def offline_manifest(request: HttpRequest) -> JsonResponse:
     language = get_language() or settings.LANGUAGE_CODE
     urls = [reverse("field:shell"), reverse("field:manifest")]
     urls += [static(name) for name in SHELL_STATIC]
-    urls += _guide_urls(language)
+    urls += offline_urls(language)
     response = JsonResponse({"version": _version(), "urls": list(dict.fromkeys(urls))})
     response["Cache-Control"] = "no-cache"
     return _public(response)  # type: ignore[return-value]

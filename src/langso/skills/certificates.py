@@ -159,9 +159,10 @@ def programme_save(
     active: bool,
 ) -> CertificateProgramme:
     """Create or change a programme. Certificates already issued keep what they stated."""
-    from langso.skills.services import published_version
 
-    known = set(Skill.objects.filter(version=published_version()).values_list("code", flat=True))
+    from langso.skills.services import published_skill_codes  # services imports this module
+
+    known = published_skill_codes()
     required = {code: int(level) for code, level in required_levels.items() if int(level or 0) > 0}
     if not required:
         raise ValidationError(_("Hãy chọn ít nhất một kỹ năng và mức cần đạt."))

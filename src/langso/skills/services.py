@@ -167,6 +167,11 @@ def _refresh_current_level(resident: Resident, skill_code: str) -> None:
     )
 
 
+def published_skill_codes() -> set[str]:
+    """The skill codes of the catalogue version in force."""
+    return set(Skill.objects.filter(version=published_version()).values_list("code", flat=True))
+
+
 def _current_skill(code: str) -> Skill:
     skill = Skill.objects.filter(version=published_version(), code=code).first()
     if skill is None:
@@ -237,7 +242,7 @@ def skill_rule_update(
     requires_smartphone: bool = True,
     province: Any = None,
 ) -> SkillRule:
-    known = set(Skill.objects.filter(version=published_version()).values_list("code", flat=True))
+    known = published_skill_codes()
     if kind == RuleKind.DIGITAL_CITIZEN:
         unknown = set(required_levels) - known
         if unknown:

@@ -276,13 +276,6 @@ def _field_date(value: Any, field: str, errors: dict[str, list[str]]) -> datetim
     return parsed
 
 
-def _published_skill_codes() -> set[str]:
-    from langso.skills.models import Skill
-
-    version = skill_services.published_version()
-    return set(Skill.objects.filter(version=version).values_list("code", flat=True))
-
-
 @dataclass(frozen=True)
 class SkillTaught:
     resident_id: uuid.UUID
@@ -363,7 +356,7 @@ def visit_record(
     present = [pid for pid in data.present if pid in members]
     if len(present) != len(set(data.present)):
         errors["present"] = [_("Có người không thuộc hộ này.")]
-    skill_codes = _published_skill_codes()
+    skill_codes = skill_services.published_skill_codes()
     for taught in data.skills:
         if taught.resident_id not in members:
             errors["skills"] = [_("Kỹ năng được ghi cho người không thuộc hộ này.")]
