@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test venv lint format test-sqlite test-postgres test-browser screenshots postgres-up demo check-deploy bench messages clean
+.PHONY: run test venv lint format test-sqlite test-postgres test-browser screenshots postgres-up demo check-deploy bench messages clean load faults fuzz a11y
 
 venv: $(BIN)/.installed
 
@@ -47,18 +47,18 @@ check-deploy: venv
 	LANGSO_ENV=production DJANGO_SECRET_KEY=ci-check-$$(date +%s)-a-long-random-value-for-the-deploy-check-only \
 	DJANGO_ALLOWED_HOSTS=langso.example.vn $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-test-sqlite: venv
+test-sqlite: venv node_modules
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 postgres-up:
 	@pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -h 127.0.0.1 -p 5432 -q && exit 0; sleep 1; done; echo "PostgreSQL is not reachable on 127.0.0.1:5432"; exit 1
 
-test-postgres: venv postgres-up
+test-postgres: venv node_modules postgres-up
 	DATABASE_URL=$(PG_URL) LANGSO_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Browser tests only (Debian's chromium at 360×740; failure screenshots go to test-artifacts/)
-test-browser: venv
+test-browser: venv node_modules
 	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
 ## Regenerate the README's screenshots in docs/screenshots/ (360 px phone)
@@ -70,8 +70,33 @@ bench: venv postgres-up
 	$(BIN)/python bench/bench_import.py --rows 100000
 	$(BIN)/python bench/bench_search.py
 
+## axe-core for the accessibility test, from the npm registry (package-lock.json pins it)
+node_modules: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Hardening suites; their figures go in docs/quality.md
+# Load: Locust plays a province's working morning against gunicorn + PostgreSQL on loopback.
+load: venv postgres-up
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,load]'
+	bash bench/load/run.sh
+
+# Faults: kill the app server, the worker and a throwaway PostgreSQL in the middle of the work.
+faults: venv postgres-up
+	LANGSO_FAULTS=1 $(BIN)/python -m pytest tests/faults $(PYTEST_ARGS)
+
+# Bad input with more examples than the everyday run (Schemathesis, Hypothesis, broken Excel files).
+fuzz: venv
+	LANGSO_FUZZ=long $(BIN)/python -m pytest tests/fuzz $(PYTEST_ARGS)
+
+# Accessibility (axe-core) and cheap-phone checks on every page.
+a11y: venv node_modules
+	$(BIN)/python -m pytest -m browser tests/browser/test_accessibility.py $(PYTEST_ARGS)
+
 messages: venv
 	cd src/langso && ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete && ../../$(BIN)/python ../../manage.py compilemessages -l en
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles node_modules

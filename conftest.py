@@ -6,6 +6,9 @@ import os
 
 import pytest
 
+# The fault-injection suite kills servers and a throwaway PostgreSQL; it runs on its own (`make faults`).
+collect_ignore = [] if os.environ.get("LANGSO_FAULTS") else ["tests/faults"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ MANAGE = str(ROOT / "manage.py")
 
 # Variables of the developer's or CI's shell that would change what we check.
 _CLEARED = ("LANGSO_ENV", "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "LANGSO_DEMO_MODE",
-            "DJANGO_SECURE_SSL_REDIRECT", "DJANGO_HSTS_SECONDS", "DJANGO_SETTINGS_MODULE")  # fmt: skip
+            "DJANGO_SECURE_SSL_REDIRECT", "DJANGO_HSTS_SECONDS", "DJANGO_SETTINGS_MODULE", "LANGSO_CACHE_URL")  # fmt: skip
 
 
 def _production_env(**overrides: str | None) -> dict[str, str]:
@@ -77,8 +77,9 @@ def test_production_refuses_to_start_with_an_empty_secret_key() -> None:
         ({"DJANGO_SECRET_KEY": "short"}, "security.W009"),
         ({"DJANGO_ALLOWED_HOSTS": None}, "security.W020"),
         ({"DJANGO_DEBUG": "1"}, "security.W018"),
+        ({"LANGSO_CACHE_URL": "locmem"}, "langso.W001"),
     ],
-    ids=["a weak secret key", "no allowed hosts", "debug switched on"],
+    ids=["a weak secret key", "no allowed hosts", "debug switched on", "a per-process cache"],
 )
 def test_check_deploy_fails_when_a_production_setting_is_unsafe(
     overrides: dict[str, str | None], warning: str
@@ -96,7 +97,7 @@ def test_production_defaults_are_the_secure_ones() -> None:
         "'CSRF_COOKIE_SECURE': s.CSRF_COOKIE_SECURE, 'SECURE_SSL_REDIRECT': s.SECURE_SSL_REDIRECT, "
         "'SECURE_HSTS_SECONDS': s.SECURE_HSTS_SECONDS, 'DEMO_MODE': s.DEMO_MODE, "
         "'X_FRAME_OPTIONS': s.X_FRAME_OPTIONS, 'SECURE_PROXY_SSL_HEADER': s.SECURE_PROXY_SSL_HEADER, "
-        "'first_hasher': s.PASSWORD_HASHERS[0]}))"
+        "'first_hasher': s.PASSWORD_HASHERS[0], 'cache': s.CACHES['default']['BACKEND']}))"
     )
     result = _manage("shell", "-c", code, env=_production_env())
 
@@ -112,7 +113,29 @@ def test_production_defaults_are_the_secure_ones() -> None:
         "X_FRAME_OPTIONS": "DENY",
         "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
         "first_hasher": "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "cache": "django.core.cache.backends.db.DatabaseCache",
     }
+
+
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [
+        ("redis://127.0.0.1:6379/0", "django.core.cache.backends.redis.RedisCache"),
+        ("db", "django.core.cache.backends.db.DatabaseCache"),
+        ("locmem", "django.core.cache.backends.locmem.LocMemCache"),
+    ],
+)
+def test_the_cache_is_chosen_by_url(url: str, backend: str) -> None:
+    from langso.settings import cache_from_url
+
+    assert cache_from_url(url)["BACKEND"] == backend
+
+
+def test_an_unknown_cache_url_stops_the_start() -> None:
+    result = _manage("check", env=_production_env(LANGSO_CACHE_URL="memcached://x"))
+
+    assert result.returncode != 0
+    assert "LANGSO_CACHE_URL" in result.stderr
 
 
 def test_development_is_the_default_and_never_leaks_into_production() -> None:
@@ -123,3 +146,21 @@ def test_development_is_the_default_and_never_leaks_into_production() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "True ['127.0.0.1', 'localhost', 'testserver']"
+
+
+def test_migrate_makes_the_shared_cache_table_and_the_cache_works(tmp_path: Path) -> None:
+    env = _production_env(
+        LANGSO_CACHE_URL="db",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+    )
+    assert _manage("migrate", "--noinput", env=env).returncode == 0
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.core.cache import cache; cache.set('k', 41); cache.incr('k'); print(cache.get('k'))",
+        env=env,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "42"

@@ -195,6 +195,27 @@ TASKS = {
     }
 }
 
+# The cache holds sign-in and code-guessing counters and rendered dashboards. Every app process must
+# see the same counters, so production shares one cache: the database by default (no extra service;
+# `createcachetable` makes its table), or Redis. Development and tests use per-process memory.
+CACHE_URL = os.environ.get("LANGSO_CACHE_URL", "db" if PRODUCTION else "locmem")
+
+
+def cache_from_url(url: str) -> dict[str, object]:
+    if url in {"db", "database"}:
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "langso_cache"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "langso"}
+    raise ImproperlyConfigured(f"LANGSO_CACHE_URL must be db, redis://host:port/n or locmem, not {url!r}.")
+
+
+CACHES = {"default": cache_from_url(CACHE_URL)}
+
+# Sign-in attempts from one network address, whatever the account (password spraying).
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LANGSO_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+
 # Security.
 SESSION_COOKIE_AGE = int(os.environ.get("LANGSO_SESSION_SECONDS", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

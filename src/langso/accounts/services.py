@@ -25,13 +25,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from langso.accounts.access import requires_two_factor
 from langso.accounts.models import Role, RoleAssignment, User
-from langso.core import audit
+from langso.core import audit, throttle
+from langso.core.middleware import client_ip
 from langso.core.models import AuditAction
 
 NOTE_UNKNOWN_USER = gettext_noop("Tên đăng nhập không tồn tại")
 NOTE_WRONG_PASSWORD = gettext_noop("Sai mật khẩu")
 NOTE_WHILE_LOCKED = gettext_noop("Đăng nhập khi tài khoản đang bị khóa")
 NOTE_LOCKED = gettext_noop("Khóa tạm thời sau nhiều lần đăng nhập sai")
+NOTE_ADDRESS_THROTTLED = gettext_noop("Địa chỉ mạng tạm thời bị chặn sau nhiều lần đăng nhập sai")
 NOTE_PASSWORD_OK_2FA_PENDING = gettext_noop("Mật khẩu đúng, chờ mã xác thực hai bước")
 NOTE_PASSWORD_OK = gettext_noop("Mật khẩu đúng")
 NOTE_DEMO_RELAXED = gettext_noop("Mật khẩu đúng; tài khoản trình diễn được miễn xác thực hai bước")
@@ -58,6 +60,7 @@ class LoginOutcome:
 
     user: User | None = None
     locked_until: datetime.datetime | None = None
+    address_blocked: bool = False
 
     @property
     def ok(self) -> bool:
@@ -76,8 +79,32 @@ def login_attempt(*, request: HttpRequest | None, username: str, password: str) 
     After settings.LOGIN_FAILURE_LIMIT failures in a row the account is locked for
     settings.LOGIN_LOCKOUT_MINUTES; a locked account is refused even with the right password.
     A success resets the count.
+
+    Failures are also counted per network address, whatever the account: after
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT of them within the lockout period the address is refused,
+    so one machine cannot try a common password on every account (each would lock only after its
+    own limit). The counters live in the shared cache (settings.CACHES).
     """
     now = timezone.now()
+    address = [client_ip(request) or ""] if request is not None else []
+    if throttle.is_blocked(_ADDRESS_SCOPE, address, limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        _spend_hasher_time(password)
+        audit.record(
+            actor=None, username=username, action=AuditAction.LOGIN_FAILED, note=NOTE_ADDRESS_THROTTLED
+        )
+        return LoginOutcome(address_blocked=True)
+    outcome = _check_password(request=request, username=username, password=password, now=now)
+    if not outcome.ok:
+        throttle.count_attempt(_ADDRESS_SCOPE, address, window_seconds=settings.LOGIN_LOCKOUT_MINUTES * 60)
+    return outcome
+
+
+_ADDRESS_SCOPE = "login-address"
+
+
+def _check_password(
+    *, request: HttpRequest | None, username: str, password: str, now: datetime.datetime
+) -> LoginOutcome:
     with transaction.atomic():
         user = User.objects.select_for_update().filter(**{User.USERNAME_FIELD: username}).first()
         if user is None:

@@ -86,7 +86,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if services.two_factor_needed(outcome.user):
                 return redirect(_two_factor_url(next_url))
             return redirect(next_url)
-        if outcome.locked_until is not None:
+        if outcome.address_blocked:
+            form.add_error(
+                None,
+                _(
+                    "Có quá nhiều lần đăng nhập sai từ máy hoặc mạng này. "
+                    "Vui lòng thử lại sau %(minutes)s phút, hoặc liên hệ quản trị hệ thống."
+                )
+                % {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+            )
+        elif outcome.locked_until is not None:
             form.add_error(None, _locked_message(outcome.locked_until))
         else:
             form.add_error(None, _("Tên đăng nhập hoặc mật khẩu không đúng."))

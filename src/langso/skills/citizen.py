@@ -20,11 +20,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from langso.core import audit
+from langso.core import audit, throttle
 from langso.core.middleware import client_ip
 from langso.core.models import AuditAction
 from langso.registry.models import Resident
-from langso.skills import throttle
 from langso.skills.models import CitizenAccessCode
 
 CITIZEN_SESSION_KEY = "citizen_resident_id"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from langso.accounts.models import User
-from langso.accounts.tests.factories import commune_officer
+from langso.accounts.tests.factories import PASSWORD, commune_officer
 from langso.accounts.tests.helpers import sign_in
 from langso.core.models import AuditAction, AuditEntry
 from langso.places.tests.factories import commune
@@ -196,3 +196,64 @@ def test_unknown_and_locked_accounts_still_spend_the_hashing_work(client, office
     User.objects.filter(pk=officer.pk).update(locked_until=timezone.now() + datetime.timedelta(minutes=5))
     sign_in(client, officer)
     assert len(calls) >= 1
+
+
+def test_many_failures_from_one_address_block_it_for_every_account_even_with_the_right_password(
+    client, officer, settings
+):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    for n in range(3):
+        # A different (unknown) account each time: no single account reaches its own lock.
+        client.post(reverse("accounts:login"), {"username": f"thu-{n}", "password": "mat-khau-pho-bien"})
+
+    response = sign_in(client, officer)
+
+    assert response.status_code == 200
+    assert "quá nhiều lần đăng nhập sai từ máy hoặc mạng này" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    officer.refresh_from_db()
+    assert officer.failed_login_count == 0  # the account itself was never tried
+    assert _entries(AuditAction.LOGIN_FAILED).filter(actor_username="canbo.xa").exists()
+
+
+def test_the_address_block_counts_per_address(client, officer, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 2
+    for n in range(2):
+        client.post(
+            reverse("accounts:login"),
+            {"username": f"thu-{n}", "password": "x"},
+            REMOTE_ADDR="203.0.113.7",
+        )
+
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "canbo.xa", "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.20",
+    )
+
+    assert response.status_code == 302
+
+
+def test_a_session_lasts_the_configured_time_and_ends_with_the_browser(client, officer, settings):
+    sign_in(client, officer)
+    session = client.session
+
+    assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    expires = session.get_expiry_date()
+    assert datetime.timedelta(hours=7, minutes=59) < expires - timezone.now() <= datetime.timedelta(hours=8)
+
+
+def test_an_expired_session_sends_the_user_back_to_sign_in(client, officer):
+    from django.contrib.sessions.models import Session
+
+    sign_in(client, officer)
+    assert client.get(reverse("home")).status_code == 200
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    response = client.get(reverse("registry:residents"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))

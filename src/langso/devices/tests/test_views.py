@@ -6,6 +6,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from langso.accounts.models import Role
@@ -162,7 +163,7 @@ def test_followups_due_gives_each_households_open_checks_up_to_today(world):
 
 def test_the_report_counts_distribution_days_and_outcomes(client, world):
     lst = approve(world)
-    approved_on = lst.approved_at.date()
+    approved_on = timezone.localdate(lst.approved_at)  # the programme counts days in local time
     candidates = list(lst.candidates.all())
     a1 = services.allocate(
         acting_user=world["officer"],

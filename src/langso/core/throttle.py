@@ -1,8 +1,10 @@
-"""Counting attempts in the cache, so guessing a one-time code or a verification code stays hopeless.
+"""Counting attempts in the cache, so guessing a password, a one-time code or a verification code
+stays hopeless.
 
 A fixed window per key: the first attempt opens a window of `window_seconds`, and once `limit`
-attempts are counted the key is refused until the window closes. With several app servers the cache
-must be shared (Redis or the database cache); the default local-memory cache counts per process.
+attempts are counted the key is refused until the window closes. Every app process must count in
+the same place: production uses the shared cache (the database or Redis, settings.CACHES); the
+local-memory cache of development counts per process.
 """
 
 from __future__ import annotations
