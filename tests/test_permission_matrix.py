@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from langso.accounts.access import ROLE_PERMISSIONS, Perm
 from langso.accounts.models import Role
 from langso.accounts.tests.factories import user_with_role
 from langso.places.tests.factories import CUOR_DANG, NGHIA_TA, VillageFactory, commune
@@ -23,15 +24,10 @@ pytestmark = pytest.mark.django_db
 INSIDE_NAME = "Hoàng Thị Trong"
 OUTSIDE_NAME = "Y Ngông Ngoài"
 
-# role -> (may view the registry, may export)
+# role -> (may view the registry, may export), from the single statement of who may do what.
 ROLES = {
-    Role.PROVINCE_STAFF: (True, True),
-    Role.COMMUNE_OFFICER: (True, True),
-    Role.TEAM_LEADER: (True, False),
-    Role.TEAM_MEMBER: (True, False),
-    Role.TELECOM_PARTNER: (False, False),
-    Role.AUDITOR: (True, False),
-    Role.ADMINISTRATOR: (True, True),
+    role: (Perm.REGISTRY_VIEW in ROLE_PERMISSIONS[role], Perm.REGISTRY_EXPORT in ROLE_PERMISSIONS[role])
+    for role in Role
 }
 
 
