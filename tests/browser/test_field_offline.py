@@ -46,8 +46,22 @@ def member() -> Any:
 
 
 def _counts() -> tuple[int, int]:
+    """Rows stored so far. On SQLite the live server shares the in-memory test database through a
+    shared cache, where a read during the server's write fails at once ("table is locked") instead
+    of waiting: such a read is tried again."""
+    import time
+
+    from django.db import OperationalError
+
     from langso.teams.models import SignalReport, Visit
 
+    for _attempt in range(40):
+        try:
+            return Visit.objects.count(), SignalReport.objects.count()
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.05)
     return Visit.objects.count(), SignalReport.objects.count()
 
 

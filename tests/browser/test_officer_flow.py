@@ -69,6 +69,7 @@ def test_a_commune_officer_signs_in_imports_a_file_finds_a_person_without_diacri
     page.fill("input[name=password]", PASSWORD)
     page.locator("form:has(input[name=password]) [type=submit]").click()
     expect(page.locator("html")).to_have_attribute("lang", "vi")
+    page.get_by_text("Danh mục").click()  # on a phone the main navigation is a menu
     expect(page.get_by_role("link", name="Nhập Excel")).to_be_visible()
     assert_no_horizontal_scroll(page)
 

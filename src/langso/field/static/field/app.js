@@ -81,7 +81,8 @@
     return el;
   }
   function show(...nodes) {
-    app.replaceChildren(...nodes);
+    // Screens pass null for a part they leave out; replaceChildren would print it as the text "null".
+    app.replaceChildren(...nodes.filter((node) => node !== null && node !== undefined && node !== false));
     app.focus({ preventScroll: true });
     window.scrollTo(0, 0);
   }
