@@ -209,10 +209,25 @@ def generate_activity(*, province_code: int, visits: int, seed: int, log: Any = 
         counts["signal"] = len(batch[SignalReport])
         flush()
         loader.finish()
+    reset_sequences(connection)
     _analyze_activity(connection)
     counts["seconds"] = round(time.perf_counter() - started, 1)
     log(f"Activity generated: {counts}")
     return counts
+
+
+def reset_sequences(connection: Any) -> None:
+    """The rows above are copied with explicit serial ids (visit services, people present), which
+    leaves their sequences at 1: move every sequence past the largest id, or the first row the app
+    itself writes (a synced visit with a service) collides with a generated one."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(
+            no_style(), apps.get_models(include_auto_created=True)
+        ):
+            cursor.execute(statement)
 
 
 def _analyze_activity(connection: Any) -> None:

@@ -33,7 +33,7 @@ from langso.campaigns.models import (
     Target,
     UnitLevel,
 )
-from langso.campaigns.rollups import INLINE_REFRESH_LIMIT, refresh_stale, unit_values, unit_values_many
+from langso.campaigns.rollups import inline_refresh_limit, refresh_stale, unit_values, unit_values_many
 from langso.campaigns.targets import Status, judge
 from langso.places.models import Commune, Village
 
@@ -189,7 +189,7 @@ def boards_key(campaign: Campaign, commune: Commune | None, day: datetime.date, 
         campaign.targets.order_by("pk").values_list("pk", "indicator_id", "value", "deadline", "commune_id")
     )
     if live:
-        refresh_stale(communes, limit=INLINE_REFRESH_LIMIT)
+        refresh_stale(communes, limit=inline_refresh_limit(commune_scope=commune is not None))
         state += list(
             CommuneRollup.objects.filter(commune_id__in=communes)
             .order_by("commune_id")

@@ -37,6 +37,14 @@ PROVINCE_PASS_FROM = 8
 # A dashboard read recomputes at most this many changed communes while the user waits; the rest
 # are refreshed by `refresh_rollups` (every minute) and shown meanwhile with their last values.
 INLINE_REFRESH_LIMIT = 3
+# A province-wide read recomputes only communes never computed. While teams sync all morning nearly
+# every read finds changed communes, and recomputing them inline made the province dashboard take
+# seconds under load (bench/load); a commune's own board still shows its visits at the next read.
+PROVINCE_INLINE_REFRESH_LIMIT = 0
+
+
+def inline_refresh_limit(*, commune_scope: bool) -> int:
+    return INLINE_REFRESH_LIMIT if commune_scope else PROVINCE_INLINE_REFRESH_LIMIT
 
 
 def _refresh(commune_codes: list[int], day: datetime.date, ctx: FactContext) -> int:
@@ -137,7 +145,7 @@ def unit_values_many(
     read for all of them."""
     indicators = list(indicators)
     communes = [commune_code] if commune_code else _communes_of(province_code)
-    refresh_stale(communes, limit=INLINE_REFRESH_LIMIT)
+    refresh_stale(communes, limit=inline_refresh_limit(commune_scope=bool(commune_code)))
     if level in (UnitLevel.VILLAGE, UnitLevel.COMMUNE):
         by_id = {i.pk: i for i in indicators}
         out: dict[str, dict[str, Value]] = {i.code: {} for i in indicators}

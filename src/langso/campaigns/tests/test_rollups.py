@@ -108,3 +108,25 @@ def test_a_dashboard_read_recomputes_only_a_few_changed_communes_but_always_the_
             commune_changed(code)
     assert len(rollups.refresh_stale(codes, limit=1)) == 1
     assert len(rollups.stale_communes(codes)) == 3
+
+
+def test_a_province_wide_read_leaves_changed_communes_to_the_minute_refresh():
+    """Under a morning of syncs every province read would otherwise recompute communes inline (bench/load)."""
+    from django.db import transaction
+
+    from langso.campaigns import rollups
+    from langso.places.models import Commune
+    from langso.registry.changes import commune_changed
+
+    communes = list(Commune.objects.filter(province_id=19).order_by("code")[:2])
+    codes = [c.code for c in communes]
+    reached = Indicator.objects.get(code="adults_reached")
+    unit_values(reached, level="commune", province_code=19)  # never computed: computed now
+    assert rollups.stale_communes(codes) == []
+    with transaction.atomic():
+        for code in codes:
+            commune_changed(code)
+    unit_values(reached, level="commune", province_code=19)
+    assert rollups.stale_communes(codes) == sorted(codes)  # shown with their last values meanwhile
+    unit_values(reached, level="commune", commune_code=codes[0])  # a commune's own board: fresh now
+    assert rollups.stale_communes(codes) == [codes[1]]
