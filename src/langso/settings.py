@@ -109,8 +109,12 @@ TEMPLATES = [
 
 # Storage: SQLite (WAL) for a commune laptop; PostgreSQL for a province, selected by DATABASE_URL.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'langso.sqlite3'}")
+# A kept connection is checked before a request reuses it, so the first request after a database
+# restart reconnects instead of failing (tests/faults).
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")), conn_health_checks=True
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0

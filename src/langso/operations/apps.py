@@ -6,3 +6,12 @@ class OperationsConfig(AppConfig):
     name = "langso.operations"
     label = "operations"
     verbose_name = _("Vận hành: sao lưu, lưu giữ và yêu cầu về dữ liệu cá nhân")
+
+    def ready(self) -> None:
+        # A worker holds a lock per running task so `recover_tasks` can tell a dead worker from a slow one.
+        from django_tasks_db.compat import task_finished, task_started
+
+        from langso.operations.task_recovery import hold_task_lock, release_task_lock
+
+        task_started.connect(hold_task_lock, dispatch_uid="langso-task-liveness-lock")
+        task_finished.connect(release_task_lock, dispatch_uid="langso-task-liveness-unlock")
