@@ -111,6 +111,6 @@ def match_ethnic_group(raw: str | None) -> str | None:
     text = str(raw).strip()
     if not text:
         return None
-    if text.isdigit() and 1 <= int(text) <= 54:
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= 54:  # "²".isdigit() but int("²") fails
         return f"{int(text):02d}"
     return _BY_FOLDED.get(fold_compact(text))

@@ -42,7 +42,8 @@ def fold(value: str | None) -> str:
         return ""
     decomposed = unicodedata.normalize("NFD", clean_text(value).lower())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d").replace("Đ", "d")
+    # A stray accent typed after a space leaves two spaces once dropped: fold("a \u0301b") is "a b".
+    return _SPACES.sub(" ", stripped).strip().replace("đ", "d").replace("Đ", "d")
 
 
 def fold_compact(value: str | None) -> str:

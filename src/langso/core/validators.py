@@ -88,7 +88,7 @@ class CccdFacts:
 def parse_cccd(raw: str) -> CccdFacts:
     """Check the form of a CCCD number and read what it encodes."""
     number = re.sub(r"[\s.\-]", "", str(raw or ""))
-    if not re.fullmatch(r"\d{12}", number):
+    if not re.fullmatch(r"[0-9]{12}", number):  # not \d: it takes other scripts' digits too
         raise ValidationError(_("Số CCCD phải gồm đúng 12 chữ số."), code="cccd_format")
     province = number[:3]
     if province not in CCCD_PROVINCE_CODES:
@@ -158,7 +158,7 @@ def normalize_phone(raw: str | None) -> str:
     elif len(digits) == 9 and digits[0] in "35789":
         # Excel drops the leading zero of a number typed as a number.
         digits = "0" + digits
-    if not re.fullmatch(r"\d{10}", digits):
+    if not re.fullmatch(r"[0-9]{10}", digits):  # not \d: it takes other scripts' digits too
         raise ValidationError(
             _("Số điện thoại di động phải có 10 chữ số, ví dụ 0912 345 678 hoặc +84 912 345 678."),
             code="phone_format",

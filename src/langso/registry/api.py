@@ -6,7 +6,7 @@ import datetime
 import uuid
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from langso.accounts.access import Perm, has_perm
@@ -15,6 +15,10 @@ from langso.registry import selectors
 router = Router(tags=["registry"])
 
 MAX_PAGE = 100
+# Numbers that reach the database stay within its integer columns (a larger one made SQLite raise
+# OverflowError and PostgreSQL an out-of-range error: a 500). Found by the schema fuzzing.
+MAX_CODE = 2**31 - 1
+MAX_OFFSET = 10**9
 
 
 class ResidentOut(Schema):
@@ -39,12 +43,12 @@ class ResidentPage(Schema):
 class ResidentQuery(Schema):
     q: str = ""
     village: uuid.UUID | None = None
-    commune: int | None = None
+    commune: int | None = Field(None, ge=0, le=MAX_CODE)
     poverty: str = ""
     age_group: str = ""
     sex: str = ""
     ethnic_group: str = ""
-    offset: int = 0
+    offset: int = Field(0, le=MAX_OFFSET)
     limit: int = 25
 
 
@@ -109,7 +113,11 @@ def get_resident(request: HttpRequest, resident_id: uuid.UUID) -> ResidentOut:
 
 @router.get("/households", response=HouseholdPage, summary="Các hộ trong phạm vi của người dùng")
 def list_households(
-    request: HttpRequest, q: str = "", village: uuid.UUID | None = None, offset: int = 0, limit: int = 25
+    request: HttpRequest,
+    q: str = "",
+    village: uuid.UUID | None = None,
+    offset: int = Query(0, le=MAX_OFFSET),
+    limit: int = 25,
 ) -> HouseholdPage:
     _require(request, Perm.REGISTRY_VIEW)
     qs = selectors.household_list(

@@ -429,6 +429,10 @@ class _XlsxSource:
                 _("Không đọc được tệp Excel: tệp bị hỏng, có mật khẩu, hoặc không phải .xlsx.")
             ) from exc
         visible = [ws for ws in self.book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        if not visible and self.book.worksheets:
+            raise FileRefused(
+                _("Mọi trang tính trong tệp đều đang bị ẩn: hãy bỏ ẩn trang có dữ liệu, lưu lại rồi tải lên.")
+            )
         if not visible:
             raise FileRefused(_("Tệp Excel không có trang tính nào."))
         self.sheet = visible[0]
@@ -556,6 +560,8 @@ class _CsvSource:
     def __init__(self, data: bytes) -> None:
         self.other_sheets: list[str] = []  # a CSV has one table
         self.text, self.encoding = _decode_csv(data)
+        # A NUL character means nothing in a CSV and PostgreSQL text cannot hold one (the write failed).
+        self.text = self.text.replace("\x00", "")
         try:
             self.dialect: Any = csv.Sniffer().sniff(self.text[:8192], delimiters=",;\t")
         except csv.Error:
@@ -771,6 +777,10 @@ def _parse(  # noqa: C901 - one pass over the file, kept together
         )
         if on_progress is not None and len(table.rows) % PROGRESS_EVERY == 0:
             on_progress(len(table.rows))
+    if not table.rows and not only_optional:  # a template sent back without filling it in
+        raise FileRefused(
+            _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề (dòng %(row)s).") % {"row": header_index}
+        )
     _find_merged(table, source.merged(), header_index)
     if only_optional:
         table.problems.append(
@@ -841,6 +851,12 @@ _COVERAGE_WORDS = {
 _KIND_WORDS = {fold_compact(str(label)): value for value, label in VillageKind.choices}
 
 
+# Error values a spreadsheet shows for a broken formula.
+_EXCEL_ERRORS = frozenset(
+    {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
+)
+
+
 def _pre_check(table: Table, raw: dict[str, Any], row: int, problems: list[Problem]) -> dict[str, Any]:
     """Cell-level checks common to every kind: merged cells, formulas and oversized cells."""
     if row in table.merged:
@@ -854,7 +870,11 @@ def _pre_check(table: Table, raw: dict[str, Any], row: int, problems: list[Probl
             )
         )
     for value in raw.values():
-        if value is not None and isinstance(value, str) and (value[:1] == "=" or len(value) > MAX_CELL):
+        if (
+            value is not None
+            and isinstance(value, str)
+            and (value[:1] == "=" or value[:1] == "#" or len(value) > MAX_CELL)
+        ):
             break
     else:
         return raw  # the usual row: nothing to clean
@@ -867,6 +887,18 @@ def _pre_check(table: Table, raw: dict[str, Any], row: int, problems: list[Probl
                     table.header(key),
                     _shown(value),
                     _("Ô chứa công thức. Hãy sao chép và dán dạng giá trị (Paste Values)."),
+                )
+            )
+            value = None
+        elif isinstance(value, str) and value.strip().upper() in _EXCEL_ERRORS:
+            # What a broken formula left behind (pasted as values, or saved to CSV): not a name or a year.
+            problems.append(
+                Problem(
+                    row,
+                    table.header(key),
+                    _shown(value),
+                    _("Ô chứa lỗi của Excel (%(error)s): hãy sửa công thức gốc rồi dán lại dạng giá trị.")
+                    % {"error": value.strip()},
                 )
             )
             value = None
@@ -1855,15 +1887,19 @@ def _late_report(job: ImportJob, late: list[Problem]) -> dict[str, Any]:
     }
 
 
-def _quick_commits() -> None:
+def _quick_commits(quick: bool = True) -> None:
     """PostgreSQL: this transaction's commit need not wait for the disk. A crash may lose the last
     chunks written, together with the progress that names them (same transaction): the import then
-    resumes before them. The database stays consistent either way."""
+    resumes before them. The database stays consistent either way.
+
+    `quick=False` takes it back for the transaction that records the job as done (the setting in force
+    at commit decides): the officer is told "done", so a crash right after must not undo it. Found by
+    tests/faults: an immediate stop of PostgreSQL the instant a job showed done put it back to writing."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute(f"SET LOCAL synchronous_commit TO {'OFF' if quick else 'ON'}")
 
 
 def _write_all(job: ImportJob, result: CheckResult) -> None:
@@ -1931,6 +1967,7 @@ def _write_valid_only(job: ImportJob, result: CheckResult) -> None:
 
 
 def _finish(job: ImportJob, counts: WriteCounts, processed: int) -> None:
+    _quick_commits(False)  # "done" is what the officer is told: its commit waits for the WAL
     _update(
         job,
         status=ImportStatus.DONE,

@@ -125,7 +125,7 @@ def normalize_birth(date_raw: Any, year_raw: Any) -> tuple[datetime.date | None,
     if year_raw not in (None, ""):
         try:
             birth_year = int(float(str(year_raw).strip()))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:  # "abc", "nan"; "inf" and "1e400" overflow
             raise ValidationError(
                 _("Năm sinh “%(value)s” phải là một số có 4 chữ số, ví dụ 1962."),
                 code="year_format",
@@ -158,9 +158,9 @@ def normalize_optional_cccd(raw: Any) -> str | None:
         text = text[:-2]
     if not text:
         return None
-    if text.isdigit() and len(text) == 11:
-        # Excel drops the leading zero of a CCCD typed as a number.
-        text = "0" + text
+    if text.isascii() and text.isdigit() and (len(text) == 11 or (len(text) == 10 and text[0] != "0")):
+        # Excel drops the leading zeros of a CCCD typed as a number (one, or two for 001-008).
+        text = text.zfill(12)
     return normalize_cccd(text)
 
 
@@ -245,7 +245,7 @@ def normalize_poverty_year(raw: Any, poverty: str) -> int | None:
         return None
     try:
         year = int(float(str(raw).strip()))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # "abc", "nan"; "inf" and "1e400" overflow
         raise ValidationError(_("Năm rà soát phải là một năm, ví dụ 2025."), code="year_format") from exc
     this_year = timezone.localdate().year
     if not 2000 <= year <= this_year:

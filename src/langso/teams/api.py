@@ -63,8 +63,12 @@ def _rate_limit(device: DeviceToken) -> None:
 # --- Devices (signed-in web session) ------------------------------------------------------------
 
 
+# Text the database stores: PostgreSQL text cannot hold a NUL character (it was a 500).
+NO_NUL = r"^[^\x00]*$"
+
+
 class DeviceIn(Schema):
-    name: str = Field(max_length=80)
+    name: str = Field(max_length=80, pattern=NO_NUL)
 
 
 class DeviceIssued(Schema):
@@ -107,7 +111,7 @@ def device_revoke(request: HttpRequest, device_id: uuid.UUID) -> DeviceToken:
 # --- Download -----------------------------------------------------------------------------------
 
 
-class PersonOut(Schema):
+class WorklistPersonOut(Schema):
     id: uuid.UUID
     name: str
     birth_year: int | None
@@ -116,7 +120,7 @@ class PersonOut(Schema):
     skills: dict[str, int]
 
 
-class HouseholdOut(Schema):
+class WorklistHouseholdOut(Schema):
     id: uuid.UUID
     code: str
     village: str
@@ -126,7 +130,7 @@ class HouseholdOut(Schema):
     reason_labels: list[str]
     last_visit: datetime.date | None
     follow_up_on: datetime.date | None
-    people: list[PersonOut]
+    people: list[WorklistPersonOut]
 
 
 class Choice(Schema):
@@ -140,7 +144,7 @@ class WorklistOut(Schema):
     unchanged: bool = False
     generated_at: datetime.datetime
     user_name: str = ""
-    households: list[HouseholdOut] = []
+    households: list[WorklistHouseholdOut] = []
     villages: list[dict[str, str]] = []
     skills: list[Choice] = []
     services: list[Choice] = []
@@ -188,7 +192,7 @@ def worklist(request: HttpRequest, since: str = "") -> WorklistOut:
     for entry in entries:
         reasons = [r for r in entry.reasons if r not in PHONE_HIDDEN_REASONS]
         households.append(
-            HouseholdOut(
+            WorklistHouseholdOut(
                 id=entry.household.pk,
                 code=entry.household.code,
                 village=entry.village_name,
@@ -199,7 +203,7 @@ def worklist(request: HttpRequest, since: str = "") -> WorklistOut:
                 last_visit=entry.last_visit,
                 follow_up_on=entry.follow_up_on,
                 people=[
-                    PersonOut(
+                    WorklistPersonOut(
                         id=p.pk,
                         name=p.full_name,
                         birth_year=p.birth_year,
@@ -321,8 +325,20 @@ class BatchOut(Schema):
     rejected: int
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def _store_one(request: HttpRequest, record: RecordIn) -> tuple[str, dict[str, list[str]]]:
     user, device = request.user, getattr(request, "device", None)
+    if _has_nul(record.data):  # refused here, record by record, before PostgreSQL refuses it as a 500
+        return "rejected", {"__all__": [_("Bản ghi có ký tự NUL (mã 0) nên không lưu được.")]}
     try:
         if record.kind == "visit":
             if not has_perm(user, Perm.VISIT_RECORD):
