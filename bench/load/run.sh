@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The load test: a province's working morning against gunicorn + PostgreSQL on loopback (make load).
 #
-#   bash bench/load/run.sh                                # seed, serve, 30 users for 5 minutes
+#   bash bench/load/run.sh                                # seed, serve, 250 users for 5 minutes
 #   USERS=45 RUN_TIME=60s SEED=0 bash bench/load/run.sh   # a calibration step on the seeded database
 #
 # Environment: USERS, SPAWN_RATE, RUN_TIME (Locust), WORKERS (gunicorn), PEOPLE (province size),
@@ -16,8 +16,8 @@ cd "$ROOT"
 BIN="$ROOT/.venv/bin"
 OUT="$ROOT/bench/out/load"
 
-USERS="${USERS:-30}"
-SPAWN_RATE="${SPAWN_RATE:-2}"
+USERS="${USERS:-250}"
+SPAWN_RATE="${SPAWN_RATE:-10}"
 RUN_TIME="${RUN_TIME:-5m}"
 WORKERS="${WORKERS:-5}"          # 2 × cores + 1 on this 2-core machine (docs/deploy.md, section 7)
 PEOPLE="${PEOPLE:-200000}"

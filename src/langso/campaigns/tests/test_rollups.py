@@ -130,3 +130,23 @@ def test_a_province_wide_read_leaves_changed_communes_to_the_minute_refresh():
     assert rollups.stale_communes(codes) == sorted(codes)  # shown with their last values meanwhile
     unit_values(reached, level="commune", commune_code=codes[0])  # a commune's own board: fresh now
     assert rollups.stale_communes(codes) == [codes[1]]
+
+
+def test_a_refresh_that_finds_a_newer_one_stored_keeps_it():
+    """Two readers refreshing one commune at once: the second waits for the first's lock and then
+    must neither fail on the values just stored nor overwrite them with older ones."""
+    from langso.campaigns import rollups
+    from langso.campaigns.facts import FactContext
+    from langso.campaigns.models import CommuneRollup, CurrentValue
+
+    commune = VillageFactory().commune_id
+    day = timezone.localdate()
+    context = FactContext(day=day, commune_code=commune)
+    assert rollups._refresh([commune], day, context) > 0
+    stored = list(CurrentValue.objects.filter(commune_code=commune).values_list("pk", flat=True))
+
+    assert rollups._refresh([commune], day, context) == 0  # same change sequence: already stored
+    assert list(CurrentValue.objects.filter(commune_code=commune).values_list("pk", flat=True)) == stored
+
+    CommuneRollup.objects.filter(commune_id=commune).update(change_value=-1)  # an older refresh stored
+    assert rollups._refresh([commune], day, context) > 0
