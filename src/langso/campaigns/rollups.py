@@ -89,7 +89,9 @@ def _refresh(commune_codes: list[int], day: datetime.date, ctx: FactContext) -> 
     with transaction.atomic():
         # Two readers (or a reader and the minute job) may refresh the same commune at once: the
         # second waits here for the first, then keeps the newer of the two results.
-        list(Commune.objects.select_for_update().filter(code__in=commune_codes).order_by("code").values("code"))
+        list(
+            Commune.objects.select_for_update().filter(code__in=commune_codes).order_by("code").values("code")
+        )
         stored = dict(
             CommuneRollup.objects.filter(commune_id__in=commune_codes, day=day).values_list(
                 "commune_id", "change_value"
