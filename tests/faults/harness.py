@@ -266,34 +266,23 @@ def worker(env: dict[str, str], workdir: Path) -> Service:
     )
 
 
+def _run(argv: list[str], what: str, env: dict[str, str], timeout: float) -> str:
+    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    if done.returncode:
+        raise RuntimeError(f"{what} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
 def manage(env: dict[str, str], *args: str, timeout: float = 120) -> str:
     """Run a management command as cron would, and return what it printed."""
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if done.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
+    return _run([sys.executable, "manage.py", *args], f"manage.py {' '.join(args)}", env, timeout)
 
 
 def driver(env: dict[str, str], *args: str, timeout: float = 180) -> dict[str, Any]:
     """Run a step of tests/faults/driver.py (sets data up through the app's own services)."""
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "faults" / "driver.py"), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if done.returncode:
-        raise RuntimeError(f"driver {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    argv = [sys.executable, str(ROOT / "tests" / "faults" / "driver.py"), *args]
+    out = _run(argv, f"driver {' '.join(args)}", env, timeout)
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def http_json(
