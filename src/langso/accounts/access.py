@@ -452,6 +452,17 @@ ACCESS_WORDS = {
 }
 
 
+def _role_opens(role: str, rule: str) -> bool:
+    """Whether a user holding `role` may open an address with `rule` (for the table; units aside)."""
+    if rule in (Access.PUBLIC, Access.SIGNED_IN, Access.PASSWORD_STEP):
+        return True
+    if rule in (Access.DEVICE, Access.NOBODY):
+        return False  # a session never opens them
+    if rule == Access.CERTIFICATE:
+        return Perm.REGISTRY_VIEW in ROLE_PERMISSIONS[role]
+    return rule in ROLE_PERMISSIONS[role]
+
+
 def permissions_markdown() -> str:
     """docs/permissions.md: URL_ACCESS × ROLE_PERMISSIONS as one table a person can read (in English)."""
     with translation.override("en"):
@@ -472,17 +483,8 @@ def _permissions_markdown() -> str:
         "|---|---|" + "---|" * len(roles),
     ]
     for name, rule in sorted(URL_ACCESS.items()):
-        if rule in ACCESS_WORDS:
-            needs = ACCESS_WORDS[rule]
-            marks = [
-                "✓" if rule not in (Access.DEVICE, Access.CERTIFICATE, Access.NOBODY) else ""
-                for _role in roles
-            ]
-            if rule == Access.CERTIFICATE:
-                marks = ["✓" if Perm.REGISTRY_VIEW in ROLE_PERMISSIONS[role] else "" for role in roles]
-        else:
-            needs = f"`{rule}`"
-            marks = ["✓" if rule in ROLE_PERMISSIONS[role] else "" for role in roles]
+        needs = ACCESS_WORDS.get(rule, f"`{rule}`")
+        marks = ["✓" if _role_opens(role, rule) else "" for role in roles]
         if name in URL_LEVEL:
             needs += f", held at a {URL_LEVEL[name]} or above"
         if name in URL_OWN:

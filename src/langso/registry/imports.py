@@ -897,7 +897,9 @@ def _pre_check(table: Table, raw: dict[str, Any], row: int, problems: list[Probl
                     row,
                     table.header(key),
                     _shown(value),
-                    _("Ô chứa lỗi của Excel (%(error)s): hãy sửa công thức gốc rồi dán lại dạng giá trị.")
+                    _(
+                        "Ô này có lỗi của Excel (%(error)s) thay cho dữ liệu: hãy sửa ô này trong tệp rồi tải tệp lên lại."
+                    )
                     % {"error": value.strip()},
                 )
             )

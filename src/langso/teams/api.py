@@ -338,7 +338,11 @@ def _has_nul(value: Any) -> bool:
 def _store_one(request: HttpRequest, record: RecordIn) -> tuple[str, dict[str, list[str]]]:
     user, device = request.user, getattr(request, "device", None)
     if _has_nul(record.data):  # refused here, record by record, before PostgreSQL refuses it as a 500
-        return "rejected", {"__all__": [_("Bản ghi có ký tự NUL (mã 0) nên không lưu được.")]}
+        return "rejected", {
+            "__all__": [
+                _("Bản ghi có ký tự lạ (không đọc được) nên không lưu được. Hãy nhập lại bản ghi này.")
+            ]
+        }
     try:
         if record.kind == "visit":
             if not has_perm(user, Perm.VISIT_RECORD):
