@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import secrets
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -776,45 +775,9 @@ def signal_report_move(
     return report
 
 
-# --- Devices ------------------------------------------------------------------------------------
-
-
-def _token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def device_token_issue(*, acting_user: Any, name: str) -> tuple[DeviceToken, str]:
-    """A new key for one phone. The plain token is returned once and never stored."""
-    token = "ls_" + secrets.token_urlsafe(32)
-    device = DeviceToken.objects.create(
-        user=acting_user, name=clean_text(name)[:80] or _("Điện thoại"), token_hash=_token_digest(token)
-    )
-    audit.record(actor=acting_user, action=AuditAction.CREATE, obj=device, changes={"name": device.name})
-    return device, token
-
-
-@transaction.atomic
-def device_token_revoke(*, acting_user: Any, device: DeviceToken) -> DeviceToken:
-    if device.revoked_at is None:
-        device.revoked_at = timezone.now()
-        device.save(update_fields=["revoked_at"])
-        audit.record(actor=acting_user, action=AuditAction.UPDATE, obj=device, changes={"revoked": True})
-    return device
-
-
-def device_for_token(token: str) -> DeviceToken | None:
-    """The live device holding this token, or None (unknown, revoked, or its user disabled)."""
-    if not token or len(token) > 200:
-        return None
-    device = (
-        DeviceToken.objects.select_related("user")
-        .filter(token_hash=_token_digest(token), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if device is not None and (
-        device.last_used_at is None or timezone.now() - device.last_used_at > datetime.timedelta(minutes=5)
-    ):
-        # Written at most every few minutes: a busy sync should not rewrite the row on every call.
-        DeviceToken.objects.filter(pk=device.pk).update(last_used_at=timezone.now())
-    return device
+# Devices and their keys live in device_keys; these names stay importable from here.
+from langso.teams.device_keys import (  # noqa: E402, F401
+    device_for_token,
+    device_token_issue,
+    device_token_revoke,
+)

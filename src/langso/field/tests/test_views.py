@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from langso.accounts.models import Role
@@ -9,6 +12,12 @@ from langso.teams.models import DeviceToken
 from langso.teams.services import device_for_token
 
 pytestmark = pytest.mark.django_db
+
+
+def field_cookie(response):
+    """What the field app reads from its cookie: token, sealing key, user id and name, device id."""
+    value = response.cookies["langso_field"].value
+    return json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
 
 
 def test_the_app_shell_is_the_same_for_everyone_and_holds_no_personal_data(client):
@@ -55,7 +64,7 @@ def test_connecting_a_phone_issues_a_token_to_a_team_member_only(client):
     client.force_login(member)
     response = client.post("/field/connect/", {"device_name": "Redmi 9A"})
 
-    assert response.status_code == 200
-    token = response.context["token"]
+    assert response.status_code == 302 and response["Location"] == "/field/"
+    token = field_cookie(response)["t"]
     assert device_for_token(token) == DeviceToken.objects.get(user=member, name="Redmi 9A")
     assert "no-store" in response["Cache-Control"]
