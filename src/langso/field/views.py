@@ -30,8 +30,10 @@ from langso.field.strings import ui_strings
 from langso.guides.selectors import offline_urls
 from langso.teams import device_keys
 
+# The app's scripts, in the order they run (each adds its part to one namespace).
+SCRIPTS = ("field/util.js", "field/store.js", "field/sync.js", "field/screens.js", "field/app.js")
 # The files the app needs offline, besides the guides.
-SHELL_STATIC = ("field/app.js", "field/app.css", "field/icon-192.png", "field/icon-512.png", "langso/app.css")
+SHELL_STATIC = (*SCRIPTS, "field/app.css", "field/icon-192.png", "field/icon-512.png", "langso/app.css")
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -60,7 +62,7 @@ def shell(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "field/shell.html",
-        {"strings": ui_strings(), "version": _version(), "api_base": "/api/v1/field"},
+        {"strings": ui_strings(), "version": _version(), "api_base": "/api/v1/field", "scripts": SCRIPTS},
     )
     return _public(response)
 
@@ -140,6 +142,7 @@ def device_revoke(request: HttpRequest, device_id: Any) -> HttpResponse:
     device_keys.device_token_revoke(acting_user=request.user, device=device)
     messages.success(
         request,
-        _("Đã thu hồi khóa của “%(name)s”. Lần tới có mạng, máy đó sẽ tự xóa dữ liệu.") % {"name": device.name},
+        _("Đã thu hồi khóa của “%(name)s”. Lần tới có mạng, máy đó sẽ tự xóa dữ liệu.")
+        % {"name": device.name},
     )
     return redirect("field:devices")

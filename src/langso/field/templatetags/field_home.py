@@ -21,5 +21,7 @@ def field_home_panel(context: dict[str, Any]) -> dict[str, Any]:
         panel["conflicts"] = FactConflict.objects.filter(
             field_sync.conflict_scope_q(user), status=ConflictStatus.OPEN
         ).count()
-        panel["held"] = HeldRecord.objects.filter(field_sync.held_scope_q(user), status=HeldStatus.HELD).count()
+        panel["held"] = HeldRecord.objects.filter(
+            field_sync.held_scope_q(user), status=HeldStatus.HELD
+        ).count()
     return panel
