@@ -530,7 +530,7 @@ HEAP_BUDGET = 16 * 1024 * 1024
 # are the app's own, only the typing is skipped.
 _FILL_OUTBOX_JS = """
 async (total) => {
-  const open = indexedDB.open('langso-field', 1);
+  const open = indexedDB.open('langso-field');
   const db = await new Promise((resolve, reject) => { open.onsuccess = () => resolve(open.result); open.onerror = () => reject(open.error); });
   const read = db.transaction('outbox').objectStore('outbox').getAll();
   const rows = await new Promise((resolve) => { read.onsuccess = () => resolve(read.result); });
@@ -589,7 +589,7 @@ def _measure_field_app(browser: Browser, base_url: str, member: Any, cpu_rate: i
     cdp = pb.throttle(context, page, cpu_rate)
     try:
         page.goto(reverse("field:connect"))
-        # First opening: empty cache, no service worker yet; it starts when connect.js opens the app.
+        # First opening: empty cache, no service worker yet; it starts when the connected app opens.
         log.switch_on_navigation(reverse("field:shell"), "first")
         page.locator("main form [type=submit]").click()
         page.wait_for_url("**" + reverse("field:shell"))

@@ -70,9 +70,20 @@
     return merged;
   }
 
+  // The cookie changed under the running app (signed out on the website in another tab, or another
+  // member connected the phone there): start again from what the cookie says now. A key refused
+  // after a sign-out is then never mistaken for a lost phone's, whose records go to the commune.
+  function sessionChanged() {
+    const now = store.readSession();
+    const was = state.session;
+    if ((now && now.token) === (was && was.token)) return false;
+    location.reload();
+    return true;
+  }
+
   async function refreshWorklist() {
     const session = state.session;
-    if (!session || !navigator.onLine) return false;
+    if (!session || !navigator.onLine || sessionChanged()) return false;
     const current = state.worklist;
     const since = current && current.cursor ? `&since=${encodeURIComponent(current.cursor)}` : "";
     let response;
@@ -211,6 +222,7 @@
     state.running = true;
     clearTimeout(state.timer);
     try {
+      if (sessionChanged()) return;
       await sendReceipts();
       await flushLegacy();
       const session = state.session;
