@@ -33,9 +33,10 @@ demo: venv
 ## Set everything up and run lint and every test, on SQLite and on PostgreSQL, then the fault-injection suite
 test: venv lint check-deploy test-sqlite test-postgres faults
 
-lint: venv
+lint: venv node_modules
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	node_modules/.bin/eslint src/langso/field/static/field
 	mkdir -p var
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
@@ -70,7 +71,7 @@ bench: venv postgres-up
 	$(BIN)/python bench/bench_import.py --rows 100000
 	$(BIN)/python bench/bench_search.py
 
-## axe-core for the accessibility test, from the npm registry (package-lock.json pins it)
+## axe-core for the accessibility test and ESLint for the field app, from the npm registry (package-lock.json pins them)
 node_modules: node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json

@@ -61,6 +61,22 @@ def _own_device(data: SiteData, user: User) -> dict[str, Any]:
     return {"device_id": device.pk if device else uuid.uuid4()}
 
 
+def _held(data: SiteData) -> Any:
+    """A record that came from a revoked phone in the data's commune."""
+    from langso.teams.models import HeldRecord
+
+    held = HeldRecord.objects.filter(commune=data.commune).first()
+    if held is None:
+        held = HeldRecord.objects.create(
+            id=uuid.uuid4(),
+            kind="signal",
+            data={"village_id": str(data.village.pk), "description": "Cuối thôn"},
+            commune=data.commune,
+            province_id=data.commune.province_id,
+        )
+    return held
+
+
 def _own_device_import(data: SiteData, user: User) -> Any:
     """A copy of the waiting device import made by `user` (an import is opened only by its maker)."""
     from langso.devices.models import DeviceImport
@@ -114,6 +130,8 @@ KWARGS: dict[str, Kwargs] = {
     "guides:handout": lambda d, u: {"skill_code": d.guide_code},
     "guides:step_audio": lambda d, u: {"step_id": _step(d).pk},
     "teams_conflicts:resolve": lambda d, u: {"conflict_id": d.conflict.pk},
+    "teams_conflicts:held_decide": lambda d, u: {"held_id": _held(d).pk},
+    "field:device_revoke": _own_device,
     "teams:team": lambda d, u: {"team_id": d.team.pk},
     "teams:team_edit": lambda d, u: {"team_id": d.team.pk},
     "teams:team_assign": lambda d, u: {"team_id": d.team.pk},

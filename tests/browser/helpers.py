@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import BrowserContext, Page
 
 PHONE = {"width": 360, "height": 740}
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,3 +75,18 @@ def wait_until_offline_ready(page: Page, paths: list[str], timeout_s: float = 30
             return
         page.wait_for_timeout(250)
     raise AssertionError(f"the service worker did not make {paths} available offline in time")
+
+
+def field_cookie(context: BrowserContext) -> dict[str, Any] | None:
+    """What the field app keeps in its cookie (token, sealing key, member), or None when signed out."""
+    for cookie in context.cookies():
+        if cookie["name"] == "langso_field" and cookie["value"]:
+            value = cookie["value"]
+            return json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+    return None
+
+
+def field_token(context: BrowserContext) -> str:
+    data = field_cookie(context)
+    assert data is not None, "the phone holds no field key"
+    return data["t"]

@@ -173,6 +173,21 @@ def build_site(households_per_village: int = 12) -> SiteData:
         commune=commune,
         province=commune.province,
     )
+    # A visit a lost phone sent after its key was revoked, waiting for the officer.
+    from langso.teams.models import HeldRecord
+
+    HeldRecord.objects.create(
+        id=uuid.uuid4(),
+        kind="visit",
+        data={
+            "household_id": str(household.pk),
+            "visited_on": str(timezone.localdate()),
+            "notes": "Hướng dẫn cài VNeID cho cụ",
+        },
+        recorded_by=visit.recorded_by,
+        commune=commune,
+        province=commune.province,
+    )
 
     # A registry import checked and waiting for the officer, with one problem row to show.
     others = list(Resident.objects.filter(household=household).order_by("sort_key"))

@@ -119,6 +119,8 @@ PAGES: list[tuple[str, str, Url]] = [
     ("teams:signal_create", "team_member", lambda d: reverse("teams:signal_create")),
     ("teams:signal", "telecom_partner", lambda d: reverse("teams:signal", args=[d.signal.pk])),
     ("field:connect", "team_member", lambda d: reverse("field:connect")),
+    ("field:devices", "team_member", lambda d: reverse("field:devices")),
+    ("field:devices", "commune_officer", lambda d: reverse("field:devices")),
     ("devices:programmes", "commune_officer", lambda d: reverse("devices:programmes")),
     ("devices:programme_create", "province_staff", lambda d: reverse("devices:programme_create")),
     ("devices:programme", "commune_officer", lambda d: reverse("devices:programme", args=[d.programme.pk])),
@@ -181,6 +183,8 @@ NOT_PAGES: dict[str, str] = {
     "guides:step_audio": "MP3 file",
     "guides:handout": "PDF file",
     "teams_conflicts:resolve": POST_ONLY,
+    "teams_conflicts:held_decide": POST_ONLY,
+    "field:device_revoke": POST_ONLY,
     "teams:team_assign": POST_ONLY,
     "teams:member_set_active": POST_ONLY,
     "teams:signal_move": POST_ONLY,
@@ -530,7 +534,7 @@ HEAP_BUDGET = 16 * 1024 * 1024
 # are the app's own, only the typing is skipped.
 _FILL_OUTBOX_JS = """
 async (total) => {
-  const open = indexedDB.open('langso-field', 1);
+  const open = indexedDB.open('langso-field');
   const db = await new Promise((resolve, reject) => { open.onsuccess = () => resolve(open.result); open.onerror = () => reject(open.error); });
   const read = db.transaction('outbox').objectStore('outbox').getAll();
   const rows = await new Promise((resolve) => { read.onsuccess = () => resolve(read.result); });
@@ -589,7 +593,7 @@ def _measure_field_app(browser: Browser, base_url: str, member: Any, cpu_rate: i
     cdp = pb.throttle(context, page, cpu_rate)
     try:
         page.goto(reverse("field:connect"))
-        # First opening: empty cache, no service worker yet; it starts when connect.js opens the app.
+        # First opening: empty cache, no service worker yet; it starts when the connected app opens.
         log.switch_on_navigation(reverse("field:shell"), "first")
         page.locator("main form [type=submit]").click()
         page.wait_for_url("**" + reverse("field:shell"))

@@ -42,8 +42,13 @@ class Side:
 
     def headers(self) -> dict[str, str]:
         # The session cookie authenticates the web API (CSRF header for unsafe methods); the bearer
-        # token the field sync API. Sending both is what a signed-in phone browser would do.
-        return {"X-CSRFToken": self.csrf, "Authorization": f"Bearer {self.token}"}
+        # token the field sync API. Sending both is what a signed-in phone browser would do. The
+        # in-process WSGI client does not undo gzip (the sync answers are compressed when asked to).
+        return {
+            "X-CSRFToken": self.csrf,
+            "Authorization": f"Bearer {self.token}",
+            "Accept-Encoding": "identity",
+        }
 
     def secrets_of(self) -> list[str]:
         """Strings that identify this commune's people and places and must not reach the other side."""

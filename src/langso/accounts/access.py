@@ -261,6 +261,7 @@ URL_ACCESS: dict[str, str] = {
     "guides:edit": Perm.CATALOGUE_EDIT,
     "teams_conflicts:list": Perm.TEAMS_MANAGE,
     "teams_conflicts:resolve": Perm.TEAMS_MANAGE,
+    "teams_conflicts:held_decide": Perm.TEAMS_MANAGE,
     "teams:commune": Perm.TEAMS_VIEW,
     "teams:team_create": Perm.TEAMS_MANAGE,
     "teams:team": Perm.TEAMS_VIEW,
@@ -280,6 +281,8 @@ URL_ACCESS: dict[str, str] = {
     "field:manifest": Access.PUBLIC,
     "field:offline_manifest": Access.PUBLIC,
     "field:connect": Perm.VISIT_RECORD,
+    "field:devices": Perm.VISIT_RECORD,
+    "field:device_revoke": Perm.VISIT_RECORD,
     "devices:programmes": Perm.PROGRAMME_VIEW,
     "devices:programme_create": Perm.PROGRAMME_MANAGE,
     "devices:programme": Perm.PROGRAMME_VIEW,
@@ -327,6 +330,8 @@ URL_ACCESS: dict[str, str] = {
     "api:device_revoke": Access.SIGNED_IN,
     "api:worklist": Access.DEVICE,
     "api:batch": Access.DEVICE,
+    "api:sign_out": Access.DEVICE,
+    "api:sign_out_receipts": Access.PUBLIC,  # a hash of a dropped key can only end that key
     "admin:*": Perm.ADMIN_SITE,
 }
 

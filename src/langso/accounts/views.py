@@ -115,7 +115,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
     services.logout_record(acting_user=request.user)
     auth_logout(request)
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    response = redirect(settings.LOGOUT_REDIRECT_URL)
+    # Apps that keep a sign-in of their own in a cookie (the field app's phone key) name it from a
+    # user_logged_out receiver; signing out removes it with the session.
+    for name in getattr(request, "sign_out_cookies", ()):
+        response.delete_cookie(name, path="/", samesite="Strict")
+    return response
 
 
 def _qr_data_uri(device: TOTPDevice) -> str:

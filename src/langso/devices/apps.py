@@ -6,3 +6,9 @@ class DevicesConfig(AppConfig):
     name = "langso.devices"
     label = "devices"
     verbose_name = _("Chương trình cấp điện thoại thông minh")
+
+    def ready(self) -> None:
+        # The field app's batch learns to store follow-ups recorded on a phone.
+        from langso.devices import field_sync
+
+        field_sync.register()

@@ -455,3 +455,28 @@ class DeviceImport(BaseModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class FieldFollowUp(models.Model):
+    """A follow-up recorded in the field app: the phone's UUID for it, so a resend is stored once.
+
+    The follow-up itself is written by services.follow_up_record (the same rules as on the website);
+    this row only remembers which phone record did it, and with what content."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    content_hash = models.CharField(max_length=64, editable=False)
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="field_records")
+    device = models.ForeignKey(
+        "teams.DeviceToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần theo dõi ghi từ điện thoại")
+        verbose_name_plural = _("lần theo dõi ghi từ điện thoại")
+
+    def __str__(self) -> str:
+        return str(self.follow_up)

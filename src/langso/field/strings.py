@@ -18,7 +18,12 @@ def ui_strings() -> dict[str, str]:
         "not_connected": _("Máy này chưa được kết nối với tài khoản của bạn."),
         "connect": _("Kết nối máy này"),
         "revoked": _(
-            "Máy này đã bị thu hồi quyền đồng bộ. Dữ liệu chưa gửi vẫn được giữ trên máy; hãy kết nối lại."
+            "Khóa của máy này đã bị thu hồi (đăng xuất ở nơi khác, có người khác kết nối, hoặc báo mất "
+            "máy). Máy đã xóa danh sách hộ và ghi chú của bạn. Nếu đây là máy của bạn, hãy kết nối lại."
+        ),
+        "revoked_held": _(
+            "Khóa của máy này đã bị thu hồi. %(count)s bản ghi chưa gửi đã chuyển cho cán bộ xã xem xét "
+            "(“từ máy đã thu hồi”); máy đã xóa dữ liệu của bạn."
         ),
         "refresh": _("Tải lại danh sách"),
         "loaded_at": _("Danh sách tải lúc"),
@@ -92,13 +97,54 @@ def ui_strings() -> dict[str, str]:
         "privacy_text": _(
             "Chỉ lưu những gì cần cho buổi đến nhà: tên, năm sinh, giới tính, có điện thoại thông minh hay "
             "không và mức kỹ năng của người trong các hộ được giao. Không lưu số CCCD, số điện thoại, dân "
-            "tộc hay diện hộ nghèo. Bản ghi chưa gửi được giữ lại cả khi đăng xuất."
+            "tộc hay diện hộ nghèo. Mọi thứ được khóa bằng khóa riêng của bạn. Khi đăng xuất, máy xóa danh "
+            "sách hộ và ghi chú; bản ghi chưa gửi vẫn được giữ kín và sẽ gửi khi chính bạn kết nối lại."
         ),
-        "disconnect": _("Ngắt kết nối máy này"),
-        "disconnect_blocked": _("Còn bản ghi chưa gửi. Hãy gửi xong trước khi ngắt kết nối."),
-        "confirm_disconnect": _("Ngắt kết nối và xóa danh sách hộ khỏi máy này?"),
-        "error_network": _("Không gửi được (mất mạng). Sẽ thử lại."),
-        "error_server": _("Máy chủ đang bận. Sẽ thử lại."),
+        "error_network": _("Mất mạng giữa chừng"),
+        "error_server": _("Máy chủ đang bận"),
+        "retry_in": _("%(message)s; sẽ tự gửi lại sau %(seconds)s giây."),
+        "sync_running": _("Đang gửi, chờ một chút…"),
+        "cannot_send_offline": _("Chưa gửi được: máy đang không có mạng. Sẽ tự gửi khi có mạng."),
+        "cannot_send_not_connected": _("Chưa gửi được: máy chưa kết nối với tài khoản của bạn."),
+        "nothing_to_send": _("Không có gì chờ gửi."),
+        "sending_progress": _("Đang gửi… %(done)s/%(total)s"),
+        "sent_result": _("Đã gửi %(sent)s"),
+        "rejected_result": _("%(count)s bị từ chối: %(reason)s"),
+        "commune_kept_hint": _("Có thông tin xã giữ khác với bạn ghi — xem mục “Đã gửi gần đây”."),
+        "signed_out": _("Đã đăng xuất. Khóa của máy đã bị thu hồi."),
+        "signed_out_offline": _("Đã đăng xuất trên máy. Khóa sẽ bị thu hồi ngay khi máy có mạng."),
+        "signed_out_screen": _("Đã đăng xuất: danh sách hộ, ghi chú và khóa của bạn đã bị xóa khỏi máy này."),
+        "others_waiting": _(
+            "Máy còn giữ %(count)s bản ghi chưa gửi của %(name)s. Bản ghi được giữ kín và chỉ gửi khi "
+            "chính %(name)s kết nối lại máy này."
+        ),
+        "someone": _("một người dùng trước"),
+        "signed_in_as": _("Đang dùng: %(name)s"),
+        "loading_list": _("Đang tải danh sách hộ của bạn…"),
+        "device_checks_due": _("%(count)s lần hỏi thăm điện thoại được cấp"),
+        "device_check_title": _("Hỏi thăm điện thoại được cấp (sau %(months)s tháng, đến hạn %(due)s)"),
+        "device_check_outcome": _("Kết quả hỏi thăm"),
+        "device_check_not_now": _("— Chưa hỏi lần này —"),
+        "sim_active": _("SIM còn hoạt động"),
+        "yes": _("Có"),
+        "no": _("Không"),
+        "unknown": _("Không rõ"),
+        "kind_followup": _("Hỏi thăm điện thoại"),
+        "after_months": _("sau %(months)s tháng"),
+        "no_people": _("Hộ này chưa có ai trong sổ."),
+        "no_people_for_skills": _(
+            "Hộ chưa có ai trong sổ nên chưa ghi được kỹ năng; hãy ghi vào ghi chú và báo cán bộ xã bổ sung."
+        ),
+        "skill_needs_person": _("Mỗi kỹ năng cần chọn người được hướng dẫn."),
+        "this_phone": _("Máy này"),
+        "sign_out": _("Đăng xuất khỏi máy này"),
+        "confirm_sign_out": _(
+            "Đăng xuất? Máy sẽ gửi những gì còn chờ (nếu có mạng), rồi xóa danh sách hộ, ghi chú và khóa của bạn."
+        ),
+        "sign_out_help": _(
+            "Dùng khi trao máy cho người khác hoặc hết ngày làm việc. Làm được cả khi không có mạng: khóa "
+            "sẽ bị thu hồi ngay khi máy có mạng trở lại."
+        ),
         "reasons": _("Lý do"),
         "open_guide": _("Mở hướng dẫn"),
         "all_guides": _("Tất cả hướng dẫn"),

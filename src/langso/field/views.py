@@ -9,24 +9,31 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
+from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from langso.accounts.access import Perm
 from langso.core.http import require_perm
+from langso.field import keys
 from langso.field.strings import ui_strings
 from langso.guides.selectors import offline_urls
-from langso.teams import services
+from langso.teams import device_keys
 
+# The app's scripts, in the order they run (each adds its part to one namespace).
+SCRIPTS = ("field/util.js", "field/store.js", "field/sync.js", "field/screens.js", "field/app.js")
 # The files the app needs offline, besides the guides.
-SHELL_STATIC = ("field/app.js", "field/app.css", "field/icon-192.png", "field/icon-512.png", "langso/app.css")
+SHELL_STATIC = (*SCRIPTS, "field/app.css", "field/icon-192.png", "field/icon-512.png", "langso/app.css")
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -55,7 +62,7 @@ def shell(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "field/shell.html",
-        {"strings": ui_strings(), "version": _version(), "api_base": "/api/v1/field"},
+        {"strings": ui_strings(), "version": _version(), "api_base": "/api/v1/field", "scripts": SCRIPTS},
     )
     return _public(response)
 
@@ -107,13 +114,35 @@ def offline_manifest(request: HttpRequest) -> JsonResponse:
 
 @require_perm(Perm.VISIT_RECORD)
 def connect(request: HttpRequest) -> HttpResponse:
-    """Pair this phone with the signed-in member: a device token handed to the app once.
-
-    A page rather than an API call, because the CSRF cookie is HttpOnly: the form carries the token."""
+    """Pair this phone with the signed-in member: a device key, and the member's sealing key, handed
+    to the app in its cookie (see field.keys). Whatever key the phone held before — the same member's
+    or someone else's — is revoked: a phone holds one member's key at a time."""
     if request.method == "POST":
         name = request.POST.get("device_name", "")
-        _device, token = services.device_token_issue(acting_user=request.user, name=name)
-        response = render(request, "field/connect.html", {"token": token, "user_name": str(request.user)})
-        response.personal_data = True  # type: ignore[attr-defined]
+        device, token = device_keys.device_token_issue(
+            acting_user=request.user, name=name, replacing=keys.token_from(request)
+        )
+        response = redirect(reverse("field:shell"))
+        keys.set_cookie(response, keys.encode(device=device, token=token, user=request.user))
         return response
-    return render(request, "field/connect.html", {"token": ""})
+    return render(request, "field/connect.html", {})
+
+
+@require_perm(Perm.VISIT_RECORD)
+def devices(request: HttpRequest) -> HttpResponse:
+    """The phones holding a key: the member's own, and for a commune officer their members' too."""
+    rows = list(device_keys.devices_visible(user=request.user)[:300])
+    return render(request, "field/devices.html", {"devices": rows, "now": timezone.now()})
+
+
+@require_POST
+@require_perm(Perm.VISIT_RECORD)
+def device_revoke(request: HttpRequest, device_id: Any) -> HttpResponse:
+    device = get_object_or_404(device_keys.devices_visible(user=request.user), pk=device_id)
+    device_keys.device_token_revoke(acting_user=request.user, device=device)
+    messages.success(
+        request,
+        _("Đã thu hồi khóa của “%(name)s”. Lần tới có mạng, máy đó sẽ tự xóa dữ liệu.")
+        % {"name": device.name},
+    )
+    return redirect("field:devices")

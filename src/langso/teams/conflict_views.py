@@ -1,4 +1,5 @@
-"""Conflicts between a phone's edit and a server change, resolved by a commune officer."""
+"""What phones sent that waits for a commune officer: conflicts between a phone's edit and a server
+change, and records that came from a revoked phone ("từ máy đã thu hồi")."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
 from langso.core.http import require_perm
-from langso.teams import services
-from langso.teams.models import ConflictStatus, FactConflict
+from langso.teams import field_sync, services
+from langso.teams.models import ConflictStatus, FactConflict, HeldRecord, HeldStatus
 
 
 def _scope_q(user: object):  # type: ignore[no-untyped-def]
@@ -33,7 +34,75 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
             _fact(conflict.phone_after),
             _fact(conflict.server_value),
         ]
-    return render(request, "teams/conflicts.html", {"conflicts": conflicts})
+    held = list(
+        HeldRecord.objects.filter(field_sync.held_scope_q(request.user), status=HeldStatus.HELD)
+        .select_related("recorded_by", "device", "commune")
+        .order_by("received_at")[:200]
+    )
+    for record in held:
+        record.summary = held_summary(record)
+    return render(request, "teams/conflicts.html", {"conflicts": conflicts, "held": held})
+
+
+def held_summary(record: HeldRecord) -> list[tuple[str, str]]:
+    """A held record's content as label/value lines an officer can judge (the phone's data as sent)."""
+    from langso.registry.models import Household
+
+    data = record.data if isinstance(record.data, dict) else {}
+    kinds = {
+        "visit": _("Buổi hướng dẫn tại nhà"),
+        "helpdesk": _("Lượt hỗ trợ tại một cửa"),
+        "signal": _("Báo lõm sóng"),
+        "followup": _("Hỏi thăm điện thoại được cấp"),
+    }
+    lines = [(_("Loại"), kinds.get(record.kind, record.kind))]
+    if record.kind == "visit":
+        household = Household.objects.filter(pk=_uuid(data.get("household_id"))).first()
+        lines.append((_("Hộ"), household.code if household else "—"))
+    for key, label in (
+        ("visited_on", _("Ngày")),
+        ("helped_on", _("Ngày")),
+        ("reported_on", _("Ngày")),
+        ("done_on", _("Ngày")),
+        ("description", _("Mô tả")),
+        ("notes", _("Ghi chú")),
+    ):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            lines.append((label, value.strip()[:300]))
+    return lines
+
+
+def _uuid(value: object) -> object:
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+@require_POST
+@require_perm(Perm.TEAMS_MANAGE)
+def held_decide(request: HttpRequest, held_id: str) -> HttpResponse:
+    held = field_sync.held_get(user=request.user, held_id=held_id)
+    choice = request.POST.get("decision")
+    if choice not in ("accept", "drop"):
+        messages.error(request, _("Hãy chọn nhận hay bỏ bản ghi này."))
+        return redirect("teams_conflicts:list")
+    try:
+        result = field_sync.held_decide(acting_user=request.user, held=held, accept=choice == "accept")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if choice == "drop":
+            messages.success(request, _("Đã bỏ bản ghi."))
+        elif result.status == "rejected":
+            reasons = " ".join(m for ms in result.errors.values() for m in ms)
+            messages.error(request, _("Không nhận được bản ghi này: %(reasons)s") % {"reasons": reasons})
+        else:
+            messages.success(request, _("Đã nhận bản ghi; bản ghi được lưu dưới tên người đã ghi."))
+    return redirect("teams_conflicts:list")
 
 
 def _fact(value: object) -> str:

@@ -376,6 +376,13 @@ class DeviceToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What this phone last downloaded: the answer's version and a hash of each household in it, so the
+    # next download sends only what changed — and only to this device, whoever else uses the phone.
+    worklist_version = models.CharField(max_length=32, blank=True, editable=False)
+    worklist_hashes = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("thiết bị đồng bộ")
@@ -384,6 +391,66 @@ class DeviceToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None and self.user.is_active
+
+
+class FieldUserKey(models.Model):
+    """The key (AES-GCM, 256 bits) a member's records are sealed with on a phone.
+
+    One per person, handed to the phone when the member connects it and kept only in a cookie that
+    sign-out removes: a record left unsent by a member who signed out stays on the phone unreadable,
+    and becomes readable (and is sent) when the same member connects the phone again."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="field_key")
+    key = models.BinaryField(max_length=32, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khóa niêm phong dữ liệu trên điện thoại")
+        verbose_name_plural = _("khóa niêm phong dữ liệu trên điện thoại")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class HeldStatus(models.TextChoices):
+    HELD = "held", _("Chờ xem xét")
+    ACCEPTED = "accepted", _("Đã nhận")
+    DROPPED = "dropped", _("Đã bỏ")
+
+
+class HeldRecord(models.Model):
+    """A record sent with a revoked key (a lost phone, a phone signed out elsewhere): not stored as a
+    visit or session, but kept here until a commune officer accepts or drops it."""
+
+    # The phone's UUID for the record: a resend is held once; an accepted record keeps it.
+    id = models.UUIDField(primary_key=True, editable=False)
+    kind = models.CharField(max_length=20)
+    data = models.JSONField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    device = models.ForeignKey(DeviceToken, null=True, on_delete=models.SET_NULL, related_name="held_records")
+    commune = models.ForeignKey("places.Commune", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("places.Province", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=HeldStatus.choices, default=HeldStatus.HELD)
+    received_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bản ghi từ máy đã thu hồi")
+        verbose_name_plural = _("bản ghi từ máy đã thu hồi")
+        ordering = ["received_at"]
+        indexes = [models.Index(fields=["province", "commune", "status"], name="held_units_status")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"
 
 
 # Facts a team member may correct from the phone during a visit, and their types.

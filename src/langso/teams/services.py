@@ -1,23 +1,22 @@
-"""Writes for teams: set-up, household assignments, visits, help-desk sessions, signal reports, devices.
+"""Writes for teams: set-up, household assignments, home visits and the conflicts their corrections raise.
 
-Records that come from phones (visits, help-desk sessions, signal reports) are stored by
-`store_synced`: the phone's UUID is the primary key, so a resend can never create a second row; a
-resend with the same content is acknowledged as already stored, one with different content is refused.
+Help-desk sessions (helpdesk.py), weak-signal reports (signal_reports.py) and devices' keys
+(device_keys.py) have modules of their own, re-exported here. Records that come from phones are
+stored by `synced.store_synced`: the phone's UUID is the primary key, so a resend can never create a
+second row.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import json
-import secrets
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,7 @@ from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
 from langso.core.validators import normalize_phone
-from langso.places.models import Coverage, Village
+from langso.places.models import Village
 from langso.registry.changes import commune_changed
 from langso.registry.models import Household, Resident
 from langso.skills import services as skill_services
@@ -37,30 +36,27 @@ from langso.teams.models import (
     ConflictStatus,
     DeviceToken,
     FactConflict,
-    HelpDeskOutcome,
-    HelpDeskSession,
     HouseholdAssignment,
     MemberRole,
-    Operator,
     Service,
-    SignalReport,
-    SignalReportEvent,
-    SignalStatus,
-    SyncedRecord,
     Team,
     TeamMember,
-    Technology,
     Visit,
     VisitService,
     VisitSkill,
 )
+from langso.teams.synced import (  # noqa: F401 - part of this module's interface
+    EARLIEST_FIELD_DATE,
+    Outcome,
+    SyncConflict,
+    _field_date,
+    _parse_date,
+    content_hash,
+    store_synced,
+)
 
-# Days a telecom operator has to answer a weak-signal report.
-SIGNAL_RESPONSE_DAYS = 14
 # Visit photos are optional and small: the phone shrinks them before they are stored.
 MAX_PHOTO_BYTES = 300 * 1024
-# The oldest date a phone may send (guards against a phone whose clock was never set).
-EARLIEST_FIELD_DATE = datetime.date(2020, 1, 1)
 
 
 def _units_q(user: Any, perm: str) -> Any:
@@ -205,75 +201,6 @@ def households_unassign(*, acting_user: Any, households: Iterable[Household]) ->
             changes={"households": [str(i) for i in ids]},
         )
     return deleted
-
-
-# --- Records from the field: one way to store them ---------------------------------------------
-
-Outcome = Literal["stored", "duplicate"]
-
-
-class SyncConflict(Exception):
-    """The same UUID was sent before with different content."""
-
-    def __init__(self, record_id: uuid.UUID) -> None:
-        super().__init__(str(record_id))
-        self.record_id = record_id
-        self.message = _(
-            "Bản ghi này đã được gửi trước đó với nội dung khác. Máy chủ giữ bản đã gửi; "
-            "hãy tạo bản ghi mới nếu cần sửa."
-        )
-
-
-def content_hash(payload: dict[str, Any]) -> str:
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def store_synced(
-    model: type[SyncedRecord],
-    record_id: uuid.UUID,
-    payload: dict[str, Any],
-    create: Callable[[str], SyncedRecord],
-) -> tuple[SyncedRecord, Outcome]:
-    """Insert once, keyed by the client's UUID. The primary key does the deduplication, so two
-    concurrent resends cannot both insert; a resend is recognised by the content hash."""
-    digest = content_hash(payload)
-    try:
-        with transaction.atomic():
-            return create(digest), "stored"
-    except IntegrityError:
-        existing = model.objects.filter(pk=record_id).first()
-        if existing is None:
-            raise
-        if existing.content_hash != digest:
-            raise SyncConflict(record_id) from None
-        return existing, "duplicate"
-
-
-def _parse_date(value: Any, field: str, errors: dict[str, list[str]]) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        errors[field] = [_("Ngày không hợp lệ.")]
-        return None
-
-
-def _field_date(value: Any, field: str, errors: dict[str, list[str]]) -> datetime.date | None:
-    """A date something happened in the field: required, not in the future, not absurdly old."""
-    parsed = _parse_date(value, field, errors)
-    if parsed is None:
-        errors.setdefault(field, [_("Cần ghi ngày.")])
-        return None
-    # One day of grace: a phone near midnight, or set to another time zone.
-    if parsed > timezone.localdate() + datetime.timedelta(days=1):
-        errors[field] = [_("Ngày không được sau hôm nay.")]
-    elif parsed < EARLIEST_FIELD_DATE:
-        errors[field] = [_("Ngày quá xa trong quá khứ; hãy kiểm tra ngày trên điện thoại.")]
-    return parsed
 
 
 @dataclass(frozen=True)
@@ -535,286 +462,18 @@ def conflict_resolve(*, acting_user: Any, conflict: FactConflict, use_phone_valu
     return conflict
 
 
-@dataclass(frozen=True)
-class HelpDeskInput:
-    id: uuid.UUID
-    commune_code: int
-    helped_on: datetime.date | str
-    procedure: str
-    outcome: str
-    minutes: int
-    resident_id: uuid.UUID | None = None
-    walk_in_name: str = ""
-    walk_in_birth_year: int | None = None
-    notes: str = ""
-
-    def payload(self) -> dict[str, Any]:
-        return {
-            "commune": self.commune_code,
-            "helped_on": str(self.helped_on),
-            "procedure": self.procedure,
-            "outcome": self.outcome,
-            "minutes": self.minutes,
-            "resident": str(self.resident_id or ""),
-            "walk_in": [clean_text(self.walk_in_name), self.walk_in_birth_year],
-            "notes": self.notes.strip(),
-        }
-
-
-def helpdesk_record(
-    *, acting_user: Any, data: HelpDeskInput, device: DeviceToken | None = None
-) -> tuple[HelpDeskSession, Outcome]:
-    from langso.places.models import Commune
-
-    errors: dict[str, list[str]] = {}
-    from langso.teams.selectors import helpdesk_commune_q
-
-    commune = Commune.objects.filter(helpdesk_commune_q(acting_user), code=data.commune_code).first()
-    if commune is None:
-        raise ValidationError({"commune": [_("Không tìm thấy xã/phường này trong phạm vi của bạn.")]})
-    helped_on = _field_date(data.helped_on, "helped_on", errors)
-    if data.procedure not in Service.values:
-        errors["procedure"] = [_("Thủ tục không hợp lệ.")]
-    if data.outcome not in HelpDeskOutcome.values:
-        errors["outcome"] = [_("Kết quả không hợp lệ.")]
-    if not 1 <= int(data.minutes or 0) <= 480:
-        errors["minutes"] = [_("Số phút phải từ 1 đến 480.")]
-    resident = None
-    if data.resident_id:
-        resident = Resident.objects.filter(pk=data.resident_id, commune_id=commune.code).first()
-        if resident is None:
-            errors["resident"] = [_("Không tìm thấy người này trong xã/phường.")]
-    elif not clean_text(data.walk_in_name):
-        errors["walk_in_name"] = [_("Chọn người trong sổ hoặc ghi tên người đến.")]
-    year = data.walk_in_birth_year
-    if year is not None and not 1900 <= year <= timezone.localdate().year:
-        errors["walk_in_birth_year"] = [_("Năm sinh không hợp lệ.")]
-    if errors:
-        raise ValidationError(errors)
-    helper = TeamMember.objects.filter(
-        user=acting_user, is_active=True, team__commune_id=commune.code
-    ).first()
-
-    def create(digest: str) -> HelpDeskSession:
-        session = HelpDeskSession.objects.create(
-            id=data.id,
-            content_hash=digest,
-            device=device,
-            recorded_by=acting_user,
-            commune=commune,
-            province_id=commune.province_id,
-            resident=resident,
-            walk_in_name="" if resident else clean_text(data.walk_in_name),
-            walk_in_birth_year=None if resident else year,
-            helped_by=helper,
-            helped_on=helped_on,
-            procedure=data.procedure,
-            outcome=data.outcome,
-            minutes=data.minutes,
-            notes=data.notes.strip()[:300],
-        )
-        commune_changed(commune.code)
-        audit.record(
-            actor=acting_user,
-            action=AuditAction.CREATE,
-            obj=session,
-            resident_id=resident.pk if resident else None,
-            changes={"procedure": data.procedure, "outcome": data.outcome},
-        )
-        return session
-
-    session, outcome = store_synced(HelpDeskSession, data.id, data.payload(), create)
-    return session, outcome  # type: ignore[return-value]
-
-
-@dataclass(frozen=True)
-class SignalReportInput:
-    id: uuid.UUID
-    village_id: uuid.UUID
-    description: str
-    operator: str
-    technology: str
-    reported_on: datetime.date | str
-    households_affected: int = 0
-    latitude: float | None = None
-    longitude: float | None = None
-
-    def payload(self) -> dict[str, Any]:
-        return {
-            "village": str(self.village_id),
-            "description": clean_text(self.description),
-            "operator": self.operator,
-            "technology": self.technology,
-            "reported_on": str(self.reported_on),
-            "households": self.households_affected,
-            "gps": [
-                None if self.latitude is None else round(float(self.latitude), 5),
-                None if self.longitude is None else round(float(self.longitude), 5),
-            ],
-        }
-
-
-def signal_report_create(
-    *, acting_user: Any, data: SignalReportInput, device: DeviceToken | None = None
-) -> tuple[SignalReport, Outcome]:
-    errors: dict[str, list[str]] = {}
-    scope = scope_for(acting_user, Perm.SIGNAL_REPORT)
-    village = (
-        Village.objects.select_related("commune")
-        .filter(
-            scope.q(province="commune__province_id", commune="commune_id", village="id"), pk=data.village_id
-        )
-        .first()
-    )
-    if village is None:
-        raise ValidationError({"village": [_("Không tìm thấy thôn/bản này trong phạm vi của bạn.")]})
-    reported_on = _field_date(data.reported_on, "reported_on", errors)
-    description = clean_text(data.description)
-    if len(description) < 3:
-        errors["description"] = [_("Hãy mô tả vị trí (ví dụ: cuối xóm, gần nhà văn hóa).")]
-    elif len(description) > 300:
-        errors["description"] = [_("Mô tả quá dài (tối đa 300 ký tự).")]
-    if data.operator not in Operator.values:
-        errors["operator"] = [_("Nhà mạng không hợp lệ.")]
-    if data.technology not in Technology.values:
-        errors["technology"] = [_("Công nghệ không hợp lệ.")]
-    if not 0 <= int(data.households_affected or 0) <= 10000:
-        errors["households_affected"] = [_("Số hộ bị ảnh hưởng không hợp lệ.")]
-    if (data.latitude is None) != (data.longitude is None):
-        errors["latitude"] = [_("Tọa độ GPS phải có cả vĩ độ và kinh độ.")]
-    elif data.latitude is not None and not (
-        8.0 <= float(data.latitude) <= 23.5 and 102.0 <= float(data.longitude) <= 110.0  # type: ignore[arg-type]
-    ):
-        errors["latitude"] = [_("Tọa độ GPS nằm ngoài Việt Nam.")]
-    if errors:
-        raise ValidationError(errors)
-
-    def create(digest: str) -> SignalReport:
-        report = SignalReport.objects.create(
-            id=data.id,
-            content_hash=digest,
-            device=device,
-            recorded_by=acting_user,
-            village=village,
-            commune_id=village.commune_id,
-            province_id=village.commune.province_id,
-            description=description,
-            latitude=None if data.latitude is None else round(float(data.latitude), 5),
-            longitude=None if data.longitude is None else round(float(data.longitude), 5),
-            operator=data.operator,
-            technology=data.technology,
-            households_affected=data.households_affected or 0,
-            reported_on=reported_on,
-            respond_by=reported_on + datetime.timedelta(days=SIGNAL_RESPONSE_DAYS),
-        )
-        SignalReportEvent.objects.create(report=report, status=SignalStatus.REPORTED, by=acting_user)
-        commune_changed(village.commune_id)
-        audit.record(actor=acting_user, action=AuditAction.CREATE, obj=report, changes=data.payload())
-        return report
-
-    report, outcome = store_synced(SignalReport, data.id, data.payload(), create)
-    return report, outcome  # type: ignore[return-value]
-
-
-SIGNAL_MOVES: dict[str, frozenset[str]] = {
-    SignalStatus.REPORTED: frozenset({SignalStatus.CONFIRMED, SignalStatus.REJECTED, SignalStatus.FIXED}),
-    SignalStatus.CONFIRMED: frozenset({SignalStatus.FIXED, SignalStatus.REJECTED}),
-    SignalStatus.FIXED: frozenset(),
-    SignalStatus.REJECTED: frozenset(),
-}
-
-_TECHNOLOGY_COVERAGE_FIELD = {
-    Technology.MOBILE_4G: "mobile_4g",
-    Technology.MOBILE_5G: "mobile_5g",
-    Technology.BROADBAND: "broadband",
-}
-
-
-@transaction.atomic
-def signal_report_move(
-    *, acting_user: Any, report: SignalReport, status: str, note: str = ""
-) -> SignalReport:
-    """A telecom partner confirms, fixes or rejects a report. Fixing updates the village's coverage."""
-    report = SignalReport.objects.select_for_update().get(pk=report.pk)
-    if status not in SIGNAL_MOVES.get(report.status, frozenset()):
-        raise ValidationError(
-            {
-                "status": [
-                    _("Không thể chuyển từ “%(from)s” sang trạng thái này.")
-                    % {"from": report.get_status_display()}
-                ]
-            }
-        )
-    note = clean_text(note)
-    if status == SignalStatus.REJECTED and not note:
-        raise ValidationError({"note": [_("Hãy ghi lý do không xác nhận.")]})
-    before = report.status
-    report.status = status
-    if status in (SignalStatus.FIXED, SignalStatus.REJECTED):
-        report.closed_on = timezone.localdate()
-    report.save(update_fields=["status", "closed_on"])
-    SignalReportEvent.objects.create(report=report, status=status, note=note[:300], by=acting_user)
-    commune_changed(report.commune_id)
-    field = _TECHNOLOGY_COVERAGE_FIELD.get(report.technology)
-    if status == SignalStatus.FIXED and field:
-        village = Village.objects.select_for_update().get(pk=report.village_id)
-        still_open = SignalReport.objects.filter(
-            village=village,
-            technology=report.technology,
-            status__in=[SignalStatus.REPORTED, SignalStatus.CONFIRMED],
-        ).exists()
-        setattr(village, field, Coverage.PARTIAL if still_open else Coverage.YES)
-        village.coverage_checked_on = timezone.localdate()
-        village.save(update_fields=[field, "coverage_checked_on", "updated_at"])
-    audit.record(
-        actor=acting_user,
-        action=AuditAction.UPDATE,
-        obj=report,
-        changes={"status": [before, status]},
-        note=note,
-    )
-    return report
-
-
-# --- Devices ------------------------------------------------------------------------------------
-
-
-def _token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def device_token_issue(*, acting_user: Any, name: str) -> tuple[DeviceToken, str]:
-    """A new key for one phone. The plain token is returned once and never stored."""
-    token = "ls_" + secrets.token_urlsafe(32)
-    device = DeviceToken.objects.create(
-        user=acting_user, name=clean_text(name)[:80] or _("Điện thoại"), token_hash=_token_digest(token)
-    )
-    audit.record(actor=acting_user, action=AuditAction.CREATE, obj=device, changes={"name": device.name})
-    return device, token
-
-
-@transaction.atomic
-def device_token_revoke(*, acting_user: Any, device: DeviceToken) -> DeviceToken:
-    if device.revoked_at is None:
-        device.revoked_at = timezone.now()
-        device.save(update_fields=["revoked_at"])
-        audit.record(actor=acting_user, action=AuditAction.UPDATE, obj=device, changes={"revoked": True})
-    return device
-
-
-def device_for_token(token: str) -> DeviceToken | None:
-    """The live device holding this token, or None (unknown, revoked, or its user disabled)."""
-    if not token or len(token) > 200:
-        return None
-    device = (
-        DeviceToken.objects.select_related("user")
-        .filter(token_hash=_token_digest(token), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if device is not None and (
-        device.last_used_at is None or timezone.now() - device.last_used_at > datetime.timedelta(minutes=5)
-    ):
-        # Written at most every few minutes: a busy sync should not rewrite the row on every call.
-        DeviceToken.objects.filter(pk=device.pk).update(last_used_at=timezone.now())
-    return device
+# Help-desk sessions, weak-signal reports, devices and the way phone records are stored live in their
+# own modules; these names stay importable from here.
+from langso.teams.device_keys import (  # noqa: E402, F401
+    device_for_token,
+    device_token_issue,
+    device_token_revoke,
+)
+from langso.teams.helpdesk import HelpDeskInput, helpdesk_record  # noqa: E402, F401
+from langso.teams.signal_reports import (  # noqa: E402, F401
+    SIGNAL_MOVES,
+    SIGNAL_RESPONSE_DAYS,
+    SignalReportInput,
+    signal_report_create,
+    signal_report_move,
+)

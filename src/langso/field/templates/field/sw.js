@@ -43,7 +43,9 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
-  if (!isKept(url) || url.pathname.startsWith("/field/connect") || url.pathname === "/field/sw.js") return;
+  // Pages about the member (connecting, their phones) are never kept, nor served as the shell.
+  const personal = ["/field/connect", "/field/devices"].some((p) => url.pathname.startsWith(p));
+  if (!isKept(url) || personal || url.pathname === "/field/sw.js") return;
   // Cached copy first (the network may be gone or very slow); refresh it in the background.
   event.respondWith(
     caches.open(CACHE).then(async (cache) => {
