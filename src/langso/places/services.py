@@ -13,7 +13,6 @@ from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text, fold, place_sort_key
 from langso.places.models import Commune, Coverage, Village, VillageKind
-from langso.registry.changes import commune_changed
 
 
 def _check_name(commune: Commune, name: str, *, exclude_id: Any = None) -> str:
@@ -58,7 +57,6 @@ def village_create(
             village.save()
     except IntegrityError as exc:
         raise ValidationError({"name": _("Xã đã có thôn/bản tên “%(name)s”.") % {"name": name}}) from exc
-    commune_changed(village.commune_id)
     audit.record(actor=acting_user, action=AuditAction.CREATE, obj=village, changes=audit.snapshot(village))
     return village
 
@@ -80,6 +78,5 @@ def village_update(*, acting_user: Any, village: Village, **fields: Any) -> Vill
     village.save()
     changes = audit.diff(before, audit.snapshot(village))
     if changes:
-        commune_changed(village.commune_id)
         audit.record(actor=acting_user, action=AuditAction.UPDATE, obj=village, changes=changes)
     return village

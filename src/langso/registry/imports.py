@@ -63,7 +63,6 @@ from langso.core.models import AuditAction, AuditEntry
 from langso.core.text import clean_text, fold, fold_compact, place_sort_key, vietnamese_sort_key
 from langso.places.models import Commune, Coverage, Village, VillageKind
 from langso.registry import rules
-from langso.registry.changes import commune_changed
 from langso.registry.models import (
     Household,
     ImportJob,
@@ -1926,7 +1925,6 @@ def _write_all(job: ImportJob, result: CheckResult) -> None:
                 WRITERS[job.kind](chunk, job, counts, result.new_households)
                 if counts.late:
                     raise _RegistryChanged
-            commune_changed(job.commune_id)
             _finish(job, counts, len(result.valid))
     except _RegistryChanged:
         job.refresh_from_db()
@@ -1957,7 +1955,6 @@ def _write_valid_only(job: ImportJob, result: CheckResult) -> None:
                 return
             chunk = result.valid[start : start + WRITE_CHUNK]
             WRITERS[job.kind](chunk, job, counts, result.new_households)
-            commune_changed(job.commune_id)
             _update(
                 job,
                 processed_rows=start + len(chunk),
