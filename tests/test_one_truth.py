@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def field(world):
+def field(world):  # noqa: F811 - the devices tests' world, imported above
     """A team member with the programme's households on their worklist, and their phone."""
     from langso.accounts.models import Role
     from langso.accounts.tests.factories import user_with_role
