@@ -42,6 +42,7 @@ class CheckResult:
     problems: list[Problem]
     # Residents' files: households not in the registry yet, by code, made from their rows.
     new_households: dict[str, dict[str, Any]] = field(default_factory=dict)
+    layout: dict[str, Any] = field(default_factory=dict)  # her header row and how it was mapped
 
     @property
     def bad_rows(self) -> set[int]:
@@ -474,10 +475,14 @@ def check_file(
     data: bytes,
     filename: str,
     on_progress: Callable[[int], None] | None = None,
+    layout: dict[str, Any] | None = None,
+    remembered: Callable[[str], list[str] | None] | None = None,
 ) -> CheckResult:
-    """Read and check a whole file. Writes nothing."""
-    table = parse_table(kind, data, filename, on_progress=on_progress)
-    return CHECKERS[kind](table, commune)
-
-
-# --- writing -------------------------------------------------------------------------------------
+    """Read and check a whole file. Writes nothing. FileRefused, or MappingNeeded when the officer
+    must say which of her columns holds what."""
+    table = parse_table(kind, data, filename, on_progress=on_progress, layout=layout, remembered=remembered)
+    header_notes = len(table.problems)
+    result = CHECKERS[kind](table, commune)
+    result.problems.extend(table.problems[header_notes:])  # notes met while reading the rows
+    result.layout = table.layout
+    return result
