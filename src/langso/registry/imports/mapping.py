@@ -138,6 +138,22 @@ def field_choices(spec: tuple[Column, ...]) -> list[tuple[str, str]]:
     return choices
 
 
+def layout_rows(layout: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each of her columns for the mapping form: its header, a few of its values, its field now."""
+    headers = [str(h) for h in layout.get("headers", [])]
+    fields = list(layout.get("fields", [])) + [""] * len(headers)
+    samples = layout.get("samples", [])
+    return [
+        {
+            "index": i,
+            "header": header or _("(cột %(n)s không có tên)") % {"n": i + 1},
+            "samples": [row[i] for row in samples if i < len(row) and row[i]][:3],
+            "field": fields[i],
+        }
+        for i, header in enumerate(headers)
+    ]
+
+
 def _texts(values: list[Any]) -> list[str]:
     texts = [clean_text(str(v)) if not _is_blank(v) else "" for v in values]
     while texts and not texts[-1]:
