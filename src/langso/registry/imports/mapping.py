@@ -54,8 +54,14 @@ def max_rows() -> int:
     return int(getattr(settings, "IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
 
 
+def is_reasons_header(text: str) -> bool:
+    """The reasons column a refused-rows file adds (ignored when the file comes back)."""
+    folded = fold_compact(text)
+    return folded.startswith("lydobituchoi") or folded == fold_compact(str(REASONS_HEADER))
+
+
 def _ignored(folded: str) -> bool:
-    return folded in _IGNORED_HEADERS or folded == fold_compact(str(REASONS_HEADER))
+    return folded in _IGNORED_HEADERS or is_reasons_header(folded)
 
 
 class MappingNeeded(Exception):
