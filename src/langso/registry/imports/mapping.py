@@ -345,7 +345,7 @@ def _header(  # noqa: C901 - the ways a header row is found, in order
 
 
 def _example_values(spec: tuple[Column, ...]) -> dict[str, str]:
-    return {c.key: fold_compact(c.example) for c in spec if c.example}
+    return {c.key: c.example for c in spec if c.example}
 
 
 def _is_example(raw: dict[str, Any], examples: dict[str, str], first: str) -> bool:
@@ -354,10 +354,10 @@ def _is_example(raw: dict[str, Any], examples: dict[str, str], first: str) -> bo
     value = raw.get(first)
     if isinstance(value, str) and value.lstrip("( ")[:1] in "Vv" and _EXAMPLE_MARK.match(fold(value[:16])):
         return True
-    if len(examples) < 3 or fold_compact(str(raw.get(first) or "")) != examples.get(first):
+    if len(examples) < 3 or not isinstance(value, str) or value.strip() != examples.get(first):
         return False
     # The template's whole layout, each example cell as the template wrote it.
-    return all(key in raw and fold_compact(str(raw[key] or "")) == examples[key] for key in examples)
+    return all(key in raw and str(raw[key] or "").strip() == examples[key] for key in examples)
 
 
 def _data_rows(  # noqa: C901 - one pass over the file, kept together
