@@ -66,6 +66,7 @@ from langso.registry.imports.mapping import (
     Table,
     field_choices,
     header_signature,
+    layout_rows,
     max_rows,
     parse_table,
 )
