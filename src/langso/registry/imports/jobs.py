@@ -6,13 +6,15 @@ import datetime
 import hashlib
 import json
 import logging
+import tempfile
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
@@ -206,25 +208,39 @@ def _checked_name(job: ImportJob) -> str:
 _DATE_KEYS = ("birth_date", "coverage_checked_on")
 
 
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.date | uuid.UUID):
+        return _plain(value)
+    raise TypeError(type(value).__name__)
+
+
 def _save_checked(job: ImportJob, result: CheckResult) -> None:
     """Keep the dry run's valid rows beside the file, so writing need not read and check it again.
-    Rows are stored as lists in the order of `keys` (compact, and quick to write and read back)."""
+
+    JSON lines: a first line with what the rows need (the file's sha256, the keys, the households to
+    make), then one line per row as a list in the order of `keys`, written one at a time to a temporary
+    file, so the dry run holds no second copy of its rows as text."""
     keys = list(result.valid[0].data) if result.valid else []
-    payload = {
+    head = {
         "sha256": job.file_sha256,
         "total": result.total,
         "bad_rows": sorted(result.bad_rows),
         "keys": keys,
-        "valid": [[r.row, *[_plain(r.data.get(k)) for k in keys]] for r in result.valid],
-        "households": {
-            code: {k: _plain(v) for k, v in spec.items()} for code, spec in result.new_households.items()
-        },
+        "households": result.new_households,
+        "format": 2,
     }
-    storage = job.file.storage
-    name = _checked_name(job)
-    if storage.exists(name):
-        storage.delete(name)
-    storage.save(name, ContentFile(json.dumps(payload, ensure_ascii=False).encode("utf-8")))
+    encode = json.JSONEncoder(ensure_ascii=False, default=_json_value, separators=(",", ":")).encode
+    with tempfile.TemporaryFile() as spool:
+        spool.write(encode(head).encode("utf-8") + b"\n")
+        for part in _chunks(result.valid, 5_000):
+            lines = [encode([r.row, *[r.data.get(k) for k in keys]]) for r in part]
+            spool.write(("\n".join(lines) + "\n").encode("utf-8"))
+        spool.seek(0)
+        storage = job.file.storage
+        name = _checked_name(job)
+        if storage.exists(name):
+            storage.delete(name)
+        storage.save(name, File(spool))
 
 
 def _reasons_name(job: ImportJob) -> str:
@@ -282,20 +298,25 @@ def _load_checked(job: ImportJob) -> CheckResult | None:
     if not storage.exists(name):
         return None
     with storage.open(name, "rb") as handle:
-        payload = json.loads(handle.read().decode("utf-8"))
-    if payload.get("sha256") != job.file_sha256 or "keys" not in payload:
-        return None
-    keys = payload["keys"]
-    dates = [k for k in _DATE_KEYS if k in keys]
-    valid = []
-    for row, *values in payload["valid"]:
-        data = dict(zip(keys, values, strict=True))
-        for key in dates:
-            if data[key]:
-                data[key] = datetime.date.fromisoformat(data[key])
-        valid.append(CheckedRow(row, data))
-    problems = [Problem(row, "", "", "") for row in payload["bad_rows"]]
-    return CheckResult(payload["total"], valid, problems, payload.get("households", {}))
+        first = handle.readline()
+        try:
+            head = json.loads(first.decode("utf-8"))
+        except ValueError:
+            return None
+        if head.get("sha256") != job.file_sha256 or head.get("format") != 2:
+            return None
+        keys = head["keys"]
+        dates = [k for k in _DATE_KEYS if k in keys]
+        valid = []
+        for line in iter(handle.readline, b""):  # not `for line in handle`: Django's File seeks back to 0
+            row, *values = json.loads(line)
+            data = dict(zip(keys, values, strict=True))
+            for key in dates:
+                if data[key]:
+                    data[key] = datetime.date.fromisoformat(data[key])
+            valid.append(CheckedRow(row, data))
+    problems = [Problem(row, "", "", "") for row in head["bad_rows"]]
+    return CheckResult(head["total"], valid, problems, head.get("households", {}))
 
 
 def job_confirm(*, acting_user: Any, job: ImportJob, mode: str) -> ImportJob:
