@@ -90,8 +90,11 @@ class Command(BaseCommand):
                     self.stderr.write(
                         f"The background worker stopped (exit {worker.returncode}); restarting it."
                     )
+                    # It was the only worker: what it was running is dead. Recovered before the new
+                    # worker starts, so nothing the new one takes is mistaken for dead.
+                    self._recover(worker_died=True)
                     worker = _start(worker_args)
-                    last_recovery = 0.0  # what it was running is recovered now, not in a minute
+                    last_recovery = time.monotonic()
                 if time.monotonic() - last_recovery >= options["recover_every"]:
                     last_recovery = time.monotonic()
                     self._recover()
@@ -102,10 +105,15 @@ class Command(BaseCommand):
                 signal.signal(sig, handler)
         self.stdout.write("Làng Số stopped.")
 
-    def _recover(self) -> None:
-        """What cron runs on a server: tasks whose worker died, then import jobs without a heartbeat."""
-        for command in ("recover_tasks", "import_recover"):
+    def _recover(self, *, worker_died: bool = False) -> None:
+        """What cron runs on a server: tasks whose worker died, then import jobs without a heartbeat.
+        Right after its worker died, at once (no waiting for the usual staleness)."""
+        now = ["--minutes", "0"]
+        for command, args in (
+            ("recover_tasks", [*now, "--max-minutes", "0"] if worker_died else []),
+            ("import_recover", now if worker_died else []),
+        ):
             try:
-                call_command(command, stdout=StringIO(), stderr=StringIO())
+                call_command(command, *args, stdout=StringIO(), stderr=StringIO())
             except Exception as exc:  # a recovery that fails now is tried again in a minute
                 self.stderr.write(f"{command}: {exc}")
