@@ -226,6 +226,7 @@ def _save_checked(job: ImportJob, result: CheckResult) -> None:
         "total": result.total,
         "bad_rows": sorted(result.bad_rows),
         "keys": keys,
+        "valid": len(result.valid),
         "households": result.new_households,
         "format": 2,
     }
@@ -291,32 +292,68 @@ def _drop_checked(job: ImportJob) -> None:
             storage.delete(_checked_name(job))
 
 
+class _SavedRows:
+    """The saved dry run's valid rows, read from its file a slice at a time (the writers take chunks
+    in order), so writing holds one chunk of rows, not the file's."""
+
+    def __init__(self, job: ImportJob, head: dict[str, Any]) -> None:
+        self.job, self.count = job, int(head["valid"])
+        self.keys: list[str] = head["keys"]
+        self.dates = [k for k in _DATE_KEYS if k in self.keys]
+        self._handle: Any = None
+        self._at = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def _open(self) -> None:
+        self.close()
+        self._handle = self.job.file.storage.open(_checked_name(self.job), "rb")
+        self._handle.readline()  # the head
+        self._at = 0
+
+    def __getitem__(self, part: slice) -> list[CheckedRow]:
+        start, stop, _step = part.indices(self.count)
+        if self._handle is None or start < self._at:
+            self._open()
+        rows = []
+        # Not `for line in handle`: Django's File iterates from the start of the file.
+        for line in iter(self._handle.readline, b""):
+            self._at += 1
+            if self._at <= start:
+                continue
+            row, *values = json.loads(line)
+            data = dict(zip(self.keys, values, strict=True))
+            for key in self.dates:
+                if data[key]:
+                    data[key] = datetime.date.fromisoformat(data[key])
+            rows.append(CheckedRow(row, data))
+            if self._at >= stop:
+                break
+        return rows
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
 def _load_checked(job: ImportJob) -> CheckResult | None:
-    """The saved dry run, or None when there is none (or it is not the dry run of this file)."""
+    """The saved dry run (its rows read as they are written), or None when there is none (or it is not
+    the dry run of this file)."""
     storage = job.file.storage
     name = _checked_name(job)
     if not storage.exists(name):
         return None
     with storage.open(name, "rb") as handle:
-        first = handle.readline()
         try:
-            head = json.loads(first.decode("utf-8"))
+            head = json.loads(handle.readline().decode("utf-8"))
         except ValueError:
             return None
-        if head.get("sha256") != job.file_sha256 or head.get("format") != 2:
-            return None
-        keys = head["keys"]
-        dates = [k for k in _DATE_KEYS if k in keys]
-        valid = []
-        for line in iter(handle.readline, b""):  # not `for line in handle`: Django's File seeks back to 0
-            row, *values = json.loads(line)
-            data = dict(zip(keys, values, strict=True))
-            for key in dates:
-                if data[key]:
-                    data[key] = datetime.date.fromisoformat(data[key])
-            valid.append(CheckedRow(row, data))
+    if head.get("sha256") != job.file_sha256 or head.get("format") != 2:
+        return None
     problems = [Problem(row, "", "", "") for row in head["bad_rows"]]
-    return CheckResult(head["total"], valid, problems, head.get("households", {}))
+    return CheckResult(head["total"], _SavedRows(job, head), problems, head.get("households", {}))  # type: ignore[arg-type]
 
 
 def job_confirm(*, acting_user: Any, job: ImportJob, mode: str) -> ImportJob:
@@ -373,10 +410,14 @@ def job_write(job: ImportJob) -> ImportJob:
         result = _load_checked(job)
         if result is None:  # no saved dry run (or it no longer matches): check the file again
             result = _check(job)
-        if job.mode == ImportMode.ALL_OR_NOTHING:
-            _write_all(job, result)
-        else:
-            _write_valid_only(job, result)
+        try:
+            if job.mode == ImportMode.ALL_OR_NOTHING:
+                _write_all(job, result)
+            else:
+                _write_valid_only(job, result)
+        finally:
+            if isinstance(result.valid, _SavedRows):
+                result.valid.close()
     except Exception:
         logger.exception("import %s: writing failed", job.pk)
         job.refresh_from_db()
