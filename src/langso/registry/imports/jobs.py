@@ -383,7 +383,7 @@ def job_confirm(*, acting_user: Any, job: ImportJob, mode: str) -> ImportJob:
 
 def job_cancel(*, acting_user: Any, job: ImportJob) -> ImportJob:
     """Cancel before writing starts. Nothing has been written to the registry at that point."""
-    cancellable = [ImportStatus.CHECKED, ImportStatus.CHECKING, ImportStatus.QUEUED]
+    cancellable = [ImportStatus.MAPPING, ImportStatus.CHECKED, ImportStatus.CHECKING, ImportStatus.QUEUED]
     if not _update(job, when=cancellable, status=ImportStatus.CANCELLED, finished_at=timezone.now()):
         job.refresh_from_db()
         if job.status != ImportStatus.CANCELLED:
