@@ -5,6 +5,10 @@ without it a big import would wait in the queue for ever. This command starts `r
 `db_worker` as child processes, restarts the worker if it dies, runs the recoveries cron would run
 (`import_recover`, `recover_tasks`) every minute so a job whose worker died is picked up again, and
 stops both children when it is interrupted or when the server stops.
+
+It assumes its worker is the installation's only one (what `make run` is for): at start, and when its
+worker dies, whatever was left running is taken for dead at once. A server runs the worker as its own
+service instead (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -69,6 +73,9 @@ class Command(BaseCommand):
 
         previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         self.stdout.write("Làng Số: web server and background worker starting (Ctrl-C stops both).")
+        # Its worker is the only one (a single-machine install): whatever a worker was running when the
+        # last run stopped is dead, and is recovered now rather than after the usual staleness.
+        self._recover(worker_died=True)
         server = _start(server_args)
         worker = _start(worker_args)
         restarts: list[float] = []
