@@ -44,7 +44,8 @@ Decisions (see also docs/architecture.md):
 The package follows the stages: `reading` (the file's format and rows), `columns` (each kind's
 fields and header spellings), `mapping` (header row → fields, the data rows, handed over one at a
 time), `layouts` (remembered mappings), `checking` (the dry run), `writing` (bulk writes and their
-audit), `jobs` (the job's life), `refused` (the refused-rows file) and `templates`. The devices
+audit), `jobs` (the job's life), `store` (the dry run's files kept beside the upload), `refused` (the
+refused-rows file) and `templates`. The devices
 inventory import (langso.devices.imports) uses the same reader, mapping and refused-rows file.
 """
 
@@ -70,7 +71,6 @@ from langso.registry.imports.jobs import (
     job_is_stale,
     job_map_columns,
     job_recover,
-    job_refused_file,
     job_waiting_for_worker,
     job_write,
     purge_files,
@@ -86,6 +86,7 @@ from langso.registry.imports.mapping import (
 )
 from langso.registry.imports.reading import FileRefused, Problem, open_source, read_table, sniff_format
 from langso.registry.imports.refused import reason_lines, refused_rows_xlsx
+from langso.registry.imports.store import job_refused_file
 from langso.registry.imports.templates import poverty_label, template_name, template_xlsx
 from langso.registry.imports.writing import WRITERS, WriteCounts
 
