@@ -44,6 +44,7 @@ class TargetForm(forms.Form):
     indicator = forms.ModelChoiceField(
         label=_("Chỉ số"),
         queryset=Indicator.objects.filter(is_active=True),
+        empty_label=_("— Chọn chỉ số —"),
         error_messages={
             "required": _("Hãy chọn một chỉ số."),
             "invalid_choice": _("Hãy chọn một chỉ số trong danh sách."),

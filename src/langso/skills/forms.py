@@ -15,10 +15,14 @@ class SkillRecordForm(forms.Form):
     )
     evidence = forms.ChoiceField(label=_("Minh chứng"), choices=Evidence.choices, initial=Evidence.OBSERVED)
     recorded_on = forms.DateField(
-        label=_("Ngày"), widget=forms.TextInput(attrs={"placeholder": _("ngày/tháng/năm")})
+        label=_("Ngày"),
+        # DateInput with the day first: a TextInput would show today's date as 2026-12-07.
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"placeholder": _("ngày/tháng/năm"), "inputmode": "numeric"}
+        ),
     )
 
-    def __init__(self, *args: Any, skills: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, skills: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["skill_code"].choices = skills
 

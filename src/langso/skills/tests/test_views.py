@@ -74,3 +74,21 @@ def test_province_staff_edit_a_draft_and_publish_a_new_catalogue_version(client,
 def test_a_commune_officer_cannot_edit_the_catalogue(client):
     client.force_login(commune_officer(commune(NGHIA_TA)))
     assert client.post(reverse("skills:draft_start")).status_code == 403
+
+
+def test_the_skill_form_shows_today_day_first_and_asks_for_a_skill_instead_of_picking_the_first(client):
+    from django.utils import timezone
+
+    resident = ResidentFactory(household=HouseholdFactory(village=VillageFactory(commune=commune(NGHIA_TA))))
+    client.force_login(commune_officer(resident.commune))
+    page = client.get(reverse("skills:record_create", args=[resident.pk])).content.decode()
+
+    assert f'value="{timezone.localdate():%d/%m/%Y}"' in page
+    assert timezone.localdate().isoformat() not in page
+    assert '<option value="" selected>— Chọn kỹ năng —</option>' in page
+    assert '<optgroup label="Định danh điện tử và dịch vụ công">' in page
+    response = client.post(
+        reverse("skills:record_create", args=[resident.pk]),
+        {"skill_code": "", "level": "2", "evidence": "observed", "recorded_on": "05/03/2026"},
+    )
+    assert response.status_code == 200 and "skill_code" in response.context["form"].errors
