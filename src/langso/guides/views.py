@@ -179,9 +179,11 @@ def edit(request: HttpRequest, skill_code: str | None = None) -> HttpResponse:
             raise Http404
         guide = None
         initial: dict[str, Any] = {"title": skill.name, "title_en": skill.name_en, "pass_mark": 0}
+        heading = skill.name
     else:
         guide = selectors.guide_get(skill_code)
         initial = {f: getattr(guide, f) for f in services.GUIDE_FIELDS}
+        heading = guide.title
     data = request.POST if request.method == "POST" else None
     form = GuideForm(data, initial=initial)
     steps = StepFormSet(data, initial=step_initial(guide), prefix="steps")
@@ -211,6 +213,7 @@ def edit(request: HttpRequest, skill_code: str | None = None) -> HttpResponse:
         {
             "guide": guide,
             "skill_code": skill_code,
+            "heading": heading,
             "form": form,
             "steps": steps,
             "questions": questions,

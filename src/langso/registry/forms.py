@@ -87,7 +87,8 @@ class HouseholdForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Mục đích"), choices=ConsentPurpose.choices)
+    # Radio buttons: each purpose is a sentence, longer than a phone's drop-down box.
+    purpose = forms.ChoiceField(label=_("Mục đích"), choices=ConsentPurpose.choices, widget=forms.RadioSelect)
     given = forms.TypedChoiceField(
         label=_("Người dân"),
         coerce=lambda v: v == "yes",

@@ -28,7 +28,12 @@ class SkillRecordForm(forms.Form):
 
 
 class SkillEditForm(forms.Form):
-    code = forms.SlugField(label=_("Mã kỹ năng (không dấu, ví dụ qr_payment)"), max_length=50)
+    code = forms.SlugField(
+        label=_("Mã kỹ năng (không dấu, ví dụ qr_payment)"),
+        max_length=50,
+        # data-raw: a code on purpose (tests/browser/test_every_page_every_role.py reads it as such).
+        widget=forms.TextInput(attrs={"data-raw": "", "spellcheck": "false", "autocapitalize": "none"}),
+    )
     area = forms.ChoiceField(label=_("Nhóm"), choices=SkillArea.choices)
     name = forms.CharField(label=_("Tên (tiếng Việt)"), max_length=120)
     name_en = forms.CharField(label=_("Tên (tiếng Anh)"), max_length=120)
@@ -44,7 +49,10 @@ class SkillEditForm(forms.Form):
         error_messages={"invalid": _("Ghi số năng lực DigComp dạng 2.1 (nhóm 1–5, mục 1–6).")},
     )
     vn_domain = forms.TypedChoiceField(
-        label=_("Miền năng lực số (TT 02/2025)"), choices=VnDomain.choices, coerce=int
+        label=_("Miền năng lực số (TT 02/2025)"),
+        choices=VnDomain.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
     )
     basic_skill = forms.ChoiceField(
         label=_("Thuộc 5 kỹ năng cơ bản"), required=False, choices=[("", "—"), *BasicSkill.choices]
