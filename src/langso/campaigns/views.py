@@ -168,7 +168,7 @@ def _dashboard(request: HttpRequest, campaign: Campaign, commune: Any = None) ->
         {
             "campaign": campaign,
             "commune": commune,
-            "boards_html": _boards_html(request, campaign, commune, target, screen),
+            "boards_html": _boards_html(request, campaign, commune, target, screen, whole=_whole(request)),
             "target": target,
             "screen": screen,
             "today": timezone.localdate(),
@@ -179,11 +179,19 @@ def _dashboard(request: HttpRequest, campaign: Campaign, commune: Any = None) ->
     )
 
 
-def _boards_html(request: HttpRequest, campaign: Campaign, commune: Any, target: str, screen: bool) -> str:
+def _whole(request: HttpRequest) -> bool:
+    """?all=1: the whole ranking instead of the best, the worst and one line for those without data."""
+    return request.GET.get("all") == "1"
+
+
+def _boards_html(
+    request: HttpRequest, campaign: Campaign, commune: Any, target: str, screen: bool, *, whole: bool = False
+) -> str:
     """The targets and the ranking, rendered once per state of the numbers, language and view:
     a meeting-room screen refreshing every minute and every officer share them."""
     day = timezone.localdate()
-    key = f"{boards_key(campaign, commune, day, live=True)}:{get_language()}:{int(bool(screen))}:{target}"
+    live = boards_key(campaign, commune, day, live=True)
+    key = f"{live}:{get_language()}:{int(bool(screen))}:{target}:{int(whole)}"
     html = cache.get(key)
     if html is None:
         boards = build_boards(campaign, commune=commune, day=day)
@@ -195,6 +203,7 @@ def _boards_html(request: HttpRequest, campaign: Campaign, commune: Any, target:
                 "boards": boards,
                 "board": board_for(boards, target),
                 "screen": screen,
+                "whole": whole,
                 "row_level_is_village": commune is not None,
             },
         )

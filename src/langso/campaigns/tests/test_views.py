@@ -50,7 +50,30 @@ def test_province_staff_see_the_communes_ranked_with_value_target_and_status(cli
     assert f"1 {ward} 100,0 % Đã đạt chỉ tiêu 60,0 %" in page
     assert f"2 {nghia_ta} 33,3 % Chậm tiến độ chỉ tiêu 60,0 % 1/3" in page
     assert "Tỉ lệ người trưởng thành có định danh điện tử mức 2 50,0 % Chậm tiến độ" in page
-    assert "Chưa có số liệu" in page  # communes with nobody registered yet: no value, not 0 %
+    # Communes with nobody registered yet (most of the province's ~90): no value, not 0 %, as one line,
+    # with the whole list one tap away.
+    assert "90 xã/phường chưa có số liệu" in page
+    assert "Chưa có số liệu" not in page
+    whole = text(client.get(dashboard_url(world) + "?all=1"))
+    assert whole.count("Chưa có số liệu") == 90
+
+
+def test_a_province_ranking_shows_the_best_the_worst_and_how_many_lie_between(client, world):
+    from langso.campaigns.dashboards import Board, Row
+    from langso.campaigns.targets import Status
+
+    rows = [
+        Row(level="commune", unit=str(i), name=f"Xã {i}", value=None, target=None, status=Status.NO_DATA)
+        for i in range(20)
+    ]
+    board = Board(target=None, indicator=None, total=rows[0], rows=rows, row_level="commune", has_rows=True)
+    for i, row in enumerate(rows[:14]):
+        row.rank = i + 1
+        row.value = type("V", (), {"ratio": 100 - i})()
+    summary = board.summary(each=5)
+    assert [r.name for r in summary.best] == [f"Xã {i}" for i in range(5)]
+    assert [r.name for r in summary.worst] == [f"Xã {i}" for i in range(9, 14)]
+    assert (summary.between, summary.without_data, summary.is_whole) == (4, 6, False)
 
 
 def test_a_rising_trend_in_the_snapshots_puts_a_village_on_track(client, world):
