@@ -6,6 +6,8 @@ import datetime
 import re
 
 import pytest
+
+from langso.skills import services as skill_services
 from django.urls import reverse
 
 from langso.accounts.models import Role
@@ -187,6 +189,54 @@ def test_a_number_drills_down_to_the_people_still_missing_with_links_and_no_cccd
     assert "Lò Thị Xong" in text(counted) and "Lò Văn Chờ" not in text(counted)
     assert "Lò Văn Chờ" in commune_wide and "Hoàng Văn Xa" in commune_wide
     assert "Thôn Nà Mò" in commune_wide  # each person's village
+
+
+def test_the_drill_down_says_where_each_person_lives_and_what_they_lack(client, world):
+    skill_services.skill_record_add(
+        acting_user=None, resident=world["waiting"], skill_code="vneid_level2", level=2
+    )
+    world["waiting"].owns_smartphone = True
+    world["waiting"].save()
+    world["far"].owns_smartphone = False
+    world["far"].save()
+    client.force_login(world["officer"])
+
+    page = text(client.get(drill_url(world, "commune", NGHIA_TA)))
+
+    assert "Thôn Bản Cáu, Xã Nghĩa Tá" in page
+    assert "Còn thiếu: Kích hoạt định danh điện tử mức 2: làm được khi có người giúp" in page
+    assert "Còn thiếu: chưa có điện thoại thông minh · Kích hoạt định danh điện tử mức 2: chưa học" in page
+
+
+def test_the_drill_down_list_downloads_as_excel_and_is_audited(client, world):
+    import io
+
+    import openpyxl
+
+    from langso.core.models import AuditAction, AuditEntry
+
+    client.force_login(world["officer"])
+    assert "export=xlsx" in client.get(drill_url(world, "commune", NGHIA_TA)).content.decode()
+
+    response = client.get(drill_url(world, "commune", NGHIA_TA, export="xlsx"))
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    names = [row[0] for row in rows[2:]]
+    assert sorted(names) == ["Hoàng Văn Xa", "Lò Văn Chờ"]
+    assert not any("019062002222" in str(cell) for row in rows for cell in row)
+    entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
+    assert entry.changes["rows"] == 2
+
+
+def test_a_team_leader_sees_the_drill_down_but_may_not_download_it(client, world):
+    from langso.accounts.models import Role
+    from langso.accounts.tests.factories import user_with_role
+
+    leader = user_with_role(Role.TEAM_LEADER, village=world["ban_cau"])
+    client.force_login(leader)
+    assert "export=xlsx" not in client.get(drill_url(world, "village", world["ban_cau"].pk)).content.decode()
+    assert client.get(drill_url(world, "village", world["ban_cau"].pk, export="xlsx")).status_code == 403
 
 
 def test_the_dashboard_numbers_link_to_their_drill_down(client, world):
