@@ -6,8 +6,6 @@ import datetime
 import re
 
 import pytest
-
-from langso.skills import services as skill_services
 from django.urls import reverse
 
 from langso.accounts.models import Role
@@ -16,6 +14,7 @@ from langso.campaigns.models import Campaign, IndicatorSnapshot, SteeringCommitt
 from langso.campaigns.tests.conftest import today
 from langso.core.models import AuditEntry
 from langso.places.tests.factories import BAC_KAN_WARD, NGHIA_TA
+from langso.skills import services as skill_services
 
 pytestmark = pytest.mark.django_db
 
