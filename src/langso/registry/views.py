@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,6 +52,8 @@ def resident_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "can_edit": has_perm(request.user, Perm.REGISTRY_EDIT),
             "can_export": has_perm(request.user, Perm.REGISTRY_EXPORT),
+            "can_reveal_in_export": has_perm(request.user, Perm.REGISTRY_EXPORT)
+            and has_perm(request.user, Perm.REVEAL_CCCD),
             "show_sensitive": has_perm(request.user, Perm.SENSITIVE_VIEW),
         },
     )
@@ -303,7 +306,19 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 @require_perm(Perm.REGISTRY_EXPORT)
 def residents_export(request: HttpRequest) -> HttpResponse:
-    content, _count = exports.residents_xlsx(acting_user=request.user, params=request.GET)
+    """GET: the list's people with masked CCCD numbers. POST with a reason (the list page's "with full
+    numbers" form): full numbers where the user may see them, audited as a reveal."""
+    reason = request.POST.get("reason", "") if request.method == "POST" else ""
+    if request.method == "POST" and not reason.strip():
+        messages.error(request, _("Hãy ghi lý do cần số CCCD đầy đủ."))
+        return redirect(f"{reverse('registry:residents')}?{request.GET.urlencode()}")
+    try:
+        content, _count = exports.residents_xlsx(
+            acting_user=request.user, params=request.GET, reveal_reason=reason
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('registry:residents')}?{request.GET.urlencode()}")
     return _xlsx_response(content, exports.export_filename("nguoi-dan"))
 
 
