@@ -175,3 +175,19 @@ def test_the_household_list_starts_empty_groups_by_village_and_says_when_there_i
     assert '<optgroup label="Thôn Bản Cáu">' in select and '<optgroup label="Nà Kẹn">' in select
     assert "03-001 — Ma Văn Tuấn" in select
     assert "03-002 — chưa ghi chủ hộ" in select
+
+
+@pytest.mark.parametrize(
+    ("address", "village", "line"),
+    [
+        ("Số nhà 12, Thôn Bản Cáu", "Thôn Bản Cáu", "Số nhà 12, Thôn Bản Cáu"),
+        ("Số nhà 12, bản cáu", "Thôn Bản Cáu", "Số nhà 12, bản cáu"),
+        ("Xóm Trên", "Thôn Bản Cáu", "Xóm Trên, Thôn Bản Cáu"),
+        ("", "Nà Kẹn", "Nà Kẹn"),
+    ],
+)
+def test_a_households_address_names_its_village_once(address, village, line):
+    household = HouseholdFactory(
+        village=VillageFactory(commune=commune(NGHIA_TA), name=village), address=address
+    )
+    assert household.address_line == line
