@@ -20,6 +20,7 @@ test_accessibility.py. One Chromium, one browser context per role signed in once
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from typing import TYPE_CHECKING, Any
@@ -59,6 +60,8 @@ CODES_SHOWN_ON_PURPOSE = {
 # The field app (/field/) is its own page, reworked in issue 12 by the field-app helper: its search
 # placeholder and level labels are known to be cut at 360 px, so the clipping check leaves it out there.
 NO_CLIPPING_CHECK = {"field:shell"}
+# With LANGSO_SCREENSHOTS=1 (`make screenshots`): (role, page) -> picture in docs/screenshots/.
+SCREENSHOTS = {("province_staff", "campaigns:dashboard"): "dashboard-province"}
 # Django's admin site: Django's own templates, for an administrator on a computer; only the refusal
 # of everyone else (our 403 page) is checked.
 ADMIN = "admin:index"
@@ -195,6 +198,7 @@ def test_every_page_for_every_role_reads_well_on_a_phone_with_debug_off(
     from langso.accounts.access import url_access
     from langso.accounts.models import Role
     from tests.browser.site_data import build_site
+    from tests.browser.test_phone_layout import _save_screenshot
     from tests.test_access_table import _expected, _inside_one_village, _role_user, _url
 
     settings.DEBUG = False  # production's error handling: our handlers, not Django's debug pages
@@ -204,13 +208,14 @@ def test_every_page_for_every_role_reads_well_on_a_phone_with_debug_off(
     names = _page_names()
     problems: list[str] = []
     loads = 0
+    # Named without the role's code ("bang-quyen-team_member"): pages show user names (the menu, a
+    # team's members, the audit trail), where a code would read as a stumble.
+    users = {
+        role: _role_user(role, data, username=f"thu.{role.replace('_', '')}", full_name="Người dùng thử")
+        for role in Role.values
+    }
     for role in Role.values:
-        user = _role_user(role, data)
-        # The table's users are named after the role's code ("bang-quyen-team_member"); the menu shows
-        # the username, which would read as a code on every page.
-        user.username = f"thu.{role.replace('_', '')}"
-        user.full_name = "Người dùng thử"
-        user.save(update_fields=["username", "full_name"])
+        user = users[role]
         context = _signed_in_context(browser, live_server.url, role, user)
         page = context.new_page()
         page.on(
@@ -233,6 +238,8 @@ def test_every_page_for_every_role_reads_well_on_a_phone_with_debug_off(
                     problems.append(f"{label}: HTTP {status} though the table lets {role} open it")
             elif status == 200 and not ours:
                 problems += [f"{label}: {p}" for p in check_open_page(page, name)]
+                if os.environ.get("LANGSO_SCREENSHOTS") and (role, name) in SCREENSHOTS:
+                    _save_screenshot(page, SCREENSHOTS[role, name])
         context.close()
     elapsed = time.monotonic() - started
     print(f"\n{loads} page loads for {len(Role.values)} roles in {elapsed:.0f} s")
@@ -251,8 +258,6 @@ def test_our_error_pages_fit_a_phone_and_are_what_a_refused_or_lost_user_sees(
     from tests.browser.test_phone_layout import _save_screenshot
 
     settings.DEBUG = False
-    import os
-
     auditor = user_with_role(Role.AUDITOR, province=commune(NGHIA_TA).province, username="kiemtra.thu")
     context = _signed_in_context(browser, live_server.url, Role.AUDITOR, auditor)
     page = context.new_page()

@@ -325,10 +325,19 @@ def _key_text(key: str) -> str:
     return key.replace("_", " ")
 
 
+_skill_names: dict[str, str | None] = {}  # per page of entries (entry_rows empties it)
+
+
 def _skill_name(code: str) -> str | None:
-    Skill = apps.get_model("skills", "Skill")  # noqa: N806 - a model class
-    name = Skill.objects.filter(code=code).order_by("-version__number").values_list("name", flat=True).first()
-    return name
+    if code not in _skill_names:
+        Skill = apps.get_model("skills", "Skill")  # noqa: N806 - a model class
+        _skill_names[code] = (
+            Skill.objects.filter(code=code)
+            .order_by("-version__number")
+            .values_list("name", flat=True)
+            .first()
+        )
+    return _skill_names[code]
 
 
 @dataclass(frozen=True)
@@ -377,6 +386,10 @@ def _show(value: Any, key: str, model_field: Any) -> str:
         return mask_cccd(value)
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
+    if isinstance(value, dict) and "name" in value:  # a snapshot of something named (a certificate's skill)
+        if "level" in value:
+            return _("%(name)s (mức %(level)s)") % {"name": value["name"], "level": value["level"]}
+        return str(value["name"])
     if isinstance(value, dict):
         return "; ".join(f"{_key_text(str(k))}: {_show(v, str(k), None)}" for k, v in value.items())
     if isinstance(value, list):
@@ -392,7 +405,7 @@ def _show(value: Any, key: str, model_field: Any) -> str:
     if key in ("skill", "skills", "skill_code") and isinstance(value, str):
         return _skill_name(text) or text
     if _CODE.match(text):
-        label = _code_labels().get(text)
+        label = _code_labels().get(text) or _skill_name(text)
         if label is not None:
             return str(label)
     if _ISO_DATETIME.match(text):
@@ -463,6 +476,7 @@ def _object_label(object_type: str) -> str:
 
 
 def entry_rows(entries: list[AuditEntry]) -> list[EntryRow]:
+    _skill_names.clear()
     return [
         EntryRow(
             entry=entry,

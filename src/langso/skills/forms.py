@@ -9,7 +9,10 @@ from langso.skills.models import BasicSkill, Evidence, Level, SkillArea, VnDomai
 
 
 class SkillRecordForm(forms.Form):
-    skill_code = forms.ChoiceField(label=_("Kỹ năng"))
+    # Radio buttons grouped by area: a skill's name is longer than a phone's drop-down box.
+    skill_code = forms.ChoiceField(
+        label=_("Kỹ năng"), widget=forms.RadioSelect, error_messages={"required": _("Hãy chọn một kỹ năng.")}
+    )
     level = forms.TypedChoiceField(
         label=_("Mức độ đạt được"), choices=Level.choices, coerce=int, widget=forms.RadioSelect
     )
@@ -25,6 +28,7 @@ class SkillRecordForm(forms.Form):
     def __init__(self, *args: Any, skills: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["skill_code"].choices = skills
+        self.fields["skill_code"].grouped = True  # type: ignore[attr-defined]  # includes/form_fields.html
 
 
 class SkillEditForm(forms.Form):

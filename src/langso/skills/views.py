@@ -23,14 +23,14 @@ from langso.skills.models import Skill, SkillArea
 def record_create(request: HttpRequest, resident_id: str) -> HttpResponse:
     resident = resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     language = get_language() or "vi"
-    # Grouped by area (an <optgroup> each) after an empty choice: the first skill is never recorded
-    # just because nobody changed the list.
+    # Grouped by area, none chosen beforehand: the first skill is never recorded just because nobody
+    # changed the list.
     groups: dict[str, list[tuple[str, str]]] = {}
     for s in Skill.objects.filter(version=services.published_version()).order_by("position"):
         groups.setdefault(str(dict(SkillArea.choices).get(s.area, s.area)), []).append(
             (s.code, s.display_name(language))
         )
-    skills = [("", _("— Chọn kỹ năng —")), *groups.items()]
+    skills = list(groups.items())
     form = SkillRecordForm(
         request.POST or None,
         skills=skills,
