@@ -83,10 +83,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "langso.core.middleware.RequestContextMiddleware",
-    "langso.core.middleware.DemoErrorPagesMiddleware",
     "langso.core.middleware.SecurityHeadersMiddleware",
     "langso.accounts.middleware.TwoFactorRequiredMiddleware",
     "langso.accounts.middleware.DeniedAccessAuditMiddleware",
+    # Innermost, so the page it puts in place of a debug page still gets the security headers.
+    "langso.core.middleware.DemoErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "langso.urls"

@@ -101,6 +101,7 @@ def test_the_demo_under_debug_shows_our_404_not_the_list_of_every_address(client
         html = response.content.decode()
         assert 'data-error-page="404"' in html, url
         assert "URLconf" not in html
+        assert "Content-Security-Policy" in response.headers  # the replaced page keeps the headers
 
 
 @override_settings(DEBUG=True, DEMO_MODE=True)
