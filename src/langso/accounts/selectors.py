@@ -358,6 +358,24 @@ class EntryRow:
     changes: list[ChangeLine] = field(default_factory=list)
     object_label: str = ""
     note: str = ""
+    object_repr: str = ""
+
+
+_CODE_IN_TEXT = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_ISO_DATE_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def readable(text: str) -> str:
+    """Stored text (an object's name as it was, a note) with the codes in it by their names and ISO
+    dates day first: "vneid_level2: Tự làm được" -> "Kích hoạt định danh điện tử mức 2: Tự làm được"."""
+
+    def name(match: re.Match[str]) -> str:
+        code = match.group(0)
+        label = _code_labels().get(code) or _skill_name(code)
+        return str(label) if label else code
+
+    text = _CODE_IN_TEXT.sub(name, text or "")
+    return _ISO_DATE_IN_TEXT.sub(r"\3/\2/\1", text)
 
 
 def _model_for(object_type: str) -> Any:
@@ -482,7 +500,8 @@ def entry_rows(entries: list[AuditEntry]) -> list[EntryRow]:
             entry=entry,
             changes=describe_changes(entry),
             object_label=_object_label(entry.object_type),
-            note=note_text(entry.note),
+            note=readable(note_text(entry.note)),
+            object_repr=readable(entry.object_repr),
         )
         for entry in entries
     ]

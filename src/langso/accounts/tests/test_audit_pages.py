@@ -236,6 +236,12 @@ def test_the_trail_reads_in_plain_vietnamese_without_codes_or_english(client, wo
     audit.record(
         actor=None, action=AuditAction.CITIZEN_ACCESS, obj=inside, resident_id=inside.pk, username="citizen"
     )
+    # As older records of a skill were written: the code in the object's name, an ISO date.
+    audit.record(actor=officer, action=AuditAction.CREATE, object_type="skills.skillrecord",
+                 object_repr="bank_app: Tự làm được", note="mã cấp 2026-12-07", resident_id=inside.pk)  # fmt: skip
+    audit.record(actor=officer, action=AuditAction.CREATE, object_type="skills.certificate", resident_id=inside.pk,
+                 changes={"skills": [{"code": "qr_payment", "name": "Thanh toán bằng mã QR", "level": 3}],
+                          "required_levels": {"video_call": 3}})  # fmt: skip
     sign_in_with_two_factor(client, world["auditor"])
 
     page = client.get(reverse("accounts:audit")).content.decode()
@@ -244,5 +250,6 @@ def test_the_trail_reads_in_plain_vietnamese_without_codes_or_english(client, wo
     assert words_a_user_does_not_use(text) == []
     for words in ("điều kiện lọc", "số dòng", "có số CCCD đầy đủ", "Hộ cận nghèo", "mở trang",
                   "Kích hoạt định danh điện tử mức 2", "Đặt lịch khám bệnh", "Tải biên bản bàn giao (PDF)",
-                  "Lập danh sách: 3 người mới", "Người dân (mở bằng mã một lần)"):  # fmt: skip
+                  "Lập danh sách: 3 người mới", "Người dân (mở bằng mã một lần)",
+                  "ngân hàng: Tự làm được", "07/12/2026", "Thanh toán bằng mã QR (mức 3)", "Gọi video: 3"):  # fmt: skip
         assert words in text, words
