@@ -16,13 +16,14 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-## Set everything up, load the demo data once, and serve the app at http://127.0.0.1:8000
+## Set everything up, load the demo data once, and serve the app at http://127.0.0.1:8000 with the
+## background worker beside it (big imports, reports); Ctrl-C stops both
 run: venv
 	mkdir -p var
 	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py migrate --noinput
 	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py demo_data
 	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py build_guide_audio
-	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py run_with_worker $(HOST):$(PORT)
 
 demo: venv
 	mkdir -p var
@@ -62,9 +63,9 @@ test-postgres: venv node_modules postgres-up
 test-browser: venv node_modules
 	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
-## Regenerate the README's screenshots in docs/screenshots/ (360 px phone)
+## Regenerate the README's screenshots in docs/screenshots/ (360 px phone; the error pages and the province dashboard too)
 screenshots: venv
-	LANGSO_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_phone_layout.py
+	LANGSO_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_phone_layout.py tests/browser/test_every_page_every_role.py
 
 ## Benchmarks (numbers go to bench/out/): import of 100,000 residents, name search over 1,000,000
 bench: venv postgres-up

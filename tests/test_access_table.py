@@ -128,6 +128,8 @@ KWARGS: dict[str, Kwargs] = {
     "registry:import_job": lambda d, u: {"job_id": d.import_job.pk},
     "registry:import_confirm": lambda d, u: {"job_id": d.import_job.pk},
     "registry:import_retry": lambda d, u: {"job_id": d.import_job.pk},
+    "registry:import_columns": lambda d, u: {"job_id": d.import_job.pk},
+    "registry:import_refused": lambda d, u: {"job_id": d.import_job.pk},
     "skills:draft_skill_edit": lambda d, u: {"code": d.draft_skill_code},
     "skills:record_create": lambda d, u: {"resident_id": d.resident.pk},
     "skills:record_void": lambda d, u: {"resident_id": d.resident.pk, "record_id": _skill_record(d).pk},
@@ -165,6 +167,7 @@ KWARGS: dict[str, Kwargs] = {
     "devices:allocation_scan": lambda d, u: {"allocation_id": d.allocation.pk},
     "devices:allocation_return": lambda d, u: {"allocation_id": d.allocation.pk},
     "devices:import": lambda d, u: {"job_id": _own_device_import(d, u).pk},
+    "devices:import_refused": lambda d, u: {"job_id": _own_device_import(d, u).pk},
     "devices:follow_up": lambda d, u: {"follow_up_id": d.follow_up.pk},
     "campaigns:dashboard": lambda d, u: {"campaign_id": d.campaign.pk},
     "campaigns:commune_dashboard": lambda d, u: {"campaign_id": d.campaign.pk, "code": d.commune.code},
@@ -245,7 +248,7 @@ def test_docs_permissions_is_the_table() -> None:
     )
 
 
-def _role_user(role: str, data: SiteData) -> User:
+def _role_user(role: str, data: SiteData, *, username: str = "", full_name: str = "") -> User:
     """A user holding only `role`, at a unit that covers the data's commune, village and province."""
     where = {
         Role.PROVINCE_STAFF: {"province": data.commune.province},
@@ -257,9 +260,9 @@ def _role_user(role: str, data: SiteData) -> User:
         Role.ADMINISTRATOR: {},
     }[role]
     user = User.objects.create_user(
-        username=f"bang-quyen-{role}",
+        username=username or f"bang-quyen-{role}",
         password=PASSWORD,
-        full_name=f"Người giữ vai trò {role}",
+        full_name=full_name or f"Người giữ vai trò {role}",
         telecom_operator=data.signal.operator if role == Role.TELECOM_PARTNER else "",
     )
     RoleAssignment.objects.create(user=user, role=role, **where)

@@ -40,6 +40,7 @@ UNTRACKED = {
     "places.Province": "the units are loaded from vietnam-provinces; a reload recomputes everything",
     "places.Commune": "the units are loaded from vietnam-provinces; a reload recomputes everything",
     "registry.ImportJob": "the job's own progress; the rows it writes are tracked",
+    "registry.ImportColumnMapping": "how a commune's Excel columns map to fields: read by the import only",
     "registry.CommuneChangeCounter": "the sequence itself",
     "registry.Consent": "read live where a purpose needs it (a candidate list is made live)",
     "skills.Certificate": "read live on a person's page and the certificate pages",
@@ -295,3 +296,26 @@ def test_every_table_a_migration_tracks_has_its_triggers_and_a_rebuilt_table_get
 
     assert ensure_change_triggers(connection.alias) == ["registry_resident"]
     assert tracked_tables(connection) == declared
+
+
+@pytest.mark.parametrize("mode", ["all", "valid_only"])
+def test_an_import_moves_the_commune_once_the_rows_are_written_and_a_dry_run_does_not(mode):
+    """The import's writers (bulk creates and updates, chunk by chunk) carry no call of their own."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from langso.accounts.tests.factories import commune_officer
+    from langso.places.tests.factories import NGHIA_TA, VillageFactory, commune
+    from langso.registry import imports
+    from langso.registry.tests.test_import import BC, GOOD, _xlsx
+
+    home = commune(NGHIA_TA)
+    VillageFactory(commune=home, name=BC)
+    officer = commune_officer(home)
+    before = current_values([NGHIA_TA])[NGHIA_TA]
+    upload = SimpleUploadedFile("dan.xlsx", _xlsx(GOOD))
+    job = imports.job_check(
+        imports.job_create(acting_user=officer, kind="residents", commune=home, upload=upload)
+    )
+    assert current_values([NGHIA_TA])[NGHIA_TA] == before  # the dry run wrote nothing that counts
+    imports.job_write(imports.job_confirm(acting_user=officer, job=job, mode=mode))
+    assert current_values([NGHIA_TA])[NGHIA_TA] > before

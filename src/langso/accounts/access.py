@@ -234,6 +234,8 @@ URL_ACCESS: dict[str, str] = {
     "registry:import_job": Perm.REGISTRY_IMPORT,
     "registry:import_confirm": Perm.REGISTRY_IMPORT,
     "registry:import_retry": Perm.REGISTRY_IMPORT,
+    "registry:import_columns": Perm.REGISTRY_IMPORT,
+    "registry:import_refused": Perm.REGISTRY_IMPORT,
     "skills:catalogue": Perm.REGISTRY_VIEW,
     "skills:numbers": Perm.REGISTRY_VIEW,
     "skills:draft_start": Perm.CATALOGUE_EDIT,
@@ -302,6 +304,7 @@ URL_ACCESS: dict[str, str] = {
     "devices:allocation_return": Perm.FOLLOWUP_RECORD,
     "devices:import_template": Perm.DEVICES_INVENTORY,
     "devices:import": Perm.DEVICES_INVENTORY,
+    "devices:import_refused": Perm.DEVICES_INVENTORY,
     "devices:follow_ups": Perm.FOLLOWUP_RECORD,
     "devices:follow_up": Perm.FOLLOWUP_RECORD,
     "campaigns:list": Perm.CAMPAIGNS_VIEW,
@@ -355,7 +358,7 @@ URL_LEVEL: dict[str, str] = {
 }
 # Addresses of something a user made, which only that user opens (an upload waiting for its
 # confirmation); anyone else gets 404.
-URL_OWN: frozenset[str] = frozenset({"devices:import"})
+URL_OWN: frozenset[str] = frozenset({"devices:import", "devices:import_refused"})
 
 
 def url_access(url_name: str) -> str | None:
@@ -363,6 +366,24 @@ def url_access(url_name: str) -> str | None:
     if url_name.startswith("admin:"):
         return URL_ACCESS["admin:*"]
     return URL_ACCESS.get(url_name)
+
+
+def may_open(user: Any, url_name: str) -> bool:
+    """Whether `user` may open the address named `url_name` somewhere, by URL_ACCESS and
+    ROLE_PERMISSIONS (units aside: the page itself then shows only the user's units). For links: the
+    menu and the pages show a link only to who may follow it."""
+    rule = url_access(url_name)
+    if rule is None or rule in (Access.DEVICE, Access.NOBODY):
+        return False
+    if rule == Access.PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if rule in (Access.SIGNED_IN, Access.PASSWORD_STEP):
+        return True
+    if rule == Access.CERTIFICATE:
+        return has_perm(user, Perm.REGISTRY_VIEW)
+    return has_perm(user, rule)
 
 
 # Roles whose sign-in needs a second factor (TOTP).

@@ -845,7 +845,9 @@ def follow_up_record(
             allocation_return(acting_user=acting_user, allocation=allocation, returned_on=done_on)
         elif outcome in GONE_OUTCOMES:
             _device_gone(acting_user, allocation, SmartphoneSource.LOST, done_on)
-        elif outcome == Outcome.IN_USE and allocation.kind == AllocationKind.DEVICE and allocation.resident_id:
+        elif (
+            outcome == Outcome.IN_USE and allocation.kind == AllocationKind.DEVICE and allocation.resident_id
+        ):
             resident_smartphone_set(
                 acting_user=acting_user,
                 resident=allocation.resident,

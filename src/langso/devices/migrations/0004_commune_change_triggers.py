@@ -8,8 +8,8 @@ from langso.registry.change_tracking import TrackCommuneChanges
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0005_commune_change_triggers"),
-        ("devices", "0002_field_follow_ups"),
+        ("registry", "0006_commune_change_triggers"),
+        ("devices", "0003_field_follow_ups"),
     ]
 
     operations = [

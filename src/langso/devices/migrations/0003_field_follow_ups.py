@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('devices', '0001_programmes_lists_inventory_allocations'),
+        ('devices', '0002_device_import_layout_refused_rows'),
         ('teams', '0003_device_sign_out_worklist_state_held_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
