@@ -318,7 +318,9 @@ def _build_boards(campaign: Campaign, *, commune: Commune | None, day: datetime.
             shares = commune_shares(target, own, [u for u, _n in units], day)
             rows = [make_row(row_level, u, n, values.get(u), shares[u]) for u, n in units]
         else:
-            parent_target = commune_shares(target, own, [str(commune.code)], day)[str(commune.code)]
+            # The commune's share is its part of the province's total, so it is split among them all.
+            province_communes = [str(c) for c in _communes_of_province(province_code)]
+            parent_target = commune_shares(target, own, province_communes, day)[str(commune.code)]
             shares = (
                 village_shares(parent_target, target, commune.code, [u for u, _n in units], day)
                 if has_rows
@@ -329,6 +331,10 @@ def _build_boards(campaign: Campaign, *, commune: Commune | None, day: datetime.
         _rank(rows, indicator.higher_is_better)
         boards.append(Board(target, indicator, total, rows, row_level, has_rows))
     return boards
+
+
+def _communes_of_province(province_code: int) -> list[int]:
+    return list(Commune.objects.filter(province_id=province_code).values_list("code", flat=True))
 
 
 def _row(
