@@ -77,7 +77,9 @@ def test_a_confirmed_report_is_judged_against_the_fix_deadline_not_the_response_
     ctx = FactContext(day=_today(), commune_code=NGHIA_TA)
     assert list(signal_reports_overdue(ctx)) == [report]  # reported 30 days ago, 14 to respond
 
-    partner = user_with_role(Role.TELECOM_PARTNER, province=village.commune.province, telecom_operator="viettel")
+    partner = user_with_role(
+        Role.TELECOM_PARTNER, province=village.commune.province, telecom_operator="viettel"
+    )
     signal_report_move(acting_user=partner, report=report, status=SignalStatus.CONFIRMED)
     report = SignalReport.objects.get(pk=report.pk)
     assert report.fix_by == _today() + datetime.timedelta(days=60)

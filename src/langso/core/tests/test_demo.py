@@ -92,7 +92,9 @@ def test_the_demo_tells_one_consistent_story_over_the_last_six_months():
 
     visits = Visit.objects.all()
     assert visits.exists()
-    assert not visits.filter(visited_on__gt=today).exists() and not visits.filter(visited_on__lt=start).exists()
+    assert (
+        not visits.filter(visited_on__gt=today).exists() and not visits.filter(visited_on__lt=start).exists()
+    )
     assert not visits.filter(visited_on__lt=F("team__established_on")).exists()
     assert not SkillRecord.objects.filter(recorded_on__gt=today).exists()
     assert not SkillRecord.objects.filter(recorded_on__lt=start).exists()
