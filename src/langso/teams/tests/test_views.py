@@ -440,7 +440,9 @@ def test_the_visit_form_suggests_what_to_teach_each_person_today(client, world):
     skill_record_add(acting_user=None, resident=grandmother, skill_code="vneid_level2", level=1)
 
     page = page_text(
-        signed_in(client, world["member_user"]).get(reverse("teams:visit_create"), {"household": household.pk})
+        signed_in(client, world["member_user"]).get(
+            reverse("teams:visit_create"), {"household": household.pk}
+        )
     )
 
     assert "Nên hướng dẫn hôm nay" in page
