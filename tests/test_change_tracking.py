@@ -294,8 +294,11 @@ def test_every_table_a_migration_tracks_has_its_triggers_and_a_rebuilt_table_get
             cursor.execute(statement)
     assert "registry_resident" not in tracked_tables(connection)
 
-    assert ensure_change_triggers(connection.alias) == ["registry_resident"]
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # nothing to apply, but post_migrate puts the triggers back
     assert tracked_tables(connection) == declared
+    assert ensure_change_triggers(connection.alias) == []
 
 
 @pytest.mark.parametrize("mode", ["all", "valid_only"])

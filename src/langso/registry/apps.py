@@ -9,7 +9,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Sổ hộ và người dân")
 
     def ready(self) -> None:
-        from langso.registry.change_tracking import ensure_change_triggers
+        from langso.registry.change_tracking import after_migrate
 
         # After every migrate: SQLite rebuilds a table to alter it and the rebuilt table has no triggers.
-        post_migrate.connect(ensure_change_triggers, dispatch_uid="langso-ensure-change-triggers")
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="langso-ensure-change-triggers")

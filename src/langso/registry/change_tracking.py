@@ -218,7 +218,7 @@ def declared_operations(connection: Any) -> dict[str, TrackCommuneChanges]:
     return declared
 
 
-def ensure_change_triggers(using: str = "default", **_: Any) -> list[str]:
+def ensure_change_triggers(using: str = "default") -> list[str]:
     """Create the triggers a migration declared but the database lacks, and return their tables.
 
     SQLite alters a table by building a new one and dropping the old, which drops its triggers too; a
@@ -242,3 +242,9 @@ def ensure_change_triggers(using: str = "default", **_: Any) -> list[str]:
             for statement in create_sql(connection.vendor, op):
                 cursor.execute(statement)
     return [op.table for op in missing]
+
+
+def after_migrate(using: str = "default", **kwargs: Any) -> None:
+    """post_migrate handler: a migrate (which passes its plan) may have rebuilt tables; a flush has not."""
+    if "plan" in kwargs:
+        ensure_change_triggers(using)
