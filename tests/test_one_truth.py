@@ -144,3 +144,36 @@ def test_a_visit_that_finds_no_phone_makes_the_household_a_candidate_in_the_next
     )
     candidate = Candidate.objects.get(candidate_list=following, household=household)
     assert "no_phone_visit" in [r["code"] if isinstance(r, dict) else r for r in candidate.reasons]
+
+
+def test_handovers_made_before_the_write_through_reach_the_person_when_migrating(field):
+    """The data migration: an older handover sets the person's smartphone, a lost one asks for a check."""
+    import importlib
+
+    from django.apps import apps
+
+    from langso.registry.models import Resident
+
+    migration = importlib.import_module("langso.devices.migrations.0005_handovers_reach_the_person")
+    approved = approve(field)
+    kept, lost = (approved.candidates.get(household=h) for h in field["households"][:2])
+    handed_on = timezone.localdate() - datetime.timedelta(days=40)
+    device_services.allocate(acting_user=field["officer"], candidate=kept, handover=handover(handed_on))
+    gone = device_services.allocate(
+        acting_user=field["officer"], candidate=lost, handover=handover(handed_on)
+    )
+    follow_up = gone.follow_ups.order_by("months").first()
+    follow_up.done_on, follow_up.outcome = timezone.localdate(), Outcome.LOST
+    follow_up.save()  # as it stood before: written without reaching the person
+    Resident.objects.update(owns_smartphone=False, smartphone_source="", smartphone_on=None)
+
+    migration.handovers_reach_the_person(apps, None)
+
+    kept_person = Resident.objects.get(pk=kept.household.head_id)
+    lost_person = Resident.objects.get(pk=lost.household.head_id)
+    assert (kept_person.owns_smartphone, kept_person.smartphone_source, kept_person.smartphone_on) == (
+        True,
+        "handover",
+        handed_on,
+    )
+    assert (lost_person.owns_smartphone, lost_person.smartphone_to_check) == (False, True)
