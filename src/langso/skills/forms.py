@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.forms import DayField
 from langso.skills.models import BasicSkill, Evidence, Level, SkillArea, VnDomain
 
 
@@ -14,7 +15,7 @@ class SkillRecordForm(forms.Form):
         label=_("Mức độ đạt được"), choices=Level.choices, coerce=int, widget=forms.RadioSelect
     )
     evidence = forms.ChoiceField(label=_("Minh chứng"), choices=Evidence.choices, initial=Evidence.OBSERVED)
-    recorded_on = forms.DateField(
+    recorded_on = DayField(
         label=_("Ngày"), widget=forms.TextInput(attrs={"placeholder": _("ngày/tháng/năm")})
     )
 
