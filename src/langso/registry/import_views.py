@@ -1,6 +1,6 @@
 """Import pages: upload → dry-run report → confirm (whole file or valid rows) → progress → result.
 Also the villages export (a commune's villages, in the import template's columns). Thin: the work is
-in langso.registry.imports and langso.registry.exports."""
+in the langso.registry.imports package and langso.registry.exports."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from langso.core.models import AuditAction, AuditEntry
 from langso.places.models import Village
 from langso.places.tests.factories import CUOR_DANG, NGHIA_TA, VillageFactory, commune
 from langso.registry import imports
+from langso.registry.imports import jobs, reading
 from langso.registry.models import Household, ImportJob, ImportStatus, Resident
 from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
 
@@ -360,8 +361,8 @@ def test_headers_may_sit_under_a_title_in_any_order_with_other_columns(officer, 
 def test_a_file_that_is_not_a_readable_spreadsheet_is_refused_with_a_reason(officer, home, settings):
     refusals = {
         ("dan.xlsx", b"not a zip"): "không phải tệp .xlsx thật",
-        ("dan.xls", imports._OLE2 + b"\x00" * 600): "tệp Excel cũ",
-        ("dan.xlsx", imports._OLE2 + "EncryptionInfo".encode("utf-16-le")): "mật khẩu",
+        ("dan.xls", reading._OLE2 + b"\x00" * 600): "tệp Excel cũ",
+        ("dan.xlsx", reading._OLE2 + "EncryptionInfo".encode("utf-16-le")): "mật khẩu",
         ("dan.pdf", b"%PDF-1.7"): "Chỉ nhận tệp .xlsx hoặc .csv",
         ("dan.csv", b""): "Tệp trống",
     }
@@ -561,7 +562,7 @@ def _age(job):
 def test_a_job_whose_worker_died_is_resumed_by_import_recover_without_duplicates(
     officer, home, monkeypatch, mode
 ):
-    monkeypatch.setattr(imports, "WRITE_CHUNK", 1)
+    monkeypatch.setattr(jobs, "WRITE_CHUNK", 1)
     job = imports.job_confirm(acting_user=officer, job=_job(officer, home, _xlsx(GOOD)), mode=mode)
     real = _dying_writer(monkeypatch, kill_on_call=2)
     with pytest.raises(WorkerDied):

@@ -1,0 +1,99 @@
+"""Excel/CSV import of villages, households and residents into one commune.
+
+The flow: `job_create` stores the upload; `job_check` reads every row and lists every problem (row,
+column, value, reason in Vietnamese) without writing anything to the registry; the user then confirms
+with a mode — the whole file only if it has no errors, or only the valid rows — and `job_write`
+applies it. Matching keys make a re-import idempotent: villages by folded name in the commune,
+households by their code in the commune (the number of the commune's own household book), residents
+by CCCD, else by household + folded name + birth year.
+
+Decisions (see also docs/architecture.md):
+
+- **Formula cells are refused.** The workbook is read with `data_only=False`, so a formula cell reads
+  as its formula ("=A2&B2") and is reported: "paste as values". Cached results may be stale or absent
+  (files written by scripts or LibreOffice without recalculation) and a lookup into another file can be
+  silently wrong; the officer's copy-paste-values is explicit. CSV text starting with "=" is refused too.
+- **Merged cells are refused** where they cover more than one cell of the columns we read (a "Mã hộ"
+  merged over a household's rows): every row of the range is reported, because after unmerging only
+  the first row would hold the value. Merges above the header (titles) are ignored.
+- **An empty cell never erases** what the registry holds: when a row matches an existing record, only
+  the columns the file gives (present and not empty) are compared and updated. "Không" is a value; an
+  empty cell is "not given". A stored CCCD in particular is never blanked by an import.
+- **Rows**: a row whose required cells are all empty is skipped (one note says how many had other
+  cells filled); a partially filled row is an error. Reading stops after 1,000 empty rows in a row.
+- **Audit**: one IMPORT entry per job with its counts, plus one CREATE/UPDATE entry per record written
+  (bulk inserted, pointing at the job and the row; updates list what changed, sensitive values
+  redacted), so a person's trail shows the import. Per-field snapshots of created rows are not copied
+  into the trail: the record itself and the kept upload (sha256 in the IMPORT entry) hold them.
+- **Writing**: all-or-nothing in one transaction; valid-rows-only in chunks of 5,000, each chunk in
+  its own transaction together with the job's progress, so a re-run after a crash resumes after the
+  last committed chunk and never writes a chunk twice.
+
+The package follows the stages: `reading` (the file's format and rows), `columns` (each kind's
+fields and header spellings), `mapping` (header row → fields, the data rows), `checking` (the dry
+run), `writing` (bulk writes and their audit), `jobs` (the job's life) and `templates`.
+"""
+
+from langso.registry.imports.checking import (
+    CHECKERS,
+    CheckedRow,
+    CheckResult,
+    check_file,
+    check_households,
+    check_residents,
+    check_villages,
+)
+from langso.registry.imports.columns import COLUMNS, Column
+from langso.registry.imports.jobs import (
+    MAX_RECOVERIES,
+    MAX_STORED_PROBLEMS,
+    RUNNING,
+    STALE_MINUTES,
+    job_cancel,
+    job_check,
+    job_confirm,
+    job_create,
+    job_is_stale,
+    job_recover,
+    job_write,
+    purge_files,
+)
+from langso.registry.imports.mapping import Table, max_rows, parse_table
+from langso.registry.imports.reading import FileRefused, Problem, read_table, sniff_format
+from langso.registry.imports.templates import poverty_label, template_xlsx
+from langso.registry.imports.writing import WRITERS, WriteCounts
+
+__all__ = [
+    "CHECKERS",
+    "COLUMNS",
+    "MAX_RECOVERIES",
+    "MAX_STORED_PROBLEMS",
+    "RUNNING",
+    "STALE_MINUTES",
+    "WRITERS",
+    "CheckResult",
+    "CheckedRow",
+    "Column",
+    "FileRefused",
+    "Problem",
+    "Table",
+    "WriteCounts",
+    "check_file",
+    "check_households",
+    "check_residents",
+    "check_villages",
+    "job_cancel",
+    "job_check",
+    "job_confirm",
+    "job_create",
+    "job_is_stale",
+    "job_recover",
+    "job_write",
+    "max_rows",
+    "parse_table",
+    "poverty_label",
+    "purge_files",
+    "read_table",
+    "sniff_format",
+    "template_xlsx",
+]

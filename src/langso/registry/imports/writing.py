@@ -1,0 +1,405 @@
+"""Writing checked rows to the registry in bulk, with one audit entry per record."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from langso.core.models import AuditAction, AuditEntry
+from langso.core.text import fold, place_sort_key
+from langso.places.models import Village
+from langso.registry.imports.checking import (
+    _FLAG_FIELDS,
+    _PERSON_KEYS,
+    CheckedRow,
+    _elsewhere_problem,
+    _name_fold,
+    _name_sort_key,
+    _village_lookup,
+)
+from langso.registry.imports.columns import COLUMNS, _bit
+from langso.registry.imports.reading import Problem
+from langso.registry.models import (
+    Household,
+    ImportJob,
+    ImportKind,
+    Poverty,
+    Resident,
+)
+
+
+@dataclass
+class WriteCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    late: list[Problem] = field(default_factory=list)  # rows the registry refuses since the dry run
+
+
+class _RegistryChanged(Exception):
+    """Raised inside an all-or-nothing write to roll it back."""
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+_SENSITIVE = {"cccd", "ethnic_group", "has_disability", "poverty", "poverty_year"}
+
+
+def _audit_changes(changes: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
+    return {
+        k: (["•••", "•••"] if k in _SENSITIVE else [_plain(old), _plain(new)])
+        for k, (old, new) in changes.items()
+    }
+
+
+def _insert(model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """INSERT new rows given as {attname: value} (no model instances: at 100,000 rows their
+    construction costs more than the database). Missing values take the field's default; values are
+    converted for the database as `langso.core.db.fast_bulk_insert` does."""
+    if not rows:
+        return
+    from django.db import connections, router
+
+    from langso.core.db import _converter
+
+    connection = connections[router.db_for_write(model)]
+    # A database-made key (AutoField) is left to the database; a UUID key must be in every row.
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+    now = timezone.now()
+    defaults = {}
+    for f in fields:
+        auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        defaults[f.attname] = now if auto else (None if f.primary_key else f.get_default())
+    plan = [(f.attname, defaults[f.attname], _converter(f, connection)) for f in fields]
+    quote = connection.ops.quote_name
+    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for part in _chunks(rows, 1000):
+            values = []
+            for row in part:
+                line = []
+                for name, default, convert in plan:
+                    value = row.get(name, default)
+                    line.append(value if convert is None or value is None else convert(value))
+                values.append(line)
+            if connection.vendor == "postgresql":
+                # COPY: the fastest way in, and statement-level triggers (the search names table of
+                # migration 0002) run once per batch rather than once per row.
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for line in values:
+                        copy.write_row(line)
+            else:
+                cursor.executemany(sql, values)
+
+
+def _audit_rows(
+    job: ImportJob,
+    object_type: str,
+    items: Iterable[tuple[Any, int, str, dict[str, Any] | None]],
+    *,
+    person: bool = False,
+) -> None:
+    """One trail entry per record the import created (changes None) or updated, in bulk."""
+    actor = job.created_by
+    base = {
+        "actor_id": actor.pk,
+        "actor_username": actor.get_username()[:150],
+        "object_type": object_type,
+        "note": f"import {job.pk}",
+    }
+    _insert(
+        AuditEntry,
+        [
+            {
+                **base,
+                "action": AuditAction.CREATE if changes is None else AuditAction.UPDATE,
+                "object_id": str(pk),
+                "object_repr": label[:200],
+                "resident_id": pk if person else None,
+                "changes": {"row": row, **changes} if changes else {"row": row},
+            }
+            for pk, row, label, changes in items
+        ],
+    )
+
+
+def _diff(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v}
+
+
+def _write_villages(rows: list[CheckedRow], job: ImportJob, counts: WriteCounts, _specs: Any) -> None:
+    commune = job.commune
+    existing = _village_lookup(commune)
+    fields = ("kind", "broadband", "mobile_4g", "mobile_5g", "coverage_checked_on")
+    to_create: list[tuple[Village, int]] = []
+    to_update: list[tuple[Village, int, dict[str, Any]]] = []
+    now = timezone.now()
+    for checked in rows:
+        data, given = checked.data, checked.data.get("given", -1)
+        village = existing.get(fold(data["name"]))
+        if village is None:
+            village = Village(
+                commune=commune,
+                name=data["name"],
+                name_folded=fold(data["name"]),
+                sort_key=place_sort_key(data["name"]),
+                **{f: data[f] for f in fields},
+            )
+            existing[village.name_folded] = village
+            to_create.append((village, checked.row))
+            continue
+        changes = _diff(village, {f: data[f] for f in fields if given & _bit(ImportKind.VILLAGES, f)})
+        if changes:
+            for key, (_old, new) in changes.items():
+                setattr(village, key, new)
+            village.updated_at = now
+            to_update.append((village, checked.row, _audit_changes(changes)))
+        else:
+            counts.unchanged += 1
+    Village.objects.bulk_create([v for v, _row in to_create])
+    if to_update:
+        Village.objects.bulk_update([v for v, _row, _c in to_update], [*fields, "updated_at"])
+    _audit_rows(
+        job,
+        "places.village",
+        [(v.pk, row, v.name, None) for v, row in to_create]
+        + [(v.pk, row, v.name, c) for v, row, c in to_update],
+    )
+    counts.created += len(to_create)
+    counts.updated += len(to_update)
+
+
+_HOUSEHOLD_FIELDS = ("village_id", "address", "poverty", "poverty_year", "notes")
+
+
+def _write_households(rows: list[CheckedRow], job: ImportJob, counts: WriteCounts, _specs: Any) -> None:
+    commune = job.commune
+    existing = {
+        h.code: h for h in Household.objects.filter(commune=commune, code__in=[r.data["code"] for r in rows])
+    }
+    to_create: list[tuple[Household, int]] = []
+    to_update: list[tuple[Household, int, dict[str, Any]]] = []
+    moved: list[Household] = []
+    now = timezone.now()
+    for checked in rows:
+        data, given = checked.data, checked.data.get("given", -1)
+        household = existing.get(data["code"])
+        if household is None:
+            household = Household(
+                id=uuid.uuid4(),
+                commune=commune,
+                province_id=commune.province_id,
+                code=data["code"],
+                **{f: data[f] for f in _HOUSEHOLD_FIELDS},
+            )
+            existing[household.code] = household
+            to_create.append((household, checked.row))
+            continue
+        wanted = {"village_id": data["village_id"]}
+        for f in ("address", "poverty", "poverty_year", "notes"):
+            if given & _bit(ImportKind.HOUSEHOLDS, f):
+                wanted[f] = data[f]
+        if "poverty" in wanted and "poverty_year" not in wanted and wanted["poverty"] == Poverty.NONE:
+            wanted["poverty_year"] = None
+        changes = _diff(household, wanted)
+        if changes:
+            for key, (_old, new) in changes.items():
+                setattr(household, key, new)
+            household.updated_at = now
+            to_update.append((household, checked.row, _audit_changes(changes)))
+            if "village_id" in changes:
+                moved.append(household)
+        else:
+            counts.unchanged += 1
+    Household.objects.bulk_create([h for h, _row in to_create], batch_size=1000)
+    if to_update:
+        Household.objects.bulk_update(
+            [h for h, _row, _c in to_update],
+            ["village", "address", "poverty", "poverty_year", "notes", "updated_at"],
+        )
+    for household in moved:
+        Resident.objects.filter(household=household).update(village_id=household.village_id)
+    _audit_rows(
+        job,
+        "registry.household",
+        [(h.pk, row, h.code, None) for h, row in to_create]
+        + [(h.pk, row, h.code, c) for h, row, c in to_update],
+    )
+    counts.created += len(to_create)
+    counts.updated += len(to_update)
+
+
+def _chunks(items: list[Any], size: int = 900) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _resident_values(data: dict[str, Any], given: int, resident: Resident) -> dict[str, Any]:
+    """The values an existing resident takes from the row: only the columns the row gives."""
+    bit = lambda key: given & _bit(ImportKind.RESIDENTS, key)  # noqa: E731
+    values: dict[str, Any] = {"household_id": data["household_id"]}
+    for key in ("full_name", "sex", "ethnic_group", "phone", *_FLAG_FIELDS):
+        if bit(key):
+            values[key] = data[key]
+    if bit("cccd"):
+        values["cccd"] = data["cccd"]
+    if bit("birth_date"):
+        values["birth_date"], values["birth_year"] = data["birth_date"], data["birth_year"]
+    elif bit("birth_year") and data["birth_year"] != resident.birth_year:
+        values["birth_date"], values["birth_year"] = None, data["birth_year"]
+    return values
+
+
+def _write_residents(  # noqa: C901 - matching, creating, updating and heads, in one pass
+    rows: list[CheckedRow], job: ImportJob, counts: WriteCounts, specs: dict[str, dict[str, Any]]
+) -> None:
+    commune = job.commune
+    codes = list({r.data["household_code"] for r in rows})
+    households: dict[str, tuple[Any, Any]] = {}  # code -> (id, village id)
+    for part in _chunks(codes):
+        households.update(
+            {
+                code: (pk, village_id)
+                for code, pk, village_id in Household.objects.filter(
+                    commune=commune, code__in=part
+                ).values_list("code", "pk", "village_id")
+            }
+        )
+    existing_ids = [pk for pk, _village in households.values()]
+    new_households: list[dict[str, Any]] = []
+    new_household_rows: list[tuple[Any, int, str, None]] = []
+    for checked in rows:
+        code = checked.data["household_code"]
+        spec = specs.get(code)
+        if spec and code not in households:
+            pk = uuid.uuid4()
+            households[code] = (pk, spec["village_id"])
+            new_households.append(
+                {
+                    **spec,
+                    "id": pk,
+                    "code": code,
+                    "commune_id": commune.code,
+                    "province_id": commune.province_id,
+                }
+            )
+            new_household_rows.append((pk, checked.row, code, None))
+    by_cccd: dict[str, Resident] = {}
+    for part in _chunks([r.data["cccd"] for r in rows if r.data.get("cccd")]):
+        by_cccd.update({r.cccd: r for r in Resident.objects.filter(cccd__in=part)})
+    by_key: dict[tuple[Any, str, int | None], Resident] = {}
+    for part in _chunks(existing_ids):
+        for r in Resident.objects.filter(household_id__in=part):
+            by_key.setdefault((r.household_id, r.name_folded, r.birth_year), r)
+    to_create: list[dict[str, Any]] = []
+    created_rows: list[tuple[Any, int, str, None]] = []
+    to_update: list[tuple[Resident, int, dict[str, Any]]] = []
+    heads: dict[Any, Any] = {}  # household id -> resident id
+    used: set[Any] = set()
+    now = timezone.now()
+    cccd_header = str(COLUMNS[ImportKind.RESIDENTS][6].header)
+    for checked in rows:
+        given = checked.data.get("given", -1)
+        data = {k: checked.data[k] for k in _PERSON_KEYS}
+        household_id, village_id = households[checked.data["household_code"]]
+        data["household_id"] = household_id
+        name_folded = _name_fold(data["full_name"])
+        resident = by_cccd.get(data["cccd"]) if data["cccd"] else None
+        if resident is not None and resident.commune_id != commune.code:
+            counts.late.append(_elsewhere_problem(cccd_header, checked))  # taken since the dry run
+            continue
+        if resident is None:
+            candidate = by_key.get((household_id, name_folded, data["birth_year"]))
+            # The same person: the registry holds no CCCD for them, or the row omits the one it holds.
+            if candidate is not None and (candidate.cccd is None or not data["cccd"]):
+                resident = candidate
+        if resident is not None and resident.pk in used:
+            counts.unchanged += 1
+            continue
+        if resident is None:
+            pk = uuid.uuid4()
+            to_create.append(
+                {
+                    **data,
+                    "id": pk,
+                    "village_id": village_id,
+                    "commune_id": commune.code,
+                    "province_id": commune.province_id,
+                    "name_folded": name_folded,
+                    "sort_key": _name_sort_key(data["full_name"]),
+                }
+            )
+            created_rows.append((pk, checked.row, data["full_name"], None))
+        else:
+            pk = resident.pk
+            values = _resident_values(data, given, resident)
+            values["village_id"] = village_id
+            changes = _diff(resident, values)
+            if changes:
+                for key, (_old, new) in changes.items():
+                    setattr(resident, key, new)
+                resident.name_folded = _name_fold(resident.full_name)
+                resident.sort_key = _name_sort_key(resident.full_name)
+                resident.updated_at = now
+                to_update.append((resident, checked.row, _audit_changes(changes)))
+            else:
+                counts.unchanged += 1
+        used.add(pk)
+        if data["is_head"]:
+            heads[household_id] = pk
+    # New households get their head as they are inserted (the foreign keys are checked at commit).
+    for household in new_households:
+        household["head_id"] = heads.pop(household["id"], None)
+    _insert(Household, new_households)
+    _audit_rows(job, "registry.household", new_household_rows)
+    _insert(Resident, to_create)
+    if to_update:
+        Resident.objects.bulk_update(
+            [r for r, _row, _c in to_update],
+            [*_PERSON_KEYS, "household", "village", "name_folded", "sort_key", "updated_at"],
+            batch_size=1000,
+        )
+    if heads:
+        # One head per household: earlier heads step down, then each household points at its head.
+        for part in _chunks(list(heads)):
+            Resident.objects.filter(household_id__in=part, is_head=True).exclude(
+                pk__in=[heads[i] for i in part]
+            ).update(is_head=False)
+            Household.objects.filter(pk__in=part).update(
+                head=Subquery(
+                    Resident.objects.filter(household=OuterRef("pk"), is_head=True).values("pk")[:1]
+                ),
+                updated_at=now,
+            )
+    _audit_rows(
+        job,
+        "registry.resident",
+        created_rows + [(r.pk, row, r.full_name, c) for r, row, c in to_update],
+        person=True,
+    )
+    counts.created += len(to_create)
+    counts.updated += len(to_update)
+
+
+WRITERS: dict[str, Callable[[list[CheckedRow], ImportJob, WriteCounts, dict[str, Any]], None]] = {
+    ImportKind.VILLAGES: _write_villages,
+    ImportKind.HOUSEHOLDS: _write_households,
+    ImportKind.RESIDENTS: _write_residents,
+}
+
+
+# --- jobs ----------------------------------------------------------------------------------------
