@@ -116,6 +116,9 @@ class VillageIndex(Generic[V]):
     def add(self, village: V) -> None:
         self._entries.append((village, village_keys(self._name_of(village))))
 
+    def villages(self) -> list[V]:
+        return [village for village, _keys in self._entries]
+
     def match(self, name: str, *, exclude: V | None = None) -> VillageMatch[V]:
         keys = village_keys(name)
         if not keys[0]:

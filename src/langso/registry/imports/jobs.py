@@ -23,6 +23,7 @@ from langso.core import audit
 from langso.core.models import AuditAction
 from langso.places.models import Commune
 from langso.registry.changes import commune_changed
+from langso.registry.imports.changes import stored as stored_changes
 from langso.registry.imports.checking import CheckedRow, CheckResult, check_file
 from langso.registry.imports.reading import FileRefused, Problem, sniff_format
 from langso.registry.imports.writing import WRITERS, WriteCounts, _chunks, _plain, _RegistryChanged
@@ -121,6 +122,7 @@ def job_check(job: ImportJob) -> ImportJob:
         )
         return job
     problems = sorted(result.problems, key=lambda p: (p.row, p.note is False))
+    shown_changes, changes_total = stored_changes(result.changes)
     _save_checked(job, result)
     errors = sum(1 for p in problems if not p.note)
     _update(
@@ -133,6 +135,8 @@ def job_check(job: ImportJob) -> ImportJob:
         skipped_count=len(result.bad_rows),
         problems=[p.as_dict() for p in problems[:MAX_STORED_PROBLEMS]],
         problem_counts=_summary(problems),
+        changes=shown_changes,
+        changes_total=changes_total,
         error_message=""
         if len(problems) <= MAX_STORED_PROBLEMS
         else _("Chỉ hiện %(n)s lỗi đầu tiên trên tổng số %(total)s.")
