@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -79,9 +81,15 @@ def _job(request: HttpRequest, job_id: Any) -> ImportJob:
 
 
 def _many_rows(job: ImportJob) -> bool:
-    size = job.file.size if job.file else 0
-    # Roughly 60 bytes a row in .xlsx (more in CSV): big files are checked by the background worker.
-    return size > settings.IMPORT_BACKGROUND_ROWS * 60
+    """Files with more rows than IMPORT_BACKGROUND_ROWS are checked by the background worker."""
+    return job.total_rows > settings.IMPORT_BACKGROUND_ROWS
+
+
+def _check_now_or_later(job: ImportJob) -> None:
+    if _many_rows(job):
+        check_import.enqueue(str(job.pk))
+    else:
+        imports.job_check(job)
 
 
 @require_perm(Perm.REGISTRY_IMPORT)
@@ -98,10 +106,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("file", error.messages)
         else:
-            if _many_rows(job):
-                check_import.enqueue(str(job.pk))
-            else:
-                imports.job_check(job)
+            _check_now_or_later(job)
             return redirect("registry:import_job", job_id=job.pk)
     recent = ImportJob.objects.filter(created_by=request.user).select_related("commune")[:10]
     return render(request, "registry/import_start.html", {"form": form, "recent": recent})
@@ -112,7 +117,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in ImportKind.values:
         raise Http404
     response = HttpResponse(imports.template_xlsx(kind), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{imports.template_name(kind)}"'
     return response
 
 
@@ -121,6 +126,9 @@ def import_job(request: HttpRequest, job_id: Any) -> HttpResponse:
     job = _job(request, job_id)
     running = job.status in imports.RUNNING
     problems = job.problems[:PROBLEMS_SHOWN]
+    mapping = job.status == ImportStatus.MAPPING or (
+        job.status == ImportStatus.CHECKED and request.GET.get("columns") == "1"
+    )
     counts = job.problem_counts or {}
     return render(
         request,
@@ -138,8 +146,61 @@ def import_job(request: HttpRequest, job_id: Any) -> HttpResponse:
             "has_errors": bool(job.skipped_count),
             "writing_whole_file": job.status == ImportStatus.WRITING
             and job.mode == ImportMode.ALL_OR_NOTHING,
+            "mapping": _mapping_rows(job) if mapping else None,
+            "field_choices": imports.field_choices(imports.COLUMNS[job.kind]),
+            "can_remap": job.status == ImportStatus.CHECKED and bool(job.layout.get("headers")),
+            "has_refused": bool(job.skipped_count and job.file),
+            "many_rows": settings.IMPORT_BACKGROUND_ROWS,
         },
     )
+
+
+def _mapping_rows(job: ImportJob) -> list[dict[str, Any]]:
+    """Each of her columns: its header, a few of its values, and the field it is mapped to now."""
+    layout = job.layout
+    headers = [str(h) for h in layout.get("headers", [])]
+    fields = list(layout.get("fields", [])) + [""] * len(headers)
+    samples = layout.get("samples", [])
+    return [
+        {
+            "index": i,
+            "header": header or _("(cột %(n)s không có tên)") % {"n": i + 1},
+            "samples": [row[i] for row in samples if i < len(row) and row[i]][:3],
+            "field": fields[i],
+        }
+        for i, header in enumerate(headers)
+    ]
+
+
+@require_POST
+@require_perm(Perm.REGISTRY_IMPORT)
+def import_columns(request: HttpRequest, job_id: Any) -> HttpResponse:
+    """The officer's mapping of her columns: remembered for the commune, then the file checked again."""
+    job = _job(request, job_id)
+    count = len(job.layout.get("headers", []))
+    fields = [request.POST.get(f"column_{i}", "") for i in range(count)]
+    try:
+        job = imports.job_map_columns(acting_user=request.user, job=job, fields=fields)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        url = reverse("registry:import_job", args=[job.pk])
+        return redirect(f"{url}?columns=1" if job.status == ImportStatus.CHECKED else url)
+    _check_now_or_later(job)
+    return redirect("registry:import_job", job_id=job.pk)
+
+
+@require_perm(Perm.REGISTRY_IMPORT)
+def import_refused(request: HttpRequest, job_id: Any) -> HttpResponse:
+    """The refused rows as .xlsx: her rows as she wrote them, with the reasons, to fix and import again."""
+    job = _job(request, job_id)
+    content = imports.job_refused_file(job)
+    if content is None:
+        raise Http404
+    stem = slugify(job.original_name.rsplit(".", 1)[0])[:60] or "tep"
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="dong-bi-tu-choi-{stem}.xlsx"'
+    return response
 
 
 @require_POST

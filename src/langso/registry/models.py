@@ -177,6 +177,7 @@ class ImportMode(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", _("Chờ ghép cột")
     CHECKING = "checking", _("Đang kiểm tra")
     CHECKED = "checked", _("Đã kiểm tra, chờ xác nhận")
     QUEUED = "queued", _("Đang chờ ghi")
@@ -221,6 +222,9 @@ class ImportJob(BaseModel):
     attempts = models.PositiveSmallIntegerField(default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Her header row: {"header_row", "headers", "fields" (a field key or "" per column), "samples",
+    # "chosen" (the officer mapped the columns herself)}.
+    layout = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("lần nhập dữ liệu")
@@ -236,6 +240,35 @@ class ImportJob(BaseModel):
         if not target:
             return 100 if self.status == ImportStatus.DONE else 0
         return min(100, round(100 * self.processed_rows / target))
+
+
+class ImportColumnMapping(BaseModel):
+    """How an officer mapped the columns of a list with these headers (a commune keeps its layout),
+    offered again for the next file with the same headers. `kind` is an ImportKind or another list
+    (the devices inventory); `commune` is empty for a list that belongs to no commune."""
+
+    commune = models.ForeignKey(
+        "places.Commune", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("loại danh sách"), max_length=20)
+    signature = models.CharField(max_length=64)
+    headers = models.JSONField(default=list)  # her headers as written
+    fields = models.JSONField(default=list)  # a field key, or "" for an ignored column, per header
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("cách ghép cột khi nhập")
+        verbose_name_plural = _("cách ghép cột khi nhập")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "kind", "signature"], name="import_mapping_one_per_layout"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {', '.join(self.headers)[:80]}"
 
 
 class CommuneChangeCounter(models.Model):

@@ -54,13 +54,23 @@ from langso.registry.imports.jobs import (
     job_confirm,
     job_create,
     job_is_stale,
+    job_map_columns,
     job_recover,
+    job_refused_file,
     job_write,
     purge_files,
 )
-from langso.registry.imports.mapping import Table, max_rows, parse_table
-from langso.registry.imports.reading import FileRefused, Problem, read_table, sniff_format
-from langso.registry.imports.templates import poverty_label, template_xlsx
+from langso.registry.imports.mapping import (
+    MappingNeeded,
+    Table,
+    field_choices,
+    header_signature,
+    max_rows,
+    parse_table,
+)
+from langso.registry.imports.reading import FileRefused, Problem, open_source, read_table, sniff_format
+from langso.registry.imports.refused import reason_lines, refused_rows_xlsx
+from langso.registry.imports.templates import poverty_label, template_name, template_xlsx
 from langso.registry.imports.writing import WRITERS, WriteCounts
 
 __all__ = [
@@ -75,6 +85,7 @@ __all__ = [
     "CheckedRow",
     "Column",
     "FileRefused",
+    "MappingNeeded",
     "Problem",
     "Table",
     "WriteCounts",
@@ -87,13 +98,21 @@ __all__ = [
     "job_confirm",
     "job_create",
     "job_is_stale",
+    "job_map_columns",
+    "job_refused_file",
     "job_recover",
     "job_write",
+    "field_choices",
+    "header_signature",
     "max_rows",
+    "open_source",
+    "reason_lines",
+    "refused_rows_xlsx",
     "parse_table",
     "poverty_label",
     "purge_files",
     "read_table",
     "sniff_format",
+    "template_name",
     "template_xlsx",
 ]

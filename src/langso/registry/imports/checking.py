@@ -50,6 +50,7 @@ class CheckResult:
     new_households: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Records already in the registry that the file changes, field by field (the dry run shows them).
     changes: list[Change] = field(default_factory=list)
+    layout: dict[str, Any] = field(default_factory=dict)  # her header row and how it was mapped
 
     @property
     def bad_rows(self) -> set[int]:
@@ -446,12 +447,11 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
             commune=commune
         ).values_list("code", "pk", "village_id", "head_id", "poverty_year")
     }
-    # A household's review year from any of its rows (members' rows often give only the class).
+    # A household's review year from any of its rows (members' rows often give only the class), and
+    # the rows that gave a poor or near-poor class with no year yet: refused at the end unless a later
+    # row of the household gives the year (the rows are read once, as they stream).
     years: dict[str, Any] = {}
-    if "poverty_year" in table.columns:
-        for _row, raw in table.rows:
-            if not _is_blank(raw.get("poverty_year")):
-                years.setdefault(clean_text(str(raw.get("household_code") or "")), raw.get("poverty_year"))
+    yearless: dict[int, tuple[str, Problem]] = {}
     cccd_rows: dict[str, int] = {}
     key_rows: dict[tuple[str, str, int | None], tuple[int, str | None]] = {}
     head_rows: dict[str, int] = {}
@@ -495,11 +495,19 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
                 Problem(row, table.header("household_code"), _shown(code), _("Mã hộ dài quá 30 ký tự."))
             )
         else:
+            if "poverty_year" in table.columns and not _is_blank(raw.get("poverty_year")):
+                years.setdefault(code, raw.get("poverty_year"))
             year = years.get(code)
             if year is None and code in existing_households:
                 year = existing_households[code][3]
             household_columns, found = _household_columns(table, raw, row, code, year)
-            problems.extend(found)
+            if found:
+                provisional, again = _household_columns(table, raw, row, code, timezone.localdate().year)
+                if again:
+                    problems.extend(found)
+                else:  # only the year is missing: it may come on a later row of the household
+                    yearless[row] = (code, found[0])
+                    household_columns = {k: v for k, v in provisional.items() if k != "poverty_year"}
             if code in existing_households:
                 household_village = existing_households[code][1]
             elif code in new_households:
@@ -590,6 +598,7 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
         data["household_fields"] = {}
         data["given"] = _given(table, raw)
         valid.append(CheckedRow(row, data, cccd or person_key))
+    valid = _refuse_yearless(valid, problems, yearless, years, in_file)
     # A CCCD held by someone in another commune: refused without saying where.
     elsewhere = _cccd_elsewhere([r.data["cccd"] for r in valid if r.data.get("cccd")], commune.code)
     if elsewhere:
@@ -612,6 +621,31 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
         notes.append(_recased_note(table, recased))
     result.problems.extend(notes)
     return result
+
+
+def _refuse_yearless(
+    valid: list[CheckedRow],
+    problems: list[Problem],
+    yearless: dict[int, tuple[str, Problem]],
+    years: dict[str, Any],
+    in_file: dict[str, _HouseholdInFile],
+) -> list[CheckedRow]:
+    """Refuse the rows that gave a poor or near-poor class when no row of the household gave its year."""
+    refused = {row: problem for row, (code, problem) in yearless.items() if code not in years}
+    if not refused:
+        return valid
+    problems.extend(refused.values())
+    kept = []
+    for checked in valid:
+        if checked.row not in refused:
+            kept.append(checked)
+            continue
+        household = in_file[checked.data["household_code"]]
+        if household.head_row == checked.row:
+            household.head_row, household.refused_head_row = None, checked.row
+        for key in [k for k, row in household.sources.items() if row == checked.row]:
+            del household.columns[key], household.sources[key]
+    return kept
 
 
 def _household_columns_from(
@@ -832,10 +866,14 @@ def check_file(
     data: bytes,
     filename: str,
     on_progress: Callable[[int], None] | None = None,
+    layout: dict[str, Any] | None = None,
+    remembered: Callable[[str], list[str] | None] | None = None,
 ) -> CheckResult:
-    """Read and check a whole file. Writes nothing."""
-    table = parse_table(kind, data, filename, on_progress=on_progress)
-    return CHECKERS[kind](table, commune)
-
-
-# --- writing -------------------------------------------------------------------------------------
+    """Read and check a whole file. Writes nothing. FileRefused, or MappingNeeded when the officer
+    must say which of her columns holds what."""
+    table = parse_table(kind, data, filename, on_progress=on_progress, layout=layout, remembered=remembered)
+    header_notes = len(table.problems)
+    result = CHECKERS[kind](table, commune)
+    result.problems.extend(table.problems[header_notes:])  # notes met while reading the rows
+    result.layout = table.layout
+    return result

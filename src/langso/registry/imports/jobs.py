@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -23,9 +23,12 @@ from langso.core import audit
 from langso.core.models import AuditAction
 from langso.places.models import Commune
 from langso.registry.changes import commune_changed
+from langso.registry.imports import layouts, refused
 from langso.registry.imports.changes import stored as stored_changes
 from langso.registry.imports.checking import CheckedRow, CheckResult, check_file
-from langso.registry.imports.reading import FileRefused, Problem, sniff_format
+from langso.registry.imports.columns import COLUMNS
+from langso.registry.imports.mapping import MappingNeeded
+from langso.registry.imports.reading import FileRefused, Problem, count_rows, sniff_format
 from langso.registry.imports.writing import WRITERS, WriteCounts, _chunks, _plain, _RegistryChanged
 from langso.registry.models import (
     ImportJob,
@@ -65,6 +68,7 @@ def job_create(*, acting_user: Any, kind: str, commune: Commune, upload: Uploade
         file_sha256=hashlib.sha256(data).hexdigest(),
         status=ImportStatus.CHECKING,
         heartbeat_at=timezone.now(),
+        total_rows=count_rows(data, name),  # until the dry run counts the data rows
     )
     job.file.save(name, ContentFile(data), save=False)
     job.save()
@@ -105,11 +109,22 @@ def job_check(job: ImportJob) -> ImportJob:
         _update(job, when=[ImportStatus.CHECKING], processed_rows=rows)
 
     try:
-        with job.file.open("rb") as handle:
-            data = handle.read()
-        result = check_file(
-            kind=job.kind, commune=job.commune, data=data, filename=job.original_name, on_progress=beat
+        result = _check(job, on_progress=beat)
+    except MappingNeeded as needed:
+        _update(
+            job,
+            when=[ImportStatus.CHECKING],
+            status=ImportStatus.MAPPING,
+            layout=needed.layout,
+            processed_rows=0,
+            problems=[],
+            problem_counts={},
+            error_message=_(
+                "Chưa nhận ra cột của các trường bắt buộc: %(fields)s. Hãy cho biết mỗi cột của tệp ghi gì."
+            )
+            % {"fields": ", ".join(needed.missing)},
         )
+        return job
     except FileRefused as refusal:
         _fail(job, str(refusal), when=[ImportStatus.CHECKING])
         return job
@@ -125,10 +140,12 @@ def job_check(job: ImportJob) -> ImportJob:
     shown_changes, changes_total = stored_changes(result.changes)
     _save_checked(job, result)
     errors = sum(1 for p in problems if not p.note)
+    _save_reasons(job, result)
     _update(
         job,
         when=[ImportStatus.CHECKING],
         status=ImportStatus.CHECKED,
+        layout={**result.layout, "chosen": bool(job.layout.get("chosen"))},
         total_rows=result.total,
         valid_rows=len(result.valid),
         processed_rows=0,
@@ -142,6 +159,47 @@ def job_check(job: ImportJob) -> ImportJob:
         else _("Chỉ hiện %(n)s lỗi đầu tiên trên tổng số %(total)s.")
         % {"n": MAX_STORED_PROBLEMS, "total": f"{errors:,}".replace(",", ".")},
     )
+    return job
+
+
+def _check(job: ImportJob, on_progress: Callable[[int], None] | None = None) -> CheckResult:
+    """The dry run of the job's file, with the columns as the officer mapped them (or as remembered)."""
+    with job.file.open("rb") as handle:
+        data = handle.read()
+    return check_file(
+        kind=job.kind,
+        commune=job.commune,
+        data=data,
+        filename=job.original_name,
+        on_progress=on_progress,
+        layout=job.layout if job.layout.get("chosen") else None,
+        remembered=layouts.recall(commune=job.commune, kind=job.kind),
+    )
+
+
+def job_map_columns(*, acting_user: Any, job: ImportJob, fields: list[str]) -> ImportJob:
+    """The officer's mapping of her columns: checked, remembered for the commune, and the file checked
+    again with it (the caller runs `job_check`, in the request or the worker)."""
+    if job.status not in (ImportStatus.MAPPING, ImportStatus.CHECKED) or not job.layout.get("headers"):
+        raise ValidationError(_("Lần nhập này không còn chờ ghép cột."))
+    headers = [str(h) for h in job.layout["headers"]]
+    fields = layouts.clean_fields(COLUMNS[job.kind], headers, fields)
+    with transaction.atomic():
+        layouts.remember(
+            acting_user=acting_user, commune=job.commune, kind=job.kind, headers=headers, fields=fields
+        )
+        if not _update(
+            job,
+            when=[ImportStatus.MAPPING, ImportStatus.CHECKED],
+            status=ImportStatus.CHECKING,
+            layout={**job.layout, "fields": fields, "chosen": True},
+            problems=[],
+            problem_counts={},
+            error_message="",
+            processed_rows=0,
+        ):
+            raise ValidationError(_("Lần nhập này không còn chờ ghép cột."))
+    _drop_checked(job)
     return job
 
 
@@ -171,6 +229,47 @@ def _save_checked(job: ImportJob, result: CheckResult) -> None:
     if storage.exists(name):
         storage.delete(name)
     storage.save(name, ContentFile(json.dumps(payload, ensure_ascii=False).encode("utf-8")))
+
+
+def _reasons_name(job: ImportJob) -> str:
+    return f"{job.file.name}.reasons.json"
+
+
+def _save_reasons(job: ImportJob, result: CheckResult) -> None:
+    """Every refused row's reasons (all of them, while the job keeps the first problems only), kept with
+    the upload for the refused-rows file."""
+    payload = {
+        "header_row": result.layout.get("header_row", 1),
+        "rows": refused.reason_lines(result.problems),
+    }
+    storage = job.file.storage
+    name = _reasons_name(job)
+    if storage.exists(name):
+        storage.delete(name)
+    storage.save(name, ContentFile(json.dumps(payload, ensure_ascii=False).encode("utf-8")))
+
+
+def job_refused_file(job: ImportJob) -> bytes | None:
+    """The refused rows as .xlsx (her rows as written, and the reasons), or None when there are none
+    or the upload has been purged."""
+    if not job.file or not job.skipped_count:
+        return None
+    storage = job.file.storage
+    name = _reasons_name(job)
+    payload: dict[str, Any] = {"header_row": job.layout.get("header_row", 1), "rows": {}}
+    if storage.exists(name):
+        with storage.open(name, "rb") as handle:
+            payload = json.loads(handle.read().decode("utf-8"))
+    reasons = {int(row): lines for row, lines in payload["rows"].items()}
+    for row, lines in refused.reason_lines(job.problems).items():  # rows refused while writing, too
+        reasons.setdefault(row, lines)
+    if not reasons:
+        return None
+    with job.file.open("rb") as handle:
+        data = handle.read()
+    return refused.refused_rows_xlsx(
+        data=data, filename=job.original_name, header_row=int(payload["header_row"]), reasons=reasons
+    )
 
 
 def _drop_checked(job: ImportJob) -> None:
@@ -256,10 +355,7 @@ def job_write(job: ImportJob) -> ImportJob:
     try:
         result = _load_checked(job)
         if result is None:  # no saved dry run (or it no longer matches): check the file again
-            with job.file.open("rb") as handle:
-                result = check_file(
-                    kind=job.kind, commune=job.commune, data=handle.read(), filename=job.original_name
-                )
+            result = _check(job)
         if job.mode == ImportMode.ALL_OR_NOTHING:
             _write_all(job, result)
         else:
@@ -467,6 +563,8 @@ def purge_files(*, days: int) -> int:
     purged = 0
     for job in ImportJob.objects.filter(finished_at__lt=cutoff).exclude(file=""):
         _drop_checked(job)
+        if job.file.storage.exists(_reasons_name(job)):
+            job.file.storage.delete(_reasons_name(job))
         job.file.delete(save=False)
         ImportJob.objects.filter(pk=job.pk).update(file="")
         purged += 1

@@ -7,6 +7,7 @@ import codecs
 import csv
 import datetime
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from langso.core.text import fold_compact
+
+logger = logging.getLogger(__name__)
 
 MAX_COLUMNS = 200
 MAX_UNZIPPED_BYTES = 1_000_000_000  # a zip bomb is refused before openpyxl inflates it
@@ -83,18 +86,9 @@ def sniff_format(data: bytes, filename: str) -> str:
 
 
 class _Formula(str):
-    """An array or data-table formula cell (openpyxl gives objects for those)."""
+    """A formula cell, as "=" and its text: reported, never read as data (see the package docstring)."""
 
     __slots__ = ()
-
-
-def _formula_types() -> tuple[type, ...]:
-    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-
-    return (ArrayFormula, DataTableFormula)
-
-
-_FORMULA_TYPES = _formula_types()
 
 
 def _cell_value(value: Any) -> Any:
@@ -104,19 +98,19 @@ def _cell_value(value: Any) -> Any:
         return str(int(value))  # a number cell: 19075001234.0 -> "19075001234"
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    if isinstance(value, _FORMULA_TYPES):
-        return _Formula("=" + str(getattr(value, "text", "") or "").lstrip("="))
     return value
 
 
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-
-
-def _bounds(ref: str) -> tuple[int, int, int, int]:
-    from openpyxl.utils.cell import range_boundaries
-
-    min_col, min_row, max_col, max_row = range_boundaries(ref)
-    return (min_row, min_col, max_row or min_row, max_col or min_col)
+# The sheet's XML is scanned (streamed, in C) for formula and error cells, which python-calamine reads
+# as their cached results or as empty cells; only a sheet that has some is parsed for where they are.
+_HINTS = (b"<f>", b"<f ", b":f>", b":f ", b't="e"')
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_ERROR_TYPE = re.compile(rb'\bt="e"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_RELS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MAX_CELLS = 20_000_000  # rows x columns of the used area: a stray cell far right would cost minutes
 
 
 def _column_number(letters: bytes) -> int:
@@ -126,9 +120,73 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
+def _sheet_paths(archive: zipfile.ZipFile) -> list[str]:
+    """The worksheet XML paths in workbook order (the order python-calamine lists the sheets in)."""
+    from xml.etree import ElementTree
+
+    root_rels = ElementTree.fromstring(archive.read("_rels/.rels"))  # noqa: S314 - our zip, size checked
+    book = next(
+        (r.get("Target", "") for r in root_rels if r.get("Type", "").endswith("/officeDocument")),
+        "xl/workbook.xml",
+    ).lstrip("/")
+    folder = book.rsplit("/", 1)[0] if "/" in book else ""
+    rels_path = f"{folder}/_rels/{book.rsplit('/', 1)[-1]}.rels" if folder else f"_rels/{book}.rels"
+    targets = {
+        r.get("Id"): r.get("Target", "")
+        for r in ElementTree.fromstring(archive.read(rels_path))  # noqa: S314
+    }
+    paths = []
+    for sheet in ElementTree.fromstring(archive.read(book)).iter():  # noqa: S314
+        if sheet.tag.endswith("}sheet") or sheet.tag == "sheet":
+            target = targets.get(sheet.get(f"{{{_RELS_NS}}}id"), "")
+            paths.append(target.lstrip("/") if target.startswith("/") else f"{folder}/{target}".lstrip("/"))
+    return paths
+
+
+def _unescape(text: bytes) -> str:
+    from html import unescape
+
+    return unescape(text.decode("utf-8", "replace"))
+
+
+def _marked_cells(archive: zipfile.ZipFile, path: str) -> dict[tuple[int, int], Any]:
+    """Formula cells ("=…") and error cells ("#N/A") by (row, column), both 1-based."""
+    try:
+        with archive.open(path) as handle:
+            tail = b""
+            while chunk := handle.read(1 << 20):
+                window = tail + chunk
+                if any(hint in window for hint in _HINTS):
+                    break
+                tail = window[-8:]
+            else:
+                return {}
+        xml = archive.read(path)
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return {}
+    marks: dict[tuple[int, int], Any] = {}
+    start = xml.find(b"sheetData")
+    for match in _CELL.finditer(xml, max(start, 0)):
+        attributes, body = match.group(1), match.group(2) or b""
+        ref = _REF.search(attributes)
+        if ref is None:
+            continue
+        where = (int(ref.group(2)), _column_number(ref.group(1)))
+        formula = _FORMULA.search(body)
+        if formula is not None:
+            marks[where] = _Formula("=" + _unescape(formula.group(1) or b"").lstrip("="))
+        elif _ERROR_TYPE.search(attributes):
+            value = _VALUE.search(body)
+            marks[where] = _unescape(value.group(1)) if value else "#N/A"
+    return marks
+
+
 class _XlsxSource:
+    """The first visible worksheet, read by python-calamine (Rust): the sheet's cells are held by it,
+    and handed over one row at a time."""
+
     def __init__(self, data: bytes) -> None:
-        import openpyxl
+        import python_calamine
 
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
@@ -139,29 +197,77 @@ class _XlsxSource:
             raise FileRefused(_("Tệp Excel giải nén ra quá lớn: hãy chia thành nhiều tệp nhỏ hơn."))
         self.archive = archive
         try:
-            self.book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        except Exception as exc:  # openpyxl raises many kinds of errors on broken files
+            self.book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            sheets = self.book.sheets_metadata
+        except Exception as exc:  # calamine raises its own errors, or zip/xml ones, on broken files
             raise FileRefused(
                 _("Không đọc được tệp Excel: tệp bị hỏng, có mật khẩu, hoặc không phải .xlsx.")
             ) from exc
-        visible = [ws for ws in self.book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
-        if not visible and self.book.worksheets:
+        worksheets = [
+            (index, meta)
+            for index, meta in enumerate(sheets)
+            if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ]
+        visible = [(i, m) for i, m in worksheets if m.visible == python_calamine.SheetVisibleEnum.Visible]
+        if not visible and worksheets:
             raise FileRefused(
                 _("Mọi trang tính trong tệp đều đang bị ẩn: hãy bỏ ẩn trang có dữ liệu, lưu lại rồi tải lên.")
             )
         if not visible:
             raise FileRefused(_("Tệp Excel không có trang tính nào."))
-        self.sheet = visible[0]
-        self.other_sheets = [ws.title for ws in visible[1:] if fold_compact(ws.title) != "huongdan"]
-        # Some programs write a wrong size into the file; read what is there instead.
-        self.sheet.reset_dimensions()
-        self._merges: list[tuple[int, int, int, int]] | None = None
-
-    def rows(self, start: int, width: int, stop: int | None = None) -> Iterator[tuple[int, Any]]:
-        """(row number, `width` values) for each row from `start`, missing rows as empty ones."""
-        index = start
+        index = visible[0][0]
+        self.other_sheets = [m.name for _i, m in visible[1:] if fold_compact(m.name) != "huongdan"]
         try:
-            for index, values in self._parsed_rows(start, width, stop):
+            self.sheet = self.book.get_sheet_by_index(index)
+        except Exception as exc:
+            raise FileRefused(_("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải .xlsx.")) from exc
+        end = self.sheet.end
+        if end is not None and (end[0] + 1) * (end[1] + 1) > MAX_CELLS:
+            raise FileRefused(
+                _(
+                    "Trang tính có dữ liệu tới cột %(column)s, dòng %(row)s: quá rộng để đọc. Hãy xóa các cột "
+                    "và dòng thừa (kể cả ô chỉ có khoảng trắng) rồi lưu lại."
+                )
+                % {"column": _column_letter(end[1] + 1), "row": end[0] + 1}
+            )
+        try:
+            paths = _sheet_paths(archive)
+            self._marks = _marked_cells(archive, paths[index]) if index < len(paths) else {}
+        except Exception:  # the marks are a check on top: a file calamine reads is still read
+            logger.warning("import: could not look for formula cells", exc_info=True)
+            self._marks = {}
+
+    @property
+    def height(self) -> int:
+        """How many rows the sheet has, counting from row 1 (empty rows at the end included)."""
+        end = self.sheet.end
+        return 0 if end is None else end[0] + 1
+
+    def rows(self, start: int, width: int, stop: int | None = None) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, `width` values) for each row from `start`, missing rows as empty ones."""
+        first = self.sheet.start
+        if first is None:
+            return
+        # calamine gives rows from row 1, and columns from the first column that holds anything.
+        offset = first[1]
+        marks = self._marks
+        index = 0
+        try:
+            for index, cells in enumerate(self.sheet.iter_rows(), start=1):
+                if stop is not None and index > stop:
+                    return
+                if index < start:
+                    continue
+                values = [None] * offset + [None if v == "" else v for v in cells[: max(width - offset, 0)]]
+                if len(values) < width:
+                    values.extend([None] * (width - len(values)))
+                elif offset > width:
+                    values = values[:width]
+                if marks:
+                    for column in range(1, width + 1):
+                        mark = marks.get((index, column))
+                        if mark is not None:
+                            values[column - 1] = mark
                 yield index, values
         except FileRefused:
             raise
@@ -170,80 +276,10 @@ class _XlsxSource:
                 _("Tệp Excel bị lỗi gần dòng %(row)s: hãy mở tệp và lưu lại.") % {"row": index}
             ) from exc
 
-    def _parsed_rows(self, start: int, width: int, stop: int | None) -> Iterator[tuple[int, Any]]:
-        # openpyxl's own read-only loop, with one difference: its parser has seen the merged ranges
-        # (they follow the rows) when the sheet has been read to the end, so we keep them.
-        try:
-            from openpyxl.worksheet._reader import WorkSheetParser
-
-            book = self.sheet.parent
-            source = self.sheet._get_source()
-            parser = WorkSheetParser(
-                source,
-                self.sheet._shared_strings,
-                data_only=book.data_only,
-                epoch=book.epoch,
-                date_formats=book._date_formats,
-                timedelta_formats=book._timedelta_formats,
-            )
-        except (ImportError, AttributeError, TypeError):  # another openpyxl: its public reading
-            for offset, values in enumerate(
-                self.sheet.iter_rows(min_row=start, max_row=stop, max_col=width, values_only=True)
-            ):
-                yield start + offset, values
-            return
-        empty = (None,) * width
-        expected = 1
-        with source:
-            for index, cells in parser.parse():
-                if stop is not None and index > stop:
-                    return
-                while expected < index:  # rows missing from the file are empty rows
-                    if expected >= start:
-                        yield expected, empty
-                    expected += 1
-                if index >= start and index >= expected:
-                    values = [None] * width
-                    for cell in cells:
-                        column = cell["column"]
-                        if column <= width:
-                            values[column - 1] = cell["value"]
-                    yield index, values
-                expected = max(expected, index + 1)
-            merges = getattr(parser, "merged_cells", None)
-            self._merges = [_bounds(str(m.ref)) for m in getattr(merges, "mergeCell", None) or []]
-
     def merged(self) -> list[tuple[int, int, int, int]]:
-        """Merged ranges of the sheet as (min_row, min_col, max_row, max_col)."""
-        if self._merges is not None:  # seen while reading the rows to the end
-            return self._merges
-        # Reading stopped early (after many empty rows): look for them after the rows in the file.
-        path = getattr(self.sheet, "_worksheet_path", None)
-        if not path:
-            return []
-        tail = b""
-        found = False
-        try:
-            with self.archive.open(path.lstrip("/")) as handle:
-                while chunk := handle.read(1 << 20):
-                    if found:
-                        tail += chunk
-                        continue
-                    window = tail[-32:] + chunk
-                    at = window.find(b"sheetData>")
-                    if at >= 0:
-                        found, tail = True, window[at:]
-                    else:
-                        tail = window[-32:]
-        except Exception:  # the ranges are a courtesy check: a file openpyxl reads is still read
-            return []
-        ranges = []
-        for match in _MERGE_REF.finditer(tail):
-            c1, r1, c2, r2 = match.groups()
-            ranges.append(
-                (int(r1), _column_number(c1), int(r2 or r1), _column_number(c2 or c1)),
-            )
-        return ranges
+        """Merged ranges of the sheet as (min_row, min_col, max_row, max_col), 1-based."""
+        ranges = self.sheet.merged_cell_ranges or []
+        return [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
 
     def close(self) -> None:
         self.book.close()
@@ -305,6 +341,26 @@ class _CsvSource:
 
     def close(self) -> None:
         pass
+
+
+def open_source(data: bytes, filename: str) -> Any:
+    """The file's first sheet (xlsx) or its table (csv), to read rows from; close it when done."""
+    return _XlsxSource(data) if sniff_format(data, filename) == "xlsx" else _CsvSource(data)
+
+
+def count_rows(data: bytes, filename: str) -> int:
+    """How many rows the file's first sheet (or CSV) has, titles and empty rows included: decides
+    whether the background worker checks it. 0 when the file cannot be read (the check will say why)."""
+    try:
+        if sniff_format(data, filename) == "csv":
+            return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        source = _XlsxSource(data)
+    except FileRefused:
+        return 0
+    try:
+        return source.height
+    finally:
+        source.close()
 
 
 def read_table(data: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:

@@ -13,6 +13,18 @@ from langso.registry.models import (
     Poverty,
 )
 
+# The file names the templates download as (Vietnamese, without diacritics).
+TEMPLATE_NAMES = {
+    ImportKind.VILLAGES: "mau-nhap-thon-ban.xlsx",
+    ImportKind.HOUSEHOLDS: "mau-nhap-ho-gia-dinh.xlsx",
+    ImportKind.RESIDENTS: "mau-nhap-nguoi-dan.xlsx",
+}
+EXAMPLE_PREFIX = "Ví dụ: "  # marks the example row: the import skips it (mapping._is_example)
+
+
+def template_name(kind: str) -> str:
+    return TEMPLATE_NAMES.get(kind, f"mau-nhap-{kind}.xlsx")
+
 
 def poverty_label(value: str) -> str:
     return str(Poverty(value).label) if value in Poverty.values else value
@@ -21,7 +33,8 @@ def poverty_label(value: str) -> str:
 def template_xlsx(kind: str) -> bytes:
     """The template to download: headers and an example row, and a sheet explaining each column."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
@@ -29,7 +42,14 @@ def template_xlsx(kind: str) -> bytes:
     sheet.title = str(ImportKind(kind).label).replace("/", "-")[:31]
     spec = COLUMNS[kind]
     sheet.append([str(c.header) for c in spec])
-    sheet.append([c.example for c in spec])
+    sheet.append([EXAMPLE_PREFIX + c.example if i == 0 else c.example for i, c in enumerate(spec)])
+    # The example row cannot be taken for data: marked "Ví dụ:", grey and italic, with a comment.
+    for cell in sheet[2]:
+        cell.font = Font(italic=True, color="666666")
+        cell.fill = PatternFill("solid", fgColor="EEEEEE")
+    sheet.cell(2, 1).comment = Comment(
+        _("Dòng ví dụ: khi nhập, dòng này luôn được bỏ qua. Ghi danh sách của xã từ dòng 3."), "Làng Số"
+    )
     sheet.freeze_panes = "A2"
     text_columns = {"code", "household_code", "cccd", "phone", "birth_date", "coverage_checked_on"}
     choices = {
@@ -68,7 +88,8 @@ def template_xlsx(kind: str) -> bytes:
     help_sheet.append([])
     for line in (
         _("Dòng 1 là tên cột: giữ nguyên. Các cột có thể đổi thứ tự; cột không dùng đến được bỏ qua."),
-        _("Dòng ví dụ ở trang đầu có thể xóa. Mỗi người (hoặc hộ, thôn) một dòng; không gộp ô."),
+        _("Dòng 2 (bắt đầu bằng “Ví dụ:”) là dòng ví dụ: khi nhập luôn được bỏ qua, có thể giữ hoặc xóa."),
+        _("Mỗi người (hoặc hộ, thôn) một dòng; không gộp ô."),
         _("Ngày ghi dạng ngày/tháng/năm, ví dụ 05/03/1960. Không dùng công thức: hãy dán dạng giá trị."),
         _("Nhập lại cùng một tệp không tạo bản ghi trùng: bản ghi đã có được cập nhật."),
         _("Ô để trống không xóa dữ liệu đã có trong sổ."),

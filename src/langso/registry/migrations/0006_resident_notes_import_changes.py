@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0004_commune_change_counter"),
+        ("registry", "0005_import_column_mapping"),
     ]
 
     operations = [

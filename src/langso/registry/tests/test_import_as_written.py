@@ -364,3 +364,18 @@ def test_a_households_list_over_existing_households_lists_their_changes(officer,
     _write(officer, job)
     household.refresh_from_db()
     assert (household.village.name, household.address) == ("Thôn Nà Piêng", "Xóm Dưới")
+
+
+def test_a_poor_households_review_year_may_stand_on_any_of_its_rows_but_must_stand_somewhere(officer, home):
+    rows = [
+        person("10-001", "Sùng Thị Pà", year="1990", sex="Nữ", poverty="Hộ nghèo"),  # the year comes later
+        person("10-001", "Sùng A Tủa", year="1988", head="Có", poverty="Hộ nghèo", poverty_year="2025"),
+        person("10-002", "Sùng A Lềnh", year="1970", head="Có", poverty="Hộ cận nghèo"),  # no year anywhere
+    ]
+    job = _job(officer, home, _xlsx(rows))
+    assert (job.valid_rows, job.skipped_count) == (2, 1), job.problems
+    [problem] = _problems_of(job, 4)
+    assert problem["column"] == "Năm rà soát"
+    _write(officer, job, "valid_only")
+    assert Household.objects.get(code="10-001").poverty_year == 2025
+    assert not Household.objects.filter(code="10-002").exists()
