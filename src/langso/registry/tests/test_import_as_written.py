@@ -379,3 +379,23 @@ def test_a_poor_households_review_year_may_stand_on_any_of_its_rows_but_must_sta
     _write(officer, job, "valid_only")
     assert Household.objects.get(code="10-001").poverty_year == 2025
     assert not Household.objects.filter(code="10-002").exists()
+
+
+def test_the_confirm_page_shows_each_change_before_writing_and_the_result_page_after(
+    client, officer, home, registered
+):
+    from django.urls import reverse
+
+    rows = [person("01-001", "NÔNG MINH QUÝ", date="02/04/1958", cccd="019058001234", phone="0987654321")]
+    job = _job(officer, home, _xlsx(rows))
+    client.force_login(officer)
+    page = client.get(reverse("registry:import_job", args=[job.pk])).content.decode()
+    assert "Thay đổi với dữ liệu đã có trong sổ" in page
+    assert "1 người hoặc hộ đã có trong sổ sẽ thay đổi" in page
+    assert page.index("Nông Minh Quý") < page.index("Số điện thoại") < page.index("0912345678") < page.index(
+        "0987654321"
+    )
+    assert page.index("import-changes") < page.index('value="write"')  # shown before the button
+    _write(officer, job)
+    page = client.get(reverse("registry:import_job", args=[job.pk])).content.decode()
+    assert "Đã thay đổi dữ liệu có sẵn trong sổ" in page and "0987654321" in page
