@@ -392,8 +392,11 @@ def test_the_confirm_page_shows_each_change_before_writing_and_the_result_page_a
     page = client.get(reverse("registry:import_job", args=[job.pk])).content.decode()
     assert "Thay đổi với dữ liệu đã có trong sổ" in page
     assert "1 người hoặc hộ đã có trong sổ sẽ thay đổi" in page
-    assert page.index("Nông Minh Quý") < page.index("Số điện thoại") < page.index("0912345678") < page.index(
-        "0987654321"
+    assert (
+        page.index("Nông Minh Quý")
+        < page.index("Số điện thoại")
+        < page.index("0912345678")
+        < page.index("0987654321")
     )
     assert page.index("import-changes") < page.index('value="write"')  # shown before the button
     _write(officer, job)
