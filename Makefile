@@ -16,13 +16,14 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-## Set everything up, load the demo data once, and serve the app at http://127.0.0.1:8000
+## Set everything up, load the demo data once, and serve the app at http://127.0.0.1:8000 with the
+## background worker beside it (big imports, reports); Ctrl-C stops both
 run: venv
 	mkdir -p var
 	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py migrate --noinput
 	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py demo_data
 	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py build_guide_audio
-	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	LANGSO_DEMO_MODE=1 $(BIN)/python manage.py run_with_worker $(HOST):$(PORT)
 
 demo: venv
 	mkdir -p var

@@ -136,7 +136,8 @@ def import_job(request: HttpRequest, job_id: Any) -> HttpResponse:
         {
             "job": job,
             "running": running,
-            "stale": imports.job_is_stale(job),
+            "stale": (stale := imports.job_is_stale(job)),
+            "no_worker": stale and imports.job_waiting_for_worker(job),
             "problems": problems,
             "more_problems": max(
                 0, counts.get("total", len(job.problems)) - sum(1 for p in problems if not p.get("note"))
@@ -234,7 +235,9 @@ def import_retry(request: HttpRequest, job_id: Any) -> HttpResponse:
     """A job that stopped making progress: re-queue it (or fail it after several tries)."""
     job = _job(request, job_id)
     outcome = imports.job_recover(job)
-    if outcome == "requeued":
+    if outcome == "waiting":
+        messages.error(request, _("Việc này vẫn đang chờ trong hàng đợi: bộ xử lý nền không chạy."))
+    elif outcome == "requeued":
         messages.info(request, _("Đã xếp lại vào hàng đợi. Dữ liệu đã ghi không bị ghi trùng."))
     elif outcome == "failed":
         messages.error(request, _("Đã thử nhiều lần không được: lần nhập này được đánh dấu thất bại."))

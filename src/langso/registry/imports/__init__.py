@@ -57,6 +57,7 @@ from langso.registry.imports.jobs import (
     job_map_columns,
     job_recover,
     job_refused_file,
+    job_waiting_for_worker,
     job_write,
     purge_files,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "job_is_stale",
     "job_map_columns",
     "job_refused_file",
+    "job_waiting_for_worker",
     "job_recover",
     "job_write",
     "field_choices",

@@ -513,10 +513,29 @@ def job_is_stale(job: ImportJob, *, minutes: int = STALE_MINUTES) -> bool:
     return last < timezone.now() - datetime.timedelta(minutes=minutes)
 
 
+def job_waiting_for_worker(job: ImportJob) -> bool:
+    """The job's task is still waiting in the database queue: no worker has taken it (none runs)."""
+    if "django_tasks_db" not in str(settings.TASKS.get("default", {}).get("BACKEND", "")):
+        return False
+    from django.db import DatabaseError
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        return DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY,
+            task_path__in=["langso.registry.tasks.check_import", "langso.registry.tasks.write_import"],
+            args_kwargs__args__0=str(job.pk),
+        ).exists()
+    except DatabaseError:  # the queue's table is missing or unreachable: say nothing about it
+        return False
+
+
 def job_recover(job: ImportJob, *, minutes: int = STALE_MINUTES, max_attempts: int = MAX_RECOVERIES) -> str:
     """Re-queue a job whose worker died, or fail it after `max_attempts` tries.
 
-    Returns "fresh" (nothing to do), "requeued" or "failed". Guarded by a conditional update on the
+    Returns "fresh" (nothing to do), "waiting" (its task is still in the queue: no worker is running,
+    so re-queueing or failing it would not help; nothing is changed), "requeued" or "failed". Guarded by a conditional update on the
     job's status and last heartbeat, so two recoverers (cron and the page) cannot both act, and a
     worker that was only slow keeps its job. An all-or-nothing write that died left nothing behind
     (its transaction rolled back); a valid-rows write resumes after its last committed chunk.
@@ -526,6 +545,8 @@ def job_recover(job: ImportJob, *, minutes: int = STALE_MINUTES, max_attempts: i
     job.refresh_from_db()
     if not job_is_stale(job, minutes=minutes):
         return "fresh"
+    if job_waiting_for_worker(job):
+        return "waiting"
     same = Q(pk=job.pk, status=job.status)
     same &= Q(heartbeat_at=job.heartbeat_at) if job.heartbeat_at else Q(heartbeat_at__isnull=True)
     if job.attempts >= max_attempts:

@@ -23,11 +23,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        outcomes = {"requeued": 0, "failed": 0, "fresh": 0}
+        outcomes = {"requeued": 0, "failed": 0, "fresh": 0, "waiting": 0}
         for job in ImportJob.objects.filter(status__in=RUNNING).select_related("commune"):
             outcomes[job_recover(job, minutes=options["minutes"], max_attempts=options["attempts"])] += 1
         purged = purge_files(days=options["purge_days"]) if options["purge_days"] > 0 else 0
         self.stdout.write(
             f"{outcomes['requeued']} import(s) re-queued, {outcomes['failed']} marked failed, "
+            f"{outcomes['waiting']} still waiting for a worker, "
             f"{purged} old upload(s) deleted."
         )
