@@ -402,3 +402,17 @@ def test_the_confirm_page_shows_each_change_before_writing_and_the_result_page_a
     _write(officer, job)
     page = client.get(reverse("registry:import_job", args=[job.pk])).content.decode()
     assert "Đã thay đổi dữ liệu có sẵn trong sổ" in page and "0987654321" in page
+
+
+def test_names_already_in_title_case_are_not_reported_as_recased_whatever_their_spacing_or_unicode_form(
+    officer, home
+):
+    import unicodedata
+
+    rows = [
+        person("11-001", "  Hoàng   Văn  Tuấn ", year="1960", head="Có"),
+        person("11-001", unicodedata.normalize("NFD", "Nông Thị Hoa"), year="1962", sex="Nữ"),
+    ]
+    job = _job(officer, home, _xlsx(rows))
+    assert job.valid_rows == 2, job.problems
+    assert not [n for n in _notes(job) if "chữ hoa" in n["reason"]]
