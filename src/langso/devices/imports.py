@@ -5,6 +5,10 @@ writing nothing; `import_confirm` checks the stored file again against the curre
 may have landed meanwhile) and writes, either the whole file only if it has no error or only the valid
 rows. Re-importing the same file is idempotent: devices are matched by IMEI. A supplier's file holds a
 few thousand rows at most, so both steps run in the request, without the background queue.
+
+The file is read, its columns mapped (the supplier's own headers, or a mapping the officer makes once
+and that is remembered), and its refused rows given back as a file, by the registry import's shared
+stages (`langso.registry.imports`): the same reader, mapping and refused-rows file for every list.
 """
 
 from __future__ import annotations
@@ -24,20 +28,48 @@ from langso.core.text import fold_compact
 from langso.devices import services
 from langso.devices.models import Condition, Device, DeviceImport, DeviceStatus, ImportStatus, Programme
 from langso.places.models import Commune
-from langso.registry.imports import FileRefused, Problem, read_table
+from langso.registry.imports import (
+    Column,
+    FileRefused,
+    MappingNeeded,
+    Problem,
+    layouts,
+    parse_table,
+    reason_lines,
+    refused_rows_xlsx,
+)
+from langso.registry.imports.templates import EXAMPLE_PREFIX
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
 ALL_OR_NOTHING, VALID_ONLY = "all", "valid_only"
 
-# key -> (header in the template, other spellings met in suppliers' files)
-COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "imei": (gettext_lazy("IMEI"), ("imei1", "soimei", "maimei", "imeiso1")),
-    "model_name": (gettext_lazy("Mẫu máy"), ("model", "tenmay", "dongmay", "loaimay", "mauma")),
-    "sim_number": (gettext_lazy("Số thuê bao SIM"), ("sim", "sosim", "sothuebao", "sodienthoai", "msisdn")),
-    "condition": (gettext_lazy("Tình trạng"), ("tinhtrangmay", "condition")),
-}
-REQUIRED = ("imei", "model_name")
+KIND = "devices"  # the list kind its remembered column mappings are kept under
+# The template's headers, and other spellings met in suppliers' files (matched after folding).
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "imei",
+        gettext_lazy("IMEI"),
+        True,
+        ("imei1", "so imei", "ma imei", "imei so 1", "imei 1"),
+        "490154203237518",
+    ),
+    Column(
+        "model_name",
+        gettext_lazy("Mẫu máy"),
+        True,
+        ("model", "ten may", "dong may", "loai may", "mau ma", "model_name", "ten thiet bi"),
+        "Itel A50",
+    ),
+    Column(
+        "sim_number",
+        gettext_lazy("Số thuê bao SIM"),
+        False,
+        ("sim", "so sim", "so thue bao", "so dien thoai", "msisdn", "sim_number"),
+        "0912345678",
+    ),
+    Column("condition", gettext_lazy("Tình trạng"), False, ("tinh trang may", "condition"), "Mới"),
+)
 CONDITIONS = {
     "": Condition.NEW,
     "moi": Condition.NEW,
@@ -59,44 +91,30 @@ class Checked:
     total: int = 0
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # valid rows: (row, values)
     problems: list[Problem] = field(default_factory=list)
+    layout: dict[str, Any] = field(default_factory=dict)  # her header row and how it was mapped
 
 
-def _header_keys() -> dict[str, str]:
-    out = {}
-    for key, (header, aliases) in COLUMNS.items():
-        out[fold_compact(str(header))] = key
-        out[fold_compact(key)] = key
-        for alias in aliases:
-            out[alias] = key
-    return out
-
-
-def check(data: bytes, filename: str, programme: Programme) -> Checked:
-    """Every problem of the file; the valid rows with their normalised values. Writes nothing."""
+def check(
+    data: bytes, filename: str, programme: Programme, *, commune: Commune | None = None, layout: Any = None
+) -> Checked:
+    """Every problem of the file; the valid rows with their normalised values. Writes nothing.
+    FileRefused, or MappingNeeded when the officer must say which column holds what."""
     result = Checked()
     if len(data) > MAX_BYTES:
         raise FileRefused(_("Tệp quá lớn (tối đa 2 MB). Hãy chia thành nhiều tệp."))
-    rows = read_table(data, filename)
-    header_row, columns = None, {}
-    keys = _header_keys()
-    for number, values in rows:
-        found = {
-            keys[fold_compact(str(v))]: i for i, v in enumerate(values) if v and fold_compact(str(v)) in keys
-        }
-        if "imei" in found:
-            header_row, columns = number, found
-            break
-    if header_row is None:
-        raise FileRefused(_("Không tìm thấy dòng tên cột có cột “IMEI”. Hãy dùng tệp mẫu."))
-    missing = [str(COLUMNS[k][0]) for k in REQUIRED if k not in columns]
-    if missing:
-        raise FileRefused(_("Tệp thiếu cột: %(columns)s.") % {"columns": ", ".join(missing)})
+    table = parse_table(
+        KIND,
+        data,
+        filename,
+        spec=COLUMNS,
+        layout=layout if layout and layout.get("chosen") else None,
+        remembered=layouts.recall(commune=commune, kind=KIND),
+    )
+    result.layout = table.layout
+    header = table.header
     seen: dict[str, int] = {}
     parsed = []
-    for number, values in rows:
-        raw = {k: (values[i] if i < len(values) else None) for k, i in columns.items()}
-        if all(v is None or not str(v).strip() for v in raw.values()):
-            continue
+    for number, raw in table.rows:
         result.total += 1
         if result.total > MAX_ROWS:
             raise FileRefused(_("Tệp có quá nhiều dòng (tối đa 20.000)."))
@@ -106,7 +124,7 @@ def check(data: bytes, filename: str, programme: Programme) -> Checked:
             problems.append(
                 Problem(
                     number,
-                    str(COLUMNS["condition"][0]),
+                    header("condition"),
                     str(raw.get("condition")),
                     _("Tình trạng ghi là Mới, Đã dùng hoặc Hỏng."),
                 )
@@ -121,16 +139,14 @@ def check(data: bytes, filename: str, programme: Programme) -> Checked:
             )
         except ValidationError as error:
             for key, messages in error.message_dict.items():
-                problems.append(
-                    Problem(number, str(COLUMNS[key][0]), str(raw.get(key) or ""), " ".join(messages))
-                )
+                problems.append(Problem(number, header(key), str(raw.get(key) or ""), " ".join(messages)))
             clean = None
         if clean is not None:
             if clean["imei"] in seen:
                 problems.append(
                     Problem(
                         number,
-                        str(COLUMNS["imei"][0]),
+                        header("imei"),
                         clean["imei"],
                         _("IMEI trùng với dòng %(row)s của tệp.") % {"row": seen[clean["imei"]]},
                     )
@@ -151,7 +167,7 @@ def check(data: bytes, filename: str, programme: Programme) -> Checked:
             result.problems.append(
                 Problem(
                     number,
-                    str(COLUMNS["imei"][0]),
+                    header("imei"),
                     clean["imei"],
                     _(
                         "IMEI này đã được nhập cho chương trình khác (%(name)s): một máy không thể thuộc hai chương trình."
@@ -161,27 +177,67 @@ def check(data: bytes, filename: str, programme: Programme) -> Checked:
             )
         else:
             result.rows.append((number, clean))
-    result.problems.sort(key=lambda p: p.row)
+    # Notes met while reading (the template's example row, rows without the required cells).
+    result.problems.extend(p for p in table.problems if p.note)
+    result.problems.sort(key=lambda p: (p.row, not p.note))
     return result
+
+
+def _refused_file(data: bytes, filename: str, result: Checked) -> bytes:
+    reasons = reason_lines(result.problems)
+    if not reasons:
+        return b""
+    return refused_rows_xlsx(
+        data=data, filename=filename, header_row=result.layout.get("header_row", 1), reasons=reasons
+    )
 
 
 def import_check(
     *, acting_user: Any, programme: Programme, commune: Commune | None, filename: str, data: bytes
 ) -> DeviceImport:
-    """Store the file and its dry-run report. FileRefused when the file as a whole cannot be read."""
+    """Store the file and its dry-run report (or its layout, when the officer must map its columns).
+    FileRefused when the file as a whole cannot be read."""
     services._require_inventory(acting_user, programme, commune)
-    result = check(data, filename, programme)
-    job = DeviceImport.objects.create(
-        programme=programme,
-        commune=commune,
-        created_by=acting_user,
-        original_name=filename[:200],
-        data=data,
-        total_rows=result.total,
-        valid_rows=len(result.rows),
-        skipped_count=result.total - len(result.rows),
-        problems=[p.as_dict() for p in result.problems[:1000]],
+    job = DeviceImport(
+        programme=programme, commune=commune, created_by=acting_user, original_name=filename[:200], data=data
     )
+    try:
+        _record(job, check(data, filename, programme, commune=commune))
+    except MappingNeeded as needed:
+        job.status, job.layout = ImportStatus.MAPPING, needed.layout
+        job.problems = []
+    job.save()
+    return job
+
+
+def _record(job: DeviceImport, result: Checked) -> None:
+    """The dry run's numbers, problems, layout and refused-rows file on the job (not saved)."""
+    job.status = ImportStatus.CHECKED
+    job.layout = {**result.layout, "chosen": bool(job.layout.get("chosen"))}
+    job.total_rows, job.valid_rows = result.total, len(result.rows)
+    job.skipped_count = result.total - len(result.rows)
+    job.problems = [p.as_dict() for p in result.problems[:1000]]
+    job.refused = _refused_file(bytes(job.data), job.original_name, result)
+
+
+def import_map_columns(*, acting_user: Any, job: DeviceImport, fields: list[str]) -> DeviceImport:
+    """The officer's mapping of the supplier's columns: remembered, then the file checked again."""
+    if job.created_by_id != acting_user.pk:
+        raise PermissionDenied
+    if job.status not in (ImportStatus.MAPPING, ImportStatus.CHECKED) or not job.layout.get("headers"):
+        raise ValidationError(_("Tệp này đã được xử lý."))
+    headers = [str(h) for h in job.layout["headers"]]
+    fields = layouts.clean_fields(COLUMNS, headers, fields)
+    with transaction.atomic():
+        layouts.remember(
+            acting_user=acting_user, commune=job.commune, kind=KIND, headers=headers, fields=fields
+        )
+        job.layout = {**job.layout, "fields": fields, "chosen": True}
+        _record(
+            job,
+            check(bytes(job.data), job.original_name, job.programme, commune=job.commune, layout=job.layout),
+        )
+        job.save()
     return job
 
 
@@ -195,11 +251,10 @@ def import_confirm(*, acting_user: Any, job: DeviceImport, mode: str) -> DeviceI
     if mode not in (ALL_OR_NOTHING, VALID_ONLY):
         raise ValidationError(_("Hãy chọn cách ghi."))
     programme = job.programme
-    result = check(bytes(job.data), job.original_name, programme)
+    result = check(bytes(job.data), job.original_name, programme, commune=job.commune, layout=job.layout)
     if mode == ALL_OR_NOTHING and result.problems:
-        job.problems = [p.as_dict() for p in result.problems[:1000]]
-        job.valid_rows, job.skipped_count = len(result.rows), result.total - len(result.rows)
-        job.save(update_fields=["problems", "valid_rows", "skipped_count", "updated_at"])
+        _record(job, result)
+        job.save(update_fields=["problems", "valid_rows", "skipped_count", "refused", "layout", "updated_at"])
         raise ValidationError(
             _("Tệp còn lỗi nên không ghi cả tệp được. Hãy sửa tệp, hoặc chỉ ghi các dòng hợp lệ.")
         )
@@ -229,7 +284,8 @@ def import_confirm(*, acting_user: Any, job: DeviceImport, mode: str) -> DeviceI
         job.created_count, job.updated_count, job.unchanged_count = created, updated, unchanged
         job.skipped_count = result.total - len(result.rows)
         job.problems = [p.as_dict() for p in result.problems[:1000]]
-        job.data = b""  # the file is not kept once written
+        job.refused = _refused_file(bytes(job.data), job.original_name, result)
+        job.data = b""  # the file is not kept once written (its refused rows are, to be fixed)
         job.save()
         audit.record(
             actor=acting_user,
@@ -249,7 +305,7 @@ def import_confirm(*, acting_user: Any, job: DeviceImport, mode: str) -> DeviceI
 def import_cancel(*, acting_user: Any, job: DeviceImport) -> DeviceImport:
     if job.created_by_id != acting_user.pk:
         raise PermissionDenied
-    if job.status == ImportStatus.CHECKED:
+    if job.status in (ImportStatus.CHECKED, ImportStatus.MAPPING):
         job.status = ImportStatus.CANCELLED
         job.data = b""
         job.save(update_fields=["status", "data", "updated_at"])
@@ -264,10 +320,12 @@ def template_xlsx() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Danh sách máy")[:31]
-    sheet.append([str(h) for h, _a in COLUMNS.values()])
-    sheet.append(["490154203237518", "Itel A50", "0912345678", _("Mới")])
+    sheet.append([str(c.header) for c in COLUMNS])
+    sheet.append([EXAMPLE_PREFIX + "490154203237518", "Itel A50", "0912345678", _("Mới")])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    for cell in sheet[2]:  # the example row: marked, grey, and skipped by the import
+        cell.font = Font(italic=True, color="666666")
     for letter in "ABCD":
         sheet.column_dimensions[letter].width = 22
         sheet.column_dimensions[letter].number_format = "@"
@@ -275,7 +333,8 @@ def template_xlsx() -> bytes:
         cell.number_format = "@"
     help_sheet = book.create_sheet(_("Hướng dẫn"))
     for line in (
-        _("Mỗi máy một dòng. Dòng 1 là tên cột: giữ nguyên; dòng ví dụ có thể xóa."),
+        _("Mỗi máy một dòng. Dòng 1 là tên cột: giữ nguyên."),
+        _("Dòng 2 (bắt đầu bằng “Ví dụ:”) là dòng ví dụ: khi nhập luôn được bỏ qua, có thể giữ hoặc xóa."),
         _(
             "IMEI: 15 chữ số in trên hộp hoặc bấm *#06#; số cuối là chữ số kiểm tra nên gõ nhầm sẽ bị phát hiện."
         ),

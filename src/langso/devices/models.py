@@ -419,6 +419,7 @@ class FollowUp(BaseModel):
 
 
 class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", _("Chờ ghép cột")
     CHECKED = "checked", _("Đã kiểm tra, chờ xác nhận")
     DONE = "done", _("Đã ghi xong")
     CANCELLED = "cancelled", _("Đã hủy")
@@ -447,6 +448,10 @@ class DeviceImport(BaseModel):
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
+    # Her header row and how its columns were mapped (see langso.registry.imports.mapping).
+    layout = models.JSONField(default=dict, blank=True)
+    # The refused rows as .xlsx (her rows as written, with the reasons), kept after the write.
+    refused = models.BinaryField(default=b"", blank=True, editable=False)
 
     class Meta:
         verbose_name = _("lần nhập danh sách máy")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("allocations/<uuid:allocation_id>/return/", views.allocation_return, name="allocation_return"),
     path("inventory/template.xlsx", views.import_template, name="import_template"),
     path("imports/<uuid:job_id>/", views.import_job, name="import"),
+    path("imports/<uuid:job_id>/refused.xlsx", views.import_refused, name="import_refused"),
     path("follow-ups/", views.follow_up_list, name="follow_ups"),
     path("follow-ups/<uuid:follow_up_id>/", views.follow_up_record, name="follow_up"),
 ]

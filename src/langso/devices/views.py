@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,10 +30,12 @@ from langso.devices.models import (
     Device,
     DeviceImport,
     DeviceStatus,
+    ImportStatus,
     Per,
     Programme,
 )
 from langso.places.models import Commune, Province
+from langso.registry import imports as registry_imports
 from langso.registry.models import Household, Resident
 
 
@@ -477,6 +481,20 @@ def inventory(request: HttpRequest, programme_id: Any) -> HttpResponse:
 
 
 @require_perm(Perm.DEVICES_INVENTORY)
+def import_refused(request: HttpRequest, job_id: Any) -> HttpResponse:
+    """The supplier's refused rows, as written, with the reasons: to fix and import again."""
+    job = get_in_scope_or_404(DeviceImport.objects.all(), Q(created_by=request.user), pk=job_id)
+    if not job.refused:
+        raise Http404
+    response = HttpResponse(
+        bytes(job.refused), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    stem = slugify(job.original_name.rsplit(".", 1)[0])[:60] or "tep"
+    response["Content-Disposition"] = f'attachment; filename="dong-bi-tu-choi-{stem}.xlsx"'
+    return response
+
+
+@require_perm(Perm.DEVICES_INVENTORY)
 def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         imports.template_xlsx(),
@@ -496,6 +514,10 @@ def import_job(request: HttpRequest, job_id: Any) -> HttpResponse:
             if request.POST.get("action") == "cancel":
                 imports.import_cancel(acting_user=request.user, job=job)
                 messages.info(request, _("Đã hủy. Không có dữ liệu nào được ghi."))
+            elif request.POST.get("action") == "columns":
+                count = len(job.layout.get("headers", []))
+                fields = [request.POST.get(f"column_{i}", "") for i in range(count)]
+                imports.import_map_columns(acting_user=request.user, job=job, fields=fields)
             else:
                 imports.import_confirm(acting_user=request.user, job=job, mode=request.POST.get("mode", ""))
                 messages.success(request, _("Đã ghi danh sách máy vào kho."))
@@ -511,6 +533,13 @@ def import_job(request: HttpRequest, job_id: Any) -> HttpResponse:
             "job": job,
             "has_errors": job.valid_rows < job.total_rows,
             "modes": {"all": imports.ALL_OR_NOTHING, "valid": imports.VALID_ONLY},
+            "mapping": registry_imports.layout_rows(job.layout)
+            if job.status == ImportStatus.MAPPING
+            or (job.status == ImportStatus.CHECKED and request.GET.get("columns") == "1")
+            else None,
+            "field_choices": registry_imports.field_choices(imports.COLUMNS),
+            "columns_url": reverse("devices:import", args=[job.pk]),
+            "has_refused": bool(job.refused),
         },
     )
 

@@ -148,30 +148,14 @@ def import_job(request: HttpRequest, job_id: Any) -> HttpResponse:
             "has_errors": bool(job.skipped_count),
             "writing_whole_file": job.status == ImportStatus.WRITING
             and job.mode == ImportMode.ALL_OR_NOTHING,
-            "mapping": _mapping_rows(job) if mapping else None,
+            "mapping": imports.layout_rows(job.layout) if mapping else None,
+            "columns_url": reverse("registry:import_columns", args=[job.pk]),
             "field_choices": imports.field_choices(imports.COLUMNS[job.kind]),
             "can_remap": job.status == ImportStatus.CHECKED and bool(job.layout.get("headers")),
             "has_refused": bool(job.skipped_count and job.file),
             "many_rows": settings.IMPORT_BACKGROUND_ROWS,
         },
     )
-
-
-def _mapping_rows(job: ImportJob) -> list[dict[str, Any]]:
-    """Each of her columns: its header, a few of its values, and the field it is mapped to now."""
-    layout = job.layout
-    headers = [str(h) for h in layout.get("headers", [])]
-    fields = list(layout.get("fields", [])) + [""] * len(headers)
-    samples = layout.get("samples", [])
-    return [
-        {
-            "index": i,
-            "header": header or _("(cột %(n)s không có tên)") % {"n": i + 1},
-            "samples": [row[i] for row in samples if i < len(row) and row[i]][:3],
-            "field": fields[i],
-        }
-        for i, header in enumerate(headers)
-    ]
 
 
 @require_POST

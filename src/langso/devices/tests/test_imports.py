@@ -5,6 +5,7 @@ import io
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from langso.devices import imports
 from langso.devices.models import Device, DeviceImport, ImportStatus
@@ -90,12 +91,52 @@ def test_confirming_writes_the_valid_rows_and_a_second_import_creates_no_duplica
     assert Device.objects.count() == before + 2
 
 
-def test_a_file_without_an_imei_column_is_refused_as_a_whole(world):
+def test_a_supplier_layout_without_an_imei_header_is_mapped_once_and_remembered(world):
+    data = xlsx(
+        [(imei(201), "Itel A50", "Mới"), (imei(202), "Itel A60", "Hỏng")], headers=("Số máy", "Tên", "TT")
+    )
+    job = _check(world, data)
+    assert job.status == ImportStatus.MAPPING and job.layout["headers"] == ["Số máy", "Tên", "TT"]
+    assert not Device.objects.filter(imei=imei(201)).exists()
+    job = imports.import_map_columns(
+        acting_user=world["officer"], job=job, fields=["imei", "model_name", "condition"]
+    )
+    assert (job.status, job.total_rows, job.valid_rows) == (ImportStatus.CHECKED, 2, 2)
+    imports.import_confirm(acting_user=world["officer"], job=job, mode=imports.ALL_OR_NOTHING)
+    assert Device.objects.get(imei=imei(202)).model_name == "Itel A60"
+    # The next file from the same supplier goes straight to the dry run.
+    assert _check(world, data).status == ImportStatus.CHECKED
+
+
+def test_a_sheet_with_no_header_row_is_refused_as_a_whole(world):
     with pytest.raises(FileRefused):
-        _check(world, xlsx([("x", "y")], headers=("Số máy", "Tên")))
+        _check(world, xlsx([("x",)], headers=("Số máy",)))
     assert not DeviceImport.objects.exists()
 
 
-def test_the_template_reads_back_as_one_valid_row(world):
-    job = _check(world, imports.template_xlsx(), name="mau.xlsx")
-    assert (job.total_rows, job.valid_rows, job.problems) == (1, 1, [])
+def test_the_templates_example_row_is_never_a_device(world):
+    with pytest.raises(FileRefused, match="chỉ có dòng ví dụ"):
+        _check(world, imports.template_xlsx(), name="mau.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(imports.template_xlsx()))
+    book.worksheets[0].append([imei(301), "Itel A50", "", "Mới"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    job = _check(world, buffer.getvalue(), name="mau.xlsx")
+    assert (job.total_rows, job.valid_rows) == (1, 1)
+    assert [p["row"] for p in job.problems if p.get("note")] == [2]
+
+
+def test_the_refused_devices_come_back_as_the_suppliers_rows_with_reasons(client, world):
+    bad = (imei(401)[:-1] + str((int(imei(401)[-1]) + 1) % 10), "Itel", "", "")
+    job = _check(world, xlsx([*GOOD, bad]))
+    imports.import_confirm(acting_user=world["officer"], job=job, mode=imports.VALID_ONLY)
+    client.force_login(world["officer"])
+    response = client.get(reverse("devices:import_refused", args=[job.pk]))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)
+    )
+    assert rows[0][:4] == ("IMEI", "Mẫu máy", "Số thuê bao SIM", "Tình trạng") and rows[0][4].startswith(
+        "Lý do"
+    )
+    assert rows[1][:2] == (bad[0], "Itel") and "IMEI: " in rows[1][4]
+    assert len(rows) == 2

@@ -108,6 +108,7 @@ __all__ = [
     "job_write",
     "field_choices",
     "header_signature",
+    "layout_rows",
     "max_rows",
     "open_source",
     "reason_lines",

@@ -54,8 +54,14 @@ def max_rows() -> int:
     return int(getattr(settings, "IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
 
 
+def is_reasons_header(text: str) -> bool:
+    """The reasons column a refused-rows file adds (ignored when the file comes back)."""
+    folded = fold_compact(text)
+    return folded.startswith("lydobituchoi") or folded == fold_compact(str(REASONS_HEADER))
+
+
 def _ignored(folded: str) -> bool:
-    return folded in _IGNORED_HEADERS or folded == fold_compact(str(REASONS_HEADER))
+    return folded in _IGNORED_HEADERS or is_reasons_header(folded)
 
 
 class MappingNeeded(Exception):
@@ -136,6 +142,22 @@ def field_choices(spec: tuple[Column, ...]) -> list[tuple[str, str]]:
     if any(c.key == "is_head" for c in spec):
         choices.append((RELATION, str(RELATION_LABEL)))
     return choices
+
+
+def layout_rows(layout: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each of her columns for the mapping form: its header, a few of its values, its field now."""
+    headers = [str(h) for h in layout.get("headers", [])]
+    fields = list(layout.get("fields", [])) + [""] * len(headers)
+    samples = layout.get("samples", [])
+    return [
+        {
+            "index": i,
+            "header": header or _("(cột %(n)s không có tên)") % {"n": i + 1},
+            "samples": [row[i] for row in samples if i < len(row) and row[i]][:3],
+            "field": fields[i],
+        }
+        for i, header in enumerate(headers)
+    ]
 
 
 def _texts(values: list[Any]) -> list[str]:
@@ -323,7 +345,7 @@ def _header(  # noqa: C901 - the ways a header row is found, in order
 
 
 def _example_values(spec: tuple[Column, ...]) -> dict[str, str]:
-    return {c.key: fold_compact(c.example) for c in spec if c.example}
+    return {c.key: c.example for c in spec if c.example}
 
 
 def _is_example(raw: dict[str, Any], examples: dict[str, str], first: str) -> bool:
@@ -332,10 +354,10 @@ def _is_example(raw: dict[str, Any], examples: dict[str, str], first: str) -> bo
     value = raw.get(first)
     if isinstance(value, str) and value.lstrip("( ")[:1] in "Vv" and _EXAMPLE_MARK.match(fold(value[:16])):
         return True
-    if len(examples) < 3 or fold_compact(str(raw.get(first) or "")) != examples.get(first):
+    if len(examples) < 3 or not isinstance(value, str) or value.strip() != examples.get(first):
         return False
     # The template's whole layout, each example cell as the template wrote it.
-    return all(key in raw and fold_compact(str(raw[key] or "")) == examples[key] for key in examples)
+    return all(key in raw and str(raw[key] or "").strip() == examples[key] for key in examples)
 
 
 def _data_rows(  # noqa: C901 - one pass over the file, kept together

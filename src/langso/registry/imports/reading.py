@@ -348,14 +348,26 @@ def open_source(data: bytes, filename: str) -> Any:
     return _XlsxSource(data) if sniff_format(data, filename) == "xlsx" else _CsvSource(data)
 
 
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
+
 def count_rows(data: bytes, filename: str) -> int:
     """How many rows the file's first sheet (or CSV) has, titles and empty rows included: decides
-    whether the background worker checks it. 0 when the file cannot be read (the check will say why)."""
+    whether the background worker checks it. 0 when the file cannot be read (the check will say why).
+    An .xlsx says its used range at the start of the sheet (Excel, LibreOffice and openpyxl write it):
+    read from there in a few kilobytes; else the sheet is read."""
     try:
         if sniff_format(data, filename) == "csv":
             return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            paths = _sheet_paths(archive)
+            if paths:
+                with archive.open(paths[0]) as handle:
+                    found = _DIMENSION.search(handle.read(4096))
+                if found:
+                    return int(found.group(1))
         source = _XlsxSource(data)
-    except FileRefused:
+    except (FileRefused, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError):
         return 0
     try:
         return source.height

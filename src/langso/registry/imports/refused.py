@@ -11,8 +11,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from langso.core.text import fold_compact
 from langso.registry.imports.columns import REASONS_HEADER
+from langso.registry.imports.mapping import is_reasons_header
 from langso.registry.imports.reading import MAX_COLUMNS, _column_letter, open_source
 
 REASONS_WIDTH = 60
@@ -60,9 +60,8 @@ def refused_rows_xlsx(*, data: bytes, filename: str, header_row: int, reasons: d
                 picked.append([index, *values])
     finally:
         source.close()
-    reasons_key = fold_compact(str(REASONS_HEADER))
     # Her columns: up to the last header or value she filled, without an older reasons column.
-    drop = {i for i, h in enumerate(header) if h is not None and fold_compact(str(h)) == reasons_key}
+    drop = {i for i, h in enumerate(header) if h is not None and is_reasons_header(str(h))}
     width = max(
         [i + 1 for i, h in enumerate(header) if h not in (None, "") and i not in drop]
         + [i for row in picked for i, v in enumerate(row) if v not in (None, "") and i - 1 not in drop]
