@@ -1,6 +1,8 @@
 """Village names as people write them: every kind word, numbers with and without zeros, ambiguity."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from langso.places.naming import KIND_WORDS, VillageIndex, village_key, village_keys
 
@@ -149,3 +151,18 @@ def test_a_name_that_matches_nothing_finds_nothing_and_a_village_can_be_left_out
     assert index.match("Bản Cáu", exclude="Thôn Bản Cáu").village is None
     index.add("Nà Piêng")
     assert index.match("Bản Nà Piêng").village == "Nà Piêng"
+
+
+_WORDS = st.sampled_from(
+    ["Thôn", "Bản", "bản", "Tổ", "dân", "phố", "Cáu", "Nà", "Piêng", "03", "3", "Khuổi", "Ấp", "-"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.lists(_WORDS, min_size=1, max_size=5).map(" ".join)))
+def test_any_name_finds_itself_and_its_key_is_stable(name):
+    key = village_key(name)
+    assert village_key(key) == key
+    found = _index(name).match(name)
+    assert (found.village == name) == bool(key)
+    assert found.exact == bool(key)
