@@ -61,6 +61,18 @@ def _file() -> bytes:
     return buffer.getvalue()
 
 
+def _children(pid: int) -> list[str]:
+    ps = ["/bin/ps", "-o", "pid=", "--ppid", str(pid)]
+    return subprocess.run(ps, capture_output=True, text=True, check=False).stdout.split()  # noqa: S603
+
+
+def _args(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 class Officer:
     """A browser, as far as the import pages need one: cookies, CSRF, forms, a file upload."""
 
@@ -116,7 +128,7 @@ def installation(tmp_path: Path):
     env.pop("LANGSO_TASKS_BACKEND", None)  # the default: the database queue the worker reads
 
     def manage(*args: str) -> None:
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - our interpreter and manage.py
             [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
         )
 
@@ -161,6 +173,16 @@ def test_make_run_serves_the_app_and_its_worker_finishes_a_3000_row_import_and_c
         job_path = urllib.parse.urlparse(url).path
         assert re.fullmatch(r"/registry/import/[0-9a-f-]{36}/", job_path), (url, page[:2000])
 
+        # The worker dies (killed, out of memory…) while the file waits or is being checked: the
+        # supervisor starts another, and the job is picked up again.
+        worker = next(pid for pid in _children(supervisor.pid) if "db_worker" in _args(pid))
+        os.kill(int(worker), signal.SIGKILL)
+        wait_until(
+            lambda: any("db_worker" in _args(p) and p != worker for p in _children(supervisor.pid)),
+            timeout=30,
+            what="a new worker",
+        )
+
         def page_says(text: str) -> str | None:
             _u, body = officer.get(job_path)
             assert "Thất bại" not in body, body[-3000:]
@@ -172,12 +194,7 @@ def test_make_run_serves_the_app_and_its_worker_finishes_a_3000_row_import_and_c
         officer.post(f"{job_path}confirm/", {"mode": "all", "action": "write"})
         page = wait_until(lambda: page_says("Đã ghi xong"), timeout=180, every=1, what="the write")
         assert "Đã ghi xong: 3.000 mới" in page
-        children = subprocess.run(  # noqa: S603
-            ["/bin/ps", "-o", "pid=", "--ppid", str(supervisor.pid)],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.split()
+        children = _children(supervisor.pid)
         assert len(children) == 2, children  # the web server and the worker
     finally:
         supervisor.send_signal(signal.SIGINT)  # Ctrl-C
@@ -188,6 +205,7 @@ def test_make_run_serves_the_app_and_its_worker_finishes_a_3000_row_import_and_c
                 supervisor.kill()
             log.close()
     output = (tmp_path / "run.log").read_text(errors="replace")
+    assert "The background worker stopped (exit -9); restarting it." in output
     assert supervisor.returncode == 0, output
     assert "Làng Số stopped." in output
 

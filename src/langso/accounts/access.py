@@ -234,6 +234,8 @@ URL_ACCESS: dict[str, str] = {
     "registry:import_job": Perm.REGISTRY_IMPORT,
     "registry:import_confirm": Perm.REGISTRY_IMPORT,
     "registry:import_retry": Perm.REGISTRY_IMPORT,
+    "registry:import_columns": Perm.REGISTRY_IMPORT,
+    "registry:import_refused": Perm.REGISTRY_IMPORT,
     "skills:catalogue": Perm.REGISTRY_VIEW,
     "skills:numbers": Perm.REGISTRY_VIEW,
     "skills:draft_start": Perm.CATALOGUE_EDIT,
@@ -296,6 +298,7 @@ URL_ACCESS: dict[str, str] = {
     "devices:allocation_return": Perm.FOLLOWUP_RECORD,
     "devices:import_template": Perm.DEVICES_INVENTORY,
     "devices:import": Perm.DEVICES_INVENTORY,
+    "devices:import_refused": Perm.DEVICES_INVENTORY,
     "devices:follow_ups": Perm.FOLLOWUP_RECORD,
     "devices:follow_up": Perm.FOLLOWUP_RECORD,
     "campaigns:list": Perm.CAMPAIGNS_VIEW,
@@ -347,7 +350,7 @@ URL_LEVEL: dict[str, str] = {
 }
 # Addresses of something a user made, which only that user opens (an upload waiting for its
 # confirmation); anyone else gets 404.
-URL_OWN: frozenset[str] = frozenset({"devices:import"})
+URL_OWN: frozenset[str] = frozenset({"devices:import", "devices:import_refused"})
 
 
 def url_access(url_name: str) -> str | None:

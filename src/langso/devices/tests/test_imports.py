@@ -140,3 +140,21 @@ def test_the_refused_devices_come_back_as_the_suppliers_rows_with_reasons(client
     )
     assert rows[1][:2] == (bad[0], "Itel") and "IMEI: " in rows[1][4]
     assert len(rows) == 2
+
+
+def test_the_mapping_form_on_the_import_page_maps_the_suppliers_columns(client, world):
+    data = xlsx([(imei(501), "Itel A50")], headers=("Số máy", "Tên"))
+    job = _check(world, data)
+    client.force_login(world["officer"])
+    page = client.get(reverse("devices:import", args=[job.pk])).content.decode()
+    assert 'id="column-map"' in page and page.count("<select") == 2
+    client.post(
+        reverse("devices:import", args=[job.pk]),
+        {"action": "columns", "column_0": "imei", "column_1": "model_name"},
+    )
+    job.refresh_from_db()
+    assert (job.status, job.valid_rows) == (ImportStatus.CHECKED, 1)
+    assert (
+        "Tệp có 1 dòng: 1 dòng hợp lệ"
+        in client.get(reverse("devices:import", args=[job.pk])).content.decode()
+    )

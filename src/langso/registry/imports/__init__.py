@@ -10,10 +10,22 @@ by CCCD, else by household + folded name + birth year.
 
 Decisions (see also docs/architecture.md):
 
-- **Formula cells are refused.** The workbook is read with `data_only=False`, so a formula cell reads
+- **Reading**: .xlsx with python-calamine (Rust; about ten times openpyxl's read-only speed), .csv
+  with the csv module after guessing its encoding. openpyxl only writes (templates, refused rows).
+- **Formula cells are refused.** python-calamine reads a formula's cached result, so the sheet's XML is
+  also scanned (streamed; parsed only when it holds any) for formula and error cells: a formula reads
   as its formula ("=A2&B2") and is reported: "paste as values". Cached results may be stale or absent
   (files written by scripts or LibreOffice without recalculation) and a lookup into another file can be
   silently wrong; the officer's copy-paste-values is explicit. CSV text starting with "=" is refused too.
+  Error cells (#N/A) are reported as such.
+- **Her own layout**: headers are recognised after folding case, diacritics and punctuation, from the
+  template's and the common spellings of commune lists (`columns.py`); when a required column is not
+  recognised the officer maps her columns (`ImportStatus.MAPPING`), and the mapping is remembered for
+  the commune and those headers (`ImportColumnMapping`). "Quan hệ với chủ hộ" stands for "Là chủ hộ".
+- **The template's example row is never data**: it starts with "Ví dụ:" (older templates: the full
+  layout holding every example value) and is skipped with a note.
+- **Refused rows come back as a file** (`refused.py`): her header row and refused rows as she wrote
+  them, plus a column of reasons, which is ignored when the file is imported again.
 - **Merged cells are refused** where they cover more than one cell of the columns we read (a "Mã hộ"
   merged over a household's rows): every row of the range is reported, because after unmerging only
   the first row would hold the value. Merges above the header (titles) are ignored.
@@ -31,9 +43,12 @@ Decisions (see also docs/architecture.md):
   last committed chunk and never writes a chunk twice.
 
 The package follows the stages: `reading` (the file's format and rows), `columns` (each kind's
-fields and header spellings), `mapping` (header row → fields, the data rows), `checking` (the dry
-run), `changes` (what a file changes in records already in the registry, shared by the dry run and
-the writer), `writing` (bulk writes and their audit), `jobs` (the job's life) and `templates`.
+fields and header spellings), `mapping` (header row → fields, the data rows, handed over one at a
+time), `layouts` (remembered mappings), `checking` (the dry run), `changes` (what a file changes in
+records already in the registry, shared by the dry run and the writer), `writing` (bulk writes and
+their audit), `jobs` (the job's life), `store` (the dry run's files kept beside the upload), `refused`
+(the refused-rows file) and `templates`. The devices inventory import (langso.devices.imports) uses
+the same reader, mapping and refused-rows file.
 """
 
 from langso.registry.imports.checking import (
@@ -58,7 +73,6 @@ from langso.registry.imports.jobs import (
     job_is_stale,
     job_map_columns,
     job_recover,
-    job_refused_file,
     job_waiting_for_worker,
     job_write,
     purge_files,
@@ -68,11 +82,13 @@ from langso.registry.imports.mapping import (
     Table,
     field_choices,
     header_signature,
+    layout_rows,
     max_rows,
     parse_table,
 )
 from langso.registry.imports.reading import FileRefused, Problem, open_source, read_table, sniff_format
 from langso.registry.imports.refused import reason_lines, refused_rows_xlsx
+from langso.registry.imports.store import job_refused_file
 from langso.registry.imports.templates import poverty_label, template_name, template_xlsx
 from langso.registry.imports.writing import WRITERS, WriteCounts
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -23,13 +22,21 @@ from langso.core import audit
 from langso.core.models import AuditAction
 from langso.places.models import Commune
 from langso.registry.changes import commune_changed
-from langso.registry.imports import layouts, refused
+from langso.registry.imports import layouts
 from langso.registry.imports.changes import stored as stored_changes
-from langso.registry.imports.checking import CheckedRow, CheckResult, check_file
+from langso.registry.imports.checking import CheckResult, check_file
 from langso.registry.imports.columns import COLUMNS
 from langso.registry.imports.mapping import MappingNeeded
 from langso.registry.imports.reading import FileRefused, Problem, count_rows, sniff_format
-from langso.registry.imports.writing import WRITERS, WriteCounts, _chunks, _plain, _RegistryChanged
+from langso.registry.imports.store import (
+    _drop_checked,
+    _load_checked,
+    _reasons_name,
+    _save_checked,
+    _save_reasons,
+    _SavedRows,
+)
+from langso.registry.imports.writing import WRITERS, WriteCounts, _chunks, _RegistryChanged
 from langso.registry.models import (
     ImportJob,
     ImportKind,
@@ -203,105 +210,6 @@ def job_map_columns(*, acting_user: Any, job: ImportJob, fields: list[str]) -> I
     return job
 
 
-def _checked_name(job: ImportJob) -> str:
-    return f"{job.file.name}.checked.json"
-
-
-_DATE_KEYS = ("birth_date", "coverage_checked_on")
-
-
-def _save_checked(job: ImportJob, result: CheckResult) -> None:
-    """Keep the dry run's valid rows beside the file, so writing need not read and check it again.
-    Rows are stored as lists in the order of `keys` (compact, and quick to write and read back)."""
-    keys = list(result.valid[0].data) if result.valid else []
-    payload = {
-        "sha256": job.file_sha256,
-        "total": result.total,
-        "bad_rows": sorted(result.bad_rows),
-        "keys": keys,
-        "valid": [[r.row, *[_plain(r.data.get(k)) for k in keys]] for r in result.valid],
-        "households": {
-            code: {k: _plain(v) for k, v in spec.items()} for code, spec in result.new_households.items()
-        },
-    }
-    storage = job.file.storage
-    name = _checked_name(job)
-    if storage.exists(name):
-        storage.delete(name)
-    storage.save(name, ContentFile(json.dumps(payload, ensure_ascii=False).encode("utf-8")))
-
-
-def _reasons_name(job: ImportJob) -> str:
-    return f"{job.file.name}.reasons.json"
-
-
-def _save_reasons(job: ImportJob, result: CheckResult) -> None:
-    """Every refused row's reasons (all of them, while the job keeps the first problems only), kept with
-    the upload for the refused-rows file."""
-    payload = {
-        "header_row": result.layout.get("header_row", 1),
-        "rows": refused.reason_lines(result.problems),
-    }
-    storage = job.file.storage
-    name = _reasons_name(job)
-    if storage.exists(name):
-        storage.delete(name)
-    storage.save(name, ContentFile(json.dumps(payload, ensure_ascii=False).encode("utf-8")))
-
-
-def job_refused_file(job: ImportJob) -> bytes | None:
-    """The refused rows as .xlsx (her rows as written, and the reasons), or None when there are none
-    or the upload has been purged."""
-    if not job.file or not job.skipped_count:
-        return None
-    storage = job.file.storage
-    name = _reasons_name(job)
-    payload: dict[str, Any] = {"header_row": job.layout.get("header_row", 1), "rows": {}}
-    if storage.exists(name):
-        with storage.open(name, "rb") as handle:
-            payload = json.loads(handle.read().decode("utf-8"))
-    reasons = {int(row): lines for row, lines in payload["rows"].items()}
-    for row, lines in refused.reason_lines(job.problems).items():  # rows refused while writing, too
-        reasons.setdefault(row, lines)
-    if not reasons:
-        return None
-    with job.file.open("rb") as handle:
-        data = handle.read()
-    return refused.refused_rows_xlsx(
-        data=data, filename=job.original_name, header_row=int(payload["header_row"]), reasons=reasons
-    )
-
-
-def _drop_checked(job: ImportJob) -> None:
-    if job.file:
-        storage = job.file.storage
-        if storage.exists(_checked_name(job)):
-            storage.delete(_checked_name(job))
-
-
-def _load_checked(job: ImportJob) -> CheckResult | None:
-    """The saved dry run, or None when there is none (or it is not the dry run of this file)."""
-    storage = job.file.storage
-    name = _checked_name(job)
-    if not storage.exists(name):
-        return None
-    with storage.open(name, "rb") as handle:
-        payload = json.loads(handle.read().decode("utf-8"))
-    if payload.get("sha256") != job.file_sha256 or "keys" not in payload:
-        return None
-    keys = payload["keys"]
-    dates = [k for k in _DATE_KEYS if k in keys]
-    valid = []
-    for row, *values in payload["valid"]:
-        data = dict(zip(keys, values, strict=True))
-        for key in dates:
-            if data[key]:
-                data[key] = datetime.date.fromisoformat(data[key])
-        valid.append(CheckedRow(row, data))
-    problems = [Problem(row, "", "", "") for row in payload["bad_rows"]]
-    return CheckResult(payload["total"], valid, problems, payload.get("households", {}))
-
-
 def job_confirm(*, acting_user: Any, job: ImportJob, mode: str) -> ImportJob:
     """Record the user's choice. The whole file is written only when it has no errors."""
     if mode not in ImportMode.values:
@@ -329,7 +237,7 @@ def job_confirm(*, acting_user: Any, job: ImportJob, mode: str) -> ImportJob:
 
 def job_cancel(*, acting_user: Any, job: ImportJob) -> ImportJob:
     """Cancel before writing starts. Nothing has been written to the registry at that point."""
-    cancellable = [ImportStatus.CHECKED, ImportStatus.CHECKING, ImportStatus.QUEUED]
+    cancellable = [ImportStatus.MAPPING, ImportStatus.CHECKED, ImportStatus.CHECKING, ImportStatus.QUEUED]
     if not _update(job, when=cancellable, status=ImportStatus.CANCELLED, finished_at=timezone.now()):
         job.refresh_from_db()
         if job.status != ImportStatus.CANCELLED:
@@ -356,10 +264,14 @@ def job_write(job: ImportJob) -> ImportJob:
         result = _load_checked(job)
         if result is None:  # no saved dry run (or it no longer matches): check the file again
             result = _check(job)
-        if job.mode == ImportMode.ALL_OR_NOTHING:
-            _write_all(job, result)
-        else:
-            _write_valid_only(job, result)
+        try:
+            if job.mode == ImportMode.ALL_OR_NOTHING:
+                _write_all(job, result)
+            else:
+                _write_valid_only(job, result)
+        finally:
+            if isinstance(result.valid, _SavedRows):
+                result.valid.close()
     except Exception:
         logger.exception("import %s: writing failed", job.pk)
         job.refresh_from_db()

@@ -123,7 +123,7 @@ class Table:
         return str(column.header) if column else key
 
 
-def header_names(spec: tuple[Column, ...], kind: str = "") -> dict[str, str]:
+def header_names(spec: tuple[Column, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for column in spec:
         for name in column.names():
@@ -235,7 +235,7 @@ def _header(  # noqa: C901 - the ways a header row is found, in order
     layout: dict[str, Any] | None,
     remembered: Callable[[str], list[str] | None] | None,
 ) -> Table:
-    names = header_names(spec, kind)
+    names = header_names(spec)
     candidates: list[tuple[int, list[str]]] = []
     for index, values in source.rows(1, MAX_COLUMNS, HEADER_SEARCH_ROWS):
         texts = _texts([_cell_value(v) for v in values])

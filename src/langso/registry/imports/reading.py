@@ -282,6 +282,9 @@ class _XlsxSource:
         return [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
 
     def close(self) -> None:
+        # The sheet's cells live in Rust until the last reference goes: let them go now.
+        self.sheet = None  # type: ignore[assignment]
+        self._marks = {}
         self.book.close()
         self.archive.close()
 

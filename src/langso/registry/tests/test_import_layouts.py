@@ -351,3 +351,28 @@ def test_a_stalled_job_whose_task_no_worker_took_says_the_worker_is_not_running(
     page = client.get(reverse("registry:import_job", args=[job.pk])).content.decode()
     assert "Bộ xử lý nền không chạy" in page and "make run" in page
     assert "chia tệp" not in page
+
+
+def test_the_mapping_page_lists_her_columns_and_its_form_checks_the_file(client, officer, home):
+    client.force_login(officer)
+    response = client.post(
+        reverse("registry:import_start"),
+        {
+            "kind": "residents",
+            "commune": str(home.code),
+            "file": SimpleUploadedFile("ds.xlsx", _unknown_layout_file()),
+        },
+    )
+    job = ImportJob.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[-1])
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="column-map"' in page and page.count("<select") == len(UNKNOWN)
+    assert "Hoàng Văn Tuấn" in page  # her values, to recognise each column
+    url = reverse("registry:import_columns", args=[job.pk])
+    client.post(url, {"column_0": "full_name", "column_1": "full_name"})  # refused: one field twice
+    job.refresh_from_db()
+    assert job.status == ImportStatus.MAPPING
+    fields = ["household_code", "full_name", "birth_year", "sex", "village", "phone"]
+    response = client.post(url, {f"column_{i}": f for i, f in enumerate(fields)})
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED and job.valid_rows == 3
+    assert "Tệp có 3 dòng: 3 dòng hợp lệ" in client.get(response["Location"]).content.decode()

@@ -5,6 +5,10 @@ without it a big import would wait in the queue for ever. This command starts `r
 `db_worker` as child processes, restarts the worker if it dies, runs the recoveries cron would run
 (`import_recover`, `recover_tasks`) every minute so a job whose worker died is picked up again, and
 stops both children when it is interrupted or when the server stops.
+
+It assumes its worker is the installation's only one (what `make run` is for): at start, and when its
+worker dies, whatever was left running is taken for dead at once. A server runs the worker as its own
+service instead (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -69,6 +73,9 @@ class Command(BaseCommand):
 
         previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         self.stdout.write("Làng Số: web server and background worker starting (Ctrl-C stops both).")
+        # Its worker is the only one (a single-machine install): whatever a worker was running when the
+        # last run stopped is dead, and is recovered now rather than after the usual staleness.
+        self._recover(worker_died=True)
         server = _start(server_args)
         worker = _start(worker_args)
         restarts: list[float] = []
@@ -90,8 +97,11 @@ class Command(BaseCommand):
                     self.stderr.write(
                         f"The background worker stopped (exit {worker.returncode}); restarting it."
                     )
+                    # It was the only worker: what it was running is dead. Recovered before the new
+                    # worker starts, so nothing the new one takes is mistaken for dead.
+                    self._recover(worker_died=True)
                     worker = _start(worker_args)
-                    last_recovery = 0.0  # what it was running is recovered now, not in a minute
+                    last_recovery = time.monotonic()
                 if time.monotonic() - last_recovery >= options["recover_every"]:
                     last_recovery = time.monotonic()
                     self._recover()
@@ -102,10 +112,15 @@ class Command(BaseCommand):
                 signal.signal(sig, handler)
         self.stdout.write("Làng Số stopped.")
 
-    def _recover(self) -> None:
-        """What cron runs on a server: tasks whose worker died, then import jobs without a heartbeat."""
-        for command in ("recover_tasks", "import_recover"):
+    def _recover(self, *, worker_died: bool = False) -> None:
+        """What cron runs on a server: tasks whose worker died, then import jobs without a heartbeat.
+        Right after its worker died, at once (no waiting for the usual staleness)."""
+        now = ["--minutes", "0"]
+        for command, args in (
+            ("recover_tasks", [*now, "--max-minutes", "0"] if worker_died else []),
+            ("import_recover", now if worker_died else []),
+        ):
             try:
-                call_command(command, stdout=StringIO(), stderr=StringIO())
+                call_command(command, *args, stdout=StringIO(), stderr=StringIO())
             except Exception as exc:  # a recovery that fails now is tried again in a minute
                 self.stderr.write(f"{command}: {exc}")
