@@ -126,8 +126,8 @@ _NAME_PARTS = re.compile(r"([ '\-])")
 
 
 def _one_case(value: str) -> bool:
-    letters = [ch for ch in value if ch.isalpha()]
-    return bool(letters) and (all(ch.isupper() for ch in letters) or all(ch.islower() for ch in letters))
+    # str.isupper/islower: every cased letter in that case, and at least one (digits, spaces, "'" aside).
+    return value.isupper() or value.islower()
 
 
 def title_case_vi(value: str) -> str:

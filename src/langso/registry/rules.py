@@ -35,7 +35,7 @@ def normalize_name(raw: Any) -> str:
         raise ValidationError(_("Họ và tên không được chứa chữ số."), code="name_digits")
     if not any(ch.isalpha() for ch in name):
         raise ValidationError(_("Họ và tên phải có chữ cái."), code="name_letters")
-    if any(ch in name for ch in "()[]"):
+    if "(" in name or ")" in name or "[" in name or "]" in name:
         raise ValidationError(
             _("Họ và tên có dấu ngoặc không khép: hãy sửa lại, ghi chú để trong ngoặc đơn (…)."),
             code="name_brackets",
@@ -58,7 +58,7 @@ def split_name_note(raw: Any) -> tuple[Any, str]:
     Lists often say who a person is to the head beside the name; the note belongs in the person's
     notes, not in the name that search, sorting and certificates use. Non-text values pass through.
     """
-    if not isinstance(raw, str) or not any(ch in raw for ch in "(["):
+    if not isinstance(raw, str) or ("(" not in raw and "[" not in raw):
         return raw, ""
     return split_parenthesised(raw)
 

@@ -581,7 +581,11 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
         if household_columns:
             _household_columns_from(household, household_columns, row, bool(data["is_head"]))
         written = raw.get("full_name")
-        if isinstance(written, str) and clean_text(rules.split_name_note(written)[0]) != data["full_name"]:
+        if (
+            isinstance(written, str)
+            and written != data["full_name"]
+            and clean_text(rules.split_name_note(written)[0]) != data["full_name"]
+        ):
             recased.append((row, clean_text(written), data["full_name"]))
         if data["notes"]:
             notes.append(
