@@ -37,7 +37,7 @@ def handovers_reach_the_person(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("devices", "0004_commune_change_triggers"),
-        ("registry", "0007_resident_smartphone_source"),
+        ("registry", "0008_resident_smartphone_source"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from langso.registry.change_tracking import TrackCommuneChanges
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0006_commune_change_triggers"),
+        ("registry", "0007_commune_change_triggers"),
         ("skills", "0005_default_certificate_programme"),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_user_telecom_operator"),
         ("places", "0001_initial"),
-        ("registry", "0005_import_column_mapping"),
+        ("registry", "0006_resident_notes_import_changes"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0006_commune_change_triggers'),
+        ('registry', '0007_commune_change_triggers'),
     ]
 
     operations = [
