@@ -61,11 +61,19 @@ def _tay(data: SiteData) -> str:
     GuideLanguage.objects.filter(code="tay").update(active=True)
     step = _step(data)
     for s in step.guide.steps.all():
-        StepTranslation.objects.get_or_create(step=s, language_id="tay", defaults={"text": f"Bước {s.number}"})
+        StepTranslation.objects.get_or_create(
+            step=s, language_id="tay", defaults={"text": f"Bước {s.number}"}
+        )
     if not StepRecording.objects.filter(step=step, language_id="tay").exists():
         StepRecording.objects.create(
-            step=step, language_id="tay", text=f"Bước {step.number}", audio=b"OggS", content_type="audio/ogg",
-            size=4, sha256="0" * 64, status="approved",
+            step=step,
+            language_id="tay",
+            text=f"Bước {step.number}",
+            audio=b"OggS",
+            content_type="audio/ogg",
+            size=4,
+            sha256="0" * 64,
+            status="approved",
         )
     return "tay"
 

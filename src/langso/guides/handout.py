@@ -18,8 +18,8 @@ import segno
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.safestring import mark_safe
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
@@ -117,7 +117,9 @@ def handout(request: HttpRequest, skill_code: str) -> HttpResponse:
         raise Http404
     # ?lang=tay prints the Tày version, when the guide has one (else the page's language).
     asked = request.GET.get("lang", "")
-    content = next((lang for lang in guide_languages(guide) if lang.code == asked and not lang.is_vietnamese), None)
+    content = next(
+        (lang for lang in guide_languages(guide) if lang.code == asked and not lang.is_vietnamese), None
+    )
     if asked in ("vi", "en"):
         translation.activate(asked)
     pdf = handout_pdf(guide, request=request, content=content)

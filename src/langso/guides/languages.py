@@ -109,7 +109,7 @@ class LanguageFigure:
 
 
 def guides_per_language(*, active_only: bool = True) -> list[LanguageFigure]:
-    """"Guides available per language": for each language, how many guides can be read and how many
+    """ "Guides available per language": for each language, how many guides can be read and how many
     can be heard from start to end in a recorded voice (not eSpeak), and how many recordings wait."""
     languages = GuideLanguage.objects.all()
     if active_only:
@@ -128,7 +128,10 @@ def guides_per_language(*, active_only: bool = True) -> list[LanguageFigure]:
         readable = total if codes is None else len(codes)
         recorded_steps = current_recorded_steps(language)
         heard = dict(
-            GuideStep.objects.filter(pk__in=recorded_steps).order_by().values_list("guide__skill_code").annotate(n=Count("pk"))
+            GuideStep.objects.filter(pk__in=recorded_steps)
+            .order_by()
+            .values_list("guide__skill_code")
+            .annotate(n=Count("pk"))
         )
         recorded = sum(
             1

@@ -135,9 +135,10 @@ class GuideTranslation(models.Model):
     )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["guide", "language"], name="guide_translation_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["guide", "language"], name="guide_translation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.guide_id} [{self.language_id}]"
 
 
 class StepTranslation(models.Model):
@@ -153,6 +154,9 @@ class StepTranslation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["step", "language"], name="step_translation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.step_id} [{self.language_id}]"
 
 
 class RecordingStatus(models.TextChoices):

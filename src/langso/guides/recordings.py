@@ -81,7 +81,13 @@ def language_set_active(*, acting_user: Any, language: GuideLanguage, active: bo
 
 @transaction.atomic
 def translation_save(
-    *, acting_user: Any, guide: Guide, language: GuideLanguage, title: str, summary: str, steps: dict[int, str]
+    *,
+    acting_user: Any,
+    guide: Guide,
+    language: GuideLanguage,
+    title: str,
+    summary: str,
+    steps: dict[int, str],
 ) -> list[int]:
     """Save a guide's title, summary and step texts in `language`, as typed by a translator.
 
@@ -93,7 +99,9 @@ def translation_save(
         raise ValidationError(_("Tiếng %(name)s chưa được bật.") % {"name": language.name})
     title, summary = title.strip(), summary.strip()
     if not title:
-        raise ValidationError({"title": [_("Hãy nhập tiêu đề bằng tiếng %(name)s.") % {"name": language.name}]})
+        raise ValidationError(
+            {"title": [_("Hãy nhập tiêu đề bằng tiếng %(name)s.") % {"name": language.name}]}
+        )
     if len(title) > 160 or len(summary) > 300:
         raise ValidationError(_("Tiêu đề tối đa 160 ký tự, tóm tắt tối đa 300 ký tự."))
     rows = {s.number: s for s in GuideStep.objects.filter(guide=guide)}
@@ -104,11 +112,15 @@ def translation_save(
         if len(text.strip()) > 400:
             raise ValidationError(_("Bước %(n)s dài quá 400 ký tự.") % {"n": number})
     head, created = GuideTranslation.objects.select_for_update().get_or_create(
-        guide=guide, language=language, defaults={"title": title, "summary": summary, "updated_by": acting_user}
+        guide=guide,
+        language=language,
+        defaults={"title": title, "summary": summary, "updated_by": acting_user},
     )
     changes: dict[str, Any] = {}
     if not created and (head.title, head.summary) != (title, summary):
-        changes = audit.diff({"title": head.title, "summary": head.summary}, {"title": title, "summary": summary})
+        changes = audit.diff(
+            {"title": head.title, "summary": head.summary}, {"title": title, "summary": summary}
+        )
         head.title, head.summary, head.updated_by = title, summary, acting_user
         head.save()
     elif created:
@@ -155,7 +167,8 @@ def recording_upload(
     text = step_text(step, language)
     if not text:
         raise ValidationError(
-            _("Bước %(n)s chưa có nội dung tiếng %(name)s để đọc.") % {"n": step.number, "name": language.name}
+            _("Bước %(n)s chưa có nội dung tiếng %(name)s để đọc.")
+            % {"n": step.number, "name": language.name}
         )
     found = sniff_audio(data, content_type)
     replaced = list(
@@ -188,7 +201,9 @@ def recording_upload(
 
 
 @transaction.atomic
-def recording_review(*, acting_user: Any, recording: StepRecording, approve: bool, reason: str = "") -> StepRecording:
+def recording_review(
+    *, acting_user: Any, recording: StepRecording, approve: bool, reason: str = ""
+) -> StepRecording:
     """Approve a waiting recording (it replaces the step's approved one in that language, if any) or
     reject it with a reason the member reads."""
     recording = StepRecording.objects.select_for_update().defer("audio").get(pk=recording.pk)
@@ -203,7 +218,9 @@ def recording_review(*, acting_user: Any, recording: StepRecording, approve: boo
     if approve:
         previous = list(
             StepRecording.objects.select_for_update()
-            .filter(step_id=recording.step_id, language_id=recording.language_id, status=RecordingStatus.APPROVED)
+            .filter(
+                step_id=recording.step_id, language_id=recording.language_id, status=RecordingStatus.APPROVED
+            )
             .values_list("pk", flat=True)
         )
         StepRecording.objects.filter(pk__in=previous).update(status=RecordingStatus.REPLACED)

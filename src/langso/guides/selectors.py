@@ -151,7 +151,9 @@ def guide_page(guide: Guide, language: str, content: Any = None) -> GuidePage | 
             views.append(StepView(s, text, _recording_url("vi", s.pk), True))
         else:
             views.append(StepView(s, text, _espeak_url(s.pk)))
-    return GuidePage(guide.display("title", language), guide.display("summary", language), views, None, "", available)
+    return GuidePage(
+        guide.display("title", language), guide.display("summary", language), views, None, "", available
+    )
 
 
 def _recording_url(code: str, step_id: int) -> str:
@@ -210,9 +212,7 @@ def offline_language_urls(codes: list[str]) -> list[str]:
             continue
         if not lang.is_vietnamese:
             urls.append(reverse("guides:index") + f"?lang={lang.code}")
-            urls += [
-                reverse("guides:guide", args=[c]) + f"?lang={lang.code}" for c in guide_codes_in(lang)
-            ]
+            urls += [reverse("guides:guide", args=[c]) + f"?lang={lang.code}" for c in guide_codes_in(lang)]
         urls += [_recording_url(lang.code, pk) for pk in sorted(current_recorded_steps(lang))]
     return urls
 

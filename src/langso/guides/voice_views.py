@@ -121,7 +121,8 @@ def record(request: HttpRequest, skill_code: str, lang: str) -> HttpResponse:
         except ValidationError as error:
             return JsonResponse({"ok": False, "errors": error.messages}, status=422)
         return JsonResponse(
-            {"ok": True, "id": str(saved.id), "message": _("Đã gửi. Cán bộ tỉnh sẽ nghe và duyệt.")}, status=201
+            {"ok": True, "id": str(saved.id), "message": _("Đã gửi. Cán bộ tỉnh sẽ nghe và duyệt.")},
+            status=201,
         )
     translations = langs.step_translations(guide, language) if not language.is_vietnamese else None
     mine = {
@@ -182,7 +183,10 @@ def review(request: HttpRequest, recording_id: Any) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     try:
         recordings.recording_review(
-            acting_user=request.user, recording=recording, approve=approve, reason=request.POST.get("reason", "")
+            acting_user=request.user,
+            recording=recording,
+            approve=approve,
+            reason=request.POST.get("reason", ""),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -212,7 +212,9 @@ def test_the_reading_cannot_be_posted_to(client, step):
 def test_the_step_include_offers_a_light_audio_player(step):
     from langso.guides.selectors import StepView
 
-    html = render_to_string("guides/_step_audio.html", {"item": StepView(step, step.text, audio_url(step.pk))})
+    html = render_to_string(
+        "guides/_step_audio.html", {"item": StepView(step, step.text, audio_url(step.pk))}
+    )
     assert '<audio controls preload="none"' in html
     assert f'src="{audio_url(step.pk)}"' in html
     assert "Nghe bước này" in html

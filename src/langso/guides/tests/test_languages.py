@@ -96,7 +96,9 @@ def test_staff_switch_a_language_on_audited_and_vietnamese_cannot_be_switched_of
 
 
 def test_a_guide_exists_in_a_language_only_once_every_step_is_translated(guide, tay, staff):
-    recordings.translation_save(acting_user=staff, guide=guide, language=tay, title="T", summary="", steps={1: "Một"})
+    recordings.translation_save(
+        acting_user=staff, guide=guide, language=tay, title="T", summary="", steps={1: "Một"}
+    )
     assert [lang.code for lang in guide_languages(guide)] == ["vi"]
     translate(staff, guide, tay)
     assert [lang.code for lang in guide_languages(guide)] == ["vi", "tay"]
@@ -112,7 +114,9 @@ def test_translation_needs_an_active_language_and_a_title(guide, staff):
     nung.active = True
     nung.save()
     with pytest.raises(ValidationError):
-        recordings.translation_save(acting_user=staff, guide=guide, language=nung, title=" ", summary="", steps={})
+        recordings.translation_save(
+            acting_user=staff, guide=guide, language=nung, title=" ", summary="", steps={}
+        )
 
 
 # --- uploads ---------------------------------------------------------------------------------------
@@ -120,7 +124,11 @@ def test_translation_needs_an_active_language_and_a_title(guide, staff):
 
 @pytest.mark.parametrize(
     ("data", "declared", "found"),
-    [(webm(), "audio/webm;codecs=opus", "audio/webm"), (ogg(), "audio/ogg", "audio/ogg"), (mp4(), "audio/mp4", "audio/mp4")],
+    [
+        (webm(), "audio/webm;codecs=opus", "audio/webm"),
+        (ogg(), "audio/ogg", "audio/ogg"),
+        (mp4(), "audio/mp4", "audio/mp4"),
+    ],
 )
 def test_opus_and_aac_recordings_are_recognised_by_their_bytes(data, declared, found):
     assert recordings.sniff_audio(data, declared) == found
@@ -160,7 +168,9 @@ def test_a_member_uploads_from_the_record_page_and_re_recording_replaces_their_p
     rows = StepRecording.objects.filter(step__guide=guide, language=tay)
     assert rows.count() == 1
     assert rows.get().size == 7000 and rows.get().text == "Khai CH Play." and rows.get().status == "pending"
-    bad = client.post(url, {"step": "2", "audio": SimpleUploadedFile("x.mp3", b"ID3" + b"0" * 4000, "audio/mpeg")})
+    bad = client.post(
+        url, {"step": "2", "audio": SimpleUploadedFile("x.mp3", b"ID3" + b"0" * 4000, "audio/mpeg")}
+    )
     assert bad.status_code == 422
     assert "không phải bản ghi âm" in bad.json()["errors"][0]
     assert rows.count() == 1  # nothing half-written
@@ -169,7 +179,11 @@ def test_a_member_uploads_from_the_record_page_and_re_recording_replaces_their_p
 def test_a_step_without_text_in_the_language_cannot_be_recorded(guide, tay, member):
     with pytest.raises(ValidationError, match="chưa có nội dung"):
         recordings.recording_upload(
-            acting_user=member, step=guide.steps.get(number=1), language=tay, data=webm(), content_type="audio/webm"
+            acting_user=member,
+            step=guide.steps.get(number=1),
+            language=tay,
+            data=webm(),
+            content_type="audio/webm",
         )
 
 
@@ -184,7 +198,9 @@ def test_a_team_member_cannot_review_and_a_visitor_cannot_record(client, guide, 
 # --- review and publication -----------------------------------------------------------------------
 
 
-def recorded(member: Any, guide: Guide, language: GuideLanguage, number: int = 1, data: bytes | None = None) -> Any:
+def recorded(
+    member: Any, guide: Guide, language: GuideLanguage, number: int = 1, data: bytes | None = None
+) -> Any:
     return recordings.recording_upload(
         acting_user=member,
         step=guide.steps.get(number=number),
