@@ -273,6 +273,7 @@ URL_ACCESS: dict[str, str] = {
     "guides:languages": Perm.CATALOGUE_EDIT,
     "guides:translate": Perm.CATALOGUE_EDIT,
     "guides:record": Perm.GUIDE_RECORD,
+    "guides:record_choose": Perm.GUIDE_RECORD,
     "guides:recordings": Perm.GUIDE_REVIEW,
     "guides:recording_audio": Perm.GUIDE_REVIEW,
     "guides:recording_review": Perm.GUIDE_REVIEW,

@@ -18,6 +18,7 @@ def ui_strings() -> dict[str, str]:
         "kept_guides": _("Đã lưu %(count)s trang và bản ghi âm để xem không có mạng."),
         "keep_failed": _("Không tải được. Hãy thử lại khi có mạng."),
         "guides_vietnamese": _("Tiếng Việt"),
+        "record_guides": _("Ghi âm hướng dẫn bằng tiếng của bạn"),
         "signal": _("Báo lõm sóng"),
         "helpdesk": _("Hỗ trợ tại một cửa"),
         "online": _("Có mạng"),

@@ -4,6 +4,7 @@ from langso.guides import voice_views
 
 # Included from langso.guides.urls (before the <skill_code> pages): names in the "guides" namespace.
 urlpatterns: list = [
+    path("manage/record/", voice_views.record_choose, name="record_choose"),
     path("manage/languages/", voice_views.languages, name="languages"),
     path("manage/recordings/", voice_views.review_list, name="recordings"),
     path("manage/recordings/<uuid:recording_id>/audio/", voice_views.recording_audio, name="recording_audio"),

@@ -18,7 +18,7 @@ from langso.accounts.access import Perm
 from langso.core.http import require_perm
 from langso.guides import languages as langs
 from langso.guides import recordings, selectors
-from langso.guides.models import GuideLanguage, GuideStep, RecordingStatus, StepRecording
+from langso.guides.models import Guide, GuideLanguage, GuideStep, RecordingStatus, StepRecording
 
 # The recording page needs the microphone (MediaRecorder) and plays back what was just recorded
 # (a blob: address) before it is sent.
@@ -92,6 +92,17 @@ def translate(request: HttpRequest, skill_code: str, lang: str) -> HttpResponse:
         "guides/translate.html",
         {"guide": guide, "language": language, "values": values, "rows": rows, "errors": errors},
     )
+
+
+@require_perm(Perm.GUIDE_RECORD)
+def record_choose(request: HttpRequest) -> HttpResponse:
+    """Where a team member starts: per active language, the guides that can be recorded in it."""
+    titles = dict(Guide.objects.values_list("skill_code", "title"))
+    rows = [
+        (lang, [(code, titles.get(code, code)) for code in langs.guide_codes_in(lang)])
+        for lang in langs.active_languages()
+    ]
+    return render(request, "guides/record_choose.html", {"rows": rows})
 
 
 @require_perm(Perm.GUIDE_RECORD)

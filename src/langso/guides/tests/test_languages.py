@@ -155,6 +155,7 @@ def test_a_member_uploads_from_the_record_page_and_re_recording_replaces_their_p
     translate(staff, guide, tay)
     client.force_login(member)
     url = reverse("guides:record", args=[guide.skill_code, "tay"])
+    assert url in client.get(reverse("guides:record_choose")).content.decode()
     page = client.get(url)
     assert page.status_code == 200
     assert "microphone=(self)" in page["Permissions-Policy"]

@@ -85,7 +85,8 @@
     for (const lang of languages) {
       if (lang.code !== "vi") links.push(h("li", {}, h("a", { href: `${body.dataset.guides}?lang=${lang.code}` }, lang.name)));
     }
-    show(h("h1", {}, T.guides), h("ul", { className: "list" }, ...links), languages.length ? form : null, status);
+    const record = h("p", {}, h("a", { href: body.dataset.record }, T.record_guides));
+    show(h("h1", {}, T.guides), h("ul", { className: "list" }, ...links), languages.length ? form : null, status, record);
   }
 
   // At every start (a new version of the app empties the cache), keep the chosen languages again.
