@@ -31,17 +31,22 @@ MIN_RECORDING_BYTES = 1024
 ALLOWED_TYPES = ("audio/webm", "audio/ogg", "audio/mp4")
 
 
+def check_size(size: int) -> None:
+    """Refuse a recording too small to hold a reading or too big for a step (before reading it)."""
+    if size < MIN_RECORDING_BYTES:
+        raise ValidationError(_("Bản ghi âm trống hoặc quá ngắn. Hãy ghi lại."))
+    if size > MAX_RECORDING_BYTES:
+        raise ValidationError(
+            _("Bản ghi âm quá lớn (%(kb)s KB, tối đa %(max)s KB). Hãy đọc ngắn gọn hơn và ghi lại.")
+            % {"kb": size // 1024, "max": MAX_RECORDING_BYTES // 1024}
+        )
+
+
 def sniff_audio(data: bytes, declared: str) -> str:
     """The recording's content type, read from its bytes (the declared type is only a hint and must
     agree). Accepts Opus in WebM or Ogg, and AAC in MP4 — what MediaRecorder makes on Android
     Chrome, Firefox and Safari. Raises ValidationError with a message for the member."""
-    if len(data) < MIN_RECORDING_BYTES:
-        raise ValidationError(_("Bản ghi âm trống hoặc quá ngắn. Hãy ghi lại."))
-    if len(data) > MAX_RECORDING_BYTES:
-        raise ValidationError(
-            _("Bản ghi âm quá lớn (%(kb)s KB, tối đa %(max)s KB). Hãy đọc ngắn gọn hơn và ghi lại.")
-            % {"kb": len(data) // 1024, "max": MAX_RECORDING_BYTES // 1024}
-        )
+    check_size(len(data))
     head = data[:4096]
     if head.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in head[:64] and b"A_OPUS" in head:
         found = "audio/webm"

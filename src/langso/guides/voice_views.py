@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -117,10 +118,12 @@ def record(request: HttpRequest, skill_code: str, lang: str) -> HttpResponse:
         upload = request.FILES.get("audio")
         if step is None or upload is None:
             return JsonResponse({"ok": False, "errors": [_("Thiếu bước hoặc bản ghi âm.")]}, status=400)
-        if upload.size is not None and upload.size > recordings.MAX_RECORDING_BYTES:
-            data = b"x" * (recordings.MAX_RECORDING_BYTES + 1)  # refused by size without reading it all
-        else:
-            data = upload.read()
+        try:
+            # A file too big is refused by its size, before it is read into memory.
+            recordings.check_size(upload.size or 0)
+        except ValidationError as error:
+            return JsonResponse({"ok": False, "errors": error.messages}, status=422)
+        data = upload.read()
         try:
             saved = recordings.recording_upload(
                 acting_user=request.user,
@@ -164,8 +167,6 @@ def record(request: HttpRequest, skill_code: str, lang: str) -> HttpResponse:
         },
     )
     response["Permissions-Policy"] = RECORD_PERMISSIONS
-    from django.conf import settings
-
     response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY + RECORD_CSP_MEDIA
     return response
 

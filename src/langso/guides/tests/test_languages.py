@@ -175,6 +175,10 @@ def test_a_member_uploads_from_the_record_page_and_re_recording_replaces_their_p
     assert bad.status_code == 422
     assert "không phải bản ghi âm" in bad.json()["errors"][0]
     assert rows.count() == 1  # nothing half-written
+    huge = SimpleUploadedFile("h.webm", webm(recordings.MAX_RECORDING_BYTES + 10), "audio/webm")
+    too_big = client.post(url, {"step": "2", "audio": huge})
+    assert too_big.status_code == 422 and "quá lớn" in too_big.json()["errors"][0]
+    assert rows.count() == 1
 
 
 def test_a_step_without_text_in_the_language_cannot_be_recorded(guide, tay, member):
