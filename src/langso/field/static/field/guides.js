@@ -81,12 +81,14 @@
         status.textContent = T.keep_failed;
       }
     });
-    const links = [h("li", {}, h("a", { href: body.dataset.guides }, T.guides_vietnamese))];
+    const links = [h("a", { className: "btn btn-secondary", href: body.dataset.guides }, T.guides_vietnamese)];
     for (const lang of languages) {
-      if (lang.code !== "vi") links.push(h("li", {}, h("a", { href: `${body.dataset.guides}?lang=${lang.code}` }, lang.name)));
+      if (lang.code !== "vi") {
+        links.push(h("a", { className: "btn btn-secondary", href: `${body.dataset.guides}?lang=${lang.code}` }, lang.name));
+      }
     }
     const record = h("p", {}, h("a", { href: body.dataset.record }, T.record_guides));
-    show(h("h1", {}, T.guides), h("ul", { className: "list" }, ...links), languages.length ? form : null, status, record);
+    show(h("h1", {}, T.guides), h("div", { className: "actions" }, ...links), languages.length ? form : null, status, record);
   }
 
   // At every start (a new version of the app empties the cache), keep the chosen languages again.
