@@ -8,10 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.forms import DayField
 from langso.core.models import AuditAction
-
-# Day first whatever the active language: the English page keeps the Vietnamese way of writing dates.
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
 
 class LoginForm(forms.Form):
@@ -60,21 +58,13 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Hành động"), required=False, choices=[("", _("Tất cả"))] + list(AuditAction.choices)
     )
-    date_from = forms.DateField(
+    date_from = DayField(
         label=_("Từ ngày"),
         required=False,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": _("ngày/tháng/năm"), "inputmode": "numeric"}
-        ),
     )
-    date_to = forms.DateField(
+    date_to = DayField(
         label=_("Đến ngày"),
         required=False,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": _("ngày/tháng/năm"), "inputmode": "numeric"}
-        ),
     )
     user = forms.CharField(label=_("Tên đăng nhập"), required=False, max_length=150)
 

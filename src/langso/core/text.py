@@ -116,3 +116,78 @@ def vietnamese_sort_key(full_name: str) -> str:
 def place_sort_key(name: str) -> str:
     """Sort key for a place name, in Vietnamese order, word by word from the start; numbers by value."""
     return _words_key(clean_text(name).lower().split(" "))
+
+
+# --- the case of a person's name -------------------------------------------------------------------
+
+# A name's words, and the parts of a word that each take a capital: "H'Hen", "Y-Moan", "Ê-đê" keep
+# the letter after the apostrophe or hyphen as people write them in Ê-đê, Gia Rai and Mnông names.
+_NAME_PARTS = re.compile(r"([ '\-])")
+
+
+def _one_case(value: str) -> bool:
+    # str.isupper/islower: every cased letter in that case, and at least one (digits, spaces, "'" aside).
+    return value.isupper() or value.islower()
+
+
+def title_case_vi(value: str) -> str:
+    """Each word with a capital first letter and the rest small: "NÔNG MINH QUÝ" -> "Nông Minh Quý".
+
+    Works letter by letter on the NFC form, so "ĐẶNG" gives "Đặng" and a tone mark stays on its vowel.
+    """
+    parts = _NAME_PARTS.split(clean_text(value))
+    return "".join(_upper(part[:1]) + "".join(_lower(ch) for ch in part[1:]) for part in parts)
+
+
+def _upper(char: str) -> str:
+    # One letter for one letter: "ß".upper() is "SS", which would turn a name into ALL CAPS.
+    upper = char.upper()
+    return upper if len(upper) == len(char) else char
+
+
+def _lower(char: str) -> str:
+    lower = char.lower()
+    return lower if len(lower) == len(char) else char
+
+
+def name_in_title_case(value: str) -> str:
+    """A name typed all in capitals or all in small letters, in title case; a mixed-case name as it is.
+
+    Mixed case is the writer's choice ("Lò Văn A", "Hà Thị Mỹ Lệ", "H'Hen Niê") and is kept.
+    """
+    value = clean_text(value)
+    return title_case_vi(value) if _one_case(value) else value
+
+
+def _case_rank(value: str) -> int:
+    """2 for a name in title case, 1 for other mixed case, 0 for one case (ALL CAPS or all small)."""
+    if _one_case(value):
+        return 0
+    return 2 if title_case_vi(value) == value else 1
+
+
+def better_cased(current: str, incoming: str) -> str:
+    """The name to keep when a new copy arrives: never a worse-cased copy of the same letters.
+
+    "Nông Minh Quý" stays when "NÔNG MINH QUÝ" or "Nông minh quý" arrives; "Nông minh Quý" gives way
+    to "Nông Minh Quý". A copy with different letters (a corrected name) always replaces it.
+    """
+    if not current or current.lower() != incoming.lower():
+        return incoming
+    return incoming if _case_rank(incoming) > _case_rank(current) else current
+
+
+_PARENTHESISED = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
+
+
+def split_parenthesised(value: str) -> tuple[str, str]:
+    """Text with its notes in brackets taken out: "Giàng A Dính (bố chủ hộ)" -> ("Giàng A Dính", "bố chủ hộ").
+
+    Several notes are joined with "; ". A lone unmatched bracket is left for the caller to refuse.
+    """
+    value = clean_text(value)
+    notes = [clean_text(note) for note in _PARENTHESISED.findall(value)]
+    if not notes:
+        return value, ""
+    main = clean_text(_PARENTHESISED.sub(" ", value))
+    return main, "; ".join(note for note in notes if note)

@@ -13,18 +13,42 @@ from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text, fold, place_sort_key
 from langso.places.models import Commune, Coverage, Village, VillageKind
+from langso.places.naming import VillageIndex, village_key
 from langso.registry.changes import commune_changed
 
 
-def _check_name(commune: Commune, name: str, *, exclude_id: Any = None) -> str:
+def same_village_message(name: str, existing: str) -> str:
+    """Why a new village name is refused: the commune has it already, perhaps with another kind word."""
+    if fold(name) == fold(existing):
+        return _("Xã đã có thôn/bản tên “%(name)s”.") % {"name": existing}
+    return _(
+        "Xã đã có thôn/bản “%(existing)s”: “%(name)s” là cùng tên ấy (bỏ qua chữ Thôn/Bản/Tổ…, "
+        "chữ hoa, dấu và số 0 ở đầu). Nếu đúng là một thôn khác, hãy đặt tên phân biệt."
+    ) % {"existing": existing, "name": name}
+
+
+def _check_name(commune: Commune, name: str, *, exclude_id: Any = None, current: str = "") -> str:
+    """The clean name, unless it is empty or another village of the commune goes by it.
+
+    "Bản Cáu" is refused beside "Thôn Bản Cáu", "Thôn 03" beside "Thôn 3", "Xóm Đồng Tâm" beside
+    "Thôn Đồng Tâm": each would be the same village entered twice (places.naming).
+    """
     name = clean_text(name)
     if not name:
         raise ValidationError({"name": _("Tên thôn/bản không được để trống.")})
-    taken = Village.objects.filter(commune=commune, name_folded=fold(name))
+    if current and village_key(current) == village_key(name):
+        # The same name written another way ("Thôn 03" for "Thôn 3"): nothing new can clash with it,
+        # and a commune that already holds two such villages can still edit each of them.
+        others = Village.objects.filter(commune=commune, name_folded=fold(name)).exclude(pk=exclude_id)
+        if others.exists():
+            raise ValidationError({"name": same_village_message(name, name)})
+        return name
+    others = Village.objects.filter(commune=commune).only("pk", "name")
     if exclude_id:
-        taken = taken.exclude(pk=exclude_id)
-    if taken.exists():
-        raise ValidationError({"name": _("Xã đã có thôn/bản tên “%(name)s”.") % {"name": name}})
+        others = others.exclude(pk=exclude_id)
+    found = VillageIndex(others, name_of=lambda village: village.name).match(name)
+    if found.candidates:
+        raise ValidationError({"name": same_village_message(name, found.candidates[0].name)})
     return name
 
 
@@ -71,7 +95,9 @@ def village_update(*, acting_user: Any, village: Village, **fields: Any) -> Vill
         raise TypeError(f"village_update got unexpected fields {sorted(unknown)}")
     before = audit.snapshot(village)
     if "name" in fields:
-        fields["name"] = _check_name(village.commune, fields["name"], exclude_id=village.pk)
+        fields["name"] = _check_name(
+            village.commune, fields["name"], exclude_id=village.pk, current=village.name
+        )
         village.name_folded = fold(fields["name"])
         village.sort_key = place_sort_key(fields["name"])
     for key, value in fields.items():

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from langso.core.ethnicity import EthnicGroup
+from langso.core.forms import DayField
 from langso.registry.models import ConsentMethod, ConsentPurpose, Poverty, Sex
 
 DATE_PLACEHOLDER = _("ngày/tháng/năm, ví dụ 05/03/1960")
@@ -41,6 +42,15 @@ class ResidentForm(forms.Form):
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    notes = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Ví dụ: quan hệ với chủ hộ, đi làm xa. Ghi chú trong ngoặc sau họ tên cũng được chuyển vào đây."
+        ),
     )
     has_disability = forms.BooleanField(label=_("Khuyết tật"), required=False)
     owns_smartphone = forms.BooleanField(label=_("Có điện thoại thông minh"), required=False)
@@ -96,11 +106,8 @@ class ConsentForm(forms.Form):
         widget=forms.RadioSelect,
     )
     method = forms.ChoiceField(label=_("Hình thức"), choices=ConsentMethod.choices)
-    recorded_on = forms.DateField(
+    recorded_on = DayField(
         label=_("Ngày ghi nhận"),
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric"}
-        ),
     )
 
 

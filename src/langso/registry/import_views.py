@@ -143,6 +143,7 @@ def import_job(request: HttpRequest, job_id: Any) -> HttpResponse:
                 0, counts.get("total", len(job.problems)) - sum(1 for p in problems if not p.get("note"))
             ),
             "by_column": sorted(counts.get("by_column", {}).items(), key=lambda item: -item[1]),
+            "more_changes": max(0, job.changes_total - len(job.changes)),
             "modes": ImportMode,
             "has_errors": bool(job.skipped_count),
             "writing_whole_file": job.status == ImportStatus.WRITING

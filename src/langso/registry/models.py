@@ -111,6 +111,8 @@ class Resident(BaseModel):
     has_disability = models.BooleanField(_("khuyết tật"), default=False)
     owns_smartphone = models.BooleanField(_("có điện thoại thông minh"), default=False)
     is_head = models.BooleanField(_("là chủ hộ"), default=False)
+    # What a list said beside the name ("bố chủ hộ", "đi làm xa"), kept out of the name itself.
+    notes = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:
         verbose_name = _("người dân")
@@ -225,6 +227,11 @@ class ImportJob(BaseModel):
     error_message = models.TextField(blank=True)
     # Errors counted by column (all of them, while `problems` keeps only the first ones).
     problem_counts = models.JSONField(default=dict, blank=True)
+    # What the file changes in people and households already in the registry, field by field, as the
+    # dry run found it: [{"row", "object", "label", "fields": [[field, old, new], ...]}, ...] (the first
+    # ones; `changes_total` counts them all). Shown on the confirm page before anything is written.
+    changes = models.JSONField(default=list, blank=True)
+    changes_total = models.PositiveIntegerField(default=0)
     # How many times `import_recover` re-queued the job after its worker died.
     attempts = models.PositiveSmallIntegerField(default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

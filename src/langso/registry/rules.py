@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import datetime
 import functools
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.core import dates
 from langso.core.ethnicity import match_ethnic_group
-from langso.core.text import clean_text
+from langso.core.text import clean_text, fold, name_in_title_case, split_parenthesised
 from langso.core.validators import check_cccd_consistency, normalize_cccd, normalize_phone
 from langso.registry.models import Poverty, Sex
 
@@ -25,7 +25,8 @@ ADULT_AGE = 18
 
 
 def normalize_name(raw: Any) -> str:
-    name = clean_text(str(raw or ""))
+    """A person's name as stored: clean, and in title case when typed ALL CAPS or all small."""
+    name = name_in_title_case(str(raw or ""))
     if not name:
         raise ValidationError(_("Họ và tên không được để trống."), code="required")
     if len(name) > 100:
@@ -34,7 +35,32 @@ def normalize_name(raw: Any) -> str:
         raise ValidationError(_("Họ và tên không được chứa chữ số."), code="name_digits")
     if not any(ch.isalpha() for ch in name):
         raise ValidationError(_("Họ và tên phải có chữ cái."), code="name_letters")
+    if "(" in name or ")" in name or "[" in name or "]" in name:
+        raise ValidationError(
+            _("Họ và tên có dấu ngoặc không khép: hãy sửa lại, ghi chú để trong ngoặc đơn (…)."),
+            code="name_brackets",
+        )
     return name
+
+
+def merge_notes(notes: Any, extra: str) -> str:
+    """Notes with one more line added, unless they already say it ("bố chủ hộ" is not added twice)."""
+    notes = str(notes or "").strip()
+    extra = clean_text(extra)
+    if not extra or fold(extra) in fold(notes):
+        return notes
+    return f"{notes}; {extra}" if notes else extra
+
+
+def split_name_note(raw: Any) -> tuple[Any, str]:
+    """A name with a note in brackets, split: "Giàng A Dính (bố chủ hộ)" -> ("Giàng A Dính", "bố chủ hộ").
+
+    Lists often say who a person is to the head beside the name; the note belongs in the person's
+    notes, not in the name that search, sorting and certificates use. Non-text values pass through.
+    """
+    if not isinstance(raw, str) or ("(" not in raw and "[" not in raw):
+        return raw, ""
+    return split_parenthesised(raw)
 
 
 _SEX_WORDS = {
@@ -60,8 +86,6 @@ def normalize_sex(raw: Any) -> str:
 
 
 def _sex_checked(raw: Any) -> str:
-    from langso.core.text import fold
-
     key = fold(str(raw or "")).strip()
     if not key:
         raise ValidationError(_("Giới tính không được để trống (ghi Nam hoặc Nữ)."), code="required")
@@ -88,38 +112,27 @@ def _ethnic_of(raw: str) -> str:
     return code
 
 
-_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-
-
 def parse_date_vn(raw: Any) -> datetime.date | None:
-    """A date as Vietnamese write it (05/03/2025 is 5 March), or an Excel date cell."""
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, datetime.datetime):
-        return raw.date()
-    if isinstance(raw, datetime.date):
-        return raw
-    text = str(raw).strip()
-    quick = _DAY_FIRST.fullmatch(text)
-    if quick:  # the common case, without strptime's cost
-        try:
-            return datetime.date(int(quick[3]), int(quick[2]), int(quick[1]))
-        except ValueError:
-            pass
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
-        except ValueError:
-            continue
-    raise ValidationError(
-        _("Ngày “%(value)s” không đúng dạng ngày/tháng/năm, ví dụ 05/03/1960."),
-        code="date_format",
-        params={"value": text[:30]},
-    )
+    """A date as Vietnamese write it (05/03/2025 is 5 March), or an Excel date cell (core.dates)."""
+    return dates.parse_date_vn(raw)
 
 
 def normalize_birth(date_raw: Any, year_raw: Any) -> tuple[datetime.date | None, int | None]:
+    """The birth date and year. A year alone in the date ("1960", or the number 1962 in an Excel
+    cell) is the year of birth: elderly people often know no more, and officers write it there."""
     today = timezone.localdate()
+    year_in_date = dates.year_alone(date_raw)
+    if year_in_date is not None:
+        year_given = None if year_raw in (None, "") else dates.year_alone(year_raw)
+        if year_given is not None and year_given != year_in_date:
+            raise ValidationError(
+                _("Năm sinh (%(year)s) khác với năm ghi ở cột ngày sinh (%(date_year)s)."),
+                code="birth_mismatch",
+                params={"year": year_given, "date_year": year_in_date},
+            )
+        date_raw = None
+        if year_raw in (None, "") or year_given is not None:
+            year_raw = year_in_date
     birth_date = parse_date_vn(date_raw)
     birth_year: int | None = None
     if year_raw not in (None, ""):
@@ -185,8 +198,6 @@ def normalize_yes_no(raw: Any) -> bool:
 
 @functools.lru_cache(maxsize=256)
 def _yes_no_of(raw: Any) -> bool:
-    from langso.core.text import fold
-
     if isinstance(raw, bool):
         return raw
     key = fold(str(raw if raw is not None else "")).strip()

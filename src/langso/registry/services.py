@@ -31,6 +31,7 @@ RESIDENT_FIELDS = (
     "has_disability",
     "owns_smartphone",
     "is_head",
+    "notes",
 )
 HOUSEHOLD_FIELDS = ("code", "address", "poverty", "poverty_year", "notes")
 # Sensitive values are audited as "changed" without the values themselves.
@@ -53,7 +54,10 @@ def clean_resident_input(data: dict[str, Any]) -> dict[str, Any]:
     """Normalise and check a person's facts; raise one ValidationError naming every bad field."""
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
-    cleaned["full_name"] = _collect(errors, "full_name", rules.normalize_name, data.get("full_name"))
+    # "Giàng A Dính (bố chủ hộ)": the note in brackets goes to the person's notes, not the name.
+    name, name_note = rules.split_name_note(data.get("full_name"))
+    cleaned["full_name"] = _collect(errors, "full_name", rules.normalize_name, name)
+    cleaned["notes"] = rules.merge_notes(data.get("notes"), name_note)
     cleaned["sex"] = _collect(errors, "sex", rules.normalize_sex, data.get("sex"))
     birth = _collect(
         errors, "birth_date", rules.normalize_birth, data.get("birth_date"), data.get("birth_year")

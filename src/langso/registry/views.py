@@ -144,6 +144,7 @@ def resident_edit(request: HttpRequest, resident_id: str) -> HttpResponse:
         "has_disability": resident.has_disability,
         "owns_smartphone": resident.owns_smartphone,
         "is_head": resident.is_head,
+        "notes": resident.notes,
     }
     form = ResidentForm(
         request.POST or None,

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.forms import DayField
 from langso.skills.models import BasicSkill, Evidence, Level, SkillArea, VnDomain
 
 
@@ -17,12 +18,8 @@ class SkillRecordForm(forms.Form):
         label=_("Mức độ đạt được"), choices=Level.choices, coerce=int, widget=forms.RadioSelect
     )
     evidence = forms.ChoiceField(label=_("Minh chứng"), choices=Evidence.choices, initial=Evidence.OBSERVED)
-    recorded_on = forms.DateField(
+    recorded_on = DayField(
         label=_("Ngày"),
-        # DateInput with the day first: a TextInput would show today's date as 2026-12-07.
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": _("ngày/tháng/năm"), "inputmode": "numeric"}
-        ),
     )
 
     def __init__(self, *args: Any, skills: list[tuple[str, Any]], **kwargs: Any) -> None:

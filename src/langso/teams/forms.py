@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from langso.core.forms import DayField
 from langso.core.text import fold
 from langso.skills.models import Level
 from langso.teams.models import (
@@ -24,15 +25,14 @@ from langso.teams.models import (
 )
 
 DATE_PLACEHOLDER = _("ngày/tháng/năm, ví dụ 05/03/2026")
-DATE_INVALID = _("Ngày không hợp lệ: hãy ghi theo ngày/tháng/năm, ví dụ 05/03/2026.")
 
 
 def day_field(label: Any, *, required: bool = True, **kwargs: Any) -> forms.DateField:
-    """A dd/mm/yyyy date (the formats module puts day first) with a Vietnamese message."""
-    return forms.DateField(
+    """A dd/mm/yyyy date, read by the shared parser (core.dates), with a Vietnamese message."""
+    return DayField(
         label=label,
         required=required,
-        error_messages={"invalid": DATE_INVALID, "required": _("Cần ghi ngày.")},
+        error_messages={"required": _("Cần ghi ngày.")},
         widget=forms.DateInput(
             format="%d/%m/%Y",
             attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off"},

@@ -2,7 +2,17 @@ import unicodedata
 
 import pytest
 
-from langso.core.text import clean_text, fold, fold_compact, place_sort_key, vietnamese_sort_key
+from langso.core.text import (
+    better_cased,
+    clean_text,
+    fold,
+    fold_compact,
+    name_in_title_case,
+    place_sort_key,
+    split_parenthesised,
+    title_case_vi,
+    vietnamese_sort_key,
+)
 
 
 def _nfd(text: str) -> str:
@@ -176,3 +186,69 @@ def test_place_names_sort_word_by_word_and_numbers_by_value():
         "Thôn Bắc",
         "Tổ dân phố 3",
     ]
+
+
+# --- the case of a person's name -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("NÔNG MINH QUÝ", "Nông Minh Quý"),
+        ("nông minh quý", "Nông Minh Quý"),
+        ("ĐẶNG THỊ ĐÀO", "Đặng Thị Đào"),
+        ("đoàn văn đức", "Đoàn Văn Đức"),
+        ("GIÀNG A DÍNH", "Giàng A Dính"),
+        ("LƯƠNG THỊ ỨNG", "Lương Thị Ứng"),
+        ("H'HEN NIÊ", "H'Hen Niê"),
+        ("y-moan ênuôl", "Y-Moan Ênuôl"),
+        (_nfd("NGUYỄN ẨN"), "Nguyễn Ẩn"),
+        ("  HOÀNG   VĂN  TUẤN ", "Hoàng Văn Tuấn"),
+        ("\u00d0ẶNG VĂN AN", "Đặng Văn An"),  # the look-alike eth of old fonts
+    ],
+)
+def test_a_name_in_one_case_is_put_in_vietnamese_title_case(raw, stored):
+    assert name_in_title_case(raw) == stored
+    assert name_in_title_case(stored) == stored
+
+
+@pytest.mark.parametrize("kept", ["Lò Văn A", "Hà thị Mỹ Lệ", "Nguyễn Văn AN", "H'Hen Niê", "Ksor H'Bia"])
+def test_a_mixed_case_name_is_left_as_its_writer_chose(kept):
+    assert name_in_title_case(kept) == kept
+
+
+def test_title_case_capitalises_each_word_and_each_part_after_an_apostrophe_or_hyphen():
+    assert title_case_vi("nguyễn văn AN") == "Nguyễn Văn An"
+    assert title_case_vi("ksor h'bia") == "Ksor H'Bia"
+
+
+@pytest.mark.parametrize(
+    ("current", "incoming", "kept"),
+    [
+        ("Nông Minh Quý", "NÔNG MINH QUÝ", "Nông Minh Quý"),
+        ("Nông Minh Quý", "nông minh quý", "Nông Minh Quý"),
+        ("Nông Minh Quý", "Nông minh quý", "Nông Minh Quý"),
+        ("NÔNG MINH QUÝ", "Nông Minh Quý", "Nông Minh Quý"),
+        ("Nông minh Quý", "Nông Minh Quý", "Nông Minh Quý"),
+        ("Nông Minh Quý", "Nông Minh Quỳ", "Nông Minh Quỳ"),  # other letters: a correction
+        ("Nông Minh Quý", "Nông Văn Quý", "Nông Văn Quý"),
+        ("", "Nông Minh Quý", "Nông Minh Quý"),
+    ],
+)
+def test_a_name_is_never_replaced_by_a_worse_cased_copy_of_itself(current, incoming, kept):
+    assert better_cased(current, incoming) == kept
+
+
+@pytest.mark.parametrize(
+    ("raw", "main", "notes"),
+    [
+        ("Giàng A Dính (bố chủ hộ)", "Giàng A Dính", "bố chủ hộ"),
+        ("Giàng A Dính( bố chủ hộ )", "Giàng A Dính", "bố chủ hộ"),
+        ("Lò Thị Mai [đi làm xa] (con dâu)", "Lò Thị Mai", "đi làm xa; con dâu"),
+        ("Lò Thị Mai ()", "Lò Thị Mai", ""),
+        ("Lò Thị Mai", "Lò Thị Mai", ""),
+        ("Lò Thị (Mai", "Lò Thị (Mai", ""),  # unmatched: left for the name rule to refuse
+    ],
+)
+def test_a_note_in_brackets_is_taken_out_of_the_text(raw, main, notes):
+    assert split_parenthesised(raw) == (main, notes)

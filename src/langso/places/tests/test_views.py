@@ -22,6 +22,14 @@ def test_a_commune_officer_creates_a_village_from_the_commune_page(client):
         reverse("places:village_create", args=[home.code]), {"name": "ban khuoi chao", "kind": "ban"}
     )
     assert "Xã đã có thôn/bản tên" in again.content.decode()
+    # Without its kind word, or with another one, it is still the same village: the form says which.
+    for written in ("Khuổi Chao", "Thôn Khuổi Chao"):
+        response = client.post(
+            reverse("places:village_create", args=[home.code]), {"name": written, "kind": "thon"}
+        )
+        assert response.status_code == 200
+        assert "Xã đã có thôn/bản “Bản Khuổi Chao”" in response.content.decode()
+    assert Village.objects.filter(commune=home).count() == 1
 
 
 def test_an_officer_cannot_add_villages_to_another_commune(client):

@@ -3,7 +3,8 @@
 The flow: `job_create` stores the upload; `job_check` reads every row and lists every problem (row,
 column, value, reason in Vietnamese) without writing anything to the registry; the user then confirms
 with a mode — the whole file only if it has no errors, or only the valid rows — and `job_write`
-applies it. Matching keys make a re-import idempotent: villages by folded name in the commune,
+applies it. Matching keys make a re-import idempotent: villages by name as people write them
+(`places.naming`: case, accents, leading zeros and kind words set aside; two possible villages ask),
 households by their code in the commune (the number of the commune's own household book), residents
 by CCCD, else by household + folded name + birth year.
 
@@ -43,10 +44,11 @@ Decisions (see also docs/architecture.md):
 
 The package follows the stages: `reading` (the file's format and rows), `columns` (each kind's
 fields and header spellings), `mapping` (header row → fields, the data rows, handed over one at a
-time), `layouts` (remembered mappings), `checking` (the dry run), `writing` (bulk writes and their
-audit), `jobs` (the job's life), `store` (the dry run's files kept beside the upload), `refused` (the
-refused-rows file) and `templates`. The devices
-inventory import (langso.devices.imports) uses the same reader, mapping and refused-rows file.
+time), `layouts` (remembered mappings), `checking` (the dry run), `changes` (what a file changes in
+records already in the registry, shared by the dry run and the writer), `writing` (bulk writes and
+their audit), `jobs` (the job's life), `store` (the dry run's files kept beside the upload), `refused`
+(the refused-rows file) and `templates`. The devices inventory import (langso.devices.imports) uses
+the same reader, mapping and refused-rows file.
 """
 
 from langso.registry.imports.checking import (

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from langso.core.text import clean_text, fold, fold_compact, vietnamese_sort_key
 from langso.places.models import Commune, Coverage, Village, VillageKind
+from langso.places.naming import VillageIndex
+from langso.places.services import same_village_message
 from langso.registry import rules
+from langso.registry.imports import changes
+from langso.registry.imports.changes import Change
 from langso.registry.imports.columns import _BITS
 from langso.registry.imports.mapping import Table, parse_table
 from langso.registry.imports.reading import Problem, _Formula, _is_blank, _shown
 from langso.registry.models import (
     Household,
     ImportKind,
+    Poverty,
     Resident,
 )
 from langso.registry.services import clean_household_input, clean_resident_input
@@ -42,6 +48,8 @@ class CheckResult:
     problems: list[Problem]
     # Residents' files: households not in the registry yet, by code, made from their rows.
     new_households: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Records already in the registry that the file changes, field by field (the dry run shows them).
+    changes: list[Change] = field(default_factory=list)
     layout: dict[str, Any] = field(default_factory=dict)  # her header row and how it was mapped
 
     @property
@@ -157,7 +165,9 @@ def _field_problems(
 def check_villages(table: Table, commune: Commune) -> CheckResult:
     problems = list(table.problems)
     valid: list[CheckedRow] = []
-    seen: dict[str, int] = {}
+    registry = _Villages(commune)
+    # The file's own names, so "Bản Cáu" on one row and "Thôn Bản Cáu" on another are one village.
+    seen: VillageIndex[tuple[str, int]] = VillageIndex([], name_of=lambda item: item[0])
     for row, raw in table.rows:
         before = len(problems)
         raw = _pre_check(table, raw, row, problems)
@@ -169,15 +179,31 @@ def check_villages(table: Table, commune: Commune) -> CheckResult:
             problems.append(
                 Problem(row, table.header("name"), _shown(name), _("Tên thôn dài quá 100 ký tự."))
             )
-        elif fold(name) in seen:
+        elif (earlier := seen.match(name)).candidates:
             problems.append(
                 Problem(
                     row,
                     table.header("name"),
                     name,
-                    _("Thôn này đã có ở dòng %(row)s của tệp.") % {"row": seen[fold(name)]},
+                    _("Thôn này đã có ở dòng %(row)s của tệp.") % {"row": earlier.candidates[0][1]},
                 )
             )
+        else:
+            # The same village written the same way ("Thôn 03" for "Thôn 3") is updated; the same
+            # name with another kind word or none ("Bản Cáu" for "Thôn Bản Cáu") would be a duplicate.
+            found = registry.index.match(name)
+            if found.exact and found.village is not None:
+                data["village_id"] = found.village.pk
+            elif found.candidates:
+                problems.append(
+                    Problem(
+                        row,
+                        table.header("name"),
+                        name,
+                        same_village_message(name, " / ".join(v.name for v in found.candidates)),
+                    )
+                )
+        data.setdefault("village_id", None)
         kind = fold_compact(str(raw.get("kind") or "thon"))
         data["kind"] = _KIND_WORDS.get(kind)
         if data["kind"] is None:
@@ -215,31 +241,74 @@ def check_villages(table: Table, commune: Commune) -> CheckResult:
                     error.messages[0],
                 )
             )
+        _one_per_cell(problems, before)
         if len(problems) == before:
-            seen[fold(name)] = row
+            seen.add((name, row))
             valid.append(CheckedRow(row, data, fold(name)))
     return CheckResult(len(table.rows), valid, problems)
+
+
+def _one_per_cell(problems: list[Problem], before: int) -> None:
+    """Keep the first problem of each cell of the row: a formula cell, once reported, is not also
+    "empty" or "not a date" — one clear message per bad cell."""
+    seen: set[str] = set()
+    kept = []
+    for problem in problems[before:]:
+        if problem.note or problem.column not in seen:
+            kept.append(problem)
+            seen.add(problem.column)
+    problems[before:] = kept
 
 
 def _village_lookup(commune: Commune) -> dict[str, Village]:
     return {v.name_folded: v for v in Village.objects.filter(commune=commune)}
 
 
-def _unknown_village(table: Table, row: int, column: str, name: str) -> Problem:
-    return Problem(
-        row,
-        table.header(column),
-        _shown(name),
+class _Villages:
+    """The commune's villages, found by any way of writing their names (`places.naming`)."""
+
+    def __init__(self, commune: Commune) -> None:
+        self.index: VillageIndex[Village] = VillageIndex(
+            Village.objects.filter(commune=commune), name_of=lambda village: village.name
+        )
+        self._found: dict[str, tuple[Village | None, str]] = {}
+
+    def find(self, written: Any) -> tuple[Village | None, str]:
+        """The village a cell means, or None and why: not a village of the commune, or more than one."""
+        key = str(written or "")
+        if key not in self._found:
+            name = clean_text(key)
+            found = self.index.match(name)
+            if found.village is not None:
+                self._found[key] = (found.village, "")
+            elif found.ambiguous:
+                names = sorted(v.name for v in found.candidates)
+                self._found[key] = (
+                    None,
+                    _("“%(name)s” có thể là %(villages)s: hãy ghi đúng tên thôn.")
+                    % {"name": name, "villages": ", ".join(f"“{n}”" for n in names)},
+                )
+            else:
+                self._found[key] = (None, _unknown_village_reason(name))
+        return self._found[key]
+
+
+def _unknown_village_reason(name: str) -> str:
+    return (
         _("Xã chưa có thôn này. Hãy thêm thôn trước, hoặc sửa tên cho đúng.")
         if name
-        else _("Thôn không được để trống."),
+        else _("Thôn không được để trống.")
     )
+
+
+def _unknown_village(table: Table, row: int, column: str, name: str, reason: str = "") -> Problem:
+    return Problem(row, table.header(column), _shown(name), reason or _unknown_village_reason(name))
 
 
 def check_households(table: Table, commune: Commune) -> CheckResult:
     problems = list(table.problems)
     valid: list[CheckedRow] = []
-    villages = _village_lookup(commune)
+    villages = _Villages(commune)
     seen: dict[str, int] = {}
     for row, raw in table.rows:
         before = len(problems)
@@ -249,10 +318,11 @@ def check_households(table: Table, commune: Commune) -> CheckResult:
         except ValidationError as error:
             problems.extend(_field_problems(table, error, raw, row, {}))
             data = {}
-        village_name = clean_text(str(raw.get("village") or ""))
-        village = villages.get(fold(village_name))
+        village, reason = villages.find(raw.get("village"))
         if village is None:
-            problems.append(_unknown_village(table, row, "village", village_name))
+            problems.append(
+                _unknown_village(table, row, "village", clean_text(str(raw.get("village") or "")), reason)
+            )
         code = data.get("code")
         if code and code in seen:
             problems.append(
@@ -263,58 +333,132 @@ def check_households(table: Table, commune: Commune) -> CheckResult:
                     _("Mã hộ này đã có ở dòng %(row)s của tệp.") % {"row": seen[code]},
                 )
             )
+        _one_per_cell(problems, before)
         if len(problems) == before and village is not None:
             seen[code] = row
             data["village_id"] = village.pk
             data["given"] = _given(table, raw)
             valid.append(CheckedRow(row, data, code))
-    return CheckResult(len(table.rows), valid, problems)
+    result = CheckResult(len(table.rows), valid, problems)
+    result.changes = _household_changes(commune, valid, villages)
+    return result
+
+
+def _household_changes(commune: Commune, rows: list[CheckedRow], villages: _Villages) -> list[Change]:
+    """The households of a households file already in the registry that it changes, field by field."""
+    names = {v.pk: v.name for v in villages.index.villages()}
+    out: list[Change] = []
+    for part in _chunks([r.data["code"] for r in rows]):
+        existing = {h.code: h for h in Household.objects.filter(commune=commune, code__in=part)}
+        for checked in rows:
+            household = existing.get(checked.data["code"])
+            if household is None:
+                continue
+            changed = changes.diff(
+                household, changes.household_values(household, checked.data, checked.data["given"])
+            )
+            if changed:
+                out.append(
+                    Change(
+                        checked.row,
+                        "household",
+                        _("Hộ %(code)s") % {"code": household.code},
+                        changes.describe(changed, names),
+                    )
+                )
+    return out
+
+
+def _chunks(items: list[Any], size: int = 900) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 _RESIDENT_FIELDS = ("full_name", "birth_date", "birth_year", "sex", "ethnic_group", "cccd", "phone")
 _FLAG_FIELDS = ("has_disability", "owns_smartphone", "is_head")
-_PERSON_KEYS = (*_RESIDENT_FIELDS, *_FLAG_FIELDS)
+_PERSON_KEYS = (*_RESIDENT_FIELDS, *_FLAG_FIELDS, "notes")
 # A commune's people share a few thousand full names: each is folded and keyed once.
 _name_fold = functools.lru_cache(maxsize=1 << 16)(fold)
 _name_sort_key = functools.lru_cache(maxsize=1 << 16)(vietnamese_sort_key)
+_HOUSEHOLD_COLUMNS = changes.HOUSEHOLD_COLUMNS
+
+
+def _household_columns(
+    table: Table, raw: dict[str, Any], row: int, code: str, year_elsewhere: Any
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The household columns a residents row gives (Địa chỉ, Phân loại hộ, Năm rà soát), checked.
+
+    A poor or near-poor household needs its review year, but it may stand on another row of the same
+    household, or in the registry already (`year_elsewhere`): members' rows often repeat only the class.
+    """
+    given = {key for key in _HOUSEHOLD_COLUMNS if key in table.columns and not _is_blank(raw.get(key))}
+    if not given:
+        return {}, []
+    values = {key: raw.get(key) for key in _HOUSEHOLD_COLUMNS}
+    if "poverty_year" not in given and year_elsewhere not in (None, ""):
+        values["poverty_year"] = year_elsewhere
+    try:
+        household = clean_household_input({"code": code, **values})
+    except ValidationError as error:
+        return {}, _field_problems(table, error, raw, row, {"code": "household_code"})
+    if "poverty" in given and household["poverty_year"] is not None:
+        given.add("poverty_year")
+    return {key: household[key] for key in _HOUSEHOLD_COLUMNS if key in given}, []
 
 
 def _new_household(
-    table: Table, raw: dict[str, Any], row: int, code: str, villages: dict[str, Village]
+    table: Table, raw: dict[str, Any], row: int, code: str, villages: _Villages
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """A household that does not exist yet, made from the row's Thôn and household columns."""
-    village_name = clean_text(str(raw.get("village") or ""))
-    village = villages.get(fold(village_name))
+    """A household that does not exist yet, in the row's Thôn (its other columns come later)."""
+    village, reason = villages.find(raw.get("village"))
     if village is None:
+        village_name = clean_text(str(raw.get("village") or ""))
         if not village_name:
             reason = _("Xã chưa có hộ mang mã này. Để tạo hộ mới, hãy ghi cột Thôn đúng tên một thôn của xã.")
             return None, [Problem(row, table.header("household_code"), code, reason)]
-        return None, [_unknown_village(table, row, "village", village_name)]
-    try:
-        household = clean_household_input(
-            {
-                "code": code,
-                "address": raw.get("address"),
-                "poverty": raw.get("poverty"),
-                "poverty_year": raw.get("poverty_year"),
-            }
-        )
-    except ValidationError as error:
-        return None, _field_problems(table, error, raw, row, {"code": "household_code"})
-    household.pop("code")
-    household["village_id"] = village.pk
-    return household, []
+        return None, [_unknown_village(table, row, "village", village_name, reason)]
+    return {"village_id": village.pk, "address": "", "poverty": Poverty.NONE, "poverty_year": None}, []
+
+
+@dataclass
+class _HouseholdInFile:
+    """What a residents file says about one household: its rows, its head's row, its columns."""
+
+    first_row: int
+    head_row: int | None = None  # a valid row marking the head
+    refused_head_row: int | None = None  # a refused row marking the head
+    columns: dict[str, Any] = field(
+        default_factory=dict
+    )  # the head's row's, else the first row's giving each
+    sources: dict[str, int] = field(default_factory=dict)  # the row each column comes from
+    head_keys: set[str] = field(default_factory=set)
+    columns_row: int | None = None  # the row that carries them when they change an existing household
+    columns_from_head: bool = False
+    differing_rows: list[int] = field(default_factory=list)  # rows whose household columns say otherwise
 
 
 def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C901 - one rule after another
     problems = list(table.problems)
     valid: list[CheckedRow] = []
-    villages = _village_lookup(commune)
-    existing_households = dict(Household.objects.filter(commune=commune).values_list("code", "village_id"))
+    villages = _Villages(commune)
+    existing_households = {
+        code: (pk, village_id, head_id, poverty_year)
+        for code, pk, village_id, head_id, poverty_year in Household.objects.filter(
+            commune=commune
+        ).values_list("code", "pk", "village_id", "head_id", "poverty_year")
+    }
+    # A household's review year from any of its rows (members' rows often give only the class), and
+    # the rows that gave a poor or near-poor class with no year yet: refused at the end unless a later
+    # row of the household gives the year (the rows are read once, as they stream).
+    years: dict[str, Any] = {}
+    yearless: dict[int, tuple[str, Problem]] = {}
     cccd_rows: dict[str, int] = {}
     key_rows: dict[tuple[str, str, int | None], tuple[int, str | None]] = {}
     head_rows: dict[str, int] = {}
     new_households: dict[str, dict[str, Any]] = {}
+    in_file: dict[str, _HouseholdInFile] = {}
+    recased: list[tuple[int, str, str]] = []  # rows whose name was typed in one case
+    notes: list[Problem] = []
     yes_no: dict[Any, bool | str] = {}  # the few spellings of yes and no, each checked once
 
     def flag_value(value: Any) -> bool | str:
@@ -325,15 +469,6 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
             except ValidationError as error:
                 yes_no[key] = error.messages[0]
         return yes_no[key]
-
-    named: dict[str, tuple[str, Village | None]] = {}
-
-    def village_named(value: Any) -> tuple[str, Village | None]:
-        key = str(value or "")
-        if key not in named:
-            name = clean_text(key)
-            named[key] = (name, villages.get(fold(name)))
-        return named[key]
 
     for row, raw in table.rows:
         before = len(problems)
@@ -352,26 +487,42 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
             problems.extend(_field_problems(table, error, raw, row, {}))
         code = clean_text(str(raw.get("household_code") or ""))
         household_village = None
+        household_columns: dict[str, Any] = {}
         if not code:
             problems.append(Problem(row, table.header("household_code"), "", _("Mã hộ không được để trống.")))
         elif len(code) > 30:
             problems.append(
                 Problem(row, table.header("household_code"), _shown(code), _("Mã hộ dài quá 30 ký tự."))
             )
-        elif code in existing_households:
-            household_village = existing_households[code]
-        elif code in new_households:
-            household_village = new_households[code]["village_id"]
         else:
-            spec, found = _new_household(table, raw, row, code, villages)
-            problems.extend(found)
-            if spec is not None:
-                new_households[code] = spec
-                household_village = spec["village_id"]
-        row_village, village = village_named(raw.get("village"))
+            if "poverty_year" in table.columns and not _is_blank(raw.get("poverty_year")):
+                years.setdefault(code, raw.get("poverty_year"))
+            year = years.get(code)
+            if year is None and code in existing_households:
+                year = existing_households[code][3]
+            household_columns, found = _household_columns(table, raw, row, code, year)
+            if found:
+                provisional, again = _household_columns(table, raw, row, code, timezone.localdate().year)
+                if again:
+                    problems.extend(found)
+                else:  # only the year is missing: it may come on a later row of the household
+                    yearless[row] = (code, found[0])
+                    household_columns = {k: v for k, v in provisional.items() if k != "poverty_year"}
+            if code in existing_households:
+                household_village = existing_households[code][1]
+            elif code in new_households:
+                household_village = new_households[code]["village_id"]
+            else:
+                spec, found = _new_household(table, raw, row, code, villages)
+                problems.extend(found)
+                if spec is not None:
+                    new_households[code] = spec
+                    household_village = spec["village_id"]
+        row_village = clean_text(str(raw.get("village") or ""))
         if household_village is not None and row_village:
+            village, reason = villages.find(raw.get("village"))
             if village is None:
-                problems.append(_unknown_village(table, row, "village", row_village))
+                problems.append(_unknown_village(table, row, "village", row_village, reason))
             elif village.pk != household_village:
                 problems.append(
                     Problem(
@@ -415,16 +566,43 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
                     % {"code": code, "row": head_rows[code]},
                 )
             )
+        _one_per_cell(problems, before)
         if len(problems) > before:
+            if code and flags.get("is_head"):
+                in_file.setdefault(code, _HouseholdInFile(row)).refused_head_row = row
             continue
         if cccd:
             cccd_rows[cccd] = row
         key_rows.setdefault(person_key, (row, cccd))
+        household = in_file.setdefault(code, _HouseholdInFile(row))
         if data["is_head"]:
             head_rows[code] = row
+            household.head_row = row
+        if household_columns:
+            _household_columns_from(household, household_columns, row, bool(data["is_head"]))
+        written = raw.get("full_name")
+        if (
+            isinstance(written, str)
+            and written != data["full_name"]
+            and clean_text(rules.split_name_note(written)[0]) != data["full_name"]
+        ):
+            recased.append((row, clean_text(written), data["full_name"]))
+        if data["notes"]:
+            notes.append(
+                Problem(
+                    row,
+                    table.header("full_name"),
+                    _shown(written),
+                    _("Ghi chú “%(note)s” được tách khỏi họ tên và lưu vào ghi chú của người này.")
+                    % {"note": data["notes"]},
+                    note=True,
+                )
+            )
         data["household_code"] = code
+        data["household_fields"] = {}
         data["given"] = _given(table, raw)
         valid.append(CheckedRow(row, data, cccd or person_key))
+    valid = _refuse_yearless(valid, problems, yearless, years, in_file)
     # A CCCD held by someone in another commune: refused without saying where.
     elsewhere = _cccd_elsewhere([r.data["cccd"] for r in valid if r.data.get("cccd")], commune.code)
     if elsewhere:
@@ -438,7 +616,224 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
     # The households to make, whichever of their rows is written first (in whichever chunk).
     wanted = {r.data["household_code"] for r in valid}
     new = {code: spec for code, spec in new_households.items() if code in wanted}
-    return CheckResult(len(table.rows), valid, problems, new)
+    for code, spec in new.items():
+        spec.update(in_file[code].columns)
+    result = CheckResult(len(table.rows), valid, problems, new)
+    result.changes = _resident_changes(table, commune, valid, existing_households, in_file, villages)
+    notes.extend(_household_notes(table, valid, existing_households, new, in_file))
+    if recased:
+        notes.append(_recased_note(table, recased))
+    result.problems.extend(notes)
+    return result
+
+
+def _refuse_yearless(
+    valid: list[CheckedRow],
+    problems: list[Problem],
+    yearless: dict[int, tuple[str, Problem]],
+    years: dict[str, Any],
+    in_file: dict[str, _HouseholdInFile],
+) -> list[CheckedRow]:
+    """Refuse the rows that gave a poor or near-poor class when no row of the household gave its year."""
+    refused = {row: problem for row, (code, problem) in yearless.items() if code not in years}
+    if not refused:
+        return valid
+    problems.extend(refused.values())
+    kept = []
+    for checked in valid:
+        if checked.row not in refused:
+            kept.append(checked)
+            continue
+        household = in_file[checked.data["household_code"]]
+        if household.head_row == checked.row:
+            household.head_row, household.refused_head_row = None, checked.row
+        for key in [k for k, row in household.sources.items() if row == checked.row]:
+            del household.columns[key], household.sources[key]
+    return kept
+
+
+def _household_columns_from(
+    household: _HouseholdInFile, columns: dict[str, Any], row: int, head: bool
+) -> None:
+    """Gather a household's columns from its rows: the head's row decides, other rows fill what it
+    leaves empty; rows that say otherwise are noted."""
+    if household.columns_row is None or (head and not household.columns_from_head):
+        household.columns_row, household.columns_from_head = row, head
+    for key, value in columns.items():
+        if key not in household.columns or (head and key not in household.head_keys):
+            if key in household.columns and household.columns[key] != value:
+                household.differing_rows.append(household.sources[key])
+            household.columns[key], household.sources[key] = value, row
+            if head:
+                household.head_keys.add(key)
+        elif household.columns[key] != value:
+            household.differing_rows.append(row)
+
+
+def _resident_changes(
+    table: Table,
+    commune: Commune,
+    rows: list[CheckedRow],
+    existing_households: dict[str, tuple[Any, Any, Any, Any]],
+    in_file: dict[str, _HouseholdInFile],
+    villages: _Villages,
+) -> list[Change]:
+    """Every person and household already in the registry that the file changes, field by field.
+
+    Matches people as the writer does (`changes.PeopleInRegistry`) and computes the same values
+    (`changes.resident_values`). The household columns of a row (Địa chỉ, Phân loại hộ, Năm rà soát)
+    change an existing household: the row that carries them gets them in `household_fields`.
+    """
+    out: list[Change] = []
+    codes = {pk: code for code, (pk, *_rest) in existing_households.items()}
+    touched = [
+        existing_households[r.data["household_code"]][0]
+        for r in rows
+        if r.data["household_code"] in existing_households
+    ]
+    if not touched:
+        return out
+    people = changes.PeopleInRegistry(
+        [r.data["cccd"] for r in rows if r.data.get("cccd")], list(dict.fromkeys(touched)), _chunks
+    )
+    # Households of other people a CCCD matches (a person moving between households) are named too.
+    missing = {r.household_id for r in people.by_cccd.values()} - set(codes)
+    if missing:
+        codes.update(dict(Household.objects.filter(pk__in=missing).values_list("pk", "code")))
+    used: set[Any] = set()
+    for checked in rows:
+        code = checked.data["household_code"]
+        if code not in existing_households:
+            continue
+        household_id = existing_households[code][0]
+        data = {k: checked.data[k] for k in _PERSON_KEYS}
+        data["household_id"] = household_id
+        resident = people.match(data["cccd"], household_id, _name_fold(data["full_name"]), data["birth_year"])
+        if resident is None or resident.pk in used or resident.commune_id != commune.code:
+            continue
+        used.add(resident.pk)
+        changed = changes.diff(resident, changes.resident_values(data, checked.data["given"], resident))
+        if changed:
+            out.append(Change(checked.row, "resident", resident.full_name, changes.describe(changed, codes)))
+    # Household columns on households already in the registry: applied, and shown.
+    wanted = [code for code in in_file if code in existing_households and in_file[code].columns]
+    by_row = {r.row: r for r in rows}
+    for part in _chunks(wanted):
+        for household in Household.objects.filter(commune=commune, code__in=part):
+            source = in_file[household.code]
+            values = changes.household_column_values(source.columns)
+            changed = changes.diff(household, values)
+            if changed and source.columns_row in by_row:
+                by_row[source.columns_row].data["household_fields"] = values
+                out.append(
+                    Change(
+                        source.columns_row,
+                        "household",
+                        _("Hộ %(code)s") % {"code": household.code},
+                        changes.describe(changed),
+                    )
+                )
+    return out
+
+
+def _household_notes(
+    table: Table,
+    rows: list[CheckedRow],
+    existing_households: dict[str, tuple[Any, Any, Any, Any]],
+    new: dict[str, dict[str, Any]],
+    in_file: dict[str, _HouseholdInFile],
+) -> list[Problem]:
+    """Warnings about households: one left without a head, one made by a member's row while its
+    head's row is refused, rows of one household whose household columns disagree."""
+    out: list[Problem] = []
+    first_valid: dict[str, CheckedRow] = {}
+    for checked in rows:
+        first_valid.setdefault(checked.data["household_code"], checked)
+    header = table.header("household_code")
+    if "is_head" not in table.columns:
+        # No column says who the heads are: one note for the file rather than one per household.
+        headless = [
+            code
+            for code in first_valid
+            if not (code in existing_households and existing_households[code][2] is not None)
+        ]
+        if headless:
+            out.append(
+                Problem(
+                    first_valid[headless[0]].row,
+                    table.header("is_head"),
+                    "",
+                    ngettext(
+                        "Tệp không có cột Là chủ hộ: %(n)s hộ sẽ chưa có chủ hộ.",
+                        "Tệp không có cột Là chủ hộ: %(n)s hộ sẽ chưa có chủ hộ.",
+                        len(headless),
+                    )
+                    % {"n": len(headless)},
+                    note=True,
+                )
+            )
+    for code, checked in first_valid.items() if "is_head" in table.columns else ():
+        household = in_file[code]
+        if household.head_row is not None:
+            continue
+        has_head = code in existing_households and existing_households[code][2] is not None
+        if has_head:
+            continue
+        if household.refused_head_row is not None:
+            reason = (
+                _(
+                    "Hộ %(code)s sẽ được tạo từ dòng này trong khi dòng của chủ hộ (dòng %(row)s) có lỗi: "
+                    "hộ sẽ chưa có chủ hộ. Hãy sửa dòng %(row)s rồi nhập lại."
+                )
+                if code in new
+                else _(
+                    "Dòng của chủ hộ %(code)s (dòng %(row)s) có lỗi: hộ vẫn chưa có chủ hộ. Hãy sửa dòng %(row)s rồi nhập lại."
+                )
+            ) % {"code": code, "row": household.refused_head_row}
+        elif code in new:
+            reason = _("Hộ %(code)s sẽ được tạo mà không có ai được ghi là chủ hộ (cột Là chủ hộ).") % {
+                "code": code
+            }
+        else:
+            reason = _("Hộ %(code)s chưa có chủ hộ, và tệp không ghi ai là chủ hộ.") % {"code": code}
+        out.append(Problem(checked.row, header, code, reason, note=True))
+    for code, household in in_file.items():
+        if household.differing_rows and code in first_valid:
+            out.append(
+                Problem(
+                    household.columns_row or first_valid[code].row,
+                    table.header("poverty") if "poverty" in table.columns else header,
+                    code,
+                    _(
+                        "Các dòng của hộ %(code)s ghi thông tin hộ (địa chỉ, phân loại hộ, năm rà soát) khác nhau "
+                        "(dòng %(rows)s): dùng thông tin ở dòng này."
+                    )
+                    % {
+                        "code": code,
+                        "rows": ", ".join(str(r) for r in sorted(set(household.differing_rows))),
+                    },
+                    note=True,
+                )
+            )
+    return out
+
+
+def _recased_note(table: Table, recased: list[tuple[int, str, str]]) -> Problem:
+    row, written, stored = recased[0]
+    return Problem(
+        row,
+        table.header("full_name"),
+        _shown(written),
+        ngettext(
+            "%(n)s họ tên viết toàn chữ hoa hoặc toàn chữ thường được ghi lại với chữ đầu mỗi tiếng viết hoa, "
+            "ví dụ “%(written)s” thành “%(stored)s”.",
+            "%(n)s họ tên viết toàn chữ hoa hoặc toàn chữ thường được ghi lại với chữ đầu mỗi tiếng viết hoa, "
+            "ví dụ “%(written)s” thành “%(stored)s”.",
+            len(recased),
+        )
+        % {"n": len(recased), "written": written, "stored": stored},
+        note=True,
+    )
 
 
 def _cccd_elsewhere(numbers: list[str], commune_code: int) -> set[str]:

@@ -180,7 +180,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
                 "sinh ngay",
             ),
             "05/03/1960",
-            gettext_lazy("Dạng ngày/tháng/năm, ví dụ 05/03/1960. Nếu chỉ biết năm, ghi cột Năm sinh."),
+            gettext_lazy(
+                "Dạng ngày/tháng/năm, ví dụ 05/03/1960. Nếu chỉ biết năm, ghi năm ở đây hoặc ở cột Năm sinh."
+            ),
         ),
         Column(
             "birth_year",

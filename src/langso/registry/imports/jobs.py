@@ -23,6 +23,7 @@ from langso.core.models import AuditAction
 from langso.places.models import Commune
 from langso.registry.changes import commune_changed
 from langso.registry.imports import layouts
+from langso.registry.imports.changes import stored as stored_changes
 from langso.registry.imports.checking import CheckResult, check_file
 from langso.registry.imports.columns import COLUMNS
 from langso.registry.imports.mapping import MappingNeeded
@@ -143,6 +144,7 @@ def job_check(job: ImportJob) -> ImportJob:
         )
         return job
     problems = sorted(result.problems, key=lambda p: (p.row, p.note is False))
+    shown_changes, changes_total = stored_changes(result.changes)
     _save_checked(job, result)
     errors = sum(1 for p in problems if not p.note)
     _save_reasons(job, result)
@@ -157,6 +159,8 @@ def job_check(job: ImportJob) -> ImportJob:
         skipped_count=len(result.bad_rows),
         problems=[p.as_dict() for p in problems[:MAX_STORED_PROBLEMS]],
         problem_counts=_summary(problems),
+        changes=shown_changes,
+        changes_total=changes_total,
         error_message=""
         if len(problems) <= MAX_STORED_PROBLEMS
         else _("Chỉ hiện %(n)s lỗi đầu tiên trên tổng số %(total)s.")

@@ -15,8 +15,8 @@ from django.utils import timezone
 from langso.core.models import AuditAction, AuditEntry
 from langso.core.text import fold, place_sort_key
 from langso.places.models import Village
+from langso.registry.imports.changes import PeopleInRegistry, household_values, resident_values
 from langso.registry.imports.checking import (
-    _FLAG_FIELDS,
     _PERSON_KEYS,
     CheckedRow,
     _elsewhere_problem,
@@ -30,7 +30,6 @@ from langso.registry.models import (
     Household,
     ImportJob,
     ImportKind,
-    Poverty,
     Resident,
 )
 
@@ -148,9 +147,11 @@ def _write_villages(rows: list[CheckedRow], job: ImportJob, counts: WriteCounts,
     to_create: list[tuple[Village, int]] = []
     to_update: list[tuple[Village, int, dict[str, Any]]] = []
     now = timezone.now()
+    by_id = {str(v.pk): v for v in existing.values()}
     for checked in rows:
         data, given = checked.data, checked.data.get("given", -1)
-        village = existing.get(fold(data["name"]))
+        # The village the dry run matched ("Thôn 03" for "Thôn 3"), else one of the same folded name.
+        village = by_id.get(str(data.get("village_id"))) or existing.get(fold(data["name"]))
         if village is None:
             village = Village(
                 commune=commune,
@@ -209,13 +210,7 @@ def _write_households(rows: list[CheckedRow], job: ImportJob, counts: WriteCount
             existing[household.code] = household
             to_create.append((household, checked.row))
             continue
-        wanted = {"village_id": data["village_id"]}
-        for f in ("address", "poverty", "poverty_year", "notes"):
-            if given & _bit(ImportKind.HOUSEHOLDS, f):
-                wanted[f] = data[f]
-        if "poverty" in wanted and "poverty_year" not in wanted and wanted["poverty"] == Poverty.NONE:
-            wanted["poverty_year"] = None
-        changes = _diff(household, wanted)
+        changes = _diff(household, household_values(household, data, given))
         if changes:
             for key, (_old, new) in changes.items():
                 setattr(household, key, new)
@@ -246,22 +241,6 @@ def _write_households(rows: list[CheckedRow], job: ImportJob, counts: WriteCount
 def _chunks(items: list[Any], size: int = 900) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _resident_values(data: dict[str, Any], given: int, resident: Resident) -> dict[str, Any]:
-    """The values an existing resident takes from the row: only the columns the row gives."""
-    bit = lambda key: given & _bit(ImportKind.RESIDENTS, key)  # noqa: E731
-    values: dict[str, Any] = {"household_id": data["household_id"]}
-    for key in ("full_name", "sex", "ethnic_group", "phone", *_FLAG_FIELDS):
-        if bit(key):
-            values[key] = data[key]
-    if bit("cccd"):
-        values["cccd"] = data["cccd"]
-    if bit("birth_date"):
-        values["birth_date"], values["birth_year"] = data["birth_date"], data["birth_year"]
-    elif bit("birth_year") and data["birth_year"] != resident.birth_year:
-        values["birth_date"], values["birth_year"] = None, data["birth_year"]
-    return values
 
 
 def _write_residents(  # noqa: C901 - matching, creating, updating and heads, in one pass
@@ -298,13 +277,8 @@ def _write_residents(  # noqa: C901 - matching, creating, updating and heads, in
                 }
             )
             new_household_rows.append((pk, checked.row, code, None))
-    by_cccd: dict[str, Resident] = {}
-    for part in _chunks([r.data["cccd"] for r in rows if r.data.get("cccd")]):
-        by_cccd.update({r.cccd: r for r in Resident.objects.filter(cccd__in=part)})
-    by_key: dict[tuple[Any, str, int | None], Resident] = {}
-    for part in _chunks(existing_ids):
-        for r in Resident.objects.filter(household_id__in=part):
-            by_key.setdefault((r.household_id, r.name_folded, r.birth_year), r)
+    people = PeopleInRegistry([r.data["cccd"] for r in rows if r.data.get("cccd")], existing_ids, _chunks)
+    household_fields: dict[Any, tuple[int, dict[str, Any]]] = {}
     to_create: list[dict[str, Any]] = []
     created_rows: list[tuple[Any, int, str, None]] = []
     to_update: list[tuple[Resident, int, dict[str, Any]]] = []
@@ -318,15 +292,12 @@ def _write_residents(  # noqa: C901 - matching, creating, updating and heads, in
         household_id, village_id = households[checked.data["household_code"]]
         data["household_id"] = household_id
         name_folded = _name_fold(data["full_name"])
-        resident = by_cccd.get(data["cccd"]) if data["cccd"] else None
+        resident = people.match(data["cccd"], household_id, name_folded, data["birth_year"])
         if resident is not None and resident.commune_id != commune.code:
             counts.late.append(_elsewhere_problem(cccd_header, checked))  # taken since the dry run
             continue
-        if resident is None:
-            candidate = by_key.get((household_id, name_folded, data["birth_year"]))
-            # The same person: the registry holds no CCCD for them, or the row omits the one it holds.
-            if candidate is not None and (candidate.cccd is None or not data["cccd"]):
-                resident = candidate
+        if checked.data.get("household_fields"):
+            household_fields[household_id] = (checked.row, checked.data["household_fields"])
         if resident is not None and resident.pk in used:
             counts.unchanged += 1
             continue
@@ -346,7 +317,7 @@ def _write_residents(  # noqa: C901 - matching, creating, updating and heads, in
             created_rows.append((pk, checked.row, data["full_name"], None))
         else:
             pk = resident.pk
-            values = _resident_values(data, given, resident)
+            values = resident_values(data, given, resident)
             values["village_id"] = village_id
             changes = _diff(resident, values)
             if changes:
@@ -373,6 +344,8 @@ def _write_residents(  # noqa: C901 - matching, creating, updating and heads, in
             [*_PERSON_KEYS, "household", "village", "name_folded", "sort_key", "updated_at"],
             batch_size=1000,
         )
+    if household_fields:
+        _update_household_columns(job, household_fields, now)
     if heads:
         # One head per household: earlier heads step down, then each household points at its head.
         for part in _chunks(list(heads)):
@@ -393,6 +366,28 @@ def _write_residents(  # noqa: C901 - matching, creating, updating and heads, in
     )
     counts.created += len(to_create)
     counts.updated += len(to_update)
+
+
+def _update_household_columns(
+    job: ImportJob, fields: dict[Any, tuple[int, dict[str, Any]]], now: Any
+) -> None:
+    """The household columns of a residents file, on households already in the registry (the dry run
+    showed them as changes); audited like the households file's updates."""
+    updated = []
+    for part in _chunks(list(fields)):
+        for household in Household.objects.filter(pk__in=part):
+            row, values = fields[household.pk]
+            changes = _diff(household, values)
+            if changes:
+                for key, (_old, new) in changes.items():
+                    setattr(household, key, new)
+                household.updated_at = now
+                updated.append((household, row, _audit_changes(changes)))
+    if updated:
+        Household.objects.bulk_update(
+            [h for h, _row, _c in updated], ["address", "poverty", "poverty_year", "updated_at"]
+        )
+        _audit_rows(job, "registry.household", [(h.pk, row, h.code, c) for h, row, c in updated])
 
 
 WRITERS: dict[str, Callable[[list[CheckedRow], ImportJob, WriteCounts, dict[str, Any]], None]] = {

@@ -191,3 +191,52 @@ def test_a_households_address_names_its_village_once(address, village, line):
         village=VillageFactory(commune=commune(NGHIA_TA), name=village), address=address
     )
     assert household.address_line == line
+
+
+def test_the_resident_form_title_cases_a_name_in_capitals_moves_its_note_and_takes_a_year_alone(
+    officer_client,
+):
+    household = HouseholdFactory(village=VillageFactory(commune=commune(NGHIA_TA)))
+    response = officer_client.post(
+        reverse("registry:resident_create"),
+        {
+            "full_name": "GIÀNG A DÍNH (bố chủ hộ)",
+            "household": str(household.pk),
+            "birth_date": "1942",
+            "sex": "male",
+        },
+    )
+    assert response.status_code == 302
+    resident = Resident.objects.get()
+    assert (resident.full_name, resident.notes, resident.birth_date, resident.birth_year) == (
+        "Giàng A Dính",
+        "bố chủ hộ",
+        None,
+        1942,
+    )
+    page = officer_client.get(resident.get_absolute_url()).content.decode()
+    assert "bố chủ hộ" in page
+    edit = officer_client.get(reverse("registry:resident_edit", args=[resident.pk])).content.decode()
+    assert "bố chủ hộ" in edit
+
+
+def test_forms_name_a_day_the_calendar_lacks(officer_client):
+    household = HouseholdFactory(village=VillageFactory(commune=commune(NGHIA_TA)))
+    response = officer_client.post(
+        reverse("registry:resident_create"),
+        {
+            "full_name": "Lò Thị Mai",
+            "household": str(household.pk),
+            "birth_date": "31/02/1975",
+            "sex": "female",
+        },
+    )
+    assert "Ngày 31/02/1975 không có trên lịch: tháng 2 năm 1975 chỉ có 28 ngày." in response.content.decode()
+    resident = ResidentFactory(household=household)
+    response = officer_client.post(
+        reverse("registry:consent_create", args=[resident.pk]),
+        {"purpose": "digital_inclusion", "given": "yes", "method": "paper", "recorded_on": "30/02/2026"},
+    )
+    assert response.status_code == 200
+    assert "Ngày 30/02/2026 không có trên lịch" in response.content.decode()
+    assert Resident.objects.count() == 1

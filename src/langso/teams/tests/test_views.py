@@ -217,7 +217,7 @@ def test_a_bad_team_form_is_refused_in_vietnamese_and_nothing_is_created(client,
     assert response.status_code == 200
     assert "Hãy ghi tên tổ." in page_text(response)
     assert "Ngày thành lập không được sau hôm nay." in page_text(response)
-    assert "hãy ghi theo ngày/tháng/năm" in page_text(wrong_date)
+    assert "Ngày 31/02/2025 không có trên lịch" in page_text(wrong_date)
     assert "Hãy chọn thôn/bản." in page_text(outside)
     assert Team.objects.count() == 2
 
@@ -472,7 +472,10 @@ def test_a_changed_resend_of_the_same_visit_is_refused_and_the_first_kept(client
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"visited_on": "32/01/2026"}, "hãy ghi theo ngày/tháng/năm"),
+        (
+            {"visited_on": "32/01/2026"},
+            "Ngày 32/01/2026 không có trên lịch: tháng 1 năm 2026 chỉ có 31 ngày.",
+        ),
         ({"visited_on": ""}, "Cần ghi ngày."),
         ({"follow_up_on": "01/01/2021"}, "Ngày hẹn lần sau phải từ ngày đến thăm trở đi."),
         ({"skill_level_0": ""}, "Hãy chọn đủ người, kỹ năng và mức đạt được."),
@@ -615,7 +618,7 @@ def test_an_officer_finds_a_registry_adult_by_name_and_records_their_session(cli
         ({"walk_in_name": ""}, "Chọn người trong sổ hoặc ghi tên người đến."),
         ({"minutes": "0"}, "Số phút phải từ 1 đến 480."),
         ({"procedure": ""}, "Hãy chọn thủ tục."),
-        ({"helped_on": "2026-13-40"}, "hãy ghi theo ngày/tháng/năm"),
+        ({"helped_on": "2026-13-40"}, "không có tháng 13"),
         ({"walk_in_birth_year": "1800"}, "Năm sinh không hợp lệ."),
         ({"resident": str(uuid.uuid4()), "walk_in_name": ""}, "Không tìm thấy người này trong xã/phường."),
     ],
@@ -706,7 +709,7 @@ def test_a_member_reports_a_weak_signal_spot_once_with_its_gps(client, world):
         ({"longitude": ""}, "Tọa độ GPS phải có cả vĩ độ và kinh độ."),
         ({"latitude": "48,85", "longitude": "2,35"}, "Tọa độ GPS nằm ngoài Việt Nam."),
         ({"households_affected": "-3"}, "Số hộ bị ảnh hưởng không hợp lệ."),
-        ({"reported_on": "40/40/2026"}, "hãy ghi theo ngày/tháng/năm"),
+        ({"reported_on": "40/40/2026"}, "không có tháng 40"),
     ],
 )
 def test_bad_signal_reports_are_refused_in_vietnamese_and_nothing_is_written(
