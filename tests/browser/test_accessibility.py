@@ -106,6 +106,12 @@ PAGES: list[tuple[str, str, Url]] = [
     ("guides:manage", "province_staff", lambda d: reverse("guides:manage")),
     ("guides:create", "province_staff", lambda d: reverse("guides:create") + f"?skill={d.guide_missing_skill}"),
     ("guides:edit", "province_staff", lambda d: reverse("guides:edit", args=[d.guide_code])),
+    ("guides:guide", "anonymous", lambda d: reverse("guides:guide", args=[d.guide_code]) + "?lang=tay"),
+    ("guides:languages", "province_staff", lambda d: reverse("guides:languages")),
+    ("guides:translate", "province_staff", lambda d: reverse("guides:translate", args=[d.guide_code, "tay"])),
+    ("guides:recordings", "province_staff", lambda d: reverse("guides:recordings")),
+    ("guides:record_choose", "team_member", lambda d: reverse("guides:record_choose")),
+    ("guides:record", "team_member", lambda d: reverse("guides:record", args=[d.guide_code, "tay"])),
     ("teams_conflicts:list", "commune_officer", lambda d: reverse("teams_conflicts:list")),
     ("teams:commune", "commune_officer", lambda d: reverse("teams:commune")),
     ("teams:team_create", "commune_officer", lambda d: reverse("teams:team_create")),
@@ -159,6 +165,7 @@ FIELD_SCREENS = {
     "signal": ("#signal", "Báo lõm sóng"),
     "helpdesk": ("#helpdesk", "Hỗ trợ tại một cửa"),
     "outbox": ("#outbox", "Chờ gửi"),
+    "guides": ("#guides", "Hướng dẫn"),
 }
 
 # Named URLs that are not pages a person reads, with the reason.
@@ -184,6 +191,9 @@ NOT_PAGES: dict[str, str] = {
     "skills:certificate_revoke": POST_ONLY,
     "guides:step_audio": "MP3 file",
     "guides:handout": "PDF file",
+    "guides:step_recording": "audio file (a published recording)",
+    "guides:recording_audio": "audio file (a recording under review)",
+    "guides:recording_review": POST_ONLY,
     "teams_conflicts:resolve": POST_ONLY,
     "teams_conflicts:held_decide": POST_ONLY,
     "field:device_revoke": POST_ONLY,

@@ -17,6 +17,7 @@
     if (hash.startsWith("signal")) return "signal";
     if (hash.startsWith("helpdesk")) return "helpdesk";
     if (hash === "outbox") return "outbox";
+    if (hash === "guides") return "guides";
     return "worklist";
   }
 
@@ -31,6 +32,8 @@
         return screens.screenHelpdesk();
       case "outbox":
         return screens.screenOutbox();
+      case "guides":
+        return ns.guides.screenGuides();
       default:
         return screens.screenWorklist();
     }
@@ -83,6 +86,7 @@
     // A fallback for phones whose browser never says the signal came back.
     setInterval(() => navigator.onLine && !state.running && ns.sync.sync({ manual: false }), 60000);
     document.body.dataset.ready = "1";
+    ns.guides.refresh();
   }
   start();
 })((self.LangSoField = self.LangSoField || {}));
