@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -61,6 +62,7 @@ _VOWEL_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part o
 _SORT_KEY_LENGTH = 250
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names share their syllables: each one is worked out once
 def _word_key(word: str) -> str:
     """One syllable as digits: its letters, then "0" and its tone; a number sorts by value.
 
