@@ -47,9 +47,12 @@ def fold(value: str | None) -> str:
     return _SPACES.sub(" ", stripped).strip().replace("đ", "d").replace("Đ", "d")
 
 
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+
+
 def fold_compact(value: str | None) -> str:
     """Folded and with only letters and digits: "Ê-đê" -> "ede", "H'Mông" -> "hmong"."""
-    return re.sub(r"[^0-9a-z]", "", fold(value))
+    return _NOT_ALNUM.sub("", fold(value))
 
 
 # Vietnamese alphabetical order: ă and â follow a, đ follows d, ê follows e, ô and ơ follow o, ư follows u.

@@ -48,7 +48,12 @@ def one_day() -> Iterator[datetime.date]:
 
 def normalize_name(raw: Any) -> str:
     """A person's name as stored: clean, and in title case when typed ALL CAPS or all small."""
-    name = name_in_title_case(str(raw or ""))
+    return _name_of(str(raw or ""))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a list repeats its names: each spelling is checked once
+def _name_of(raw: str) -> str:
+    name = name_in_title_case(raw)
     if not name:
         raise ValidationError(_("Họ và tên không được để trống."), code="required")
     if len(name) > 100:
