@@ -63,9 +63,9 @@ test-postgres: venv node_modules postgres-up
 test-browser: venv node_modules
 	$(BIN)/python -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
-## Regenerate the README's screenshots in docs/screenshots/ (360 px phone)
+## Regenerate the README's screenshots in docs/screenshots/ (360 px phone; the error pages and the province dashboard too)
 screenshots: venv
-	LANGSO_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_phone_layout.py
+	LANGSO_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_phone_layout.py tests/browser/test_every_page_every_role.py
 
 ## Benchmarks (numbers go to bench/out/): import of 100,000 residents, name search over 1,000,000
 bench: venv postgres-up

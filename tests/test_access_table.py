@@ -238,7 +238,7 @@ def test_docs_permissions_is_the_table() -> None:
     )
 
 
-def _role_user(role: str, data: SiteData) -> User:
+def _role_user(role: str, data: SiteData, *, username: str = "", full_name: str = "") -> User:
     """A user holding only `role`, at a unit that covers the data's commune, village and province."""
     where = {
         Role.PROVINCE_STAFF: {"province": data.commune.province},
@@ -250,9 +250,9 @@ def _role_user(role: str, data: SiteData) -> User:
         Role.ADMINISTRATOR: {},
     }[role]
     user = User.objects.create_user(
-        username=f"bang-quyen-{role}",
+        username=username or f"bang-quyen-{role}",
         password=PASSWORD,
-        full_name=f"Người giữ vai trò {role}",
+        full_name=full_name or f"Người giữ vai trò {role}",
         telecom_operator=data.signal.operator if role == Role.TELECOM_PARTNER else "",
     )
     RoleAssignment.objects.create(user=user, role=role, **where)

@@ -78,8 +78,9 @@ def test_production_refuses_to_start_with_an_empty_secret_key() -> None:
         ({"DJANGO_ALLOWED_HOSTS": None}, "security.W020"),
         ({"DJANGO_DEBUG": "1"}, "security.W018"),
         ({"LANGSO_CACHE_URL": "locmem"}, "langso.W001"),
+        ({"LANGSO_DEMO_MODE": "1"}, "langso.W002"),
     ],
-    ids=["a weak secret key", "no allowed hosts", "debug switched on", "a per-process cache"],
+    ids=["a weak secret key", "no allowed hosts", "debug switched on", "a per-process cache", "demo mode"],
 )
 def test_check_deploy_fails_when_a_production_setting_is_unsafe(
     overrides: dict[str, str | None], warning: str

@@ -39,6 +39,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# An expired form gets our own page (in the site's layout, in Vietnamese), not Django's English one.
+CSRF_FAILURE_VIEW = "langso.core.errors.csrf_failure"
 
 # Demo mode relaxes two-factor sign-in for the demo users only, and says so on the sign-in page.
 DEMO_MODE = env_bool("LANGSO_DEMO_MODE", False)
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "langso.core.middleware.SecurityHeadersMiddleware",
     "langso.accounts.middleware.TwoFactorRequiredMiddleware",
     "langso.accounts.middleware.DeniedAccessAuditMiddleware",
+    # Innermost, so the page it puts in place of a debug page still gets the security headers.
+    "langso.core.middleware.DemoErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "langso.urls"

@@ -31,3 +31,9 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Our own pages for a bad request, a refused, missing or broken page (langso.core.errors).
+handler400 = "langso.core.errors.bad_request"
+handler403 = "langso.core.errors.permission_denied"
+handler404 = "langso.core.errors.page_not_found"
+handler500 = "langso.core.errors.server_error"

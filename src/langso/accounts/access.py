@@ -371,6 +371,24 @@ def url_access(url_name: str) -> str | None:
     return URL_ACCESS.get(url_name)
 
 
+def may_open(user: Any, url_name: str) -> bool:
+    """Whether `user` may open the address named `url_name` somewhere, by URL_ACCESS and
+    ROLE_PERMISSIONS (units aside: the page itself then shows only the user's units). For links: the
+    menu and the pages show a link only to who may follow it."""
+    rule = url_access(url_name)
+    if rule is None or rule in (Access.DEVICE, Access.NOBODY):
+        return False
+    if rule == Access.PUBLIC:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if rule in (Access.SIGNED_IN, Access.PASSWORD_STEP):
+        return True
+    if rule == Access.CERTIFICATE:
+        return has_perm(user, Perm.REGISTRY_VIEW)
+    return has_perm(user, rule)
+
+
 # Roles whose sign-in needs a second factor (TOTP).
 TWO_FACTOR_ROLES = frozenset({Role.PROVINCE_STAFF, Role.ADMINISTRATOR})
 

@@ -1,13 +1,23 @@
 """Who may use the Django admin: an active administrator (Role.ADMINISTRATOR, Perm.ADMIN_SITE) who
-has finished two-factor sign-in. `is_staff` plays no part; roles are the single source of permissions."""
+has finished two-factor sign-in. `is_staff` plays no part; roles are the single source of permissions.
+
+The one exception is the demo (`make run`): its administrator account, marked `is_demo`, opens the
+admin without setting up a second factor, so the demo can be tried. Never with LANGSO_ENV=production,
+whatever LANGSO_DEMO_MODE says (`check --deploy` also warns about demo mode there)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from langso.accounts.access import Perm, has_perm
+
+
+def demo_admin_without_second_factor(user: Any) -> bool:
+    """The demo's administrator in demo mode, outside production: no second factor for the admin."""
+    return bool(settings.DEMO_MODE and not settings.PRODUCTION and getattr(user, "is_demo", False))
 
 
 def has_admin_site_permission(request: HttpRequest) -> bool:
@@ -16,7 +26,7 @@ def has_admin_site_permission(request: HttpRequest) -> bool:
         user.is_authenticated
         and user.is_active
         and has_perm(user, Perm.ADMIN_SITE)
-        and getattr(user, "is_verified", lambda: False)()
+        and (getattr(user, "is_verified", lambda: False)() or demo_admin_without_second_factor(user))
     )
 
 

@@ -64,13 +64,17 @@ class AuditFilterForm(forms.Form):
         label=_("Từ ngày"),
         required=False,
         input_formats=DATE_FORMATS,
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"placeholder": _("ngày/tháng/năm"), "inputmode": "numeric"}
+        ),
     )
     date_to = forms.DateField(
         label=_("Đến ngày"),
         required=False,
         input_formats=DATE_FORMATS,
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"placeholder": _("ngày/tháng/năm"), "inputmode": "numeric"}
+        ),
     )
     user = forms.CharField(label=_("Tên đăng nhập"), required=False, max_length=150)
 

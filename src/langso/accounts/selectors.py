@@ -196,7 +196,148 @@ _LABELS = {
     "is_demo": gettext_noop("tài khoản trình diễn"),
     "is_active": gettext_noop("đang hoạt động"),
     "user": gettext_noop("người dùng"),
+    # Keys the services write next to a model's own fields (exports, visits, teams, requests).
+    "filters": gettext_noop("điều kiện lọc"),
+    "rows": gettext_noop("số dòng"),
+    "full_cccd": gettext_noop("có số CCCD đầy đủ"),
+    "q": gettext_noop("tìm"),
+    "village": gettext_noop("thôn/bản"),
+    "commune": gettext_noop("xã/phường"),
+    "commune_id": gettext_noop("xã/phường"),
+    "province_id": gettext_noop("tỉnh/thành phố"),
+    "team_id": gettext_noop("tổ"),
+    "poverty": gettext_noop("phân loại hộ"),
+    "age_group": gettext_noop("nhóm tuổi"),
+    "sex": gettext_noop("giới tính"),
+    "ethnic_group": gettext_noop("dân tộc"),
+    "device": gettext_noop("điện thoại"),
+    "recorded_by_id": gettext_noop("người ghi"),
+    "created_by_id": gettext_noop("người tạo"),
+    "skill": gettext_noop("kỹ năng"),
+    "skills": gettext_noop("kỹ năng"),
+    "gps": gettext_noop("tọa độ GPS"),
+    "households": gettext_noop("hộ gia đình"),
+    "assigned_households": gettext_noop("hộ được giao"),
+    "procedure": gettext_noop("thủ tục"),
+    "outcome": gettext_noop("kết quả"),
+    "files": gettext_noop("số tệp"),
+    "sections": gettext_noop("phần dữ liệu"),
+    "erasure": gettext_noop("xóa theo yêu cầu"),
+    "removed": gettext_noop("đã xóa"),
+    "anonymised": gettext_noop("đã ẩn danh"),
+    "policy": gettext_noop("quy định lưu giữ"),
+    "expires_at": gettext_noop("hết hạn lúc"),
+    "programme": gettext_noop("chương trình"),
+    "quota": gettext_noop("chỉ tiêu"),
+    "revoked": gettext_noop("đã thu hồi"),
+    "conflict": gettext_noop("xung đột"),
+    "withdrawn_on": gettext_noop("ngày rút lại"),
+    "visited_on": gettext_noop("ngày đến"),
+    "name": gettext_noop("tên"),
+    "name_en": gettext_noop("tên tiếng Anh"),
+    "issuer": gettext_noop("đơn vị cấp"),
+    "required_levels": gettext_noop("mức cần đạt"),
+    "active": gettext_noop("đang dùng"),
+    "kind": gettext_noop("loại"),
+    "page": gettext_noop("trang"),
 }
+# Keys of the database's own bookkeeping: nothing an auditor reads.
+_HIDDEN_KEYS = {"id", "name_folded", "sort_key", "content_hash"}
+# What each HTTP method of a refused access meant for the person.
+_METHODS = {
+    "GET": gettext_noop("mở trang"),
+    "HEAD": gettext_noop("mở trang"),
+    "POST": gettext_noop("gửi biểu mẫu"),
+    "PUT": gettext_noop("gửi dữ liệu"),
+    "PATCH": gettext_noop("gửi dữ liệu"),
+    "DELETE": gettext_noop("xóa"),
+}
+# Notes the services write as short codes, in words. Exact notes, then patterns.
+_NOTES = {
+    "cccd": gettext_noop("Xem số CCCD đầy đủ"),
+    "catalogue draft": gettext_noop("Bắt đầu bản nháp danh mục kỹ năng"),
+    "catalogue published": gettext_noop("Công bố danh mục kỹ năng mới"),
+    "personal data export": gettext_noop("Xuất dữ liệu cá nhân theo yêu cầu của người dân"),
+    "retention rule": gettext_noop("Xóa theo thời hạn lưu giữ"),
+    "returned": gettext_noop("Điện thoại được trả lại"),
+    "scan viewed": gettext_noop("Xem bản chụp biên bản đã ký"),
+    "handover PDF": gettext_noop("Tải biên bản bàn giao (PDF)"),
+    "report xlsx": gettext_noop("Tải báo cáo (Excel)"),
+    "report pdf": gettext_noop("Tải báo cáo (PDF)"),
+}
+_NOTE_PATTERNS = [
+    (re.compile(r"^approved: (?P<rest>.*)$", re.S), gettext_noop("Phê duyệt: %(rest)s")),
+    (
+        re.compile(r"^generated: (?P<new>\d+) new, (?P<gone>\d+) no longer eligible$"),
+        gettext_noop("Lập danh sách: %(new)s người mới, %(gone)s người không còn đủ điều kiện"),
+    ),
+    (re.compile(r"^v(?P<version>\d+)$"), gettext_noop("Phiên bản %(version)s")),
+]
+
+
+def note_text(note: str) -> str:
+    """An entry's note as the auditor reads it: a service's short code in words, else as written."""
+    if not note:
+        return ""
+    if note in _NOTES:
+        return _(_NOTES[note])
+    for pattern, words in _NOTE_PATTERNS:
+        match = pattern.match(note)
+        if match:
+            return _(words) % match.groupdict()
+    return _(note)
+
+
+_CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+_code_labels_cache: dict[str, str] | None = None
+
+
+def _code_labels() -> dict[str, str]:
+    """Every choice value of the app's models that reads as a code (medical_appointment, near_poor),
+    with its label, and the catalogue's skill codes with their names: a code in a list or a filter
+    is shown by its label even when no model field says which choices it belongs to."""
+    global _code_labels_cache
+    if _code_labels_cache is None:
+        labels: dict[str, str] = {}
+        for model in apps.get_models():
+            if not model.__module__.startswith("langso."):
+                continue
+            for model_field in model._meta.get_fields():
+                for value, label in getattr(model_field, "flatchoices", None) or []:
+                    if isinstance(value, str) and _CODE.match(value):
+                        labels.setdefault(value, label)
+        _code_labels_cache = labels
+    return _code_labels_cache
+
+
+def _key_text(key: str) -> str:
+    """A key inside a dict value (a filter, a certificate's skills): its label, a skill's name, or a
+    choice's label; otherwise the key with spaces."""
+    if key in _LABELS:
+        return _(_LABELS[key])
+    if _CODE.match(key) or key.isalpha():
+        name = _skill_name(key) if _CODE.match(key) else None
+        if name:
+            return name
+        label = _code_labels().get(key)
+        if label is not None:
+            return str(label)
+    return key.replace("_", " ")
+
+
+_skill_names: dict[str, str | None] = {}  # per page of entries (entry_rows empties it)
+
+
+def _skill_name(code: str) -> str | None:
+    if code not in _skill_names:
+        Skill = apps.get_model("skills", "Skill")  # noqa: N806 - a model class
+        _skill_names[code] = (
+            Skill.objects.filter(code=code)
+            .order_by("-version__number")
+            .values_list("name", flat=True)
+            .first()
+        )
+    return _skill_names[code]
 
 
 @dataclass(frozen=True)
@@ -216,6 +357,25 @@ class EntryRow:
     entry: AuditEntry
     changes: list[ChangeLine] = field(default_factory=list)
     object_label: str = ""
+    note: str = ""
+    object_repr: str = ""
+
+
+_CODE_IN_TEXT = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_ISO_DATE_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def readable(text: str) -> str:
+    """Stored text (an object's name as it was, a note) with the codes in it by their names and ISO
+    dates day first: "vneid_level2: Tự làm được" -> "Kích hoạt định danh điện tử mức 2: Tự làm được"."""
+
+    def name(match: re.Match[str]) -> str:
+        code = match.group(0)
+        label = _code_labels().get(code) or _skill_name(code)
+        return str(label) if label else code
+
+    text = _CODE_IN_TEXT.sub(name, text or "")
+    return _ISO_DATE_IN_TEXT.sub(r"\3/\2/\1", text)
 
 
 def _model_for(object_type: str) -> Any:
@@ -244,8 +404,12 @@ def _show(value: Any, key: str, model_field: Any) -> str:
         return mask_cccd(value)
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
+    if isinstance(value, dict) and "name" in value:  # a snapshot of something named (a certificate's skill)
+        if "level" in value:
+            return _("%(name)s (mức %(level)s)") % {"name": value["name"], "level": value["level"]}
+        return str(value["name"])
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_show(v, str(k), None)}" for k, v in value.items())
+        return "; ".join(f"{_key_text(str(k))}: {_show(v, str(k), None)}" for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(_show(v, key, model_field) for v in value)
     choices = getattr(model_field, "flatchoices", None)
@@ -254,6 +418,14 @@ def _show(value: Any, key: str, model_field: Any) -> str:
             if str(choice) == str(value):
                 return str(label)
     text = str(value)
+    if key == "method" and text in _METHODS:
+        return _(_METHODS[text])
+    if key in ("skill", "skills", "skill_code") and isinstance(value, str):
+        return _skill_name(text) or text
+    if _CODE.match(text):
+        label = _code_labels().get(text) or _skill_name(text)
+        if label is not None:
+            return str(label)
     if _ISO_DATETIME.match(text):
         try:
             moment = datetime.datetime.fromisoformat(text)
@@ -275,6 +447,8 @@ def _label(model: Any, model_field: Any, key: str) -> str:
         return _(_LABELS[key])
     if model_field is not None and getattr(model_field, "verbose_name", None):
         return str(model_field.verbose_name)
+    if key.endswith("_id") and model is not None:
+        return _label(model, _field_for(model, key[:-3]), key[:-3])
     return key.replace("_", " ")
 
 
@@ -288,6 +462,8 @@ def describe_changes(entry: AuditEntry) -> list[ChangeLine]:
     model = _model_for(entry.object_type)
     lines = []
     for key, value in changes.items():
+        if key in _HIDDEN_KEYS:
+            continue
         model_field = _field_for(model, key)
         label = _label(model, model_field, key)
         if entry.action == AuditAction.UPDATE and isinstance(value, list) and len(value) == 2:
@@ -318,7 +494,14 @@ def _object_label(object_type: str) -> str:
 
 
 def entry_rows(entries: list[AuditEntry]) -> list[EntryRow]:
+    _skill_names.clear()
     return [
-        EntryRow(entry=entry, changes=describe_changes(entry), object_label=_object_label(entry.object_type))
+        EntryRow(
+            entry=entry,
+            changes=describe_changes(entry),
+            object_label=_object_label(entry.object_type),
+            note=readable(note_text(entry.note)),
+            object_repr=readable(entry.object_repr),
+        )
         for entry in entries
     ]

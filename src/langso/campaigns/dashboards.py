@@ -38,6 +38,8 @@ from langso.campaigns.targets import Status, judge
 from langso.places.models import Commune, Village
 
 TREND_DAYS = 14
+# The dashboard's ranking shows this many best and worst units; the whole list is one tap away.
+SUMMARY_EACH = 5
 SERIES_DAYS = 30
 
 
@@ -100,6 +102,30 @@ class Board:
     def counts(self) -> dict[str, int]:
         counter = Counter(row.status for row in self.rows)
         return {status.value: counter.get(status, 0) for status in Status}
+
+    def summary(self, each: int = SUMMARY_EACH) -> RankingSummary:
+        """The ranking a phone can show: the `each` best and the `each` worst units with a number, how
+        many lie between, and the units without a number as one count (a province has about 90
+        communes, most without data at a campaign's start)."""
+        ranked = [row for row in self.rows if row.ratio is not None]
+        without = len(self.rows) - len(ranked)
+        if len(ranked) <= 2 * each:
+            return RankingSummary(best=ranked, between=0, worst=[], without_data=without)
+        return RankingSummary(
+            best=ranked[:each], between=len(ranked) - 2 * each, worst=ranked[-each:], without_data=without
+        )
+
+
+@dataclass
+class RankingSummary:
+    best: list[Row]
+    between: int
+    worst: list[Row]
+    without_data: int
+
+    @property
+    def is_whole(self) -> bool:
+        return not self.between and not self.without_data
 
 
 def _sum(values: list[Value], is_count: bool) -> Value | None:

@@ -44,6 +44,9 @@ class TargetForm(forms.Form):
     indicator = forms.ModelChoiceField(
         label=_("Chỉ số"),
         queryset=Indicator.objects.filter(is_active=True),
+        # Radio buttons, not a drop-down: an indicator's name is longer than a phone's drop-down box,
+        # and there is no "---------" to start from.
+        widget=forms.RadioSelect,
         error_messages={
             "required": _("Hãy chọn một chỉ số."),
             "invalid_choice": _("Hãy chọn một chỉ số trong danh sách."),

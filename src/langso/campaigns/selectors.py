@@ -119,6 +119,7 @@ class DrillRow:
     title: str
     place: str
     url: str
+    lacks: str = ""  # what the person still lacks for the indicator (people still missing only)
 
 
 def _url(name: str, *args: Any) -> str:
@@ -128,15 +129,20 @@ def _url(name: str, *args: Any) -> str:
         return ""
 
 
+def _place(village: Any) -> str:
+    """A village with its commune: a province's list mixes villages of the same name."""
+    return f"{village.name}, {village.commune.name}"
+
+
 def _present(obj: Any) -> DrillRow:
     """Names and places only: never an identity number or a sensitive field."""
     label = obj._meta.model_name
     if label == "resident":
-        return DrillRow(obj.full_name, obj.village.name, obj.get_absolute_url())
+        return DrillRow(obj.full_name, _place(obj.village), obj.get_absolute_url())
     if label == "household":
         head = obj.head.full_name if obj.head_id else ""
         return DrillRow(
-            f"{obj.code} — {head}" if head else obj.code, obj.village.name, obj.get_absolute_url()
+            f"{obj.code} — {head}" if head else obj.code, _place(obj.village), obj.get_absolute_url()
         )
     if label == "village":
         return DrillRow(obj.name, obj.commune.name, obj.get_absolute_url())
@@ -157,8 +163,8 @@ def _present(obj: Any) -> DrillRow:
 
 
 _RELATED = {
-    "resident": (("village",), ("village__sort_key", "sort_key", "pk")),
-    "household": (("village", "head"), ("village__sort_key", "code", "pk")),
+    "resident": (("village__commune",), ("village__sort_key", "sort_key", "pk")),
+    "household": (("village__commune", "head"), ("village__sort_key", "code", "pk")),
     "village": (("commune",), ("sort_key", "pk")),
     "commune": (("province",), ("sort_key",)),
     "team": (("village",), ("village__sort_key", "name", "pk")),
@@ -189,5 +195,19 @@ def drill_rows(
     return qs.select_related(*related).order_by(*order)
 
 
-def present_rows(rows: Any) -> list[DrillRow]:
-    return [_present(obj) for obj in rows]
+def present_rows(rows: Any, indicator: Indicator | None = None, *, missing: bool = False) -> list[DrillRow]:
+    """The rows as the list shows them; people still missing with what they lack for `indicator`."""
+    objects = list(rows)
+    shown = [_present(obj) for obj in objects]
+    residents = [obj for obj in objects if obj._meta.model_name == "resident"]
+    if indicator is not None and missing and residents:
+        from langso.campaigns.drill import lacks_by_resident
+
+        lacks = lacks_by_resident(indicator, residents)
+        shown = [
+            DrillRow(row.title, row.place, row.url, lacks.get(obj.pk, ""))
+            if obj._meta.model_name == "resident"
+            else row
+            for row, obj in zip(shown, objects, strict=True)
+        ]
+    return shown

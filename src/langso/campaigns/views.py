@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, scope_for
 from langso.campaigns import selectors, services
 from langso.campaigns.dashboards import BOARDS_CACHE_SECONDS, board_for, boards_key, build_boards
 from langso.campaigns.forms import CampaignForm, CommitteeForm, ReportForm, TargetForm
@@ -168,7 +168,7 @@ def _dashboard(request: HttpRequest, campaign: Campaign, commune: Any = None) ->
         {
             "campaign": campaign,
             "commune": commune,
-            "boards_html": _boards_html(request, campaign, commune, target, screen),
+            "boards_html": _boards_html(request, campaign, commune, target, screen, whole=_whole(request)),
             "target": target,
             "screen": screen,
             "today": timezone.localdate(),
@@ -179,11 +179,19 @@ def _dashboard(request: HttpRequest, campaign: Campaign, commune: Any = None) ->
     )
 
 
-def _boards_html(request: HttpRequest, campaign: Campaign, commune: Any, target: str, screen: bool) -> str:
+def _whole(request: HttpRequest) -> bool:
+    """?all=1: the whole ranking instead of the best, the worst and one line for those without data."""
+    return request.GET.get("all") == "1"
+
+
+def _boards_html(
+    request: HttpRequest, campaign: Campaign, commune: Any, target: str, screen: bool, *, whole: bool = False
+) -> str:
     """The targets and the ranking, rendered once per state of the numbers, language and view:
     a meeting-room screen refreshing every minute and every officer share them."""
     day = timezone.localdate()
-    key = f"{boards_key(campaign, commune, day, live=True)}:{get_language()}:{int(bool(screen))}:{target}"
+    live = boards_key(campaign, commune, day, live=True)
+    key = f"{live}:{get_language()}:{int(bool(screen))}:{target}:{int(whole)}"
     html = cache.get(key)
     if html is None:
         boards = build_boards(campaign, commune=commune, day=day)
@@ -195,6 +203,7 @@ def _boards_html(request: HttpRequest, campaign: Campaign, commune: Any, target:
                 "boards": boards,
                 "board": board_for(boards, target),
                 "screen": screen,
+                "whole": whole,
                 "row_level_is_village": commune is not None,
             },
         )
@@ -242,6 +251,8 @@ def drill(request: HttpRequest, indicator_code: str, level: str, unit: str) -> H
     missing = bool(indicator.denominator) and request.GET.get("missing") != "0"
     today = timezone.localdate()
     rows = selectors.drill_rows(user=user, indicator=indicator, unit=where, day=today, missing=missing)
+    if request.GET.get("export") == "xlsx":
+        return _drill_export(request, indicator, where, rows, missing)
     page = paginate(request, rows, DRILL_PAGE_SIZE)
     campaign = None
     campaign_id = str(request.GET.get("campaign") or "")
@@ -256,12 +267,46 @@ def drill(request: HttpRequest, indicator_code: str, level: str, unit: str) -> H
             "missing": missing,
             "is_ratio": bool(indicator.denominator),
             "page": page,
-            "rows": selectors.present_rows(page.object_list),
+            "rows": selectors.present_rows(page.object_list, indicator, missing=missing),
             "query": query_without_page(request),
             "campaign": campaign,
             "today": today,
+            "can_export": has_perm(user, Perm.REGISTRY_EXPORT),
         },
     )
+
+
+DRILL_EXPORT_MAX = 20_000
+
+
+def _drill_export(
+    request: HttpRequest, indicator: Indicator, where: Any, rows: Any, missing: bool
+) -> HttpResponse:
+    """The drill-down list as an Excel file (names, places, what is missing; never an identity number),
+    for who may export the registry; audited like the registry's exports."""
+    from langso.campaigns.drill import drill_xlsx
+    from langso.core import audit
+    from langso.core.models import AuditAction
+
+    if not has_perm(request.user, Perm.REGISTRY_EXPORT):
+        raise PermissionDenied
+    objects = list(rows[:DRILL_EXPORT_MAX])
+    shown = selectors.present_rows(objects, indicator, missing=missing)
+    content = drill_xlsx(indicator=indicator, unit=where, rows=shown, missing=missing)
+    audit.record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_type="campaigns.indicator",
+        object_id=indicator.code,
+        object_repr=f"{indicator.name} — {where.name}",
+        changes={"filters": {"missing": missing}, "rows": len(shown)},
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    kind = "con-thieu" if missing else "da-dat"
+    response["Content-Disposition"] = (
+        f'attachment; filename="{indicator.code}-{where.level}-{where.unit}-{kind}.xlsx"'
+    )
+    return response
 
 
 # --- Steering committee -----------------------------------------------------------------------

@@ -27,3 +27,17 @@ def shared_cache_check(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def demo_mode_check(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    # Demo mode lets the demo accounts skip the second factor: never what a province runs.
+    if settings.DEMO_MODE:
+        return [
+            Warning(
+                "LANGSO_DEMO_MODE is on: demo accounts sign in without a second factor.",
+                hint="Unset LANGSO_DEMO_MODE on a real deployment.",
+                id="langso.W002",
+            )
+        ]
+    return []

@@ -2,6 +2,38 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# The main menu: (URL name, label). Each link shows only to a user who may open it by the single
+# statement of permissions (accounts.access: URL_ACCESS and ROLE_PERMISSIONS), so the menu never
+# offers a page that answers "no".
+MAIN_MENU = [
+    ("places:communes", _("Địa bàn")),
+    ("registry:residents", _("Người dân")),
+    ("registry:households", _("Hộ gia đình")),
+    ("skills:catalogue", _("Kỹ năng số")),
+    ("guides:index", _("Hướng dẫn")),
+    ("teams:worklist", _("Việc cần làm")),
+    ("teams:commune", _("Tổ công nghệ số")),
+    ("teams:helpdesk", _("Một cửa")),
+    ("groups:sessions", _("Buổi học")),
+    ("teams:signals", _("Lõm sóng")),
+    ("devices:programmes", _("Cấp điện thoại")),
+    ("campaigns:list", _("Chỉ tiêu")),
+    ("registry:import_start", _("Nhập Excel")),
+    ("accounts:audit", _("Nhật ký")),
+    ("admin:index", _("Quản trị")),
+]
+
+
+def main_menu(user: Any) -> list[tuple[str, Any]]:
+    """The menu's links for `user`: (address, label)."""
+    from langso.accounts.access import may_open
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [(reverse(name), label) for name, label in MAIN_MENU if may_open(user, name)]
 
 
 def langso(request: HttpRequest) -> dict[str, Any]:
@@ -9,4 +41,8 @@ def langso(request: HttpRequest) -> dict[str, Any]:
 
     user = getattr(request, "user", None)
     roles = user_roles(user) if user is not None and user.is_authenticated else set()
-    return {"DEMO_MODE": settings.DEMO_MODE, "user_roles": roles}
+    return {
+        "DEMO_MODE": settings.DEMO_MODE,
+        "user_roles": roles,
+        "main_menu": lambda: main_menu(user),
+    }

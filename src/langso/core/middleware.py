@@ -89,3 +89,46 @@ class VietnameseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DemoErrorPagesMiddleware:
+    """In the demo (`make run`: LANGSO_DEMO_MODE with DEBUG on), show our own 404 and 500 pages instead
+    of Django's debug pages, which list every address of the app and the code's internals to whoever
+    tries the demo. The traceback of a 500 still goes to the console log. Without DEBUG Django uses our
+    handlers anyway (langso.urls), so this middleware steps aside."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.core.exceptions import MiddlewareNotUsed
+
+        if not (settings.DEMO_MODE and settings.DEBUG):
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from langso.core.errors import page_not_found
+
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and not getattr(response, "langso_error_page", False)
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            return page_not_found(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from langso.core.errors import server_error
+
+        if isinstance(exception, Http404 | PermissionDenied):
+            return None  # Django turns these into our 404 (above) and 403 pages
+        import logging
+
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=(type(exception), exception, exception.__traceback__),
+        )
+        return server_error(request)

@@ -26,6 +26,13 @@ class GuideForm(forms.Form):
     )
 
 
+class OptionalJSONField(forms.JSONField):
+    """A JSON box that shows nothing, rather than the word "null", when there is no value."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return "" if value is None else super().prepare_value(value)
+
+
 class StepForm(forms.Form):
     text = forms.CharField(
         label=_("Nội dung (tiếng Việt)"),
@@ -39,7 +46,7 @@ class StepForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    illustration = forms.JSONField(
+    illustration = OptionalJSONField(
         label=_("Hình minh họa (mô tả JSON)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "class": "mono"}),

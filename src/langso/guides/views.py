@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from langso.accounts.access import Perm
+from langso.accounts.access import Perm, may_open
 from langso.core.http import require_perm
 from langso.guides import selectors, services
 from langso.guides.forms import GuideForm, QuestionFormSet, StepFormSet, question_initial, step_initial
@@ -49,11 +49,22 @@ def _public(response: HttpResponse, language: str) -> HttpResponse:
 
 def index(request: HttpRequest) -> HttpResponse:
     language, lang_query = _public_language(request)
+    # The link to edit the guides shows only to who may follow it; that page is then theirs alone,
+    # so it is not marked public (no cache may hand it to someone else).
+    can_edit = may_open(request.user, "guides:manage")
     response = render(
         request,
         "guides/index.html",
-        {"groups": selectors.guide_groups(language), "lang_query": lang_query, "language": language},
+        {
+            "groups": selectors.guide_groups(language),
+            "lang_query": lang_query,
+            "language": language,
+            "can_edit": can_edit,
+        },
     )
+    if can_edit:
+        response["Content-Language"] = language
+        return response
     return _public(response, language)
 
 
@@ -168,9 +179,11 @@ def edit(request: HttpRequest, skill_code: str | None = None) -> HttpResponse:
             raise Http404
         guide = None
         initial: dict[str, Any] = {"title": skill.name, "title_en": skill.name_en, "pass_mark": 0}
+        heading = skill.name
     else:
         guide = selectors.guide_get(skill_code)
         initial = {f: getattr(guide, f) for f in services.GUIDE_FIELDS}
+        heading = guide.title
     data = request.POST if request.method == "POST" else None
     form = GuideForm(data, initial=initial)
     steps = StepFormSet(data, initial=step_initial(guide), prefix="steps")
@@ -200,6 +213,7 @@ def edit(request: HttpRequest, skill_code: str | None = None) -> HttpResponse:
         {
             "guide": guide,
             "skill_code": skill_code,
+            "heading": heading,
             "form": form,
             "steps": steps,
             "questions": questions,

@@ -18,5 +18,7 @@ class CoverageForm(forms.Form):
     coverage_checked_on = forms.DateField(
         label=_("Ngày kiểm tra"),
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("ngày/tháng/năm")}),
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"placeholder": _("ngày/tháng/năm"), "inputmode": "numeric"}
+        ),
     )

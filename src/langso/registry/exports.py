@@ -7,10 +7,11 @@ little memory; `*_xlsx_file` functions return that file (for a FileResponse), `*
 Decisions:
 - **Scope**: the list selectors (the same filters as the pages) intersected with the user's
   REGISTRY_EXPORT scope: a user sees in the file exactly what they may export, nothing else.
-- **CCCD**: the full number only where the user holds REVEAL_CCCD (commune officers for their commune,
-  so an exported file can be corrected and imported back, matching people by CCCD); masked
-  (••••••••1234) for everyone else. The export's audit entry records the filters, the row count and
-  whether full numbers were included; one entry per export rather than one per person.
+- **CCCD**: masked (••••••••1234) as on the screen. The full number only on request with a written
+  reason, and only where the user holds REVEAL_CCCD (commune officers for their commune, so an exported
+  file can be corrected and imported back, matching people by CCCD). The export's audit entry records
+  the filters, the row count and whether full numbers were included (with the reason); a full-number
+  file also gets a reveal entry, as a person's page does; one entry per export rather than per person.
 - **Sensitive columns** (ethnic group, disability, poverty status) only for users with SENSITIVE_VIEW.
 - **Formula injection**: text starting with = + - @ tab or CR gets a leading apostrophe, so neither
   Excel nor a later CSV save runs it. Phone numbers are stored as 0xxxxxxxxx, so they are untouched.
@@ -22,11 +23,12 @@ import tempfile
 from collections.abc import Iterable
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from langso.accounts.access import Perm, has_perm, scope_for
+from langso.accounts.access import Perm, Scope, has_perm, scope_for
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.places.models import Commune, Village
@@ -67,13 +69,24 @@ def _filters_for_audit(params: Any) -> dict[str, Any]:
     return {k: str(v)[:100] for k, v in params.items() if v}
 
 
-def residents_xlsx_file(*, acting_user: Any, params: Any) -> tuple[IO[bytes], int]:
-    """The residents the user may export under the list's filters (`params`: the query string)."""
+REVEAL_REASON_MIN = 5
+
+
+def residents_xlsx_file(*, acting_user: Any, params: Any, reveal_reason: str = "") -> tuple[IO[bytes], int]:
+    """The residents the user may export under the list's filters (`params`: the query string).
+
+    CCCD numbers are masked, as on the screen, unless the user may see full numbers and gives a reason
+    (`reveal_reason`): then the file holds the full numbers of the people inside that user's
+    reveal scope, and the trail gets a reveal entry with the reason next to the export entry, as when
+    a person's number is revealed on their page."""
+    reveal_reason = " ".join(reveal_reason.split())[:300]
+    if reveal_reason and len(reveal_reason) < REVEAL_REASON_MIN:
+        raise ValidationError(_("Hãy ghi rõ lý do cần số CCCD đầy đủ."), code="reason")
     filters = selectors.ResidentFilters.from_params(params)
     qs = selectors.resident_list(user=acting_user, filters=filters).filter(
         selectors.resident_scope_q(acting_user, Perm.REGISTRY_EXPORT)
     )
-    reveal = scope_for(acting_user, Perm.REVEAL_CCCD)
+    reveal = scope_for(acting_user, Perm.REVEAL_CCCD) if reveal_reason else Scope()
     full_cccd = not reveal.is_empty
 
     def may_reveal(r: Any) -> bool:
@@ -131,12 +144,22 @@ def residents_xlsx_file(*, acting_user: Any, params: Any) -> tuple[IO[bytes], in
         action=AuditAction.EXPORT,
         object_type="registry.resident",
         changes={"filters": _filters_for_audit(params), "rows": count, "full_cccd": full_cccd},
+        note=reveal_reason if full_cccd else "",
     )
+    if full_cccd:
+        audit.record(
+            actor=acting_user,
+            action=AuditAction.REVEAL,
+            object_type="registry.resident",
+            object_repr=_("Số CCCD đầy đủ trong tệp Excel"),
+            changes={"filters": _filters_for_audit(params), "rows": count},
+            note=reveal_reason,
+        )
     return handle, count
 
 
-def residents_xlsx(*, acting_user: Any, params: Any) -> tuple[bytes, int]:
-    handle, count = residents_xlsx_file(acting_user=acting_user, params=params)
+def residents_xlsx(*, acting_user: Any, params: Any, reveal_reason: str = "") -> tuple[bytes, int]:
+    handle, count = residents_xlsx_file(acting_user=acting_user, params=params, reveal_reason=reveal_reason)
     return _read(handle), count
 
 

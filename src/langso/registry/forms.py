@@ -46,9 +46,28 @@ class ResidentForm(forms.Form):
     owns_smartphone = forms.BooleanField(label=_("Có điện thoại thông minh"), required=False)
     is_head = forms.BooleanField(label=_("Là chủ hộ"), required=False)
 
-    def __init__(self, *args: Any, households: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, households: list[tuple[str, Any]], resident_id: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["household"].choices = households
+        self.resident_id = resident_id
+
+    def clean(self) -> dict[str, Any]:
+        """Check every fact with the registry's rules now, even when another field is missing, so a
+        date, CCCD or phone problem shows together with an empty name, in one round."""
+        from langso.registry.services import resident_input_errors
+
+        cleaned = super().clean()
+        raw = {
+            name: self.cleaned_data.get(name, self.data.get(self.add_prefix(name))) for name in self.fields
+        }
+        for name, messages in resident_input_errors(raw, exclude_id=self.resident_id).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, messages)
+            elif name not in self.fields:
+                self.add_error(None, messages)
+        return cleaned
 
 
 class HouseholdForm(forms.Form):
@@ -63,11 +82,13 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = villages
+        # An empty first choice: a household saved into the first village by mistake is hard to see.
+        self.fields["village"].choices = [("", _("— Chọn thôn/bản —")), *villages]
 
 
 class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Mục đích"), choices=ConsentPurpose.choices)
+    # Radio buttons: each purpose is a sentence, longer than a phone's drop-down box.
+    purpose = forms.ChoiceField(label=_("Mục đích"), choices=ConsentPurpose.choices, widget=forms.RadioSelect)
     given = forms.TypedChoiceField(
         label=_("Người dân"),
         coerce=lambda v: v == "yes",
@@ -76,7 +97,10 @@ class ConsentForm(forms.Form):
     )
     method = forms.ChoiceField(label=_("Hình thức"), choices=ConsentMethod.choices)
     recorded_on = forms.DateField(
-        label=_("Ngày ghi nhận"), widget=forms.TextInput(attrs={"placeholder": DATE_PLACEHOLDER})
+        label=_("Ngày ghi nhận"),
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric"}
+        ),
     )
 
 

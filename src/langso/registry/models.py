@@ -75,6 +75,20 @@ class Household(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("registry:household", args=[self.pk])
 
+    @property
+    def address_line(self) -> str:
+        """Where the household lives, written once: the address, with the village added only when the
+        address does not already name it ("Số nhà 12, Thôn Bản Cáu", not "... Thôn Bản Cáu, Thôn Bản Cáu")."""
+        from langso.core.text import fold
+
+        village = self.village.name if self.village_id else ""
+        address = (self.address or "").strip()
+        if not address:
+            return village
+        if not village or fold(village) in fold(address) or fold(_without_kind(village)) in fold(address):
+            return address
+        return f"{address}, {village}"
+
 
 class Resident(BaseModel):
     household = models.ForeignKey(
@@ -281,3 +295,13 @@ class CommuneChangeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune_id}: {self.value}"
+
+
+def _without_kind(village_name: str) -> str:
+    """ "Thôn Bản Cáu" -> "Bản Cáu": an address often names the village without its kind."""
+    first, _sep, rest = village_name.partition(" ")
+    return (
+        rest
+        if rest and first.lower() in {"thôn", "bản", "buôn", "ấp", "xóm", "tổ", "khu", "làng", "plei", "sóc"}
+        else village_name
+    )

@@ -80,6 +80,21 @@ def clean_resident_input(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def resident_input_errors(data: dict[str, Any], *, exclude_id: Any = None) -> dict[str, list[str]]:
+    """Every problem with a person's facts at once, the taken CCCD included: the form shows them all in
+    one round instead of one field after another. Empty when the facts would be accepted."""
+    errors: dict[str, list[str]] = {}
+    try:
+        clean_resident_input(data)
+    except ValidationError as error:
+        errors = error.message_dict
+    if "cccd" not in errors:
+        cccd = _collect(errors, "cccd", rules.normalize_optional_cccd, data.get("cccd"))
+        if _cccd_taken(cccd, exclude_id=exclude_id):
+            errors.update(_duplicate_cccd_error().message_dict)
+    return errors
+
+
 def _cccd_taken(cccd: str | None, *, exclude_id: Any = None) -> bool:
     if not cccd:
         return False

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,6 +52,8 @@ def resident_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "can_edit": has_perm(request.user, Perm.REGISTRY_EDIT),
             "can_export": has_perm(request.user, Perm.REGISTRY_EXPORT),
+            "can_reveal_in_export": has_perm(request.user, Perm.REGISTRY_EXPORT)
+            and has_perm(request.user, Perm.REVEAL_CCCD),
             "show_sensitive": has_perm(request.user, Perm.SENSITIVE_VIEW),
         },
     )
@@ -82,14 +87,23 @@ def _in_scope(user: object, resident_id: str, perm: str) -> bool:
     return selectors.Resident.objects.filter(selectors.resident_scope_q(user, perm), pk=resident_id).exists()
 
 
-def _household_choices(request: HttpRequest, selected: Household | None = None) -> list[tuple[str, str]]:
+def _household_choices(request: HttpRequest, selected: Household | None = None) -> list[tuple[str, Any]]:
+    """The households a user may add a person to, grouped by village (an <optgroup> each), after an
+    empty choice so nobody saves a person into the first household by mistake. A household without a
+    head says so instead of showing an address or the village where the head's name belongs."""
     qs = selectors.household_list(user=request.user).filter(
         selectors.resident_scope_q(request.user, Perm.REGISTRY_EDIT)
     )
-    choices = [(str(h.pk), f"{h.code} — {h.head or h.address or h.village}") for h in qs[:2000]]
-    if selected is not None and str(selected.pk) not in {c for c, _label in choices}:
-        choices.insert(0, (str(selected.pk), str(selected)))
-    return choices
+    rows = list(qs.select_related("village__commune")[:2000])
+    if selected is not None and selected.pk not in {h.pk for h in rows}:
+        rows.insert(0, selected)
+    several_communes = len({h.village.commune_id for h in rows}) > 1
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for h in rows:
+        group = f"{h.village} — {h.village.commune}" if several_communes else str(h.village)
+        who = h.head.full_name if h.head else _("chưa ghi chủ hộ")
+        groups.setdefault(group, []).append((str(h.pk), f"{h.code} — {who}"))
+    return [("", _("— Chọn hộ gia đình —")), *groups.items()]
 
 
 def _editable_household(request: HttpRequest, household_id: str) -> Household:
@@ -135,6 +149,7 @@ def resident_edit(request: HttpRequest, resident_id: str) -> HttpResponse:
         request.POST or None,
         initial=initial,
         households=_household_choices(request, selected=resident.household),
+        resident_id=resident.pk,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -291,7 +306,19 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 @require_perm(Perm.REGISTRY_EXPORT)
 def residents_export(request: HttpRequest) -> HttpResponse:
-    content, _count = exports.residents_xlsx(acting_user=request.user, params=request.GET)
+    """GET: the list's people with masked CCCD numbers. POST with a reason (the list page's "with full
+    numbers" form): full numbers where the user may see them, audited as a reveal."""
+    reason = request.POST.get("reason", "") if request.method == "POST" else ""
+    if request.method == "POST" and not reason.strip():
+        messages.error(request, _("Hãy ghi lý do cần số CCCD đầy đủ."))
+        return redirect(f"{reverse('registry:residents')}?{request.GET.urlencode()}")
+    try:
+        content, _count = exports.residents_xlsx(
+            acting_user=request.user, params=request.GET, reveal_reason=reason
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('registry:residents')}?{request.GET.urlencode()}")
     return _xlsx_response(content, exports.export_filename("nguoi-dan"))
 
 

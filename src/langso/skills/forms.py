@@ -9,22 +9,35 @@ from langso.skills.models import BasicSkill, Evidence, Level, SkillArea, VnDomai
 
 
 class SkillRecordForm(forms.Form):
-    skill_code = forms.ChoiceField(label=_("Kỹ năng"))
+    # Radio buttons grouped by area: a skill's name is longer than a phone's drop-down box.
+    skill_code = forms.ChoiceField(
+        label=_("Kỹ năng"), widget=forms.RadioSelect, error_messages={"required": _("Hãy chọn một kỹ năng.")}
+    )
     level = forms.TypedChoiceField(
         label=_("Mức độ đạt được"), choices=Level.choices, coerce=int, widget=forms.RadioSelect
     )
     evidence = forms.ChoiceField(label=_("Minh chứng"), choices=Evidence.choices, initial=Evidence.OBSERVED)
     recorded_on = forms.DateField(
-        label=_("Ngày"), widget=forms.TextInput(attrs={"placeholder": _("ngày/tháng/năm")})
+        label=_("Ngày"),
+        # DateInput with the day first: a TextInput would show today's date as 2026-12-07.
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"placeholder": _("ngày/tháng/năm"), "inputmode": "numeric"}
+        ),
     )
 
-    def __init__(self, *args: Any, skills: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, skills: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["skill_code"].choices = skills
+        self.fields["skill_code"].grouped = True  # type: ignore[attr-defined]  # includes/form_fields.html
 
 
 class SkillEditForm(forms.Form):
-    code = forms.SlugField(label=_("Mã kỹ năng (không dấu, ví dụ qr_payment)"), max_length=50)
+    code = forms.SlugField(
+        label=_("Mã kỹ năng (không dấu, ví dụ qr_payment)"),
+        max_length=50,
+        # data-raw: a code on purpose (tests/browser/test_every_page_every_role.py reads it as such).
+        widget=forms.TextInput(attrs={"data-raw": "", "spellcheck": "false", "autocapitalize": "none"}),
+    )
     area = forms.ChoiceField(label=_("Nhóm"), choices=SkillArea.choices)
     name = forms.CharField(label=_("Tên (tiếng Việt)"), max_length=120)
     name_en = forms.CharField(label=_("Tên (tiếng Anh)"), max_length=120)
@@ -40,7 +53,10 @@ class SkillEditForm(forms.Form):
         error_messages={"invalid": _("Ghi số năng lực DigComp dạng 2.1 (nhóm 1–5, mục 1–6).")},
     )
     vn_domain = forms.TypedChoiceField(
-        label=_("Miền năng lực số (TT 02/2025)"), choices=VnDomain.choices, coerce=int
+        label=_("Miền năng lực số (TT 02/2025)"),
+        choices=VnDomain.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
     )
     basic_skill = forms.ChoiceField(
         label=_("Thuộc 5 kỹ năng cơ bản"), required=False, choices=[("", "—"), *BasicSkill.choices]

@@ -180,7 +180,9 @@ class SkillRecord(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.skill_code}: {self.get_level_display()}"
+        # The skill's name, not its code: this text is what the audit trail keeps of the record.
+        name = self.skill.name if self.skill_id else self.skill_code
+        return f"{name}: {self.get_level_display()}"
 
 
 class RuleKind(models.TextChoices):
@@ -276,7 +278,7 @@ class CitizenAccessCode(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.resident_id} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.resident_id} {self.created_at:%d/%m/%Y %H:%M}"
 
 
 class CertificateProgramme(models.Model):

@@ -192,3 +192,42 @@ def skill_progress_by_month(
         area = skills[code].area
         by_area[area] = [a + b for a, b in zip(by_area.get(area, [0] * months), series, strict=True)]
     return MonthlyProgress(months=month_keys, by_area=by_area, by_skill=by_skill)
+
+
+@dataclass(frozen=True)
+class CitizenCount:
+    citizens: int  # adults who meet the national digital-citizen rule today
+    adults: int  # adults in the registry of the units
+
+
+def digital_citizen_count(*, user: Any, commune_code: int | None = None) -> CitizenCount:
+    """How many adults of the user's units are digital citizens by the national rule (a smartphone and
+    every required skill at its level, from the current levels), out of how many adults: the number a
+    steering committee asks first. The campaign indicator `digital_citizens` counts the same people."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from langso.accounts.access import Perm, scope_for
+    from langso.registry.rules import ADULT_AGE
+    from langso.skills.models import CurrentSkillLevel
+
+    scope = scope_for(user, Perm.REGISTRY_VIEW)
+    adults = Resident.objects.filter(
+        scope.q(province="province_id", commune="commune_id", village="village_id"),
+        birth_year__lte=timezone.localdate().year - ADULT_AGE,
+    )
+    if commune_code:
+        adults = adults.filter(commune_id=commune_code)
+    rule = rule_for(RuleKind.DIGITAL_CITIZEN, None)
+    if rule is None:
+        return CitizenCount(citizens=0, adults=adults.count())
+    citizens = adults.filter(owns_smartphone=True) if rule.requires_smartphone else adults
+    for code, level in sorted(rule.required_levels.items()):
+        citizens = citizens.filter(
+            Exists(
+                CurrentSkillLevel.objects.filter(
+                    resident_id=OuterRef("pk"), skill_code=code, level__gte=int(level)
+                )
+            )
+        )
+    return CitizenCount(citizens=citizens.count(), adults=adults.count())

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,17 +16,21 @@ from langso.core.http import apply_validation_error, require_perm
 from langso.registry.selectors import resident_get
 from langso.skills import services
 from langso.skills.forms import SkillEditForm, SkillRecordForm
-from langso.skills.models import Skill
+from langso.skills.models import Skill, SkillArea
 
 
 @require_perm(Perm.REGISTRY_EDIT)
 def record_create(request: HttpRequest, resident_id: str) -> HttpResponse:
     resident = resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     language = get_language() or "vi"
-    skills = [
-        (s.code, s.display_name(language))
-        for s in Skill.objects.filter(version=services.published_version()).order_by("position")
-    ]
+    # Grouped by area, none chosen beforehand: the first skill is never recorded just because nobody
+    # changed the list.
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for s in Skill.objects.filter(version=services.published_version()).order_by("position"):
+        groups.setdefault(str(dict(SkillArea.choices).get(s.area, s.area)), []).append(
+            (s.code, s.display_name(language))
+        )
+    skills = list(groups.items())
     form = SkillRecordForm(
         request.POST or None,
         skills=skills,
@@ -120,13 +126,32 @@ def draft_publish(request: HttpRequest) -> HttpResponse:
     return redirect("skills:catalogue")
 
 
+def _drill_unit(user: Any, commune_code: int | None) -> tuple[str, int] | None:
+    """The unit whose people a number of the skills page opens (the campaigns' drill-down list), when
+    the user may open that list and the page is about one commune or one province."""
+    from langso.accounts.access import Perm, may_open, scope_for
+
+    if not may_open(user, "campaigns:drill"):
+        return None
+    if commune_code:
+        return ("commune", commune_code)
+    scope = scope_for(user, Perm.CAMPAIGNS_VIEW)
+    if scope.village_ids or scope.everything:
+        return None
+    if len(scope.province_codes) == 1 and not scope.commune_codes:
+        return ("province", next(iter(scope.province_codes)))
+    if len(scope.commune_codes) == 1 and not scope.province_codes:
+        return ("commune", next(iter(scope.commune_codes)))
+    return None
+
+
 @require_perm(Perm.REGISTRY_VIEW)
 def numbers(request: HttpRequest) -> HttpResponse:
     """Skills reached per area and per skill, per unit and over time, for the steering committee."""
     from langso.accounts.access import Perm
     from langso.places.selectors import commune_list
     from langso.skills.models import SkillArea
-    from langso.skills.selectors import skill_counts, skill_progress_by_month
+    from langso.skills.selectors import digital_citizen_count, skill_counts, skill_progress_by_month
 
     language = get_language() or "vi"
     in_scope = commune_list(user=request.user, perm=Perm.REGISTRY_VIEW)
@@ -135,6 +160,7 @@ def numbers(request: HttpRequest) -> HttpResponse:
     picked = request.GET.get("commune", "")
     commune_code = int(picked) if picked.isdigit() and in_scope.filter(code=int(picked)).exists() else None
     counts = skill_counts(user=request.user, commune_code=commune_code)
+    citizens = digital_citizen_count(user=request.user, commune_code=commune_code)
     progress = skill_progress_by_month(user=request.user, commune_code=commune_code)
     areas: dict[str, list[int]] = {}
     for c in counts:
@@ -148,6 +174,11 @@ def numbers(request: HttpRequest) -> HttpResponse:
         {
             "communes": communes,
             "commune_code": commune_code,
+            "citizens": citizens,
+            "citizen_percent": round(100 * citizens.citizens / citizens.adults, 1)
+            if citizens.adults
+            else None,
+            "drill": _drill_unit(request.user, commune_code),
             "rows": [
                 (
                     c.skill.display_name(language),
@@ -159,7 +190,7 @@ def numbers(request: HttpRequest) -> HttpResponse:
                 for c in counts
             ],
             "areas": [
-                (area_labels[area], reached, recorded, progress.by_area.get(area, []))
+                (area_labels[area], reached, recorded, progress.by_area.get(area, []), f"skills_{area}")
                 for area, (reached, recorded) in areas.items()
             ],
             "months": [f"{m[5:]}/{m[:4]}" for m in progress.months],

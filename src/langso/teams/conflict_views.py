@@ -3,6 +3,8 @@ change, and records that came from a revoked phone ("từ máy đã thu hồi").
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -59,11 +61,11 @@ def held_summary(record: HeldRecord) -> list[tuple[str, str]]:
     if record.kind == "visit":
         household = Household.objects.filter(pk=_uuid(data.get("household_id"))).first()
         lines.append((_("Hộ"), household.code if household else "—"))
+    for key in ("visited_on", "helped_on", "reported_on", "done_on"):
+        day = _day(data.get(key))
+        if day:
+            lines.append((_("Ngày"), day))
     for key, label in (
-        ("visited_on", _("Ngày")),
-        ("helped_on", _("Ngày")),
-        ("reported_on", _("Ngày")),
-        ("done_on", _("Ngày")),
         ("description", _("Mô tả")),
         ("notes", _("Ghi chú")),
     ):
@@ -71,6 +73,16 @@ def held_summary(record: HeldRecord) -> list[tuple[str, str]]:
         if isinstance(value, str) and value.strip():
             lines.append((label, value.strip()[:300]))
     return lines
+
+
+def _day(value: object) -> str:
+    """The phone sends ISO dates; an officer reads day/month/year."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    try:
+        return date.fromisoformat(value.strip()[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return value.strip()[:30]
 
 
 def _uuid(value: object) -> object:

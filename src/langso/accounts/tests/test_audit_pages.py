@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -207,3 +208,48 @@ def test_an_administrator_must_finish_the_second_factor_before_reading_the_trail
 
     sign_in_with_two_factor(client, administrator)
     assert client.get(reverse("accounts:audit")).status_code == 200
+
+
+def test_the_trail_reads_in_plain_vietnamese_without_codes_or_english(client, world):
+    """Exports, refused pages, skill records, visits and citizen access as the services write them."""
+    from tests.browser.test_every_page_every_role import words_a_user_does_not_use
+
+    from langso.skills.services import install_default_catalogue
+
+    install_default_catalogue()
+    officer, inside = world["officer"], world["inside"]
+    audit.record(
+        actor=officer,
+        action=AuditAction.EXPORT,
+        object_type="registry.resident",
+        changes={"filters": {"village": "Bản Cáu", "poverty": "near_poor"}, "rows": 12, "full_cccd": True},
+    )
+    audit.record(actor=officer, action=AuditAction.DENIED, object_type="url",
+                 changes={"path": "/registry/", "status": 403, "method": "GET"})  # fmt: skip
+    audit.record(actor=officer, action=AuditAction.CREATE, obj=inside, resident_id=inside.pk,
+                 changes={"skill": "vneid_level2", "id": 5, "sort_key": "x"})  # fmt: skip
+    audit.record(actor=officer, action=AuditAction.CREATE, obj=inside, resident_id=inside.pk,
+                 changes={"procedure": "medical_appointment"}, note="handover PDF")  # fmt: skip
+    audit.record(
+        actor=officer, action=AuditAction.UPDATE, obj=inside, note="generated: 3 new, 0 no longer eligible"
+    )
+    audit.record(
+        actor=None, action=AuditAction.CITIZEN_ACCESS, obj=inside, resident_id=inside.pk, username="citizen"
+    )
+    # As older records of a skill were written: the code in the object's name, an ISO date.
+    audit.record(actor=officer, action=AuditAction.CREATE, object_type="skills.skillrecord",
+                 object_repr="bank_app: Tự làm được", note="mã cấp 2026-12-07", resident_id=inside.pk)  # fmt: skip
+    audit.record(actor=officer, action=AuditAction.CREATE, object_type="skills.certificate", resident_id=inside.pk,
+                 changes={"skills": [{"code": "qr_payment", "name": "Thanh toán bằng mã QR", "level": 3}],
+                          "required_levels": {"video_call": 3}})  # fmt: skip
+    sign_in_with_two_factor(client, world["auditor"])
+
+    page = client.get(reverse("accounts:audit")).content.decode()
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style|time)[^>]*>.*?</\1>", " ", page, flags=re.S))
+
+    assert words_a_user_does_not_use(text) == []
+    for words in ("điều kiện lọc", "số dòng", "có số CCCD đầy đủ", "Hộ cận nghèo", "mở trang",
+                  "Kích hoạt định danh điện tử mức 2", "Đặt lịch khám bệnh", "Tải biên bản bàn giao (PDF)",
+                  "Lập danh sách: 3 người mới", "Người dân (mở bằng mã một lần)",
+                  "ngân hàng: Tự làm được", "07/12/2026", "Thanh toán bằng mã QR (mức 3)", "Gọi video: 3"):  # fmt: skip
+        assert words in text, words

@@ -60,6 +60,14 @@ def test_the_pdf_draws_a_bar_chart_as_svg():
     assert svg.startswith('<svg class="bar-chart"') and svg.count("<rect") == 1
     assert "Phường &lt;b&gt;" in svg  # names are escaped
     assert "stroke-dasharray" in svg  # the target line
+    assert "33,3 %" in svg  # written as the tables write it, not "33.3%"
+
+
+def test_the_chart_writes_small_shares_as_the_tables_do():
+    from langso.core.templatetags.langso_charts import bar_chart
+
+    assert "0,4 %" in bar_chart([("Xã Nghĩa Tá", 0.4)], suffix="%")
+    assert "1.234<" in bar_chart([("Xã Nghĩa Tá", 1234)])
 
 
 def test_the_excel_file_holds_the_same_numbers_and_neutralises_formulas(with_two_targets):

@@ -14,6 +14,7 @@ from langso.campaigns.models import Campaign, IndicatorSnapshot, SteeringCommitt
 from langso.campaigns.tests.conftest import today
 from langso.core.models import AuditEntry
 from langso.places.tests.factories import BAC_KAN_WARD, NGHIA_TA
+from langso.skills import services as skill_services
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,30 @@ def test_province_staff_see_the_communes_ranked_with_value_target_and_status(cli
     assert f"1 {ward} 100,0 % Đã đạt chỉ tiêu 60,0 %" in page
     assert f"2 {nghia_ta} 33,3 % Chậm tiến độ chỉ tiêu 60,0 % 1/3" in page
     assert "Tỉ lệ người trưởng thành có định danh điện tử mức 2 50,0 % Chậm tiến độ" in page
-    assert "Chưa có số liệu" in page  # communes with nobody registered yet: no value, not 0 %
+    # Communes with nobody registered yet (most of the province's ~90): no value, not 0 %, as one line,
+    # with the whole list one tap away.
+    assert "90 xã/phường chưa có số liệu" in page
+    assert "Chưa có số liệu" not in page
+    whole = text(client.get(dashboard_url(world) + "?all=1"))
+    assert whole.count("Chưa có số liệu") == 90
+
+
+def test_a_province_ranking_shows_the_best_the_worst_and_how_many_lie_between(client, world):
+    from langso.campaigns.dashboards import Board, Row
+    from langso.campaigns.targets import Status
+
+    rows = [
+        Row(level="commune", unit=str(i), name=f"Xã {i}", value=None, target=None, status=Status.NO_DATA)
+        for i in range(20)
+    ]
+    board = Board(target=None, indicator=None, total=rows[0], rows=rows, row_level="commune", has_rows=True)
+    for i, row in enumerate(rows[:14]):
+        row.rank = i + 1
+        row.value = type("V", (), {"ratio": 100 - i})()
+    summary = board.summary(each=5)
+    assert [r.name for r in summary.best] == [f"Xã {i}" for i in range(5)]
+    assert [r.name for r in summary.worst] == [f"Xã {i}" for i in range(9, 14)]
+    assert (summary.between, summary.without_data, summary.is_whole) == (4, 6, False)
 
 
 def test_a_rising_trend_in_the_snapshots_puts_a_village_on_track(client, world):
@@ -164,6 +188,54 @@ def test_a_number_drills_down_to_the_people_still_missing_with_links_and_no_cccd
     assert "Lò Thị Xong" in text(counted) and "Lò Văn Chờ" not in text(counted)
     assert "Lò Văn Chờ" in commune_wide and "Hoàng Văn Xa" in commune_wide
     assert "Thôn Nà Mò" in commune_wide  # each person's village
+
+
+def test_the_drill_down_says_where_each_person_lives_and_what_they_lack(client, world):
+    skill_services.skill_record_add(
+        acting_user=None, resident=world["waiting"], skill_code="vneid_level2", level=2
+    )
+    world["waiting"].owns_smartphone = True
+    world["waiting"].save()
+    world["far"].owns_smartphone = False
+    world["far"].save()
+    client.force_login(world["officer"])
+
+    page = text(client.get(drill_url(world, "commune", NGHIA_TA)))
+
+    assert "Thôn Bản Cáu, Xã Nghĩa Tá" in page
+    assert "Còn thiếu: Kích hoạt định danh điện tử mức 2: làm được khi có người giúp" in page
+    assert "Còn thiếu: chưa có điện thoại thông minh · Kích hoạt định danh điện tử mức 2: chưa học" in page
+
+
+def test_the_drill_down_list_downloads_as_excel_and_is_audited(client, world):
+    import io
+
+    import openpyxl
+
+    from langso.core.models import AuditAction, AuditEntry
+
+    client.force_login(world["officer"])
+    assert "export=xlsx" in client.get(drill_url(world, "commune", NGHIA_TA)).content.decode()
+
+    response = client.get(drill_url(world, "commune", NGHIA_TA, export="xlsx"))
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    names = [row[0] for row in rows[2:]]
+    assert sorted(names) == ["Hoàng Văn Xa", "Lò Văn Chờ"]
+    assert not any("019062002222" in str(cell) for row in rows for cell in row)
+    entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
+    assert entry.changes["rows"] == 2
+
+
+def test_a_team_leader_sees_the_drill_down_but_may_not_download_it(client, world):
+    from langso.accounts.models import Role
+    from langso.accounts.tests.factories import user_with_role
+
+    leader = user_with_role(Role.TEAM_LEADER, village=world["ban_cau"])
+    client.force_login(leader)
+    assert "export=xlsx" not in client.get(drill_url(world, "village", world["ban_cau"].pk)).content.decode()
+    assert client.get(drill_url(world, "village", world["ban_cau"].pk, export="xlsx")).status_code == 403
 
 
 def test_the_dashboard_numbers_link_to_their_drill_down(client, world):

@@ -45,3 +45,26 @@ def test_the_demo_gives_the_field_member_a_worklist_and_leaves_one_village_per_c
     teams = Team.objects.count()
     call_command("demo_data")
     assert Team.objects.count() == teams
+
+
+def test_the_demo_province_officer_opens_a_running_campaign_with_targets(client):
+    from django.urls import reverse
+
+    from langso.campaigns.models import Campaign
+
+    call_command("demo_data")
+    call_command("demo_data")  # once only
+    campaigns = Campaign.objects.filter(name__endswith="(demo)")
+    assert campaigns.count() == 2  # Thái Nguyên and Đắk Lắk
+    staff = User.objects.get(username="tinh.thainguyen")
+    campaign = campaigns.get(province__name__contains="Thái Nguyên")
+    assert campaign.targets.count() >= 4
+    client.force_login(staff)
+    from django.test import override_settings
+
+    with override_settings(DEMO_MODE=True):
+        page = client.get(reverse("campaigns:list")).content.decode()
+        assert "Chưa có chiến dịch nào" not in page and campaign.name in page
+        dashboard = client.get(reverse("campaigns:dashboard", args=[campaign.pk]))
+    assert dashboard.status_code == 200
+    assert "Tỉ lệ người trưởng thành có định danh điện tử mức 2" in dashboard.content.decode()

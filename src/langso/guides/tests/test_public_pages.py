@@ -164,3 +164,18 @@ def test_offline_urls_can_add_every_steps_reading() -> None:
     audio = [u for u in urls if u.endswith(".mp3")]
     assert len(audio) == GuideStep.objects.count()
     assert not [u for u in offline_urls("vi") if u.endswith(".mp3")]
+
+
+def test_the_link_to_edit_the_guides_shows_only_to_who_may_edit(
+    client: Client, officer: Any, province_staff: Any
+) -> None:
+    edit = reverse("guides:manage")
+    assert edit not in client.get(reverse("guides:index")).content.decode()
+
+    client.force_login(officer)
+    assert edit not in client.get(reverse("guides:index")).content.decode()
+
+    client.force_login(province_staff)
+    response = client.get(reverse("guides:index"))
+    assert edit in response.content.decode()
+    assert "public" not in response.get("Cache-Control", "")  # the editor's page is kept by no cache

@@ -61,11 +61,29 @@ def test_the_export_follows_the_list_filters_and_writes_an_audit_entry(client, v
     rows = _rows(response)
     assert rows[0][:3] == ["Mã hộ", "Họ và tên", "Ngày sinh"]
     assert [r[1] for r in rows[1:]] == ["Hoàng Văn An"]
-    assert rows[1][5] == "019070001234"  # a commune officer may see full numbers
+    assert rows[1][5] == "••••••••1234"  # masked, as on the screen, in one tap
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
-    assert entry.changes == {"filters": {"q": "hoang van"}, "rows": 1, "full_cccd": True}
+    assert entry.changes == {"filters": {"q": "hoang van"}, "rows": 1, "full_cccd": False}
     households = _rows(client.get(reverse("registry:households_export")))
     assert households[1][4] == '\'=HYPERLINK("http://x")'  # stored text that would run as a formula
+
+
+def test_full_cccd_numbers_need_a_reason_and_are_audited_as_a_reveal(client, village, people):
+    officer = commune_officer(village.commune)
+    client.force_login(officer)
+    url = reverse("registry:residents_export") + "?q=hoang+van"
+
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 302 and not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+    rows = _rows(client.post(url, {"reason": "Đối chiếu danh sách cấp điện thoại"}))
+    assert rows[1][5] == "019070001234"
+    export = AuditEntry.objects.get(action=AuditAction.EXPORT)
+    reveal = AuditEntry.objects.get(action=AuditAction.REVEAL)
+    assert export.changes["full_cccd"] is True and export.note == "Đối chiếu danh sách cấp điện thoại"
+    assert reveal.note == "Đối chiếu danh sách cấp điện thoại" and reveal.changes["rows"] == 1
+    page = client.get(reverse("registry:residents")).content.decode()
+    assert "Xuất Excel kèm số CCCD đầy đủ" in page and 'name="reason"' in page
 
 
 def test_province_staff_export_masked_cccd_numbers_and_a_province_wide_name_search(client, settings, people):
@@ -106,7 +124,7 @@ def test_the_villages_of_a_commune_export_in_the_import_templates_columns(client
 def test_an_exported_list_imports_back_unchanged(client, village, people):
     officer = commune_officer(village.commune)
     client.force_login(officer)
-    response = client.get(reverse("registry:residents_export"))
+    response = client.post(reverse("registry:residents_export"), {"reason": "Sửa rồi nhập lại danh sách"})
     content = b"".join(response.streaming_content) if response.streaming else response.content
     job = imports.job_create(
         acting_user=officer,

@@ -119,3 +119,75 @@ def test_very_long_lists_say_more_than_the_cap_instead_of_counting_everything(of
         ResidentFactory(household=household, full_name=f"Lò Văn {given}")
     page = officer_client.get(reverse("registry:residents")).content.decode()
     assert "Hơn 10.000 người" in page
+
+
+def test_every_problem_of_the_add_person_form_shows_in_one_round(officer_client):
+    """An empty name and no sex do not hide the bad date, CCCD and phone until the next try."""
+    household = HouseholdFactory(village=VillageFactory(commune=commune(NGHIA_TA)))
+    response = officer_client.post(
+        reverse("registry:resident_create"),
+        {
+            "full_name": "",
+            "household": str(household.pk),
+            "birth_date": "25/13/1990",
+            "cccd": "0191",
+            "phone": "12345",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"full_name", "sex", "birth_date", "cccd", "phone"} <= set(errors)
+    assert Resident.objects.count() == 0
+
+
+def test_a_taken_cccd_shows_together_with_the_other_problems(officer_client):
+    household = HouseholdFactory(village=VillageFactory(commune=commune(NGHIA_TA)))
+    ResidentFactory(household=household, cccd="019185001234", sex="female", birth_year=1985)
+    response = officer_client.post(
+        reverse("registry:resident_create"),
+        {
+            "full_name": "",
+            "household": str(household.pk),
+            "sex": "female",
+            "birth_year": "1985",
+            "cccd": "019185001234",
+        },
+    )
+    errors = response.context["form"].errors
+    assert "full_name" in errors
+    assert "Số CCCD này đã có trong sổ" in " ".join(errors["cccd"])
+
+
+def test_the_household_list_starts_empty_groups_by_village_and_says_when_there_is_no_head(officer_client):
+    nghia_ta = commune(NGHIA_TA)
+    ban_cau = VillageFactory(commune=nghia_ta, name="Thôn Bản Cáu")
+    na_ken = VillageFactory(commune=nghia_ta, name="Nà Kẹn")
+    with_head = HouseholdFactory(village=ban_cau, code="03-001")
+    head = ResidentFactory(household=with_head, full_name="Ma Văn Tuấn", is_head=True)
+    with_head.head = head
+    with_head.save()
+    HouseholdFactory(village=na_ken, code="03-002", address="Nà Kẹn")
+
+    page = officer_client.get(reverse("registry:resident_create")).content.decode()
+
+    select = page[page.index('name="household"') : page.index("</select>", page.index('name="household"'))]
+    assert '<option value="" selected>— Chọn hộ gia đình —</option>' in select
+    assert '<optgroup label="Thôn Bản Cáu">' in select and '<optgroup label="Nà Kẹn">' in select
+    assert "03-001 — Ma Văn Tuấn" in select
+    assert "03-002 — chưa ghi chủ hộ" in select
+
+
+@pytest.mark.parametrize(
+    ("address", "village", "line"),
+    [
+        ("Số nhà 12, Thôn Bản Cáu", "Thôn Bản Cáu", "Số nhà 12, Thôn Bản Cáu"),
+        ("Số nhà 12, bản cáu", "Thôn Bản Cáu", "Số nhà 12, bản cáu"),
+        ("Xóm Trên", "Thôn Bản Cáu", "Xóm Trên, Thôn Bản Cáu"),
+        ("", "Nà Kẹn", "Nà Kẹn"),
+    ],
+)
+def test_a_households_address_names_its_village_once(address, village, line):
+    household = HouseholdFactory(
+        village=VillageFactory(commune=commune(NGHIA_TA), name=village), address=address
+    )
+    assert household.address_line == line

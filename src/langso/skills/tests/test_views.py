@@ -74,3 +74,45 @@ def test_province_staff_edit_a_draft_and_publish_a_new_catalogue_version(client,
 def test_a_commune_officer_cannot_edit_the_catalogue(client):
     client.force_login(commune_officer(commune(NGHIA_TA)))
     assert client.post(reverse("skills:draft_start")).status_code == 403
+
+
+def test_the_skill_form_shows_today_day_first_and_asks_for_a_skill_instead_of_picking_the_first(client):
+    from django.utils import timezone
+
+    resident = ResidentFactory(household=HouseholdFactory(village=VillageFactory(commune=commune(NGHIA_TA))))
+    client.force_login(commune_officer(resident.commune))
+    page = client.get(reverse("skills:record_create", args=[resident.pk])).content.decode()
+
+    assert f'value="{timezone.localdate():%d/%m/%Y}"' in page
+    assert timezone.localdate().isoformat() not in page
+    assert 'name="skill_code"' in page and 'type="radio"' in page
+    assert "<label>Định danh điện tử và dịch vụ công</label>" in page  # grouped by area
+    assert 'name="skill_code" value="vneid_level2" required checked' not in page  # nothing chosen beforehand
+    assert "checked" not in page.split('name="skill_code"')[1].split("</fieldset>")[0]
+    response = client.post(
+        reverse("skills:record_create", args=[resident.pk]),
+        {"skill_code": "", "level": "2", "evidence": "observed", "recorded_on": "05/03/2026"},
+    )
+    assert response.status_code == 200 and "skill_code" in response.context["form"].errors
+
+
+def test_the_skills_numbers_count_digital_citizens_and_their_numbers_open_the_list(client):
+    from langso.skills.models import RuleKind
+    from langso.skills.selectors import rule_for
+    from langso.skills.services import skill_record_add
+
+    village = VillageFactory(commune=commune(NGHIA_TA))
+    citizen = ResidentFactory(
+        household=HouseholdFactory(village=village), birth_year=1980, owns_smartphone=True
+    )
+    ResidentFactory(household=HouseholdFactory(village=village), birth_year=1990, owns_smartphone=False)
+    rule = rule_for(RuleKind.DIGITAL_CITIZEN, None)
+    for code, level in rule.required_levels.items():
+        skill_record_add(acting_user=None, resident=citizen, skill_code=code, level=int(level))
+    client.force_login(commune_officer(commune(NGHIA_TA)))
+
+    page = client.get(reverse("skills:numbers")).content.decode()
+
+    assert "<strong>1</strong> công dân số trên 2 người trưởng thành (50,0 %)" in page
+    assert reverse("campaigns:drill", args=["digital_citizens", "commune", NGHIA_TA]) in page
+    assert reverse("campaigns:drill", args=["skills_communication", "commune", NGHIA_TA]) in page

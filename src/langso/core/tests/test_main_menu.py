@@ -1,0 +1,43 @@
+"""The main menu follows the single statement of permissions: a link shows only to who may open it."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from langso.accounts.access import may_open
+from langso.accounts.models import Role
+from langso.accounts.tests.factories import user_with_role
+from langso.core.context_processors import MAIN_MENU, main_menu
+from langso.places.tests.factories import NGHIA_TA, commune
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_menu_link_opens_for_the_role_it_shows_to_and_no_other(client, settings, role):
+    settings.DEMO_MODE = True  # province staff and administrators skip the second factor as demo users
+    place = commune(NGHIA_TA)
+    user = user_with_role(role, province=place.province, is_demo=True)
+    client.force_login(user)
+    shown = dict(main_menu(user))
+    for name, _label in MAIN_MENU:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        if url in shown:
+            assert client.get(url).status_code == 200, f"{role} sees {name} in the menu but cannot open it"
+        else:
+            assert not may_open(user, name)
+            status = client.get(url).status_code
+            assert status in (302, 403, 404), f"{role} may open {name} ({status}) but the menu hides it"
+
+
+def test_a_telecom_partner_sees_only_places_guides_and_signals():
+    user = user_with_role(Role.TELECOM_PARTNER, province=commune(NGHIA_TA).province)
+    assert [url for url, _label in main_menu(user)] == [
+        reverse("places:communes"),
+        reverse("guides:index"),
+        reverse("teams:signals"),
+    ]
