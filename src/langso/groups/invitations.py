@@ -63,12 +63,19 @@ def adults_q(today: datetime.date | None = None) -> Q:
 
 
 def vneid_level2_q() -> Q:
-    """Residents with VNeID level 2: done at a visit or the help desk, or the skill reached."""
+    """Residents with VNeID level 2: done at a visit or the help desk, or the skill reached.
+
+    The subqueries leave out rows with no person (a service noted for the household, a walk-in at the
+    desk): under `exclude`, one NULL in a `NOT IN` list would make SQL exclude everyone."""
     return (
-        Q(pk__in=VisitService.objects.filter(service=Service.VNEID_LEVEL2).values("resident_id"))
+        Q(
+            pk__in=VisitService.objects.filter(service=Service.VNEID_LEVEL2, resident__isnull=False).values(
+                "resident_id"
+            )
+        )
         | Q(
             pk__in=HelpDeskSession.objects.filter(
-                procedure=Service.VNEID_LEVEL2, outcome=HelpDeskOutcome.DONE
+                procedure=Service.VNEID_LEVEL2, outcome=HelpDeskOutcome.DONE, resident__isnull=False
             ).values("resident_id")
         )
         | Q(

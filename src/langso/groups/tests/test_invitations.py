@@ -54,6 +54,28 @@ def test_adults_of_a_village_not_yet_vneid_level2_leave_out_those_who_have_it_by
             resident_id=people[3].pk,
         ),
     )
+    # A service noted for a household (no person) and a walk-in at the desk must not hide everyone.
+    team_services.visit_record(
+        acting_user=leader,
+        data=team_services.VisitInput(
+            id=__import__("uuid").uuid4(),
+            household_id=people[4].household_id,
+            visited_on=timezone.localdate(),
+            services=(team_services.ServiceDone("vneid_level2", None),),
+        ),
+    )
+    team_services.helpdesk_record(
+        acting_user=world["officer"],
+        data=team_services.HelpDeskInput(
+            id=__import__("uuid").uuid4(),
+            commune_code=world["commune"].code,
+            helped_on=timezone.localdate(),
+            procedure="vneid_level2",
+            outcome=HelpDeskOutcome.DONE,
+            minutes=10,
+            walk_in_name="Ma Văn Khách",
+        ),
+    )
     chosen = picked(world, InvitationRule(Rule.NOT_VNEID2, village_id=world["village"].pk))
     # people[1] is only "with help": still invited. The child and the other village are not.
     assert chosen == {p.pk for p in people if p not in people[:1] + people[2:4]}
