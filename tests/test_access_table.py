@@ -159,6 +159,9 @@ KWARGS: dict[str, Kwargs] = {
     "skills:certificate_revoke": lambda d, u: {"certificate_id": d.certificate.pk},
     "skills:programme_edit": lambda d, u: {"programme_id": d.skills_programme.pk},
     "skills_public:verify": lambda d, u: {"code": d.certificate.verification_code},
+    "groups:session": lambda d, u: {"session_id": d.group_session.pk},
+    "groups:invitation": lambda d, u: {"invitation_id": d.invitation.pk},
+    "groups:invitation_print": lambda d, u: {"invitation_id": d.invitation.pk},
     "guides:guide": lambda d, u: {"skill_code": d.guide_code},
     "guides:quiz": lambda d, u: {"skill_code": d.guide_code},
     "guides:edit": lambda d, u: {"skill_code": d.guide_code},
@@ -339,7 +342,32 @@ def _inside_one_village(data: SiteData) -> SiteData:
                 reported_on=timezone.localdate(),
             ),
         )
+    _group_session_and_invitation(data)
     return data
+
+
+def _group_session_and_invitation(data: SiteData) -> None:
+    """A group session in the data's village that follows an invitation list (issue 15)."""
+    from langso.groups import invitations, services
+
+    officer = data.users["commune_officer"]
+    data.invitation = invitations.invitation_create(
+        acting_user=officer,
+        rule=invitations.InvitationRule(invitations.Rule.ADULTS, village_id=data.resident.village_id),
+        title="Học cài VNeID",
+    )
+    data.group_session, _outcome = services.session_record(
+        acting_user=officer,
+        data=services.SessionInput(
+            id=uuid.uuid4(),
+            commune_code=data.commune.code,
+            held_on=timezone.localdate(),
+            place_kind="cultural_house",
+            organiser_kind="team",
+            invitation_id=data.invitation.pk,
+            attendees=(services.Attendee(data.resident.pk),),
+        ),
+    )
 
 
 def _client_for(role: str, user: User | None) -> Client:

@@ -56,6 +56,8 @@ class SiteData:
     target: Any
     audited_user: Any
     extra: dict[str, Any] = field(default_factory=dict)
+    group_session: Any = None
+    invitation: Any = None
 
 
 def _xlsx(rows: list[tuple[Any, ...]]) -> bytes:
@@ -131,6 +133,7 @@ def build_site(households_per_village: int = 12) -> SiteData:
     from langso.devices import imports as device_imports
     from langso.devices.demo import demo_imei
     from langso.devices.models import Allocation, Candidate, FollowUp, Programme
+    from langso.groups.models import GroupSession, Invitation
     from langso.guides.services import install_default_guides
     from langso.places.models import Commune, Province
     from langso.registry import imports as registry_imports
@@ -303,6 +306,8 @@ def build_site(households_per_village: int = 12) -> SiteData:
         team=team,
         member=member,
         signal=SignalReport.objects.order_by("created_at").first(),
+        group_session=GroupSession.objects.order_by("created_at").first(),
+        invitation=Invitation.objects.order_by("created_at").first(),
         conflict=conflict,
         import_job=import_job,
         device_import=device_import,

@@ -153,6 +153,12 @@ PAGES: list[tuple[str, str, Url]] = [
     ("operations:person_erase", "commune_officer", lambda d: reverse("operations:person_erase", args=[d.resident.pk])),
     ("skills_public:me", "anonymous", lambda d: reverse("skills_public:me")),
     ("skills_public:me", "citizen", lambda d: reverse("skills_public:me")),
+    ("groups:sessions", "team_leader", lambda d: reverse("groups:sessions")),
+    ("groups:session_create", "team_leader", lambda d: reverse("groups:session_create") + f"?village={d.group_session.village_id}"),
+    ("groups:session", "commune_officer", lambda d: reverse("groups:session", args=[d.group_session.pk])),
+    ("groups:invitation_create", "team_leader", lambda d: reverse("groups:invitation_create") + f"?village={d.group_session.village_id}"),
+    ("groups:invitation", "team_leader", lambda d: reverse("groups:invitation", args=[d.invitation.pk])),
+    ("groups:invitation_print", "commune_officer", lambda d: reverse("groups:invitation_print", args=[d.invitation.pk])),
     ("skills_public:verify_form", "anonymous", lambda d: reverse("skills_public:verify_form")),
     ("skills_public:verify", "anonymous", lambda d: reverse("skills_public:verify", args=[d.certificate.verification_code])),
 ]  # fmt: skip
@@ -164,6 +170,7 @@ FIELD_SCREENS = {
     "visit": ("#visit/{household}", "Ghi buổi hướng dẫn"),
     "signal": ("#signal", "Báo lõm sóng"),
     "helpdesk": ("#helpdesk", "Hỗ trợ tại một cửa"),
+    "group": ("#group", "Buổi học cộng đồng"),
     "outbox": ("#outbox", "Chờ gửi"),
     "guides": ("#guides", "Hướng dẫn"),
 }

@@ -1,6 +1,7 @@
 // Làng Số field app, part 5 of 5: start, routing and the events that drive sync.
 //
-// A team member's worklist, visits, weak-signal reports, help-desk sessions and device follow-ups,
+// A team member's worklist, visits, weak-signal reports, help-desk sessions, group sessions and device
+// follow-ups,
 // recorded with or without network. What is kept on the phone, for whom, and how it is sealed: see
 // store.js; how it is sent: sync.js; the screens: screens.js.
 "use strict";
@@ -16,6 +17,7 @@
     if (hash.startsWith("visit/")) return "visit";
     if (hash.startsWith("signal")) return "signal";
     if (hash.startsWith("helpdesk")) return "helpdesk";
+    if (hash.startsWith("group")) return "group";
     if (hash === "outbox") return "outbox";
     if (hash === "guides") return "guides";
     return "worklist";
@@ -30,6 +32,8 @@
         return screens.screenSignal();
       case "helpdesk":
         return screens.screenHelpdesk();
+      case "group":
+        return screens.screenGroup();
       case "outbox":
         return screens.screenOutbox();
       case "guides":
