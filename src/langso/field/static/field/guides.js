@@ -6,7 +6,7 @@
 
 (function (ns) {
   const { T } = ns;
-  const { h, show, toast, fill } = ns.util;
+  const { h, show, fill } = ns.util;
   const store = ns.store;
   const state = ns.state;
   const body = document.body;
@@ -46,7 +46,7 @@
 
   async function screenGuides() {
     const picked = new Set(await chosen());
-    let languages = [];
+    let languages;
     try {
       const response = await fetch(MANIFEST, { credentials: "same-origin" });
       languages = (await response.json()).languages || [];
