@@ -124,6 +124,17 @@ def _own_device_import(data: SiteData, user: User) -> Any:
     return mine
 
 
+def _skill_record(data: SiteData) -> Any:
+    """One of the data's person's skill records (voiding it is what the address does)."""
+    from langso.skills.models import SkillRecord
+    from langso.skills.services import skill_record_add
+
+    record = SkillRecord.objects.filter(resident=data.resident).first()
+    return record or skill_record_add(
+        acting_user=None, resident=data.resident, skill_code="video_call", level=2
+    )
+
+
 def _weekly_report(data: SiteData) -> Any:
     from langso.campaigns.models import WeeklyReport
 
@@ -154,6 +165,8 @@ KWARGS: dict[str, Kwargs] = {
     "registry:import_refused": lambda d, u: {"job_id": d.import_job.pk},
     "skills:draft_skill_edit": lambda d, u: {"code": d.draft_skill_code},
     "skills:record_create": lambda d, u: {"resident_id": d.resident.pk},
+    "skills:record_void": lambda d, u: {"resident_id": d.resident.pk, "record_id": _skill_record(d).pk},
+    "skills:rule": lambda d, u: {"key": "cong-dan-so"},
     "skills:access_code_create": lambda d, u: {"resident_id": d.resident.pk},
     "skills:certificate_pdf": lambda d, u: {"certificate_id": d.certificate.pk},
     "skills:certificate_revoke": lambda d, u: {"certificate_id": d.certificate.pk},

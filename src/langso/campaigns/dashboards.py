@@ -34,7 +34,7 @@ from langso.campaigns.models import (
     UnitLevel,
 )
 from langso.campaigns.rollups import inline_refresh_limit, refresh_stale, unit_values, unit_values_many
-from langso.campaigns.targets import Status, judge
+from langso.campaigns.targets import Status, UnitTarget, commune_shares, judge, village_shares
 from langso.places.models import Commune, Village
 
 TREND_DAYS = 14
@@ -49,7 +49,7 @@ class Row:
     unit: str
     name: str
     value: Value | None
-    target: Target | None
+    target: Target | UnitTarget | None
     status: Status
     series: list[float] = field(default_factory=list)
     rank: int | None = None
@@ -212,7 +212,9 @@ def boards_key(campaign: Campaign, commune: Commune | None, day: datetime.date, 
         day,
     ]
     state += list(
-        campaign.targets.order_by("pk").values_list("pk", "indicator_id", "value", "deadline", "commune_id")
+        campaign.targets.order_by("pk").values_list(
+            "pk", "indicator_id", "value", "deadline", "commune_id", "split"
+        )
     )
     if live:
         refresh_stale(communes, limit=inline_refresh_limit(commune_scope=commune is not None))
@@ -308,23 +310,31 @@ def _build_boards(campaign: Campaign, *, commune: Commune | None, day: datetime.
             series = {key: points for key, points in series.items() if key[0] == parent_level}
 
         make_row = functools.partial(_row, indicator=indicator, series=series, since=trend_since, day=day)
+        own = {c: t for (i, c), t in overrides.items() if i == indicator.pk}
+        # Each level is judged against its own share: a province count split to communes, a commune's
+        # to its villages (targets.py); a rate is the same at every level.
         if commune is None:
-            parent_target = target
-            rows = [
-                make_row(row_level, u, n, values.get(u), overrides.get((indicator.pk, int(u)), target))
-                for u, n in units
-            ]
+            parent_target: Any = target
+            shares = commune_shares(target, own, [u for u, _n in units], day)
+            rows = [make_row(row_level, u, n, values.get(u), shares[u]) for u, n in units]
         else:
-            parent_target = overrides.get((indicator.pk, commune.code), target)
-            rows = (
-                [make_row(row_level, u, n, values.get(u), parent_target) for u, n in units]
+            # The commune's share is its part of the province's total, so it is split among them all.
+            province_communes = [str(c) for c in _communes_of_province(province_code)]
+            parent_target = commune_shares(target, own, province_communes, day)[str(commune.code)]
+            shares = (
+                village_shares(parent_target, target, commune.code, [u for u, _n in units], day)
                 if has_rows
-                else []
+                else {}
             )
+            rows = [make_row(row_level, u, n, values.get(u), shares[u]) for u, n in units] if has_rows else []
         total = make_row(parent_level, parent_unit, parent_name, parent_value, parent_target)
         _rank(rows, indicator.higher_is_better)
         boards.append(Board(target, indicator, total, rows, row_level, has_rows))
     return boards
+
+
+def _communes_of_province(province_code: int) -> list[int]:
+    return list(Commune.objects.filter(province_id=province_code).values_list("code", flat=True))
 
 
 def _row(
@@ -332,7 +342,7 @@ def _row(
     unit: str,
     name: str,
     value: Value | None,
-    unit_target: Target,
+    unit_target: Target | UnitTarget | None,
     *,
     indicator: Indicator,
     series: dict[tuple[str, str], list[tuple[datetime.date, float]]],
@@ -341,13 +351,17 @@ def _row(
 ) -> Row:
     points = series.get((level, unit), [])
     current = value.ratio if value is not None else None
-    status = judge(
-        current=current,
-        earlier=_earlier(points, since, day),
-        target=float(unit_target.value),
-        deadline=unit_target.deadline,
-        today=day,
-        higher_is_better=indicator.higher_is_better,
+    status = (
+        Status.NO_DATA
+        if unit_target is None
+        else judge(
+            current=current,
+            earlier=_earlier(points, since, day),
+            target=float(unit_target.value),
+            deadline=unit_target.deadline,
+            today=day,
+            higher_is_better=indicator.higher_is_better,
+        )
     )
     line = [ratio for _when, ratio in points] + ([current] if current is not None else [])
     return Row(level, unit, name, value, unit_target, status, line, display=indicator.display)

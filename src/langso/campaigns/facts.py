@@ -31,6 +31,7 @@ from langso.teams.models import (
     Team,
     Visit,
     VisitService,
+    signal_overdue_q,
 )
 
 # (province code, commune code, village id or None for a commune-level fact) → count
@@ -121,14 +122,18 @@ def adults(ctx: FactContext, **_: Any) -> QuerySet[Any]:
 
 
 def adults_reached(ctx: FactContext, **_: Any) -> QuerySet[Any]:
-    """Adults a team has guided: present at a home visit, or with a skill observed by a member."""
-    present = Exists(
-        Visit.present.through.objects.filter(resident_id=OuterRef("pk"), visit__visited_on__lte=ctx.day)
-    )
-    observed = Exists(
-        SkillRecord.objects.filter(resident_id=OuterRef("pk"), evidence="observed", recorded_on__lte=ctx.day)
-    )
-    return adults_q(ctx).filter(Q(present) | Q(observed))
+    """Adults a team or the commune has helped, each once however many ways (see `reached_ways`)."""
+    from langso.teams.selectors import reached_ways
+
+    ways = Q()
+    for exists in reached_ways(ctx.day).values():
+        ways |= Q(exists)
+    return adults_q(ctx).filter(ways)
+
+
+def adults_smartphone(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    """Adults the registry says own a smartphone (today's value: a handover sets it at once)."""
+    return adults_q(ctx).filter(owns_smartphone=True)
 
 
 def adults_with_skill(
@@ -171,8 +176,8 @@ def _national_rule(kind: str) -> SkillRule | None:
 
 
 def adults_digital_citizens(ctx: FactContext, **_: Any) -> QuerySet[Any]:
-    """The national digital-citizen rule: a smartphone (today's registry value) and every required
-    skill at its level by the day."""
+    """The national digital-citizen rule: a smartphone (today's registry value), every required skill at
+    its level by the day, and one online procedure done alone."""
     rule = _national_rule(RuleKind.DIGITAL_CITIZEN)
     qs = adults_q(ctx)
     if rule is None:
@@ -181,7 +186,8 @@ def adults_digital_citizens(ctx: FactContext, **_: Any) -> QuerySet[Any]:
         qs = qs.filter(owns_smartphone=True)
     for code, level in sorted(rule.required_levels.items()):
         qs = qs.filter(_skill_reached(ctx, [code], int(level)))
-    return qs
+    # The same rule the person's page explains (skills/explain.py): at least one online procedure.
+    return qs.filter(_skill_reached(ctx, list(ONLINE_PROCEDURE_CODES), PROFICIENT_LEVEL))
 
 
 def _basic_skill_members(ctx: FactContext, level: int) -> QuerySet[Resident]:
@@ -264,9 +270,12 @@ def helpdesk_done_week(ctx: FactContext, **_: Any) -> QuerySet[Any]:
 
 
 def signal_reports_overdue(ctx: FactContext, **_: Any) -> QuerySet[Any]:
-    """Weak-signal reports still open past their response deadline on the day."""
+    """Weak-signal reports still open on the day past the deadline that applies to them: the response
+    deadline until the operator confirms, the fix deadline after."""
     open_then = Q(closed_on__isnull=True) | Q(closed_on__gt=ctx.day)
-    return ctx.units(SignalReport.objects.filter(open_then, reported_on__lte=ctx.day, respond_by__lt=ctx.day))
+    return ctx.units(
+        SignalReport.objects.filter(open_then, reported_on__lte=ctx.day).filter(signal_overdue_q(ctx.day))
+    )
 
 
 def teams_inactive(ctx: FactContext, *, days: int = INACTIVE_TEAM_DAYS, **_: Any) -> QuerySet[Any]:
@@ -369,6 +378,7 @@ FACTS: dict[str, Fact] = {
     "residents": Fact(_("Người dân"), residents),
     "adults": Fact(_("Người trưởng thành (từ 18 tuổi)"), adults),
     "adults_reached": Fact(_("Người trưởng thành đã được hướng dẫn"), adults_reached),
+    "adults_smartphone": Fact(_("Người trưởng thành có điện thoại thông minh"), adults_smartphone),
     "adults_with_skill": Fact(
         _("Người trưởng thành đạt một kỹ năng"), adults_with_skill, params=("skill", "level")
     ),
@@ -395,7 +405,7 @@ FACTS: dict[str, Fact] = {
     "helpdesk_done_week": Fact(
         _("Thủ tục làm xong tại một cửa trong 7 ngày"), helpdesk_done_week, COMMUNE_RECORD
     ),
-    "signal_reports_overdue": Fact(_("Báo cáo lõm sóng quá hạn phản hồi"), signal_reports_overdue),
+    "signal_reports_overdue": Fact(_("Báo cáo lõm sóng quá hạn"), signal_reports_overdue),
     "teams_inactive": Fact(_("Tổ không hoạt động"), teams_inactive, params=("days",)),
     "devices_handed_over": Fact(_("Điện thoại/hỗ trợ đã bàn giao"), devices_handed_over),
     "device_quota": Fact(_("Chỉ tiêu cấp điện thoại"), device_quota, COMMUNE_RECORD, total=_sum_quota),

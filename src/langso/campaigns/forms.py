@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from langso.campaigns.models import Indicator
+from langso.campaigns.models import Indicator, Split
 from langso.places.models import Commune, Province
 from langso.teams.forms import day_field
 
@@ -67,6 +67,16 @@ class TargetForm(forms.Form):
         },
     )
     deadline = day_field(_("Hạn"))
+    split = forms.ChoiceField(
+        label=_("Chỉ tiêu số lượng của tỉnh chia cho các xã"),
+        choices=Split.choices,
+        initial=Split.ADULTS,
+        required=False,
+        help_text=_(
+            "Chỉ dùng cho chỉ số đếm số lượng (ví dụ số buổi hướng dẫn): mỗi xã được đánh giá theo phần "
+            "của mình. Xã có chỉ tiêu riêng giữ chỉ tiêu đó; phần còn lại chia cho các xã khác."
+        ),
+    )
     commune = forms.ModelChoiceField(
         label=_("Áp dụng cho"),
         queryset=Commune.objects.none(),

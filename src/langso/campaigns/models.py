@@ -119,14 +119,32 @@ class Campaign(models.Model):
         return self.name
 
 
+class Split(models.TextChoices):
+    """How a province's count target (e.g. 20 home visits a week) becomes each commune's share."""
+
+    ADULTS = "adults", _("Chia theo số người trưởng thành")
+    HOUSEHOLDS = "households", _("Chia theo số hộ")
+    MANUAL = "manual", _("Giao riêng cho từng xã")
+
+
 class Target(models.Model):
-    """An indicator, a value and a deadline, for the whole province; a commune may get its own."""
+    """An indicator, a value and a deadline, for the whole province; a commune may get its own.
+
+    A rate (a percentage) applies to every level as it is. A count is the province's total: each
+    commune is judged against its share (its own target when set by hand, else the rest of the total
+    split by `split`), and each village against its share of its commune's (see `targets.shares`)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("chỉ tiêu"), max_digits=12, decimal_places=2)
     deadline = models.DateField(_("hạn"))
-    # Empty: the province-wide target. Set: this commune's override.
+    split = models.CharField(
+        _("cách chia chỉ tiêu số lượng cho các xã"),
+        max_length=12,
+        choices=Split.choices,
+        default=Split.ADULTS,
+    )
+    # Empty: the province-wide target. Set: this commune's override (for a count: its share by hand).
     commune = models.ForeignKey(
         "places.Commune", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -18,12 +18,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, scope_for
-from langso.campaigns.models import Campaign, Display, Indicator, SteeringCommittee, Target
+from langso.campaigns.models import Campaign, Display, Indicator, Split, SteeringCommittee, Target
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
 from langso.places.models import Commune, Province
-from langso.registry.changes import commune_changed
 
 PERCENT_MAX = Decimal(100)
 
@@ -139,6 +138,7 @@ def target_save(
     deadline: datetime.date,
     commune: Commune | None = None,
     target: Target | None = None,
+    split: str = "",
 ) -> Target:
     """Create a target (province-wide when `commune` is None, else that commune's override) or,
     with `target`, change it."""
@@ -156,6 +156,10 @@ def target_save(
     before = audit.snapshot(target) if target is not None else None
     target = target or Target(campaign=campaign)
     target.indicator, target.value, target.deadline, target.commune = indicator, value, deadline, commune
+    if split:
+        if split not in Split.values:
+            raise ValidationError({"split": [_("Cách chia không hợp lệ.")]})
+        target.split = split
     target.full_clean()
     target.save()
     if before is None:
@@ -222,5 +226,4 @@ def committee_save(
         if not changes:
             return committee
         audit.record(actor=acting_user, action=AuditAction.UPDATE, obj=committee, changes=changes)
-    commune_changed(commune.code)
     return committee

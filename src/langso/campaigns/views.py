@@ -124,6 +124,7 @@ def target_form(request: HttpRequest, campaign_id: int, target_id: int | None = 
             "value": target.value,
             "deadline": target.deadline,
             "commune": target.commune,
+            "split": target.split,
         }
         if target
         else {"deadline": campaign.ends_on}

@@ -265,6 +265,7 @@ def load_demo_data(*, seed: int = 2025, households_per_village: int = 18) -> dic
                         is_head=is_head,
                     )
                     created["residents"] += 1
+    _registry_kept_since(STORY_DAYS)
     users = _ensure_users()
     User.objects.filter(username="vienthong.daklak", telecom_operator="").update(telecom_operator="viettel")
     created["teams"] = _ensure_teams(admin, users, rng)
@@ -278,6 +279,29 @@ def load_demo_data(*, seed: int = 2025, households_per_village: int = 18) -> dic
 
     created["campaigns"] = load_demo_campaigns()
     return created
+
+
+# The demo tells one story over the last six months: the registry is on record from its start, the teams
+# are set up a month later, the programme's list is approved and phones handed over after that, and every
+# visit, follow-up and help-desk session falls between then and today (tested: core/tests/test_demo.py).
+STORY_DAYS = 180
+TEAMS_SET_UP_DAYS_AGO = 150
+
+
+def _registry_kept_since(days: int) -> None:
+    """The villages, households and people the demo registers were on the commune's books when the story
+    starts (facts read "registered by the day" from `created_at`)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from langso.registry.models import Resident
+
+    since = timezone.now() - datetime.timedelta(days=days)
+    communes = [demo.code for demo in COMMUNES]
+    Village.objects.filter(commune_id__in=communes, created_at__gt=since).update(created_at=since)
+    Household.objects.filter(commune_id__in=communes, created_at__gt=since).update(created_at=since)
+    Resident.objects.filter(commune_id__in=communes, created_at__gt=since).update(created_at=since)
 
 
 MEMBER_NAMES = (
@@ -314,7 +338,7 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
                 acting_user=admin,
                 village=village,
                 name=f"Tổ công nghệ số {village.name}",
-                established_on=today,
+                established_on=today - datetime.timedelta(days=TEAMS_SET_UP_DAYS_AGO),
             )
             made += 1
             leader_user = users.get("totruong.banCau") if village.name == "Thôn Bản Cáu" else None
@@ -382,13 +406,38 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
                 households_affected=23,
             ),
         )
+    partner = users.get("vienthong.daklak")
+    first = Village.objects.filter(commune_id=24301).order_by("sort_key").first()
+    if officer_dl and partner and first and first != buon:
+        report, _outcome = team_services.signal_report_create(
+            acting_user=officer_dl,
+            data=team_services.SignalReportInput(
+                id=uuid.UUID(int=rng.getrandbits(128)),
+                village_id=first.pk,
+                description="Khe suối đầu buôn, gọi điện hay bị rớt",
+                operator="viettel",
+                technology="4g",
+                reported_on=today - datetime.timedelta(days=35),
+                households_affected=9,
+            ),
+        )
+        team_services.signal_report_move(
+            acting_user=partner, report=report, status="confirmed", note="Đã khảo sát, lên kế hoạch lắp trạm"
+        )
     officer_nt = users.get("xa.nghiata")
     if officer_nt:
-        for days_ago, procedure, outcome, minutes in (
-            (1, "birth_registration", "submitted", 25),
-            (2, "vneid_level2", "done", 15),
-            (4, "medical_appointment", "done", 10),
+        # Two people of the registry (the help desk counts them as reached) and one walk-in from elsewhere.
+        elders = list(
+            Resident.objects.filter(commune_id=2071, birth_year__lte=today.year - 60).order_by("sort_key")[:2]
+        )
+        for index, (days_ago, procedure, outcome, minutes) in enumerate(
+            (
+                (1, "birth_registration", "submitted", 25),
+                (2, "vneid_level2", "done", 15),
+                (4, "medical_appointment", "done", 10),
+            )
         ):
+            person = elders[index] if index < len(elders) else None
             team_services.helpdesk_record(
                 acting_user=officer_nt,
                 data=team_services.HelpDeskInput(
@@ -398,8 +447,9 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
                     procedure=procedure,
                     outcome=outcome,
                     minutes=minutes,
-                    walk_in_name=rng.choice(["Bà Hoàng Thị Nhung", "Ông Nông Văn Khải", "Bà Ma Thị Sen"]),
-                    walk_in_birth_year=rng.randint(1940, 1960),
+                    resident_id=person.pk if person else None,
+                    walk_in_name="" if person else "Bà Hoàng Thị Nhung",
+                    walk_in_birth_year=None if person else 1948,
                 ),
             )
     return made

@@ -23,6 +23,10 @@ QUOTAS = {1843: 6, 2071: 8, 24301: 10, 24364: 6}
 NGHIA_TA = 2071
 # A type allocation code (first 8 digits) followed by a serial; the 15th digit is the check digit.
 TAC = "35328511"
+# Within the demo's six months (core/demo.py): the list approved, then three handovers; the follow-ups
+# of the first are done, the 3-month check of the second has just fallen due.
+APPROVED_DAYS_AGO = 172
+HANDOVER_DAYS_AGO = (165, 96, 6)
 
 
 def demo_imei(serial: int) -> str:
@@ -111,14 +115,14 @@ def load_demo_programme(*, today: datetime.date | None = None) -> dict[str, int]
     lst = services.candidate_list_approve(
         acting_user=officer,
         candidate_list=lst,
-        decision=f"Quyết định số 45/QĐ-UBND ngày {today - datetime.timedelta(days=215):%d/%m/%Y} của UBND xã Nghĩa Tá",
+        decision=f"Quyết định số 45/QĐ-UBND ngày {today - datetime.timedelta(days=APPROVED_DAYS_AGO):%d/%m/%Y} của UBND xã Nghĩa Tá",
     )
-    # The committee met seven months ago in this story: the handovers below follow its decision.
-    approved_at = timezone.now() - datetime.timedelta(days=215)
+    # The committee met near the start of the six months' story: the handovers below follow its decision.
+    approved_at = timezone.now() - datetime.timedelta(days=APPROVED_DAYS_AGO)
     CandidateList.objects.filter(pk=lst.pk).update(approved_at=approved_at)
     candidates = list(lst.candidates.filter(removed=False).select_related("household", "household__head"))
     handed = 0
-    for index, days_ago in enumerate((200, 70, 6)):
+    for index, days_ago in enumerate(HANDOVER_DAYS_AGO):
         if index >= len(candidates) or candidates[index].household.head is None:
             break
         day = today - datetime.timedelta(days=days_ago)
@@ -134,11 +138,11 @@ def load_demo_programme(*, today: datetime.date | None = None) -> dict[str, int]
             ),
         )
         handed += 1
+        # Checks that fell due more than two weeks ago were made (two days after they fell due); the
+        # newer one is left due, so it shows on the team member's worklist.
         for follow_up in allocation.follow_ups.filter(
-            due_on__lte=today - datetime.timedelta(days=3)
+            due_on__lte=today - datetime.timedelta(days=14)
         ).order_by("months"):
-            if follow_up.months == 6:
-                continue  # left due: it shows on the team member's worklist
             services.follow_up_record(
                 acting_user=officer,
                 follow_up=follow_up,

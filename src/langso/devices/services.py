@@ -48,7 +48,8 @@ from langso.devices.models import (
     recipient_key,
 )
 from langso.places.models import Commune
-from langso.registry.models import Household, Resident
+from langso.registry.models import Household, Resident, SmartphoneSource
+from langso.registry.services import resident_smartphone_set
 
 # The signed handover record, photographed on a phone or scanned. Kept in the database rather than
 # under MEDIA: it is personal data that must only be served through the scoped view (never a public
@@ -677,6 +678,16 @@ def allocate(
             # Another path got there first; the unique indexes said no.
             raise ValidationError(_("Hộ/người này hoặc máy này vừa được bàn giao."), code="taken") from exc
         _schedule_follow_ups(allocation)
+        if kind == AllocationKind.DEVICE:
+            # The person now owns a smartphone: the registry, the worklist and the numbers say so at once.
+            resident_smartphone_set(
+                acting_user=acting_user,
+                resident=receiver,
+                owns=True,
+                source=SmartphoneSource.HANDOVER,
+                on=handover.handed_over_on,
+                note=programme.name,
+            )
         audit.record(
             actor=acting_user,
             action=AuditAction.CREATE,
@@ -768,6 +779,7 @@ def allocation_return(
                 updated_at=timezone.now(),
             )
         locked.follow_ups.filter(done_on__isnull=True, due_on__gt=returned_on).update(cancelled=True)
+        _device_gone(acting_user, locked, SmartphoneSource.RETURNED, returned_on)
         audit.record(
             actor=acting_user,
             action=AuditAction.UPDATE,
@@ -831,4 +843,39 @@ def follow_up_record(
         )
         if outcome == Outcome.RETURNED and allocation.status == AllocationStatus.ACTIVE:
             allocation_return(acting_user=acting_user, allocation=allocation, returned_on=done_on)
+        elif outcome in GONE_OUTCOMES:
+            _device_gone(acting_user, allocation, SmartphoneSource.LOST, done_on)
+        elif (
+            outcome == Outcome.IN_USE and allocation.kind == AllocationKind.DEVICE and allocation.resident_id
+        ):
+            resident_smartphone_set(
+                acting_user=acting_user,
+                resident=allocation.resident,
+                owns=True,
+                source=SmartphoneSource.HANDOVER,
+                on=done_on,
+                note=str(Outcome.IN_USE.label),
+            )
     return follow_up
+
+
+# A follow-up that finds the handed-over phone lost, broken or sold.
+GONE_OUTCOMES = frozenset({Outcome.LOST, Outcome.BROKEN, Outcome.SOLD})
+
+
+def _device_gone(acting_user: Any, allocation: Allocation, source: str, on: datetime.date) -> None:
+    """The programme's phone left the person: if the registry's "owns a smartphone" came from that
+    handover it is no longer known to be true, and the next visit is asked to check."""
+    if allocation.kind != AllocationKind.DEVICE or not allocation.resident_id:
+        return
+    resident = Resident.objects.get(pk=allocation.resident_id)
+    from_handover = resident.smartphone_source in (SmartphoneSource.HANDOVER, "")
+    resident_smartphone_set(
+        acting_user=acting_user,
+        resident=resident,
+        owns=False if from_handover else resident.owns_smartphone,
+        source=source,
+        on=on,
+        to_check=True,
+        note=allocation.programme.name,
+    )

@@ -35,7 +35,6 @@ from langso.groups.models import (
 )
 from langso.groups.selectors import invitation_scope_q, session_communes
 from langso.places.models import Village
-from langso.registry.changes import commune_changed
 from langso.registry.models import Resident
 from langso.registry.selectors import resident_scope_q
 from langso.skills import services as skill_services
@@ -256,7 +255,6 @@ def session_record(
                 for w in data.walk_ins
             ]
         )
-        commune_changed(commune.code)
         audit.record(
             actor=acting_user,
             action=AuditAction.CREATE,

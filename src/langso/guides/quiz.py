@@ -9,6 +9,8 @@ The level rule (`quiz_level`), and why:
   have demonstrably gone through the guide and its questions, which is what "introduced" means and
   what the "reached by guidance" indicator counts. With any record already, a failed check records
   nothing: it says what they do not know yet, not that they lost a skill they were seen doing.
+- A check sent without a single answer records nothing at all: pressing "Nộp bài" is not evidence of
+  having gone through anything.
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ class QuizResult:
     @property
     def unanswered(self) -> int:
         return sum(1 for f in self.feedback if f.chosen is None)
+
+    @property
+    def answered_none(self) -> bool:
+        """Submitted without a single answer: no evidence of anything, so nothing is scored or recorded."""
+        return self.unanswered == self.total
 
 
 def required_correct(pass_mark: int, total: int) -> int:

@@ -154,7 +154,11 @@ def quiz(request: HttpRequest, skill_code: str) -> HttpResponse:
         answers = {q.number: request.POST.get(f"q{q.number}") for q in guide.questions.all()}
         result = score_quiz(guide, answers)
         context["result"] = result
-        if resident is not None:
+        if result.answered_none:
+            # Nothing answered is no evidence: the check is shown again and nothing is recorded.
+            context["nothing_answered"] = True
+            template = "guides/quiz.html"
+        elif resident is not None:
             try:
                 context["record"] = services.quiz_evidence_record(
                     acting_user=acting_user, resident=resident, guide=guide, result=result
@@ -162,7 +166,8 @@ def quiz(request: HttpRequest, skill_code: str) -> HttpResponse:
             except ValidationError as error:
                 context["record_error"] = " ".join(error.messages)
             context["recorded"] = True
-        template = "guides/quiz_result.html"
+        if not result.answered_none:
+            template = "guides/quiz_result.html"
     else:
         template = "guides/quiz.html"
     response = render(request, template, context)

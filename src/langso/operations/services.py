@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from langso.core import audit
 from langso.core.models import AuditAction, AuditEntry
 from langso.core.text import clean_text
-from langso.registry.changes import commune_changed
 from langso.registry.models import Household, Resident
 
 # Stored in place of a name that was erased or anonymised (data, not a message: never translated).
@@ -246,9 +245,8 @@ def person_erase(*, acting_user: Any, resident: Resident, reason: str) -> Erasur
     anonymised["core.auditentry"] = models.QuerySet.update(
         entries, object_repr=ERASED_LABEL, changes={}, note=""
     )
-    resident_id, commune_id = resident.pk, resident.commune_id
+    resident_id = resident.pk
     resident.delete()
-    commune_changed(commune_id)
     audit.record(
         actor=acting_user,
         action=AuditAction.ERASE,

@@ -14,7 +14,6 @@ from langso.core.models import AuditAction
 from langso.core.text import clean_text, fold, place_sort_key
 from langso.places.models import Commune, Coverage, Village, VillageKind
 from langso.places.naming import VillageIndex, village_key
-from langso.registry.changes import commune_changed
 
 
 def same_village_message(name: str, existing: str) -> str:
@@ -82,7 +81,6 @@ def village_create(
             village.save()
     except IntegrityError as exc:
         raise ValidationError({"name": _("Xã đã có thôn/bản tên “%(name)s”.") % {"name": name}}) from exc
-    commune_changed(village.commune_id)
     audit.record(actor=acting_user, action=AuditAction.CREATE, obj=village, changes=audit.snapshot(village))
     return village
 
@@ -106,6 +104,5 @@ def village_update(*, acting_user: Any, village: Village, **fields: Any) -> Vill
     village.save()
     changes = audit.diff(before, audit.snapshot(village))
     if changes:
-        commune_changed(village.commune_id)
         audit.record(actor=acting_user, action=AuditAction.UPDATE, obj=village, changes=changes)
     return village

@@ -28,6 +28,16 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("Nữ")
 
 
+class SmartphoneSource(models.TextChoices):
+    """Where the registry's "owns a smartphone" came from: the page says it next to the value."""
+
+    REGISTRY = "registry", _("Sổ hộ / cán bộ xã nhập")
+    VISIT = "visit", _("Buổi hướng dẫn tại nhà")
+    HANDOVER = "handover", _("Bàn giao của chương trình cấp điện thoại")
+    RETURNED = "returned", _("Máy được cấp đã trả lại")
+    LOST = "lost", _("Máy được cấp bị mất, hỏng hoặc đã bán")
+
+
 class Household(BaseModel):
     # The stable key: the household's number in the commune's own household book (sổ hộ),
     # unique within the commune, so re-importing the same file updates rather than duplicates.
@@ -110,6 +120,12 @@ class Resident(BaseModel):
     phone = models.CharField(_("số điện thoại"), max_length=10, blank=True, db_index=True)
     has_disability = models.BooleanField(_("khuyết tật"), default=False)
     owns_smartphone = models.BooleanField(_("có điện thoại thông minh"), default=False)
+    smartphone_source = models.CharField(
+        _("nguồn thông tin điện thoại"), max_length=20, choices=SmartphoneSource.choices, blank=True
+    )
+    smartphone_on = models.DateField(_("ngày ghi nhận điện thoại"), null=True, blank=True)
+    # A device handed over came back or was lost: the next visit asks whether the person has a phone.
+    smartphone_to_check = models.BooleanField(_("cần hỏi lại về điện thoại"), default=False)
     is_head = models.BooleanField(_("là chủ hộ"), default=False)
     # What a list said beside the name ("bố chủ hộ", "đi làm xa"), kept out of the name itself.
     notes = models.TextField(_("ghi chú"), blank=True)

@@ -17,8 +17,7 @@ from langso.core.models import AuditAction
 from langso.core.text import fold, vietnamese_sort_key
 from langso.places.models import Village
 from langso.registry import rules
-from langso.registry.changes import commune_changed, communes_changed
-from langso.registry.models import Consent, Household, Poverty, Resident
+from langso.registry.models import Consent, Household, Poverty, Resident, SmartphoneSource
 
 RESIDENT_FIELDS = (
     "full_name",
@@ -129,6 +128,7 @@ def resident_register(*, acting_user: Any, household: Household, **data: Any) ->
         **cleaned, name_folded=fold(cleaned["full_name"]), sort_key=vietnamese_sort_key(cleaned["full_name"])
     )
     _place(resident, household)
+    _note_smartphone(resident, SmartphoneSource.REGISTRY, timezone.localdate())
     try:
         with transaction.atomic():
             resident.save()
@@ -136,7 +136,6 @@ def resident_register(*, acting_user: Any, household: Household, **data: Any) ->
         raise _duplicate_cccd_error() from exc
     if resident.is_head:
         _make_head(household, resident)
-    commune_changed(resident.commune_id)
     audit.record(
         actor=acting_user,
         action=AuditAction.CREATE,
@@ -145,6 +144,58 @@ def resident_register(*, acting_user: Any, household: Household, **data: Any) ->
         changes=_redact(audit.snapshot(resident, list(RESIDENT_FIELDS))),
     )
     return resident
+
+
+def _note_smartphone(resident: Resident, source: str, on: datetime.date, *, to_check: bool = False) -> None:
+    resident.smartphone_source = source
+    resident.smartphone_on = on
+    resident.smartphone_to_check = to_check
+
+
+def resident_smartphone_set(
+    *,
+    acting_user: Any,
+    resident: Resident,
+    owns: bool,
+    source: str,
+    on: datetime.date,
+    to_check: bool = False,
+    note: str = "",
+) -> Resident:
+    """What a programme or a visit learned about a person's smartphone, written through to the person
+    with where it came from and when (the person's page shows both). `to_check` asks the next visit
+    to find out (a handed-over device came back or was lost)."""
+    if source not in SmartphoneSource.values:
+        raise ValueError(f"unknown smartphone source {source!r}")
+    with transaction.atomic():
+        locked = Resident.objects.select_for_update().get(pk=resident.pk)
+        before = audit.snapshot(locked, ["owns_smartphone", "smartphone_source", "smartphone_to_check"])
+        locked.owns_smartphone = owns
+        _note_smartphone(locked, source, on, to_check=to_check)
+        locked.save(
+            update_fields=[
+                "owns_smartphone",
+                "smartphone_source",
+                "smartphone_on",
+                "smartphone_to_check",
+                "updated_at",
+            ]
+        )
+        changes = audit.diff(
+            before, audit.snapshot(locked, ["owns_smartphone", "smartphone_source", "smartphone_to_check"])
+        )
+        if changes:
+            audit.record(
+                actor=acting_user,
+                action=AuditAction.UPDATE,
+                obj=locked,
+                resident_id=locked.pk,
+                changes=changes,
+                note=note,
+            )
+    for name in ("owns_smartphone", "smartphone_source", "smartphone_on", "smartphone_to_check"):
+        setattr(resident, name, getattr(locked, name))
+    return locked
 
 
 def _make_head(household: Household, resident: Resident) -> None:
@@ -163,7 +214,8 @@ def resident_update(
     if _cccd_taken(cleaned["cccd"], exclude_id=resident.pk):
         raise _duplicate_cccd_error()
     before = audit.snapshot(resident, [*RESIDENT_FIELDS, "household_id"])
-    before_commune = resident.commune_id
+    if cleaned["owns_smartphone"] != resident.owns_smartphone:
+        _note_smartphone(resident, SmartphoneSource.REGISTRY, timezone.localdate())
     for key, value in cleaned.items():
         setattr(resident, key, value)
     resident.name_folded = fold(resident.full_name)
@@ -179,7 +231,6 @@ def resident_update(
         _make_head(resident.household, resident)
     changes = audit.diff(before, audit.snapshot(resident, [*RESIDENT_FIELDS, "household_id"]))
     if changes:
-        communes_changed({before_commune, resident.commune_id})
         audit.record(
             actor=acting_user,
             action=AuditAction.UPDATE,
@@ -195,7 +246,6 @@ def resident_delete(*, acting_user: Any, resident: Resident, reason: str = "") -
     snapshot = _redact(audit.snapshot(resident, list(RESIDENT_FIELDS)))
     Household.objects.filter(head=resident).update(head=None)
     resident_id, label = resident.pk, str(resident)
-    commune_changed(resident.commune_id)
     _keep_help_desk_counts(resident)
     try:
         with transaction.atomic():
@@ -271,7 +321,6 @@ def household_register(*, acting_user: Any, village: Village, **data: Any) -> Ho
             household.save()
     except IntegrityError as exc:
         raise _household_code_taken_error() from exc
-    commune_changed(household.commune_id)
     audit.record(
         actor=acting_user,
         action=AuditAction.CREATE,
@@ -305,7 +354,6 @@ def household_update(
     household.save()
     changes = audit.diff(before, audit.snapshot(household, [*HOUSEHOLD_FIELDS, "village_id"]))
     if changes:
-        commune_changed(household.commune_id)
         audit.record(actor=acting_user, action=AuditAction.UPDATE, obj=household, changes=changes)
     return household
 
@@ -316,7 +364,6 @@ def household_delete(*, acting_user: Any, household: Household) -> None:
         raise ValidationError(_("Hộ còn thành viên: hãy chuyển hoặc xóa các thành viên trước."))
     snapshot = audit.snapshot(household, [*HOUSEHOLD_FIELDS, "village_id"])
     household_id, label = household.pk, str(household)
-    commune_changed(household.commune_id)
     household.delete()
     audit.record(
         actor=acting_user,

@@ -150,8 +150,16 @@ EVIDENCE_STRENGTH = {
 }
 
 
+class CountedSkillRecords(models.Manager["SkillRecord"]):
+    """Records that count: a voided record stays in the history but no level, number or rule sees it."""
+
+    def get_queryset(self) -> models.QuerySet[SkillRecord]:
+        return super().get_queryset().filter(voided_at__isnull=True)
+
+
 class SkillRecord(BaseModel):
-    """One observation of one person's level in one skill. Never edited: history is the record."""
+    """One observation of one person's level in one skill. Never edited: history is the record. A wrong
+    one is voided with a reason (who, when, why kept), which takes it out of every level and number."""
 
     resident = models.ForeignKey("registry.Resident", on_delete=models.CASCADE, related_name="skill_records")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="records")
@@ -169,10 +177,19 @@ class SkillRecord(BaseModel):
     )
     commune = models.ForeignKey("places.Commune", on_delete=models.PROTECT, related_name="+", editable=False)
     village = models.ForeignKey("places.Village", on_delete=models.PROTECT, related_name="+", editable=False)
+    voided_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    void_reason = models.CharField(_("lý do hủy"), max_length=300, blank=True)
+
+    objects = CountedSkillRecords()
+    with_voided = models.Manager()
 
     class Meta:
         verbose_name = _("ghi nhận kỹ năng")
         verbose_name_plural = _("ghi nhận kỹ năng")
+        base_manager_name = "with_voided"
         ordering = ["resident", "skill_code", "recorded_on", "created_at"]
         indexes = [
             models.Index(fields=["resident", "skill_code", "recorded_on"], name="skillrecord_resident_skill"),

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from langso.core import audit
 from langso.core.models import AuditAction
-from langso.registry.changes import commune_changed
 from langso.registry.models import Resident
 from langso.skills.catalogue import DEFAULT_DIGITAL_CITIZEN_LEVELS, DEFAULT_SKILLS
 from langso.skills.models import (
@@ -213,7 +212,6 @@ def skill_record_add(
         village_id=resident.village_id,
     )
     _refresh_current_level(resident, skill.code)
-    commune_changed(resident.commune_id)  # phones showing this person's levels download again
     audit.record(
         actor=acting_user,
         action=AuditAction.CREATE,
@@ -231,6 +229,33 @@ def skill_record_add(
 
     issue_due_certificates(resident=resident, acting_user=acting_user)
     return record
+
+
+@transaction.atomic
+def skill_record_void(*, acting_user: Any, record: SkillRecord, reason: str) -> SkillRecord:
+    """Take a wrong record out of the person's levels and every number, keeping it in the history with
+    who voided it, when and why. The commune's numbers are recomputed (the change triggers see it)."""
+    reason = " ".join((reason or "").split())[:300]
+    if len(reason) < 5:
+        raise ValidationError({"reason": [_("Hãy ghi lý do hủy (ít nhất 5 ký tự) để người sau hiểu.")]})
+    locked = SkillRecord.with_voided.select_for_update().get(pk=record.pk)
+    if locked.voided_at is not None:
+        raise ValidationError(_("Ghi nhận này đã được hủy trước đó."))
+    locked.voided_at = timezone.now()
+    locked.voided_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    locked.void_reason = reason
+    locked.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
+    resident = Resident.objects.get(pk=locked.resident_id)
+    _refresh_current_level(resident, locked.skill_code)
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        resident_id=resident.pk,
+        changes={"voided": [False, True], "skill": locked.skill_code, "level": locked.level},
+        note=reason,
+    )
+    return locked
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm
 from langso.core.http import apply_validation_error, require_perm
@@ -34,7 +35,13 @@ def record_create(request: HttpRequest, resident_id: str) -> HttpResponse:
     form = SkillRecordForm(
         request.POST or None,
         skills=skills,
-        initial={"recorded_on": timezone.localdate(), "skill_code": request.GET.get("skill")},
+        initial={
+            "recorded_on": timezone.localdate(),
+            "skill_code": request.GET.get("skill"),
+            "level": request.GET.get("level")
+            if request.GET.get("level", "") in {"1", "2", "3", "4"}
+            else None,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -45,6 +52,61 @@ def record_create(request: HttpRequest, resident_id: str) -> HttpResponse:
             messages.success(request, _("Đã ghi nhận kỹ năng."))
             return redirect(resident)
     return render(request, "skills/record_form.html", {"form": form, "resident": resident})
+
+
+@require_POST
+@require_perm(Perm.REGISTRY_EDIT)
+def record_void(request: HttpRequest, resident_id: str, record_id: str) -> HttpResponse:
+    from langso.skills.models import SkillRecord
+
+    resident = resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
+    record = get_object_or_404(SkillRecord.with_voided, pk=record_id, resident=resident)
+    if request.method == "POST":
+        try:
+            services.skill_record_void(
+                acting_user=request.user, record=record, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã hủy ghi nhận. Các số liệu được tính lại."))
+    return redirect(f"{resident.get_absolute_url()}#skill-history")
+
+
+def _user_province(user: Any) -> int | None:
+    """The province whose own rules apply to what this user sees (None: national rules)."""
+    from langso.accounts.access import scope_for
+    from langso.places.models import Commune, Village
+
+    scope = scope_for(user, Perm.REGISTRY_VIEW)
+    provinces = set(scope.province_codes)
+    provinces |= set(
+        Commune.objects.filter(code__in=scope.commune_codes).values_list("province_id", flat=True)
+    )
+    provinces |= set(
+        Village.objects.filter(pk__in=scope.village_ids).values_list("commune__province_id", flat=True)
+    )
+    return provinces.pop() if len(provinces) == 1 else None
+
+
+@require_perm(Perm.REGISTRY_VIEW)
+def rules(request: HttpRequest) -> HttpResponse:
+    from langso.skills.explain import all_rules
+
+    return render(request, "skills/rules.html", {"rules": all_rules(_user_province(request.user))})
+
+
+@require_perm(Perm.REGISTRY_VIEW)
+def rule(request: HttpRequest, key: str) -> HttpResponse:
+    """One rule, written out from the rule itself: what it asks for, skill by skill, level by level."""
+    from django.http import Http404
+
+    from langso.skills.explain import rule_by_key
+
+    found = rule_by_key(key, _user_province(request.user))
+    if found is None:
+        raise Http404
+    return render(request, "skills/rule.html", {"rule": found})
 
 
 @require_perm(Perm.REGISTRY_VIEW)

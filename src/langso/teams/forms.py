@@ -421,7 +421,7 @@ class SignalFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *SignalStatus.choices]
     )
-    overdue = forms.BooleanField(label=_("Chỉ báo cáo quá hạn phản hồi"), required=False)
+    overdue = forms.BooleanField(label=_("Chỉ báo cáo quá hạn (phản hồi hoặc khắc phục)"), required=False)
 
 
 class SignalMoveForm(forms.Form):

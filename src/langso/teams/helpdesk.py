@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
-from langso.registry.changes import commune_changed
 from langso.registry.models import Resident
 from langso.teams.models import DeviceToken, HelpDeskOutcome, HelpDeskSession, Service, TeamMember
 from langso.teams.synced import Outcome, _field_date, store_synced
@@ -98,7 +97,6 @@ def helpdesk_record(
             minutes=data.minutes,
             notes=data.notes.strip()[:300],
         )
-        commune_changed(commune.code)
         audit.record(
             actor=acting_user,
             action=AuditAction.CREATE,

@@ -8,6 +8,7 @@ hash of the content it was stored with, so a resend is recognised as the same or
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -335,6 +336,8 @@ class SignalReport(SyncedRecord, UnitsMixin):
         _("trạng thái"), max_length=10, choices=SignalStatus.choices, default=SignalStatus.REPORTED
     )
     respond_by = models.DateField(_("hạn phản hồi"))
+    # Set when the operator confirms: from then on the report is judged against the fix deadline.
+    fix_by = models.DateField(_("hạn khắc phục"), null=True, blank=True)
     closed_on = models.DateField(_("ngày đóng"), null=True, blank=True)
 
     class Meta:
@@ -348,6 +351,23 @@ class SignalReport(SyncedRecord, UnitsMixin):
 
     def __str__(self) -> str:
         return f"{self.village} — {self.get_operator_display()} {self.get_technology_display()}"
+
+    @property
+    def deadline(self) -> Any:
+        """The deadline that applies now: the fix deadline once confirmed, the response deadline before."""
+        return self.fix_by if self.status == SignalStatus.CONFIRMED and self.fix_by else self.respond_by
+
+    def is_overdue(self, day: Any) -> bool:
+        return self.status in (SignalStatus.REPORTED, SignalStatus.CONFIRMED) and self.deadline < day
+
+
+def signal_overdue_q(day: Any) -> Q:
+    """Open reports past the deadline that applies to them on `day` (see SignalReport.deadline)."""
+    return (
+        Q(status=SignalStatus.REPORTED, respond_by__lt=day)
+        | Q(status=SignalStatus.CONFIRMED, fix_by__lt=day)
+        | Q(status=SignalStatus.CONFIRMED, fix_by__isnull=True, respond_by__lt=day)
+    )
 
 
 class SignalReportEvent(models.Model):

@@ -21,11 +21,11 @@ from langso.teams.models import (
     HouseholdAssignment,
     Service,
     SignalReport,
-    SignalStatus,
     Team,
     TeamMember,
     Visit,
     VisitService,
+    signal_overdue_q,
 )
 
 # A household not visited for this many days comes back up the worklist; a team with no visit for
@@ -39,6 +39,7 @@ ADULT_AGE = 18
 REASON_WEIGHTS = {
     "follow_up_due": 50,
     "device_follow_up": 45,
+    "smartphone_check": 40,
     "no_smartphone": 30,
     "never_visited": 25,
     "not_visited_recently": 20,
@@ -96,6 +97,7 @@ def reason_labels() -> dict[str, str]:
     return {
         "follow_up_due": _("Đến hẹn quay lại"),
         "device_follow_up": _("Đến hạn hỏi thăm việc dùng điện thoại được cấp"),
+        "smartphone_check": _("Hỏi lại về điện thoại: máy được cấp đã trả lại hoặc bị mất"),
         "no_smartphone": _("Chưa có điện thoại thông minh"),
         "never_visited": _("Chưa được đến hướng dẫn"),
         "not_visited_recently": _("Lâu chưa đến (trên %(days)s ngày)") % {"days": REVISIT_AFTER_DAYS},
@@ -161,7 +163,7 @@ def worklist(
 
     people: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
     for row in Resident.objects.filter(household_id__in=ids).values(
-        "id", "household_id", "birth_year", "owns_smartphone"
+        "id", "household_id", "birth_year", "owns_smartphone", "smartphone_to_check"
     ):
         people[row["household_id"]].append(row)
     adult_cutoff = _birth_year_cutoff(ADULT_AGE, today)
@@ -195,7 +197,9 @@ def worklist(
             reasons.append("follow_up_due")
         if device_checks.get(household.pk):
             reasons.append("device_follow_up")
-        if members and not any(m["owns_smartphone"] for m in members):
+        if any(m["smartphone_to_check"] for m in members):
+            reasons.append("smartphone_check")
+        elif members and not any(m["owns_smartphone"] for m in members):
             reasons.append("no_smartphone")
         if last is None:
             reasons.append("never_visited")
@@ -319,9 +323,7 @@ def signal_report_list(*, user: Any, status: str = "", overdue: bool = False) ->
     if status:
         reports = reports.filter(status=status)
     if overdue:
-        reports = reports.filter(
-            status__in=[SignalStatus.REPORTED, SignalStatus.CONFIRMED], respond_by__lt=timezone.localdate()
-        )
+        reports = reports.filter(signal_overdue_q(timezone.localdate()))
     return reports
 
 
@@ -335,3 +337,70 @@ def signal_report_get(*, user: Any, report_id: Any, perm: str = Perm.SIGNAL_VIEW
 
 def can_handle_signal_reports(user: Any) -> bool:
     return has_perm(user, Perm.SIGNAL_HANDLE)
+
+
+# --- How a person was reached ---------------------------------------------------------------------
+
+
+def reached_ways(day: datetime.date) -> dict[str, Any]:
+    """Every way a team or the commune helped a person by `day`, as conditions on a resident queryset
+    (`OuterRef("pk")`): present at a home visit, helped at the help desk, a skill observed by a member.
+    "Adults reached" (campaigns/facts.py) counts a person once if any holds; the person's page lists
+    the same ways (`person_reached`), so the page and the number agree."""
+    from django.db.models import Exists, OuterRef
+
+    from langso.skills.models import SkillRecord
+    from langso.teams.models import HelpDeskSession
+
+    return {
+        "visit": Exists(
+            Visit.present.through.objects.filter(resident_id=OuterRef("pk"), visit__visited_on__lte=day)
+        ),
+        "helpdesk": Exists(HelpDeskSession.objects.filter(resident_id=OuterRef("pk"), helped_on__lte=day)),
+        "observed": Exists(
+            SkillRecord.objects.filter(resident_id=OuterRef("pk"), evidence="observed", recorded_on__lte=day)
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class ReachedWay:
+    kind: str  # "visit" | "helpdesk" | "observed"
+    day: datetime.date
+    text: str
+
+
+def person_reached(resident: Any, *, limit: int = 20) -> list[ReachedWay]:
+    """The ways this person was helped, newest first (the same three ways `reached_ways` counts)."""
+    from langso.skills.models import Skill, SkillRecord
+    from langso.teams.models import HelpDeskSession
+
+    ways: list[ReachedWay] = []
+    for visit in (
+        Visit.objects.filter(present=resident).select_related("member__user").order_by("-visited_on")[:limit]
+    ):
+        by = str(visit.member.user) if visit.member_id and visit.member.user_id else ""
+        ways.append(
+            ReachedWay("visit", visit.visited_on, _("Buổi hướng dẫn tại nhà") + (f" ({by})" if by else ""))
+        )
+    for session in HelpDeskSession.objects.filter(resident=resident).order_by("-helped_on")[:limit]:
+        ways.append(
+            ReachedWay(
+                "helpdesk",
+                session.helped_on,
+                _("Bộ phận một cửa: %(procedure)s — %(outcome)s")
+                % {"procedure": session.get_procedure_display(), "outcome": session.get_outcome_display()},
+            )
+        )
+    names = dict(Skill.objects.values_list("code", "name"))
+    for record in SkillRecord.objects.filter(resident=resident, evidence="observed").order_by("-recorded_on")[
+        :limit
+    ]:
+        ways.append(
+            ReachedWay(
+                "observed",
+                record.recorded_on,
+                _("Thành viên tổ ghi nhận kỹ năng: %(skill)s") % {"skill": names.get(record.skill_code, "")},
+            )
+        )
+    return sorted(ways, key=lambda w: w.day, reverse=True)[:limit]

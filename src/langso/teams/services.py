@@ -26,8 +26,8 @@ from langso.core.models import AuditAction
 from langso.core.text import clean_text
 from langso.core.validators import normalize_phone
 from langso.places.models import Village
-from langso.registry.changes import commune_changed
-from langso.registry.models import Household, Resident
+from langso.registry.models import Household, Resident, SmartphoneSource
+from langso.registry.services import resident_smartphone_set
 from langso.skills import services as skill_services
 from langso.skills.models import Evidence, Level
 from langso.teams.models import (
@@ -84,7 +84,6 @@ def team_create(
     team.copy_units_from_village()
     team.full_clean()
     team.save()
-    commune_changed(team.commune_id)
     audit.record(actor=acting_user, action=AuditAction.CREATE, obj=team, changes=audit.snapshot(team))
     return team
 
@@ -99,7 +98,6 @@ def team_update(*, acting_user: Any, team: Team, **fields: Any) -> Team:
     team.save()
     changes = audit.diff(before, audit.snapshot(team))
     if changes:
-        commune_changed(team.commune_id)
         audit.record(actor=acting_user, action=AuditAction.UPDATE, obj=team, changes=changes)
     return team
 
@@ -148,7 +146,6 @@ def member_set_active(*, acting_user: Any, member: TeamMember, active: bool) -> 
         if not active:
             # Their households go back to the pool so none is forgotten.
             HouseholdAssignment.objects.filter(member=member).delete()
-        commune_changed(member.team.commune_id)
         audit.record(
             actor=acting_user,
             action=AuditAction.UPDATE,
@@ -176,7 +173,6 @@ def households_assign(*, acting_user: Any, member: TeamMember, households: Itera
             defaults={"member": member, "assigned_on": today, "assigned_by": acting_user},
         )
     if households:
-        commune_changed(member.team.commune_id)
         audit.record(
             actor=acting_user,
             action=AuditAction.UPDATE,
@@ -192,8 +188,6 @@ def households_unassign(*, acting_user: Any, households: Iterable[Household]) ->
     ids = [h.pk for h in households]
     deleted, _details = HouseholdAssignment.objects.filter(household_id__in=ids).delete()
     if deleted:
-        for commune_id in sorted({h.commune_id for h in households}):
-            commune_changed(commune_id)
         audit.record(
             actor=acting_user,
             action=AuditAction.DELETE,
@@ -377,7 +371,8 @@ def visit_record(
             ]
         )
         _apply_fact_updates(acting_user, visit, data.updates)
-        commune_changed(household.commune_id)
+        if data.no_phone:
+            _household_has_no_phone(acting_user, visit, members.values(), data.updates)
         audit.record(
             actor=acting_user,
             action=AuditAction.CREATE,
@@ -388,6 +383,26 @@ def visit_record(
 
     visit, outcome = store_synced(Visit, data.id, data.payload(), create)
     return visit, outcome  # type: ignore[return-value]
+
+
+def _household_has_no_phone(
+    acting_user: Any, visit: Visit, members: Iterable[Resident], updates: tuple[FactUpdate, ...]
+) -> None:
+    """A visit found the household without a smartphone: the registry says so for its members (with the
+    visit as the source), so the open programme's next candidate list sees the household as eligible
+    and the worklist shows "no smartphone". A member the same visit recorded with a phone keeps it."""
+    said = {u.object_id for u in updates if u.target == "resident" and u.field == "owns_smartphone"}
+    for member in members:
+        if member.pk in said or not (member.owns_smartphone or member.smartphone_to_check):
+            continue
+        resident_smartphone_set(
+            acting_user=acting_user,
+            resident=member,
+            owns=False,
+            source=SmartphoneSource.VISIT,
+            on=visit.visited_on,
+            note=_("Buổi hướng dẫn ghi nhận hộ chưa có điện thoại thông minh"),
+        )
 
 
 def _clean_fact(value: Any) -> Any:
@@ -405,9 +420,28 @@ def _apply_fact_updates(acting_user: Any, visit: Visit, updates: tuple[FactUpdat
         obj = model.objects.select_for_update().get(pk=update.object_id)
         current = getattr(obj, update.field)
         before, after = _clean_fact(update.before), _clean_fact(update.after)
+        smartphone = update.target == "resident" and update.field == "owns_smartphone"
         if current == after:
+            if smartphone and obj.smartphone_to_check:
+                # The visit checked what a returned or lost device left open: the answer stands as is.
+                resident_smartphone_set(
+                    acting_user=acting_user,
+                    resident=obj,
+                    owns=after,
+                    source=SmartphoneSource.VISIT,
+                    on=visit.visited_on,
+                )
             continue
-        if current == before:
+        if current == before and smartphone:
+            resident_smartphone_set(
+                acting_user=acting_user,
+                resident=obj,
+                owns=after,
+                source=SmartphoneSource.VISIT,
+                on=visit.visited_on,
+                note=_("Sửa từ điện thoại trong buổi hướng dẫn"),
+            )
+        elif current == before:
             setattr(obj, update.field, after)
             obj.save(update_fields=[update.field, "updated_at"])
             audit.record(
@@ -445,8 +479,12 @@ def conflict_resolve(*, acting_user: Any, conflict: FactConflict, use_phone_valu
     before = getattr(target, conflict.field)
     if use_phone_value:
         setattr(target, conflict.field, conflict.phone_after)
-        target.save(update_fields=[conflict.field, "updated_at"])
-        commune_changed(conflict.commune_id)
+        fields = [conflict.field, "updated_at"]
+        if conflict.resident_id and conflict.field == "owns_smartphone":
+            target.smartphone_source, target.smartphone_on = SmartphoneSource.VISIT, conflict.visit.visited_on
+            target.smartphone_to_check = False
+            fields += ["smartphone_source", "smartphone_on", "smartphone_to_check"]
+        target.save(update_fields=fields)
     conflict.status = ConflictStatus.APPLIED_PHONE if use_phone_value else ConflictStatus.KEPT_SERVER
     conflict.resolved_by = acting_user
     conflict.resolved_at = timezone.now()

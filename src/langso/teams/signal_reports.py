@@ -17,7 +17,6 @@ from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
 from langso.places.models import Coverage, Village
-from langso.registry.changes import commune_changed
 from langso.teams.models import (
     DeviceToken,
     Operator,
@@ -30,6 +29,8 @@ from langso.teams.synced import Outcome, _field_date, store_synced
 
 # Days a telecom operator has to answer a weak-signal report.
 SIGNAL_RESPONSE_DAYS = 14
+# Once the operator confirms a spot, the time it has to fix it.
+SIGNAL_FIX_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,6 @@ def signal_report_create(
             respond_by=reported_on + datetime.timedelta(days=SIGNAL_RESPONSE_DAYS),
         )
         SignalReportEvent.objects.create(report=report, status=SignalStatus.REPORTED, by=acting_user)
-        commune_changed(village.commune_id)
         audit.record(actor=acting_user, action=AuditAction.CREATE, obj=report, changes=data.payload())
         return report
 
@@ -157,9 +157,10 @@ def signal_report_move(
     report.status = status
     if status in (SignalStatus.FIXED, SignalStatus.REJECTED):
         report.closed_on = timezone.localdate()
-    report.save(update_fields=["status", "closed_on"])
+    if status == SignalStatus.CONFIRMED:
+        report.fix_by = timezone.localdate() + datetime.timedelta(days=SIGNAL_FIX_DAYS)
+    report.save(update_fields=["status", "closed_on", "fix_by"])
     SignalReportEvent.objects.create(report=report, status=status, note=note[:300], by=acting_user)
-    commune_changed(report.commune_id)
     field = _TECHNOLOGY_COVERAGE_FIELD.get(report.technology)
     if status == SignalStatus.FIXED and field:
         village = Village.objects.select_for_update().get(pk=report.village_id)

@@ -389,8 +389,16 @@ def visit_create(request: HttpRequest) -> HttpResponse:
             "people": people,
             "skill_rows": skill_rows,
             "can_add_rows": skill_rows < SKILL_ROWS_MAX,
+            "suggestions": _teach_today(people),
         },
     )
+
+
+def _teach_today(people: list[Resident]) -> list[tuple[Resident, list[Any]]]:
+    """For each person of the household, the next skills to teach (what their rules still miss)."""
+    from langso.skills.explain import next_skills
+
+    return [(person, found) for person in people if (found := next_skills(person, limit=2))]
 
 
 def _store_visit(request: HttpRequest, household: Household, form: VisitForm) -> HttpResponse | None:
@@ -581,7 +589,7 @@ def _signal_row(report: Any, today: datetime.date) -> dict[str, Any]:
     return {
         "report": report,
         "days_open": max((end - report.reported_on).days, 0),
-        "overdue": is_open and report.respond_by < today,
+        "overdue": report.is_overdue(today),
         "is_open": is_open,
     }
 

@@ -40,7 +40,7 @@ def test_the_demo_gives_the_field_member_a_worklist_and_leaves_one_village_per_c
     assert Visit.objects.filter(recorded_by=member).count() >= 3
     overview = selectors.commune_overview(user=officer, commune_code=2071)
     assert overview.villages_with_team == overview.villages - 1
-    assert SignalReport.objects.filter(operator="viettel").count() == 1
+    assert SignalReport.objects.filter(operator="viettel").count() == 2  # one waiting, one confirmed
     assert HelpDeskSession.objects.count() == 3
     teams = Team.objects.count()
     call_command("demo_data")
@@ -68,3 +68,57 @@ def test_the_demo_province_officer_opens_a_running_campaign_with_targets(client)
         dashboard = client.get(reverse("campaigns:dashboard", args=[campaign.pk]))
     assert dashboard.status_code == 200
     assert "Tỉ lệ người trưởng thành có định danh điện tử mức 2" in dashboard.content.decode()
+
+
+def test_the_demo_tells_one_consistent_story_over_the_last_six_months():
+    """What a visitor opens in `make run` makes sense: nothing after today or before the story starts,
+    no visit before its team, no follow-up before its handover, no handover before its list, every
+    recipient of a phone owns one, the help desk's people count as reached, a confirmed report is
+    judged on its fix deadline."""
+    import datetime
+
+    from django.db.models import F
+    from django.utils import timezone
+
+    from langso.campaigns.facts import FactContext, adults_reached
+    from langso.devices.models import Allocation, CandidateList, FollowUp
+    from langso.skills.models import SkillRecord
+    from langso.teams import selectors
+    from langso.teams.models import HelpDeskSession, SignalReport, Visit
+
+    call_command("demo_data")
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=183)
+
+    visits = Visit.objects.all()
+    assert visits.exists()
+    assert (
+        not visits.filter(visited_on__gt=today).exists() and not visits.filter(visited_on__lt=start).exists()
+    )
+    assert not visits.filter(visited_on__lt=F("team__established_on")).exists()
+    assert not SkillRecord.objects.filter(recorded_on__gt=today).exists()
+    assert not SkillRecord.objects.filter(recorded_on__lt=start).exists()
+    assert not HelpDeskSession.objects.filter(helped_on__gt=today).exists()
+
+    handovers = Allocation.objects.select_related("candidate__candidate_list", "resident")
+    assert handovers.count() == 3
+    for allocation in handovers:
+        approved = allocation.candidate.candidate_list.approved_at.date()
+        assert start <= approved <= allocation.handed_over_on <= today
+        assert allocation.resident.owns_smartphone and allocation.resident.smartphone_source == "handover"
+    done = FollowUp.objects.filter(done_on__isnull=False)
+    assert done.exists() and not done.filter(done_on__lt=F("allocation__handed_over_on")).exists()
+    assert not done.filter(done_on__gt=today).exists()
+    assert not CandidateList.objects.filter(approved_at__date__gt=today).exists()
+
+    member = User.objects.get(username="thanhvien.banCau")
+    assert any("device_follow_up" in e.reasons for e in selectors.worklist(user=member))
+    desk_people = HelpDeskSession.objects.exclude(resident=None).values_list("resident_id", flat=True)
+    assert len(desk_people) == 2
+    reached = adults_reached(FactContext(day=today, commune_code=2071))
+    assert set(desk_people) <= set(reached.values_list("pk", flat=True))
+
+    confirmed = SignalReport.objects.get(status="confirmed")
+    assert confirmed.fix_by > today and not confirmed.is_overdue(today)
+    assert SignalReport.objects.get(status="reported").is_overdue(today)
+    assert not Resident.objects.filter(created_at__date__gt=start + datetime.timedelta(days=3)).exists()

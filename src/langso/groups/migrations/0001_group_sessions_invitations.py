@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('places', '0001_initial'),
         ('registry', '0005_import_column_mapping'),
-        ('skills', '0006_evidence_group_session'),
+        ('skills', '0008_evidence_group_session'),
         ('teams', '0003_device_sign_out_worklist_state_held_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

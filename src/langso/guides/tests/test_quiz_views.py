@@ -77,10 +77,31 @@ def test_a_failed_check_shows_the_right_answers(client: Client) -> None:
 
 
 def test_a_tampered_form_is_scored_without_error(client: Client) -> None:
-    response = client.post(_url(), {"q1": "-1", "q2": "99", "q3": "x", "q77": "1"})
+    response = client.post(_url(), {"q1": "-1", "q2": "1", "q3": "x", "q77": "1"})
 
     assert response.status_code == 200
-    assert "Đúng 0/4 câu." in response.content.decode()
+    assert "/4 câu." in response.content.decode()
+
+
+def test_a_form_without_a_single_valid_answer_is_neither_scored_nor_recorded(client: Client) -> None:
+    """Tampered or empty, nothing answered is no evidence: the check is shown again."""
+    response = client.post(_url(), {"q1": "-1", "q2": "99", "q3": "x", "q77": "1"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Chưa trả lời câu nào" in page and "Đúng 0/4 câu." not in page
+
+
+def test_an_officer_pressing_submit_with_no_answer_records_nothing_for_the_person(
+    client: Client, officer: Any, resident: Any
+) -> None:
+    from langso.skills.models import SkillRecord
+
+    client.force_login(officer)
+    response = client.post(_url(resident), {})
+
+    assert "Chưa trả lời câu nào" in response.content.decode()
+    assert not SkillRecord.objects.filter(resident=resident).exists()
 
 
 def test_an_officer_checking_with_a_person_in_scope_records_can_do_alone_as_quiz_evidence(

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.places.models import Commune
-from langso.registry.changes import commune_changed
 from langso.registry.imports import layouts
 from langso.registry.imports.changes import stored as stored_changes
 from langso.registry.imports.checking import CheckResult, check_file
@@ -339,7 +338,6 @@ def _write_all(job: ImportJob, result: CheckResult) -> None:
                 WRITERS[job.kind](chunk, job, counts, result.new_households)
                 if counts.late:
                     raise _RegistryChanged
-            commune_changed(job.commune_id)
             _finish(job, counts, len(result.valid))
     except _RegistryChanged:
         job.refresh_from_db()
@@ -370,7 +368,6 @@ def _write_valid_only(job: ImportJob, result: CheckResult) -> None:
                 return
             chunk = result.valid[start : start + WRITE_CHUNK]
             WRITERS[job.kind](chunk, job, counts, result.new_households)
-            commune_changed(job.commune_id)
             _update(
                 job,
                 processed_rows=start + len(chunk),

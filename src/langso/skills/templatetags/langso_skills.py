@@ -32,3 +32,46 @@ def level_label(current: Any) -> str:
     from langso.skills.models import Level
 
     return str(Level(current.level).label) if current else gettext("Chưa ghi nhận")
+
+
+def _person_rules(context: Any, resident: Any) -> Any:
+    """One evaluation of the rules per page, shared by the blocks below."""
+    from langso.skills.explain import person_rules
+
+    key = ("langso_person_rules", resident.pk)
+    if key not in context.render_context:
+        context.render_context[key] = person_rules(resident)
+    return context.render_context[key]
+
+
+@register.inclusion_tag("skills/_resident_next.html", takes_context=True)
+def resident_next_skills(context: Any, resident: Any, can_record: bool = False) -> dict[str, Any]:
+    """What to teach this person next, with "record a skill" next to it (at the top of the page)."""
+    from langso.skills.explain import next_skills
+
+    suggestions = next_skills(resident, rules=_person_rules(context, resident))
+    return {"resident": resident, "suggestions": suggestions, "can_record": can_record}
+
+
+@register.inclusion_tag("skills/_resident_rules.html", takes_context=True)
+def resident_rules(context: Any, resident: Any) -> dict[str, Any]:
+    return {"resident": resident, "rules": _person_rules(context, resident)}
+
+
+@register.inclusion_tag("skills/_resident_history.html", takes_context=True)
+def resident_skill_history(context: Any, resident: Any, can_record: bool = False) -> dict[str, Any]:
+    """Every record of the person, voided ones too (struck through, with who, when and why)."""
+    from langso.skills.models import Skill, SkillRecord
+
+    records = list(
+        SkillRecord.with_voided.filter(resident=resident)
+        .select_related("recorded_by", "voided_by")
+        .order_by("-recorded_on", "-created_at")[:100]
+    )
+    names = dict(Skill.objects.filter(code__in={r.skill_code for r in records}).values_list("code", "name"))
+    return {
+        "resident": resident,
+        "records": [(r, names.get(r.skill_code, r.skill_code)) for r in records],
+        "can_record": can_record,
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -22,9 +22,10 @@ def test_an_officer_records_a_skill_and_the_persons_page_shows_the_level_and_wha
     record = SkillRecord.objects.get()
     assert (record.level, record.recorded_on.day, record.recorded_on.month) == (2, 5, 3)
     page = client.get(resident.get_absolute_url()).content.decode()
-    assert "Chưa là công dân số" in page
-    assert "Có điện thoại thông minh" in page
-    assert "Kích hoạt định danh điện tử mức 2: cần mức 3, hiện 2" in page
+    assert "Công dân số</strong></a>:" in page and "Chưa đạt" in page
+    assert "Còn thiếu: Có điện thoại thông minh" in page
+    assert "Còn thiếu: Kích hoạt định danh điện tử mức 2: mức 3 – Tự làm được" in page
+    assert "hiện ở mức 2" in page
     assert page.count('class="step on"') == 2
 
 

@@ -432,6 +432,23 @@ def test_the_visit_form_starts_with_today_everyone_present_a_fresh_id_and_the_pr
     assert '<option value="video_call">' in page
 
 
+def test_the_visit_form_suggests_what_to_teach_each_person_today(client, world):
+    from langso.skills.services import skill_record_add
+
+    household = HouseholdFactory(village=world["village"])
+    grandmother = ResidentFactory(household=household, birth_year=1950, full_name="LÒ THỊ NGÀ")
+    skill_record_add(acting_user=None, resident=grandmother, skill_code="vneid_level2", level=1)
+
+    page = page_text(
+        signed_in(client, world["member_user"]).get(
+            reverse("teams:visit_create"), {"household": household.pk}
+        )
+    )
+
+    assert "Nên hướng dẫn hôm nay" in page
+    assert re.search(r"LÒ THỊ NGÀ</strong>: Kích hoạt định danh điện tử mức 2 \(lên mức 2\)", page)
+
+
 def test_a_visit_is_stored_once_even_when_the_form_is_sent_twice(client, world):
     household = HouseholdFactory(village=world["village"])
     grandmother = ResidentFactory(household=household, birth_year=1950)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('skills', '0005_default_certificate_programme'),
+        ('skills', '0007_skill_record_void'),
     ]
 
     operations = [

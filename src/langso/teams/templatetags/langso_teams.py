@@ -1,0 +1,16 @@
+"""The "how this person was reached" block of a person's page (included by registry/resident_detail.html)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("teams/_resident_reached.html")
+def resident_reached(resident: Any) -> dict[str, Any]:
+    from langso.teams.selectors import person_reached
+
+    return {"ways": person_reached(resident)}
