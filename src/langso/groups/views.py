@@ -42,6 +42,18 @@ def _skill_choices() -> list[tuple[str, str]]:
     return [(s.code, s.display_name(language)) for s in _skills()]
 
 
+def _taught(data: Any) -> dict[str, int]:
+    """The skills ticked on the form, each with the level chosen for the whole class (a level that is
+    not a number is left to the service, which refuses it with a message)."""
+    if data is None:
+        return {}
+    taught = {}
+    for code in data.getlist("skill"):
+        level = str(data.get(f"level-{code}") or "2")
+        taught[code] = int(level) if level.isdigit() else 0
+    return taught
+
+
 def _uuid(value: Any) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value)) if value else None
@@ -107,11 +119,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
     q = str((data or request.GET).get("q") or "").strip()[:100]
     ticked = {p for p in (_uuid(v) for v in (data.getlist("present") if data else [])) if p}
     skills = _skills()
-    taught = {
-        code: int(level)
-        for code in (data.getlist("skill") if data else [])
-        if (level := (data or {}).get(f"level-{code}", "2")) and str(level).isdigit()
-    }
+    taught = _taught(data)
     if data is not None and data.get("action") == "save" and form.is_valid():
         fixes: dict[uuid.UUID, dict[str, int]] = {}
         for pid in ticked:

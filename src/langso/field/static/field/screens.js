@@ -376,18 +376,19 @@
   const ORGANISERS = ["team", "youth_union", "women_union", "telecom", "school", "commune", "other"];
   const LEVELS = () => [1, 2, 3, 4].map((n) => ({ code: String(n), label: T[`level_${n}`] }));
 
+  let walkInCount = 0;
   function walkInRow(villages) {
+    const n = ++walkInCount;
     const row = h(
       "fieldset",
       { className: "walk-in" },
       h("legend", {}, T.walk_in),
-      field(T.walk_in_name, h("input", { name: "wi_name", maxlength: 100 })),
-      field(T.birth_year, h("input", { type: "number", name: "wi_year", min: 1900, max: new Date().getFullYear(), inputmode: "numeric" })),
-      field(T.sex, select("wi_sex", [{ code: "M", label: T.sex_m }, { code: "F", label: T.sex_f }], "")),
-      field(T.village, select("wi_village", villages, "")),
-      h("button", { type: "button", className: "link", onclick: () => row.remove() }, T.remove)
+      field(T.walk_in_name, h("input", { name: "wi_name", maxlength: 100 }), `wi-${n}-name`),
+      field(T.birth_year, h("input", { type: "number", name: "wi_year", min: 1900, max: new Date().getFullYear(), inputmode: "numeric" }), `wi-${n}-year`),
+      field(T.sex, select("wi_sex", [{ code: "M", label: T.sex_m }, { code: "F", label: T.sex_f }], ""), `wi-${n}-sex`),
+      field(T.village, select("wi_village", villages, ""), `wi-${n}-village`),
+      h("button", { type: "button", className: "btn btn-secondary", onclick: () => row.remove() }, T.remove)
     );
-    row.querySelectorAll("input, select").forEach((el) => el.removeAttribute("id"));
     return row;
   }
 
@@ -396,14 +397,16 @@
     if (!worklist || !state.session) return screenWorklist();
     const id = await formId("group", "");
     const villages = worklist.villages.map((v) => ({ code: v.id, label: v.name }));
-    const skillRows = worklist.skills.map((s) =>
-      h(
+    const skillRows = worklist.skills.map((s) => {
+      const level = select(`level-${s.code}`, LEVELS(), "2", { blank: T.level });
+      level.setAttribute("aria-label", `${T.level}: ${s.label}`);
+      return h(
         "div",
         { className: "line skill-line" },
         h("label", { className: "check" }, h("input", { type: "checkbox", name: "skill", value: s.code }), ` ${s.label}`),
-        select(`level-${s.code}`, LEVELS(), "2", { blank: T.level })
-      )
-    );
+        level
+      );
+    });
     // Registry people the phone holds, household by household; searched without diacritics.
     const people = h("div", { id: "group-people" });
     for (const hh of worklist.households) {
@@ -417,7 +420,7 @@
               "div",
               { className: "line person" },
               h("label", { className: "check" }, h("input", { type: "checkbox", name: "present", value: p.id }), ` ${p.name}${p.birth_year ? ` (${p.birth_year})` : ""}`),
-              h("details", { className: "correct" }, h("summary", {}, T.correct_level), worklist.skills.map((s) => field(s.label, select(`fix-${p.id}-${s.code}`, LEVELS(), "", { blank: T.same_as_all }))))
+              h("details", { className: "correct" }, h("summary", {}, T.correct_level), worklist.skills.map((s) => field(s.label, select(`fix-${p.id}-${s.code}`, LEVELS(), "", { blank: T.same_as_all }), `fix-${p.id}-${s.code}`)))
             )
           )
         )
