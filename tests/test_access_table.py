@@ -54,6 +54,39 @@ def _step(data: SiteData) -> Any:
     return GuideStep.objects.filter(guide__skill_code=data.guide_code).order_by("pk").first()
 
 
+def _tay(data: SiteData) -> str:
+    """Tày switched on, the data's guide translated into it and its first step recorded (approved)."""
+    from langso.guides.languages import install_default_languages
+    from langso.guides.models import GuideLanguage, StepRecording, StepTranslation
+
+    install_default_languages()  # a transactional test flushed the migration's rows
+    GuideLanguage.objects.filter(code="tay").update(active=True)
+    step = _step(data)
+    for s in step.guide.steps.all():
+        StepTranslation.objects.get_or_create(
+            step=s, language_id="tay", defaults={"text": f"Bước {s.number}"}
+        )
+    if not StepRecording.objects.filter(step=step, language_id="tay").exists():
+        StepRecording.objects.create(
+            step=step,
+            language_id="tay",
+            text=f"Bước {step.number}",
+            audio=b"OggS",
+            content_type="audio/ogg",
+            size=4,
+            sha256="0" * 64,
+            status="approved",
+        )
+    return "tay"
+
+
+def _recording(data: SiteData) -> Any:
+    from langso.guides.models import StepRecording
+
+    _tay(data)
+    return StepRecording.objects.filter(step=_step(data), language_id="tay").first()
+
+
 def _own_device(data: SiteData, user: User) -> dict[str, Any]:
     from langso.teams.models import DeviceToken
 
@@ -139,11 +172,19 @@ KWARGS: dict[str, Kwargs] = {
     "skills:certificate_revoke": lambda d, u: {"certificate_id": d.certificate.pk},
     "skills:programme_edit": lambda d, u: {"programme_id": d.skills_programme.pk},
     "skills_public:verify": lambda d, u: {"code": d.certificate.verification_code},
+    "groups:session": lambda d, u: {"session_id": d.group_session.pk},
+    "groups:invitation": lambda d, u: {"invitation_id": d.invitation.pk},
+    "groups:invitation_print": lambda d, u: {"invitation_id": d.invitation.pk},
     "guides:guide": lambda d, u: {"skill_code": d.guide_code},
     "guides:quiz": lambda d, u: {"skill_code": d.guide_code},
     "guides:edit": lambda d, u: {"skill_code": d.guide_code},
     "guides:handout": lambda d, u: {"skill_code": d.guide_code},
     "guides:step_audio": lambda d, u: {"step_id": _step(d).pk},
+    "guides:translate": lambda d, u: {"skill_code": d.guide_code, "lang": _tay(d)},
+    "guides:record": lambda d, u: {"skill_code": d.guide_code, "lang": _tay(d)},
+    "guides:step_recording": lambda d, u: {"lang": _tay(d), "step_id": _step(d).pk},
+    "guides:recording_audio": lambda d, u: {"recording_id": _recording(d).pk},
+    "guides:recording_review": lambda d, u: {"recording_id": _recording(d).pk},
     "teams_conflicts:resolve": lambda d, u: {"conflict_id": d.conflict.pk},
     "teams_conflicts:held_decide": lambda d, u: {"held_id": _held(d).pk},
     "field:device_revoke": _own_device,
@@ -314,7 +355,32 @@ def _inside_one_village(data: SiteData) -> SiteData:
                 reported_on=timezone.localdate(),
             ),
         )
+    _group_session_and_invitation(data)
     return data
+
+
+def _group_session_and_invitation(data: SiteData) -> None:
+    """A group session in the data's village that follows an invitation list (issue 15)."""
+    from langso.groups import invitations, services
+
+    officer = data.users["commune_officer"]
+    data.invitation = invitations.invitation_create(
+        acting_user=officer,
+        rule=invitations.InvitationRule(invitations.Rule.ADULTS, village_id=data.resident.village_id),
+        title="Học cài VNeID",
+    )
+    data.group_session, _outcome = services.session_record(
+        acting_user=officer,
+        data=services.SessionInput(
+            id=uuid.uuid4(),
+            commune_code=data.commune.code,
+            held_on=timezone.localdate(),
+            place_kind="cultural_house",
+            organiser_kind="team",
+            invitation_id=data.invitation.pk,
+            attendees=(services.Attendee(data.resident.pk),),
+        ),
+    )
 
 
 def _client_for(role: str, user: User | None) -> Client:

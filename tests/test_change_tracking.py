@@ -57,6 +57,9 @@ UNTRACKED = {
     "devices.Device": "the inventory, read live; a handover (tracked) is what counts",
     "devices.DeviceImport": "the job's own progress; the devices it writes are inventory",
     "devices.FieldFollowUp": "the phone's copy of a follow-up; the follow-up row is tracked",
+    "groups.AttendanceSkill": "the level set for one attendee; the skill record it writes is tracked",
+    "groups.Invitation": "who was asked to come, read live on the session and invitation pages",
+    "groups.InvitedPerson": "who was asked to come, read live on the session and invitation pages",
 }
 # Tables a fact or a worklist reads that are not per-commune data.
 NOT_COMMUNE_DATA = {

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "langso.field",
     "langso.campaigns",
     "langso.devices",
+    "langso.groups",
     "langso.operations",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("teams/", include("langso.teams.urls")),
     path("field/", include("langso.field.urls")),
     path("devices/", include("langso.devices.urls")),
+    path("groups/", include("langso.groups.urls")),
     path("campaigns/", include("langso.campaigns.urls")),
     path("operations/", include("langso.operations.urls")),
     # Public pages with no account: a citizen's own progress, certificate verification.

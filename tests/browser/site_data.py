@@ -56,6 +56,8 @@ class SiteData:
     target: Any
     audited_user: Any
     extra: dict[str, Any] = field(default_factory=dict)
+    group_session: Any = None
+    invitation: Any = None
 
 
 def _xlsx(rows: list[tuple[Any, ...]]) -> bytes:
@@ -91,6 +93,32 @@ def _skill_without_guide() -> str:
     return code
 
 
+def _guide_in_tay(skill_code: str) -> None:
+    """Tày switched on and one guide translated into it, with one step recorded and approved and
+    another waiting for review (the pages of guides in other languages need them)."""
+    import hashlib
+
+    from langso.guides.languages import install_default_languages
+    from langso.guides.models import GuideLanguage, GuideStep, StepRecording, StepTranslation
+
+    install_default_languages()
+    GuideLanguage.objects.filter(code="tay").update(active=True)
+    steps = list(GuideStep.objects.filter(guide__skill_code=skill_code).order_by("number"))
+    for step in steps:
+        StepTranslation.objects.get_or_create(
+            step=step, language_id="tay", defaults={"text": f"Bước {step.number} (tiếng Tày): {step.text}"}
+        )
+    if not StepRecording.objects.filter(step__guide__skill_code=skill_code, language_id="tay").exists():
+        # The head of an Opus/WebM recording, as MediaRecorder writes it; enough for the pages.
+        audio = b"\x1a\x45\xdf\xa3\x9f\x42\x82\x84webm\x86\x86A_OPUS" + b"\x00" * 2000
+        for step, status in zip(steps[:2], ["approved", "pending"], strict=False):
+            text = StepTranslation.objects.get(step=step, language_id="tay").text
+            StepRecording.objects.create(
+                step=step, language_id="tay", text=text, audio=audio, content_type="audio/webm",
+                size=len(audio), sha256=hashlib.sha256(audio).hexdigest(), status=status,
+            )  # fmt: skip
+
+
 def build_site(households_per_village: int = 12) -> SiteData:
     """Fill the (flushed) test database. About 7 s on SQLite with the default size."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -105,6 +133,7 @@ def build_site(households_per_village: int = 12) -> SiteData:
     from langso.devices import imports as device_imports
     from langso.devices.demo import demo_imei
     from langso.devices.models import Allocation, Candidate, FollowUp, Programme
+    from langso.groups.models import GroupSession, Invitation
     from langso.guides.services import install_default_guides
     from langso.places.models import Commune, Province
     from langso.registry import imports as registry_imports
@@ -117,6 +146,7 @@ def build_site(households_per_village: int = 12) -> SiteData:
 
     install_default_catalogue()
     install_default_guides()
+    _guide_in_tay("vneid_level2")
     install_default_indicators()
     # The data migration made it, unless an earlier transactional test flushed it.
     basic = CertificateProgramme.objects.filter(
@@ -276,6 +306,8 @@ def build_site(households_per_village: int = 12) -> SiteData:
         team=team,
         member=member,
         signal=SignalReport.objects.order_by("created_at").first(),
+        group_session=GroupSession.objects.order_by("created_at").first(),
+        invitation=Invitation.objects.order_by("created_at").first(),
         conflict=conflict,
         import_job=import_job,
         device_import=device_import,

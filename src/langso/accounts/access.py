@@ -36,6 +36,9 @@ class Perm:
     SENSITIVE_VIEW = "registry.sensitive_view"
     AUDIT_VIEW = "audit.view"
     CATALOGUE_EDIT = "skills.catalogue_edit"
+    # Guides in other languages: recording a step's reading on the phone, and publishing it.
+    GUIDE_RECORD = "guides.record"
+    GUIDE_REVIEW = "guides.review"
     TEAMS_VIEW = "teams.view"
     TEAMS_MANAGE = "teams.manage"
     VISIT_RECORD = "teams.visit_record"
@@ -68,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.REGISTRY_EXPORT,
             Perm.SENSITIVE_VIEW,
             Perm.CATALOGUE_EDIT,
+            Perm.GUIDE_REVIEW,
             Perm.TEAMS_VIEW,
             Perm.SIGNAL_VIEW,
             Perm.PROGRAMME_VIEW,
@@ -91,6 +95,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.TEAMS_VIEW,
             Perm.TEAMS_MANAGE,
             Perm.VISIT_RECORD,
+            Perm.GUIDE_RECORD,
             Perm.HELPDESK_RECORD,
             Perm.SIGNAL_VIEW,
             Perm.SIGNAL_REPORT,
@@ -112,6 +117,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.REGISTRY_EDIT,
             Perm.TEAMS_VIEW,
             Perm.VISIT_RECORD,
+            Perm.GUIDE_RECORD,
             Perm.HELPDESK_RECORD,
             Perm.SIGNAL_VIEW,
             Perm.SIGNAL_REPORT,
@@ -126,6 +132,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.REGISTRY_VIEW,
             Perm.TEAMS_VIEW,
             Perm.VISIT_RECORD,
+            Perm.GUIDE_RECORD,
             Perm.HELPDESK_RECORD,
             Perm.SIGNAL_VIEW,
             Perm.SIGNAL_REPORT,
@@ -163,9 +170,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.AUDIT_VIEW,
             Perm.ADMIN_SITE,
             Perm.CATALOGUE_EDIT,
+            Perm.GUIDE_REVIEW,
             Perm.TEAMS_VIEW,
             Perm.TEAMS_MANAGE,
             Perm.VISIT_RECORD,
+            Perm.GUIDE_RECORD,
             Perm.HELPDESK_RECORD,
             Perm.SIGNAL_VIEW,
             Perm.SIGNAL_REPORT,
@@ -264,6 +273,14 @@ URL_ACCESS: dict[str, str] = {
     "guides:manage": Perm.CATALOGUE_EDIT,
     "guides:create": Perm.CATALOGUE_EDIT,
     "guides:edit": Perm.CATALOGUE_EDIT,
+    "guides:languages": Perm.CATALOGUE_EDIT,
+    "guides:translate": Perm.CATALOGUE_EDIT,
+    "guides:record": Perm.GUIDE_RECORD,
+    "guides:record_choose": Perm.GUIDE_RECORD,
+    "guides:recordings": Perm.GUIDE_REVIEW,
+    "guides:recording_audio": Perm.GUIDE_REVIEW,
+    "guides:recording_review": Perm.GUIDE_REVIEW,
+    "guides:step_recording": Access.PUBLIC,
     "teams_conflicts:list": Perm.TEAMS_MANAGE,
     "teams_conflicts:resolve": Perm.TEAMS_MANAGE,
     "teams_conflicts:held_decide": Perm.TEAMS_MANAGE,
@@ -307,6 +324,12 @@ URL_ACCESS: dict[str, str] = {
     "devices:import_refused": Perm.DEVICES_INVENTORY,
     "devices:follow_ups": Perm.FOLLOWUP_RECORD,
     "devices:follow_up": Perm.FOLLOWUP_RECORD,
+    "groups:sessions": Perm.TEAMS_VIEW,
+    "groups:session_create": Perm.VISIT_RECORD,
+    "groups:session": Perm.TEAMS_VIEW,
+    "groups:invitation_create": Perm.VISIT_RECORD,
+    "groups:invitation": Perm.TEAMS_VIEW,
+    "groups:invitation_print": Perm.TEAMS_VIEW,
     "campaigns:list": Perm.CAMPAIGNS_VIEW,
     "campaigns:create": Perm.CAMPAIGNS_MANAGE,
     "campaigns:dashboard": Perm.CAMPAIGNS_VIEW,

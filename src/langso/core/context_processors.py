@@ -17,6 +17,7 @@ MAIN_MENU = [
     ("teams:worklist", _("Việc cần làm")),
     ("teams:commune", _("Tổ công nghệ số")),
     ("teams:helpdesk", _("Một cửa")),
+    ("groups:sessions", _("Buổi học")),
     ("teams:signals", _("Lõm sóng")),
     ("devices:programmes", _("Cấp điện thoại")),
     ("campaigns:list", _("Chỉ tiêu")),

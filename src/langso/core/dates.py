@@ -43,14 +43,17 @@ def _calendar_day(text: str, year: int, month: int, day: int) -> datetime.date:
         raise ValidationError(
             _("Ngày “%(value)s” không có trên lịch."), code="date_unreal", params={"value": text[:30]}
         )
-    last = calendar.monthrange(year, month)[1]
-    if day > last:
-        raise ValidationError(
-            _("Ngày %(value)s không có trên lịch: tháng %(month)s năm %(year)s chỉ có %(days)s ngày."),
-            code="date_unreal",
-            params={"value": text[:30], "month": month, "year": year, "days": last},
-        )
-    return datetime.date(year, month, day)
+    try:
+        return datetime.date(year, month, day)  # the usual day: no need to count the month's days
+    except ValueError:
+        last = calendar.monthrange(year, month)[1]
+        if day > last:
+            raise ValidationError(
+                _("Ngày %(value)s không có trên lịch: tháng %(month)s năm %(year)s chỉ có %(days)s ngày."),
+                code="date_unreal",
+                params={"value": text[:30], "month": month, "year": year, "days": last},
+            ) from None
+        raise
 
 
 def _full_year(digits: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Any
 
@@ -102,11 +103,32 @@ def _converter(field: models.Field, connection: Any) -> Any:
         return None
     native_uuid = connection.features.has_native_uuid_field
     if target.get_internal_type() == "UUIDField":
-        return None if native_uuid else _uuid_hex
+        if native_uuid:
+            return None
+        texts: dict[str, str | None] = {}
+
+        def uuid_hex(value: Any) -> str | None:  # a key given as text (a village's, read from JSON)
+            if value.__class__ is uuid.UUID:  # recurs on every row: parsed once
+                return value.hex
+            key = str(value)
+            if key not in texts:
+                texts[key] = _uuid_hex(value)
+            return texts[key]
+
+        return uuid_hex
     if target.get_internal_type() in _PASS_THROUGH | {"AutoField", "BigAutoField"}:
         return None
-    if kind == "DateField" and connection.vendor == "postgresql":
-        return None
+    if kind == "DateField":
+        # psycopg takes dates; SQLite's backend stores str(date), which is its ISO form.
+        if connection.vendor == "postgresql":
+            return None
+
+        def date_text(value: Any) -> Any:  # a plain date (not a datetime) needs no more than this
+            if value.__class__ is datetime.date:
+                return value.isoformat()
+            return field.get_db_prep_save(value, connection)
+
+        return date_text
     if kind == "DateTimeField":
         memo: dict[Any, Any] = {}
 

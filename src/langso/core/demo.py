@@ -272,6 +272,9 @@ def load_demo_data(*, seed: int = 2025, households_per_village: int = 18) -> dic
     from langso.devices.demo import load_demo_programme
 
     load_demo_programme()
+    from langso.groups.demo import load_demo_group_sessions
+
+    created["group_sessions"] = load_demo_group_sessions()
     from langso.campaigns.demo import load_demo_campaigns
 
     created["campaigns"] = load_demo_campaigns()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -46,9 +47,12 @@ def fold(value: str | None) -> str:
     return _SPACES.sub(" ", stripped).strip().replace("đ", "d").replace("Đ", "d")
 
 
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+
+
 def fold_compact(value: str | None) -> str:
     """Folded and with only letters and digits: "Ê-đê" -> "ede", "H'Mông" -> "hmong"."""
-    return re.sub(r"[^0-9a-z]", "", fold(value))
+    return _NOT_ALNUM.sub("", fold(value))
 
 
 # Vietnamese alphabetical order: ă and â follow a, đ follows d, ê follows e, ô and ơ follow o, ư follows u.
@@ -61,6 +65,7 @@ _VOWEL_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part o
 _SORT_KEY_LENGTH = 250
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names share their syllables: each one is worked out once
 def _word_key(word: str) -> str:
     """One syllable as digits: its letters, then "0" and its tone; a number sorts by value.
 

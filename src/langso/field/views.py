@@ -27,11 +27,18 @@ from langso.accounts.access import Perm
 from langso.core.http import require_perm
 from langso.field import keys
 from langso.field.strings import ui_strings
-from langso.guides.selectors import offline_urls
+from langso.guides.selectors import offline_language_urls, offline_languages, offline_urls
 from langso.teams import device_keys
 
 # The app's scripts, in the order they run (each adds its part to one namespace).
-SCRIPTS = ("field/util.js", "field/store.js", "field/sync.js", "field/screens.js", "field/app.js")
+SCRIPTS = (
+    "field/util.js",
+    "field/store.js",
+    "field/sync.js",
+    "field/screens.js",
+    "field/guides.js",
+    "field/app.js",
+)
 # The files the app needs offline, besides the guides.
 SHELL_STATIC = (*SCRIPTS, "field/app.css", "field/icon-192.png", "field/icon-512.png", "langso/app.css")
 
@@ -107,7 +114,16 @@ def offline_manifest(request: HttpRequest) -> JsonResponse:
     urls = [reverse("field:shell"), reverse("field:manifest")]
     urls += [static(name) for name in SHELL_STATIC]
     urls += offline_urls(language)
-    response = JsonResponse({"version": _version(), "urls": list(dict.fromkeys(urls))})
+    # ?languages=tay,vi: the pages and recordings of the guide languages a member keeps on the phone.
+    codes = [c for c in request.GET.get("languages", "").split(",") if c][:20]
+    response = JsonResponse(
+        {
+            "version": _version(),
+            "urls": list(dict.fromkeys(urls)),
+            "languages": offline_languages(),
+            "language_urls": offline_language_urls(codes),
+        }
+    )
     response["Cache-Control"] = "no-cache"
     return _public(response)  # type: ignore[return-value]
 

@@ -27,6 +27,7 @@ VOICE = "vi"
 @dataclass
 class BuildStats:
     steps: int = 0
+    recorded: int = 0  # steps read by a person's approved recording: left alone, never synthesised
     generated: int = 0
     kept: int = 0
     failed: list[int] = field(default_factory=list)  # ids of steps whose text cannot be read
@@ -37,6 +38,7 @@ class BuildStats:
     def as_dict(self) -> dict[str, object]:
         return {
             "steps": self.steps,
+            "recorded": self.recorded,
             "generated": self.generated,
             "kept": self.kept,
             "failed": self.failed,
@@ -77,13 +79,23 @@ def ensure_step_audio(step: GuideStep) -> bytes:
 
 
 def build_all(*, force: bool = False) -> BuildStats:
-    """Make every missing or stale reading (all of them with `force`); report counts, size and length."""
+    """Make every missing or stale reading (all of them with `force`); report counts, size and length.
+
+    Steps whose Vietnamese reading is an approved recording of their present text are skipped, even
+    with `force`: recordings live in their own table (StepRecording) and the page plays them instead
+    of eSpeak's, so a build never spends time on them nor touches them."""
+    from langso.guides.languages import recorded_vietnamese_step_ids
+
     started = time.perf_counter()
     stats = BuildStats()
+    recorded = recorded_vietnamese_step_ids()
     # Only the length of each stored reading is read, not its bytes: a current one needs nothing more.
     rows = GuideStep.objects.defer("audio").annotate(audio_bytes=Length("audio")).order_by("pk")
     for step in rows.iterator(chunk_size=200):
         stats.steps += 1
+        if step.pk in recorded:
+            stats.recorded += 1
+            continue
         if not force and step.audio_bytes and step.audio_text_hash == text_hash(step):
             stats.kept += 1
             continue

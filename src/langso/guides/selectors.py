@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -31,16 +32,23 @@ class GuideGroup:
     guides: list[GuideCard]
 
 
-def guide_groups(language: str) -> list[GuideGroup]:
+def guide_groups(language: str, content: Any = None) -> list[GuideGroup]:
     """Every guide, grouped by the area of its skill in the catalogue in force and in catalogue order;
-    guides whose skill is not in that catalogue come last, under "Khác"."""
+    guides whose skill is not in that catalogue come last, under "Khác". With a guide language
+    `content` (Tày…), only the guides translated into it, under their translated titles."""
+    from langso.guides.languages import guide_codes_in
+    from langso.guides.models import GuideTranslation
     from langso.skills.models import Skill, SkillArea
     from langso.skills.services import published_version
 
-    guides = {
-        g.skill_code: g
-        for g in Guide.objects.only("skill_code", "title", "title_en", "summary", "summary_en")
-    }
+    rows = Guide.objects.only("skill_code", "title", "title_en", "summary", "summary_en")
+    if content is not None:
+        rows = rows.filter(skill_code__in=guide_codes_in(content))
+    guides = {g.skill_code: g for g in rows}
+    if content is not None:
+        for head in GuideTranslation.objects.filter(language=content, guide__skill_code__in=list(guides)):
+            guide = guides[head.guide.skill_code]
+            guide.title, guide.summary, guide.title_en, guide.summary_en = head.title, head.summary, "", ""
     groups: dict[str, GuideGroup] = {}
     for skill in Skill.objects.filter(version=published_version()).order_by("position", "code"):
         guide = guides.pop(skill.code, None)
@@ -84,6 +92,88 @@ def language_query(language: str) -> str:
     return "" if language == settings.LANGUAGE_CODE else f"?lang={language}"
 
 
+@dataclass
+class StepView:
+    step: GuideStep
+    text: str
+    audio_url: str = ""
+    recorded: bool = False  # a person's voice (approved recording), not eSpeak
+
+
+@dataclass
+class GuidePage:
+    title: str
+    summary: str
+    steps: list[StepView]
+    language: Any = None  # the GuideLanguage of the text; None for the guide's own (vi/en) text
+    tag: str = ""  # the lang attribute of the text
+    languages: list[Any] = field(default_factory=list)  # every language the guide exists in
+
+
+def guide_page(guide: Guide, language: str, content: Any = None) -> GuidePage | None:
+    """What a guide's public page shows: its text in `content` (a GuideLanguage other than Vietnamese)
+    or in the interface `language` (vi/en), and per step the reading to play: an approved recording
+    in that language, else eSpeak's Vietnamese reading on a Vietnamese or English page. None when the
+    guide is not translated into `content`."""
+    from langso.guides.languages import (
+        current_recordings,
+        guide_languages,
+        guide_translation,
+        language_get,
+        step_translations,
+    )
+
+    available = guide_languages(guide)
+    steps = list(guide.steps.all())
+    if content is not None:
+        if content.code not in {lang.code for lang in available}:
+            return None
+        head = guide_translation(guide, content)
+        texts = step_translations(guide, content)
+        recorded = current_recordings(guide, content)
+        views = [
+            StepView(
+                s,
+                texts.get(s.pk, ""),
+                _recording_url(content.code, s.pk) if s.pk in recorded else "",
+                s.pk in recorded,
+            )
+            for s in steps
+        ]
+        title = head.title if head else guide.title
+        return GuidePage(title, head.summary if head else "", views, content, content.tag, available)
+    vietnamese = language_get("vi", active_only=False)
+    recorded = current_recordings(guide, vietnamese) if vietnamese else {}
+    views = []
+    for s in steps:
+        text = s.text_en if language == "en" and s.text_en else s.text
+        if s.pk in recorded:
+            views.append(StepView(s, text, _recording_url("vi", s.pk), True))
+        else:
+            views.append(StepView(s, text, _espeak_url(s.pk)))
+    return GuidePage(
+        guide.display("title", language), guide.display("summary", language), views, None, "", available
+    )
+
+
+def _recording_url(code: str, step_id: int) -> str:
+    return reverse("guides:step_recording", kwargs={"lang": code, "step_id": step_id})
+
+
+def _espeak_url(step_id: int) -> str:
+    try:
+        return reverse("guides:step_audio", kwargs={"step_id": step_id})
+    except NoReverseMatch:
+        return ""
+
+
+def index_languages() -> list[Any]:
+    """The active guide languages (other than Vietnamese) that at least one guide is translated into."""
+    from langso.guides.languages import active_languages, guide_codes_in
+
+    return [lang for lang in active_languages(with_vietnamese=False) if guide_codes_in(lang)]
+
+
 def offline_urls(language: str, *, include_audio: bool = False) -> list[str]:
     """Every address a phone needs to show every guide offline in `language`: the index, each guide
     page and the stylesheets. The language is in the address (?lang=en) so that a cached English page
@@ -106,3 +196,39 @@ def offline_urls(language: str, *, include_audio: bool = False) -> list[str]:
             steps = GuideStep.objects.order_by("guide__skill_code", "number").values_list("pk", flat=True)
             urls += [reverse("guides:step_audio", kwargs={"step_id": pk}) for pk in steps]
     return urls
+
+
+def offline_language_urls(codes: list[str]) -> list[str]:
+    """What a phone keeps to read and hear the guides offline in the member's chosen guide languages
+    (Tày, Ê-đê…): the index and each translated guide's page in that language (?lang=tay), and the
+    published recordings. Vietnamese ("vi") adds the recorded Vietnamese readings. Unknown or
+    switched-off codes are ignored."""
+    from langso.guides.languages import current_recorded_steps, guide_codes_in, language_get
+
+    urls: list[str] = []
+    for code in dict.fromkeys(codes):
+        lang = language_get(code)
+        if lang is None:
+            continue
+        if not lang.is_vietnamese:
+            urls.append(reverse("guides:index") + f"?lang={lang.code}")
+            urls += [reverse("guides:guide", args=[c]) + f"?lang={lang.code}" for c in guide_codes_in(lang)]
+        urls += [_recording_url(lang.code, pk) for pk in sorted(current_recorded_steps(lang))]
+    return urls
+
+
+def offline_languages() -> list[dict[str, Any]]:
+    """The guide languages a phone can keep: the active ones with translated guides or, for
+    Vietnamese, with recorded readings; each with how many guides it has."""
+    from langso.guides.languages import active_languages, current_recorded_steps, guide_codes_in
+
+    out = []
+    for lang in active_languages():
+        if lang.is_vietnamese:
+            if current_recorded_steps(lang):
+                out.append({"code": lang.code, "name": lang.name, "guides": len(guide_codes_in(lang))})
+            continue
+        codes = guide_codes_in(lang)
+        if codes:
+            out.append({"code": lang.code, "name": lang.name, "guides": len(codes)})
+    return out

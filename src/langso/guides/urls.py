@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("", views.index, name="index"),
     path("manage/", views.manage, name="manage"),
     path("manage/new/", views.edit, name="create"),
+    path("", include("langso.guides.voice_urls")),
     path("<slug:skill_code>/", views.guide_detail, name="guide"),
     path("<slug:skill_code>/quiz/", views.quiz, name="quiz"),
     path("<slug:skill_code>/edit/", views.edit, name="edit"),

@@ -29,14 +29,31 @@ from langso.guides.quiz import score_quiz
 
 def _public_language(request: HttpRequest) -> tuple[str, str]:
     """The page language: ?lang= when given (so a cached page's address says its language), else the
-    language the middleware chose from the cookie. Returns (language, query string for links)."""
+    language the middleware chose from the cookie. Returns (language, query string for links).
+
+    ?lang= may also name a guide language switched on by the province (?lang=tay): the interface is
+    then Vietnamese and the guide's text and recordings are in that language (see _content_language)."""
     asked = request.GET.get("lang", "")
+    if asked not in dict(settings.LANGUAGES) and _content_language(request) is not None:
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        return settings.LANGUAGE_CODE, f"?lang={asked}"
     if asked in dict(settings.LANGUAGES):
         translation.activate(asked)
         request.LANGUAGE_CODE = asked
         return asked, f"?lang={asked}"
     language = translation.get_language() or settings.LANGUAGE_CODE
     return language, selectors.language_query(language)
+
+
+def _content_language(request: HttpRequest) -> Any:
+    """The GuideLanguage named by ?lang= when it is an active language other than Vietnamese."""
+    from langso.guides.languages import language_get
+
+    asked = request.GET.get("lang", "")
+    if not asked or asked in dict(settings.LANGUAGES):
+        return None
+    return language_get(asked)
 
 
 def _public(response: HttpResponse, language: str) -> HttpResponse:
@@ -49,6 +66,7 @@ def _public(response: HttpResponse, language: str) -> HttpResponse:
 
 def index(request: HttpRequest) -> HttpResponse:
     language, lang_query = _public_language(request)
+    content = _content_language(request)
     # The link to edit the guides shows only to who may follow it; that page is then theirs alone,
     # so it is not marked public (no cache may hand it to someone else).
     can_edit = may_open(request.user, "guides:manage")
@@ -56,9 +74,11 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "guides/index.html",
         {
-            "groups": selectors.guide_groups(language),
+            "groups": selectors.guide_groups(language, content),
             "lang_query": lang_query,
             "language": language,
+            "content_language": content,
+            "languages": selectors.index_languages(),
             "can_edit": can_edit,
         },
     )
@@ -71,12 +91,15 @@ def index(request: HttpRequest) -> HttpResponse:
 def guide_detail(request: HttpRequest, skill_code: str) -> HttpResponse:
     language, lang_query = _public_language(request)
     guide = selectors.guide_get(skill_code)
+    page = selectors.guide_page(guide, language, _content_language(request))
+    if page is None:  # a language this guide has not been translated into
+        return redirect(reverse("guides:guide", args=[guide.skill_code]))
     response = render(
         request,
         "guides/guide.html",
-        {"guide": guide, "steps": guide.steps.all(), "lang_query": lang_query, "language": language},
+        {"guide": guide, "page": page, "steps": page.steps, "lang_query": lang_query, "language": language},
     )
-    return _public(response, language)
+    return _public(response, page.tag or language)
 
 
 def _quiz_resident(request: HttpRequest) -> tuple[Any, Any, HttpResponse | None]:
@@ -163,11 +186,24 @@ def manage(request: HttpRequest) -> HttpResponse:
     guides = {g.skill_code: g for g in Guide.objects.select_related("updated_by")}
     skills = list(Skill.objects.filter(version=published_version()).order_by("position", "code"))
     rows = [(s, guides.pop(s.code, None)) for s in skills]
+    from langso.guides.languages import guides_per_language
+
     return render(
         request,
         "guides/manage.html",
-        {"rows": rows, "orphans": list(guides.values()), "language": language},
+        {
+            "rows": rows,
+            "orphans": list(guides.values()),
+            "language": language,
+            "figures": guides_per_language(),
+        },
     )
+
+
+def _other_languages() -> list[Any]:
+    from langso.guides.languages import active_languages
+
+    return active_languages(with_vietnamese=False)
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
@@ -223,5 +259,6 @@ def edit(request: HttpRequest, skill_code: str | None = None) -> HttpResponse:
             "steps": steps,
             "questions": questions,
             "errors": errors,
+            "other_languages": _other_languages(),
         },
     )

@@ -84,6 +84,7 @@ def apply_retention(
     *, dry_run: bool = False, policy: RetentionPolicy | None = None
 ) -> list[RetentionOutcome]:
     """Apply every rule; with dry_run, only count what would go. One audit entry per real run."""
+    from langso.groups.models import Attendance
     from langso.registry.models import ImportJob
     from langso.skills.models import CitizenAccessCode
     from langso.teams.models import HelpDeskSession, Visit
@@ -93,13 +94,17 @@ def apply_retention(
     walk_ins = HelpDeskSession.objects.filter(
         created_at__lt=_ago(policy.walk_in_days), resident__isnull=True
     ).exclude(walk_in_name__in=[ANONYMOUS_WALK_IN, ERASED_LABEL])
+    # Walk-ins of group sessions: the same rule (the person still counts, their name goes).
+    group_walk_ins = Attendance.objects.filter(
+        session__created_at__lt=_ago(policy.walk_in_days), resident__isnull=True
+    ).exclude(walk_in_name__in=[ANONYMOUS_WALK_IN, ERASED_LABEL])
     codes = CitizenAccessCode.objects.filter(expires_at__lt=_ago(policy.citizen_code_days))
     imports = ImportJob.objects.filter(finished_at__lt=_ago(policy.import_keep_days)).exclude(file="")
     audit_cutoff = timezone.now() - datetime.timedelta(days=round(365.25 * policy.audit_years))
     entries = AuditEntry.objects.filter(at__lt=audit_cutoff)
     labels = {
         "visit_photos": f"visit photos older than {policy.visit_photo_days} days",
-        "walk_in_names": f"help-desk walk-in names older than {policy.walk_in_days} days",
+        "walk_in_names": f"walk-in names (help desk, group sessions) older than {policy.walk_in_days} days",
         "citizen_codes": f"citizen one-time codes expired more than {policy.citizen_code_days} days ago",
         "import_files": f"uploaded import files finished more than {policy.import_keep_days} days ago",
         "audit_entries": f"audit entries older than {policy.audit_years} years",
@@ -107,7 +112,7 @@ def apply_retention(
     if dry_run:
         counts = {
             "visit_photos": photos.count(),
-            "walk_in_names": walk_ins.count(),
+            "walk_in_names": walk_ins.count() + group_walk_ins.count(),
             "citizen_codes": codes.count(),
             "import_files": imports.count(),
             "audit_entries": entries.count(),
@@ -119,7 +124,8 @@ def apply_retention(
     with transaction.atomic():
         counts = {
             "visit_photos": photos.update(photo=None),
-            "walk_in_names": walk_ins.update(walk_in_name=ANONYMOUS_WALK_IN, notes=""),
+            "walk_in_names": walk_ins.update(walk_in_name=ANONYMOUS_WALK_IN, notes="")
+            + group_walk_ins.update(walk_in_name=ANONYMOUS_WALK_IN),
             "citizen_codes": codes.delete()[0],
         }
         # The audit trail refuses deletes through the ORM on purpose; the retention period is the one

@@ -49,6 +49,10 @@ ERASURE_RULES: dict[str, str] = {
     "teams.helpdesksession.resident": "anonymise",
     "devices.candidate.resident": "delete",
     "devices.allocation.resident": "refuse",
+    # A group session keeps its head count: the person's row becomes an anonymous walk-in.
+    "groups.attendance.resident": "anonymise",
+    "groups.invitedperson.resident": "cascade",
+    "groups.invitation.people": "cascade",
 }
 
 
@@ -189,7 +193,8 @@ class ErasureResult:
 def person_erase(*, acting_user: Any, resident: Resident, reason: str) -> ErasureResult:
     """Delete the person and everything about them; keep counts that others rely on, without them.
 
-    Help-desk sessions stay as anonymous sessions (the commune's "procedures done" stay right); their
+    Help-desk sessions stay as anonymous sessions (the commune's "procedures done" stay right), and
+    so does the person's place in a group session's head count; their
     entries in the audit trail lose every personal value, but the trail keeps that an erasure happened,
     who did it, when and why. A handover record of a programme device is an accounting document the
     programme must keep, so a person who received one cannot be erased (the officer is told).
@@ -224,6 +229,11 @@ def person_erase(*, acting_user: Any, resident: Resident, reason: str) -> Erasur
 
     anonymised["teams.helpdesksession.resident"] = HelpDeskSession.objects.filter(resident=resident).update(
         resident=None, walk_in_name=ERASED_LABEL, walk_in_birth_year=None, notes=""
+    )
+    from langso.groups.models import Attendance
+
+    anonymised["groups.attendance.resident"] = Attendance.objects.filter(resident=resident).update(
+        resident=None, walk_in_name=ERASED_LABEL, walk_in_birth_year=None, walk_in_sex=""
     )
     from langso.devices.models import Candidate
 

@@ -136,10 +136,18 @@ class Evidence(models.TextChoices):
     QUIZ = "quiz", _("Bài kiểm tra")
     SELF = "self", _("Tự khai")
     CERTIFICATE = "certificate", _("Chứng nhận của nền tảng học tập")
+    GROUP = "group", _("Buổi học cộng đồng")
 
 
-# When two records share a date, stronger evidence decides the current level.
-EVIDENCE_STRENGTH = {Evidence.SELF: 0, Evidence.OBSERVED: 1, Evidence.QUIZ: 2, Evidence.CERTIFICATE: 3}
+# When two records share a date, stronger evidence decides the current level. A level set for a whole
+# group at once is weaker than a member watching one person do it, stronger than the person's word.
+EVIDENCE_STRENGTH = {
+    Evidence.SELF: 0,
+    Evidence.GROUP: 1,
+    Evidence.OBSERVED: 2,
+    Evidence.QUIZ: 3,
+    Evidence.CERTIFICATE: 4,
+}
 
 
 class CountedSkillRecords(models.Manager["SkillRecord"]):

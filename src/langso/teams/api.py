@@ -199,7 +199,7 @@ def worklist(request: HttpRequest, since: str = "", delta: bool = False) -> Work
 
 class RecordIn(Schema):
     id: uuid.UUID
-    kind: str = Field(max_length=20, pattern=r"^(visit|helpdesk|signal|followup)$")
+    kind: str = Field(max_length=20, pattern=r"^(visit|helpdesk|signal|followup|group)$")
     data: dict[str, Any]
     # Who recorded it on the phone (the user's id as the worklist gave it). A phone shared by several
     # members sends each record with its recorder's own key; the server checks they match.

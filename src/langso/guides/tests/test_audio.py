@@ -210,7 +210,11 @@ def test_the_reading_cannot_be_posted_to(client, step):
 
 
 def test_the_step_include_offers_a_light_audio_player(step):
-    html = render_to_string("guides/_step_audio.html", {"step": step})
+    from langso.guides.selectors import StepView
+
+    html = render_to_string(
+        "guides/_step_audio.html", {"item": StepView(step, step.text, audio_url(step.pk))}
+    )
     assert '<audio controls preload="none"' in html
     assert f'src="{audio_url(step.pk)}"' in html
     assert "Nghe bước này" in html

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -229,7 +228,7 @@ def check_villages(table: Table, commune: Commune) -> CheckResult:
             data[key] = value
         try:
             checked_on = rules.parse_date_vn(raw.get("coverage_checked_on"))
-            if checked_on and checked_on > timezone.localdate():
+            if checked_on and checked_on > rules.today():
                 raise ValidationError(_("Ngày kiểm tra không được sau ngày hôm nay."))
             data["coverage_checked_on"] = checked_on
         except ValidationError as error:
@@ -502,7 +501,7 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
                 year = existing_households[code][3]
             household_columns, found = _household_columns(table, raw, row, code, year)
             if found:
-                provisional, again = _household_columns(table, raw, row, code, timezone.localdate().year)
+                provisional, again = _household_columns(table, raw, row, code, rules.today().year)
                 if again:
                     problems.extend(found)
                 else:  # only the year is missing: it may come on a later row of the household
@@ -877,7 +876,8 @@ def check_file(
     must say which of her columns holds what."""
     table = parse_table(kind, data, filename, on_progress=on_progress, layout=layout, remembered=remembered)
     header_notes = len(table.problems)
-    result = CHECKERS[kind](table, commune)
+    with rules.one_day():  # every row checked as of the day the check started
+        result = CHECKERS[kind](table, commune)
     result.problems.extend(table.problems[header_notes:])  # notes met while reading the rows
     result.layout = table.layout
     return result

@@ -354,6 +354,29 @@ def open_source(data: bytes, filename: str) -> Any:
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="[A-Z]+\d+:[A-Z]+(\d+)"')
 
 
+_VALUE_END = re.compile(rb"</(?:\w+:)?(?:v|is)>")
+_CELL_ROW = re.compile(rb'<c\b[^>]*?\br="[A-Z]{1,3}(\d+)"')
+
+
+def _last_row_with_value(archive: zipfile.ZipFile, path: str) -> int | None:
+    """The row of the sheet's last cell that holds a value, found by streaming its XML a megabyte at a
+    time (no dimension written, as openpyxl's write-only mode does): a fraction of a full read. None
+    when the XML is not as expected (prefixed tags, cells without a reference): the sheet is read."""
+    previous, holder = b"", b""
+    with archive.open(path) as handle:
+        while chunk := handle.read(1 << 20):
+            window = previous + chunk  # a cell is far smaller than a megabyte: none is cut in two
+            if _VALUE_END.search(chunk) or _VALUE_END.search(window, max(len(previous) - 16, 0)):
+                holder = window
+            previous = chunk
+    ends = [match.start() for match in _VALUE_END.finditer(holder)]
+    if not ends:
+        return None
+    start = holder.rfind(b"<c ", 0, ends[-1])
+    found = _CELL_ROW.match(holder, start) if start >= 0 else None
+    return int(found.group(1)) if found else None
+
+
 def count_rows(data: bytes, filename: str) -> int:
     """How many rows the file's first sheet (or CSV) has, titles and empty rows included: decides
     whether the background worker checks it. 0 when the file cannot be read (the check will say why).
@@ -369,6 +392,9 @@ def count_rows(data: bytes, filename: str) -> int:
                     found = _DIMENSION.search(handle.read(4096))
                 if found:
                     return int(found.group(1))
+                last = _last_row_with_value(archive, paths[0])
+                if last is not None:
+                    return last
         source = _XlsxSource(data)
     except (FileRefused, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError):
         return 0

@@ -139,7 +139,7 @@ class _SavedRows:
             self._at += 1
             if self._at <= start:
                 continue
-            row, *values = json.loads(line)
+            row, *values = json.loads(line.decode("utf-8"))  # str: json need not guess the encoding
             data = dict(zip(self.keys, values, strict=True))
             for key in self.dates:
                 if data[key]:

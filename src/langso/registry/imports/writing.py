@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -64,10 +65,11 @@ def _audit_changes(changes: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
     }
 
 
-def _insert(model: type[Any], rows: list[dict[str, Any]]) -> None:
+def _insert(model: type[Any], rows: list[dict[str, Any]], *, ready: frozenset[str] = frozenset()) -> None:
     """INSERT new rows given as {attname: value} (no model instances: at 100,000 rows their
     construction costs more than the database). Missing values take the field's default; values are
-    converted for the database as `langso.core.db.fast_bulk_insert` does."""
+    converted for the database as `langso.core.db.fast_bulk_insert` does, except the columns named in
+    `ready`, whose values are already what the database takes (JSON text made once per row)."""
     if not rows:
         return
     from django.db import connections, router
@@ -78,22 +80,27 @@ def _insert(model: type[Any], rows: list[dict[str, Any]]) -> None:
     # A database-made key (AutoField) is left to the database; a UUID key must be in every row.
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
     now = timezone.now()
-    defaults = {}
+    getters = []  # (attname, default) in column order
     for f in fields:
         auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        defaults[f.attname] = now if auto else (None if f.primary_key else f.get_default())
-    plan = [(f.attname, defaults[f.attname], _converter(f, connection)) for f in fields]
+        getters.append((f.attname, now if auto else (None if f.primary_key else f.get_default())))
+    converts = [
+        (index, convert)
+        for index, f in enumerate(fields)
+        if f.attname not in ready and (convert := _converter(f, connection)) is not None
+    ]
     quote = connection.ops.quote_name
     table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
     with connection.cursor() as cursor:
-        for part in _chunks(rows, 1000):
+        for part in _chunks(rows, 2000):
             values = []
             for row in part:
-                line = []
-                for name, default, convert in plan:
-                    value = row.get(name, default)
-                    line.append(value if convert is None or value is None else convert(value))
+                line = [row.get(name, default) for name, default in getters]
+                for index, convert in converts:
+                    value = line[index]
+                    if value is not None:
+                        line[index] = convert(value)
                 values.append(line)
             if connection.vendor == "postgresql":
                 # COPY: the fastest way in, and statement-level triggers (the search names table of
@@ -120,19 +127,23 @@ def _audit_rows(
         "object_type": object_type,
         "note": f"import {job.pk}",
     }
+    create, update = AuditAction.CREATE, AuditAction.UPDATE
+    # The changes column as JSON text made here (what json.dumps, which the JSONField would call,
+    # writes): a created record's is only its row number.
     _insert(
         AuditEntry,
         [
             {
                 **base,
-                "action": AuditAction.CREATE if changes is None else AuditAction.UPDATE,
+                "action": create if changes is None else update,
                 "object_id": str(pk),
                 "object_repr": label[:200],
                 "resident_id": pk if person else None,
-                "changes": {"row": row, **changes} if changes else {"row": row},
+                "changes": json.dumps({"row": row, **changes}) if changes else f'{{"row": {int(row)}}}',
             }
             for pk, row, label, changes in items
         ],
+        ready=frozenset({"changes"}),
     )
 
 

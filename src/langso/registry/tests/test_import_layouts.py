@@ -376,3 +376,25 @@ def test_the_mapping_page_lists_her_columns_and_its_form_checks_the_file(client,
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED and job.valid_rows == 3
     assert "Tệp có 3 dòng: 3 dòng hợp lệ" in client.get(response["Location"]).content.decode()
+
+
+def test_rows_are_counted_without_reading_the_sheet_when_no_used_range_is_written():
+    """openpyxl's write-only mode writes no used range: the count comes from the sheet's last cell
+    that holds a value (a styled empty row after it does not count), as python-calamine counts."""
+    from langso.registry.imports.reading import _XlsxSource, count_rows
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Người dân")
+    sheet.append(["Mã hộ", "Họ và tên", "Năm sinh"])
+    for i in range(1, 2501):
+        sheet.append([f"A-{i}", 'NGUYỄN VĂN AN <c r="Z9">', 1970 + i % 50])
+    sheet.append([None, None, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml")
+    assert b"<dimension" not in sheet_xml  # no used range ("A1:C2501") to read the count from
+    assert count_rows(data, "ds.xlsx") == _XlsxSource(data).height == 2501

@@ -1,6 +1,7 @@
 // Làng Số field app, part 5 of 5: start, routing and the events that drive sync.
 //
-// A team member's worklist, visits, weak-signal reports, help-desk sessions and device follow-ups,
+// A team member's worklist, visits, weak-signal reports, help-desk sessions, group sessions and device
+// follow-ups,
 // recorded with or without network. What is kept on the phone, for whom, and how it is sealed: see
 // store.js; how it is sent: sync.js; the screens: screens.js.
 "use strict";
@@ -16,7 +17,9 @@
     if (hash.startsWith("visit/")) return "visit";
     if (hash.startsWith("signal")) return "signal";
     if (hash.startsWith("helpdesk")) return "helpdesk";
+    if (hash.startsWith("group")) return "group";
     if (hash === "outbox") return "outbox";
+    if (hash === "guides") return "guides";
     return "worklist";
   }
 
@@ -29,8 +32,12 @@
         return screens.screenSignal();
       case "helpdesk":
         return screens.screenHelpdesk();
+      case "group":
+        return screens.screenGroup();
       case "outbox":
         return screens.screenOutbox();
+      case "guides":
+        return ns.guides.screenGuides();
       default:
         return screens.screenWorklist();
     }
@@ -83,6 +90,7 @@
     // A fallback for phones whose browser never says the signal came back.
     setInterval(() => navigator.onLine && !state.running && ns.sync.sync({ manual: false }), 60000);
     document.body.dataset.ready = "1";
+    ns.guides.refresh();
   }
   start();
 })((self.LangSoField = self.LangSoField || {}));

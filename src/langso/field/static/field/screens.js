@@ -371,6 +371,133 @@
     show(h("h1", {}, T.helpdesk), form);
   }
 
+  // --- Group session: a class at the cultural house, a launch day, a telecom support day ------------
+  const PLACES = ["cultural_house", "commune_centre", "school", "other"];
+  const ORGANISERS = ["team", "youth_union", "women_union", "telecom", "school", "commune", "other"];
+  const LEVELS = () => [1, 2, 3, 4].map((n) => ({ code: String(n), label: T[`level_${n}`] }));
+
+  let walkInCount = 0;
+  function walkInRow(villages) {
+    const n = ++walkInCount;
+    const row = h(
+      "fieldset",
+      { className: "walk-in" },
+      h("legend", {}, T.walk_in),
+      field(T.walk_in_name, h("input", { name: "wi_name", maxlength: 100 }), `wi-${n}-name`),
+      field(T.birth_year, h("input", { type: "number", name: "wi_year", min: 1900, max: new Date().getFullYear(), inputmode: "numeric" }), `wi-${n}-year`),
+      field(T.sex, select("wi_sex", [{ code: "M", label: T.sex_m }, { code: "F", label: T.sex_f }], ""), `wi-${n}-sex`),
+      field(T.village, select("wi_village", villages, ""), `wi-${n}-village`),
+      h("button", { type: "button", className: "btn btn-secondary", onclick: () => row.remove() }, T.remove)
+    );
+    return row;
+  }
+
+  async function screenGroup() {
+    const worklist = state.worklist;
+    if (!worklist || !state.session) return screenWorklist();
+    const id = await formId("group", "");
+    const villages = worklist.villages.map((v) => ({ code: v.id, label: v.name }));
+    const skillRows = worklist.skills.map((s) => {
+      const level = select(`level-${s.code}`, LEVELS(), "2", { blank: T.level });
+      level.setAttribute("aria-label", `${T.level}: ${s.label}`);
+      return h(
+        "div",
+        { className: "line skill-line" },
+        h("label", { className: "check" }, h("input", { type: "checkbox", name: "skill", value: s.code }), ` ${s.label}`),
+        level
+      );
+    });
+    // Registry people the phone holds, household by household; searched without diacritics.
+    const people = h("div", { id: "group-people" });
+    for (const hh of worklist.households) {
+      people.append(
+        h(
+          "fieldset",
+          { className: "household", "data-search": fold(`${hh.code} ${hh.head_name} ${hh.village} ${hh.people.map((p) => p.name).join(" ")}`) },
+          h("legend", {}, `${hh.code} · ${hh.head_name || ""} · ${hh.village}`),
+          hh.people.map((p) =>
+            h(
+              "div",
+              { className: "line person" },
+              h("label", { className: "check" }, h("input", { type: "checkbox", name: "present", value: p.id }), ` ${p.name}${p.birth_year ? ` (${p.birth_year})` : ""}`),
+              h("details", { className: "correct" }, h("summary", {}, T.correct_level), worklist.skills.map((s) => field(s.label, select(`fix-${p.id}-${s.code}`, LEVELS(), "", { blank: T.same_as_all }), `fix-${p.id}-${s.code}`)))
+            )
+          )
+        )
+      );
+    }
+    const search = h("input", { type: "search", placeholder: T.search, "aria-label": T.search, id: "group-search" });
+    search.addEventListener("input", () => {
+      const q = fold(search.value.trim());
+      people.querySelectorAll("fieldset.household").forEach((fs) => (fs.hidden = Boolean(q) && !fs.dataset.search.includes(q)));
+    });
+    const walkIns = h("div", { id: "walk-ins" });
+    const count = h("p", { className: "muted small", id: "group-count" });
+    const recount = () => {
+      const ticked = people.querySelectorAll("input[name=present]:checked").length;
+      count.textContent = fill(T.group_count, { registry: ticked, walk_ins: walkIns.children.length });
+    };
+    const commune = worklist.communes.length === 1 ? String(worklist.communes[0].code) : "";
+    const form = h(
+      "form",
+      { className: "form", id: "group-form", novalidate: true, onchange: recount },
+      field(T.commune, select("commune_code", worklist.communes.map((c) => ({ code: String(c.code), label: c.name })), commune, { required: true }), "commune_code"),
+      field(T.group_village, select("village_id", villages, villages.length === 1 ? villages[0].code : ""), "village_id"),
+      field(T.held_on, h("input", { type: "date", name: "held_on", value: today(), max: today(), required: true }), "held_on"),
+      field(T.place, select("place_kind", PLACES.map((c) => ({ code: c, label: T[`place_${c}`] })), "cultural_house", { required: true }), "place_kind"),
+      field(T.place_name, h("input", { name: "place_name", maxlength: 150 }), "place_name"),
+      field(T.organiser, select("organiser_kind", ORGANISERS.map((c) => ({ code: c, label: T[`organiser_${c}`] })), "team", { required: true }), "organiser_kind"),
+      field(T.organiser_name, h("input", { name: "organiser_name", maxlength: 150 }), "organiser_name"),
+      h("fieldset", {}, h("legend", {}, T.group_skills), h("p", { className: "muted small" }, T.group_skills_help), skillRows),
+      h("fieldset", {}, h("legend", {}, T.people_present), search, people),
+      walkIns,
+      h("button", { type: "button", className: "btn btn-secondary", id: "add-walk-in", onclick: () => { walkIns.append(walkInRow(villages)); recount(); } }, T.add_walk_in),
+      count,
+      h("div", { className: "actions" }, h("button", { type: "submit", className: "btn" }, T.save), h("a", { href: "#", className: "btn btn-secondary" }, T.cancel))
+    );
+    recount();
+    onSave(form, async () => {
+      const f = new FormData(form);
+      const skills = f.getAll("skill").map((code) => ({ skill_code: code, level: Number(f.get(`level-${code}`) || 2) }));
+      const attendees = f.getAll("present").map((pid) => {
+        const levels = {};
+        for (const s of skills) {
+          const fix = f.get(`fix-${pid}-${s.skill_code}`);
+          if (fix) levels[s.skill_code] = Number(fix);
+        }
+        return { resident_id: pid, levels };
+      });
+      const walk_ins = [...walkIns.children]
+        .map((row) => ({
+          name: row.querySelector("[name=wi_name]").value.trim(),
+          birth_year: row.querySelector("[name=wi_year]").value ? Number(row.querySelector("[name=wi_year]").value) : null,
+          sex: row.querySelector("[name=wi_sex]").value,
+          village_id: row.querySelector("[name=wi_village]").value || null,
+        }))
+        .filter((w) => w.name);
+      if (!f.get("commune_code") || (!attendees.length && !walk_ins.length)) {
+        toast(T.group_required);
+        return false;
+      }
+      const data = {
+        commune_code: Number(f.get("commune_code")),
+        village_id: f.get("village_id") || null,
+        held_on: f.get("held_on"),
+        place_kind: f.get("place_kind"),
+        place_name: String(f.get("place_name")).trim(),
+        organiser_kind: f.get("organiser_kind"),
+        organiser_name: String(f.get("organiser_name")).trim(),
+        skills,
+        attendees,
+        walk_ins,
+      };
+      await enqueue(id, "group", data, `${T.kind_group}: ${T[`place_${data.place_kind}`]} · ${attendees.length + walk_ins.length} ${T.people_word} · ${vnDate(data.held_on)}`);
+      saved();
+      return true;
+    });
+    show(h("h1", {}, T.group), form);
+  }
+
   // --- Outbox: what waits, what was refused and why, what went through ------------------------------
   function errorList(errors) {
     return h("ul", { className: "errors" }, Object.entries(errors || {}).flatMap(([, messages]) => messages.map((m) => h("li", {}, m))));
@@ -412,5 +539,5 @@
     );
   }
 
-  ns.screens = { notConnected, screenWorklist, screenVisit, screenSignal, screenHelpdesk, screenOutbox };
+  ns.screens = { notConnected, screenWorklist, screenVisit, screenSignal, screenHelpdesk, screenGroup, screenOutbox };
 })((self.LangSoField = self.LangSoField || {}));

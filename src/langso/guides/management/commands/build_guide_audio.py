@@ -17,7 +17,8 @@ class Command(BaseCommand):
         average_kb = stats.total_bytes / 1024 / max(stats.generated + stats.kept, 1)
         self.stdout.write(
             f"{stats.steps} step(s): {stats.generated} reading(s) made, {stats.kept} already current, "
-            f"{len(stats.failed)} without readable text, in {stats.elapsed_seconds:.1f} s. "
+            f"{len(stats.failed)} without readable text, "
+            f"{stats.recorded} read by an approved recording (left alone), in {stats.elapsed_seconds:.1f} s. "
             f"Stored audio: {stats.total_bytes / 1024 / 1024:.2f} MB, {stats.total_seconds:.0f} s of speech, "
             f"{average_kb:.1f} KB per step on average."
         )
