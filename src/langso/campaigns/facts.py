@@ -122,13 +122,10 @@ def adults(ctx: FactContext, **_: Any) -> QuerySet[Any]:
 
 
 def adults_reached(ctx: FactContext, **_: Any) -> QuerySet[Any]:
-    """Adults a team or the commune has helped, each once however many ways (see `reached_ways`)."""
-    from langso.teams.selectors import reached_ways
+    """Adults a team or the commune has helped, each once however many ways (campaigns/reached.py)."""
+    from langso.campaigns.reached import reached_q
 
-    ways = Q()
-    for exists in reached_ways(ctx.day).values():
-        ways |= Q(exists)
-    return adults_q(ctx).filter(ways)
+    return adults_q(ctx).filter(reached_q(ctx.day))
 
 
 def adults_smartphone(ctx: FactContext, **_: Any) -> QuerySet[Any]:

@@ -9,7 +9,7 @@ from typing import Any
 DEFAULT_INDICATORS: tuple[dict[str, Any], ...] = (
     {"code": "adults_reached", "name": "Tỉ lệ người trưởng thành được hướng dẫn kỹ năng số",
      "name_en": "Adults reached by digital-skills guidance", "numerator": "adults_reached", "denominator": "adults",
-     "description": "Người từ 18 tuổi có mặt ở ít nhất một buổi hướng dẫn tại nhà, được giúp tại bộ phận một cửa, hoặc được thành viên tổ ghi nhận kỹ năng; mỗi người tính một lần."},
+     "description": "Người từ 18 tuổi có mặt ở ít nhất một buổi hướng dẫn tại nhà hoặc buổi hướng dẫn nhóm, được giúp tại bộ phận một cửa, hoặc được thành viên tổ ghi nhận kỹ năng; mỗi người tính một lần."},
     {"code": "adults_smartphone", "name": "Tỉ lệ người trưởng thành có điện thoại thông minh",
      "name_en": "Adults with a smartphone", "numerator": "adults_smartphone", "denominator": "adults",
      "description": "Theo sổ: cán bộ xã nhập, buổi hướng dẫn tại nhà ghi nhận, hoặc máy được bàn giao."},

@@ -25,11 +25,12 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def test_adults_reached_counts_the_help_desk_and_home_visits_and_each_adult_once(client):
+def test_adults_reached_counts_the_help_desk_home_visits_and_group_sessions_and_each_adult_once(client):
     village = VillageFactory(commune=commune(NGHIA_TA), name="Bản Cọ")
     household = HouseholdFactory(village=village)
     at_desk = ResidentFactory(household=household, full_name="HOÀNG VĂN KHẢI", birth_year=1950)
     both = ResidentFactory(household=household, full_name="Ma Thị Sen", birth_year=1958)
+    at_group = ResidentFactory(household=household, full_name="Nông Thị Hạnh", birth_year=1972)
     ResidentFactory(household=household, full_name="Ma Văn Chưa", birth_year=1990)  # never helped
     officer = commune_officer(village.commune)
     member_user = user_with_role(Role.TEAM_MEMBER, village=village)
@@ -52,12 +53,30 @@ def test_adults_reached_counts_the_help_desk_and_home_visits_and_each_adult_once
         data=VisitInput(id=uuid.uuid4(), household_id=household.pk, visited_on=_today(), present=(both.pk,)),
     )
 
+    from langso.groups.services import Attendee, SessionInput, session_record
+
+    session_record(
+        acting_user=member_user,
+        data=SessionInput(
+            id=uuid.uuid4(),
+            commune_code=NGHIA_TA,
+            held_on=_today() - datetime.timedelta(days=1),
+            place_kind="cultural_house",
+            organiser_kind="team",
+            attendees=(Attendee(at_group.pk), Attendee(both.pk)),
+        ),
+    )
+
     reached = adults_reached(FactContext(day=_today(), commune_code=NGHIA_TA))
-    assert sorted(reached.values_list("full_name", flat=True)) == ["HOÀNG VĂN KHẢI", "Ma Thị Sen"]
+    assert sorted(reached.values_list("full_name", flat=True)) == [
+        "HOÀNG VĂN KHẢI",
+        "Ma Thị Sen",
+        "Nông Thị Hạnh",
+    ]
     client.force_login(officer)
     page = client.get(both.get_absolute_url()).content.decode()
     assert "Đã được hỗ trợ qua" in page
-    assert "Buổi hướng dẫn tại nhà" in page and "Bộ phận một cửa" in page
+    assert "Buổi hướng dẫn tại nhà" in page and "Bộ phận một cửa" in page and "Buổi hướng dẫn nhóm" in page
 
 
 def test_a_confirmed_report_is_judged_against_the_fix_deadline_not_the_response_deadline(client):

@@ -9,8 +9,8 @@ from django import template
 register = template.Library()
 
 
-@register.inclusion_tag("teams/_resident_reached.html")
+@register.inclusion_tag("campaigns/_resident_reached.html")
 def resident_reached(resident: Any) -> dict[str, Any]:
-    from langso.teams.selectors import person_reached
+    from langso.campaigns.reached import person_reached
 
     return {"ways": person_reached(resident)}
