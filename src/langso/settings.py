@@ -195,6 +195,7 @@ IMPORT_KEEP_DAYS = int(os.environ.get("LANGSO_IMPORT_KEEP_DAYS", "30"))
 RETAIN_VISIT_PHOTO_DAYS = int(os.environ.get("LANGSO_RETAIN_VISIT_PHOTO_DAYS", "365"))
 RETAIN_WALK_IN_DAYS = int(os.environ.get("LANGSO_RETAIN_WALK_IN_DAYS", "365"))
 RETAIN_CITIZEN_CODE_DAYS = int(os.environ.get("LANGSO_RETAIN_CITIZEN_CODE_DAYS", "30"))
+RETAIN_VOICE_DAYS = int(os.environ.get("LANGSO_RETAIN_VOICE_DAYS", "90"))
 RETAIN_AUDIT_YEARS = int(os.environ.get("LANGSO_RETAIN_AUDIT_YEARS", "5"))
 
 # Background work: a database-backed queue (no broker needed on a commune laptop).

@@ -56,7 +56,8 @@ def _assignments_in_scope_q(scope: Scope) -> Q:
     return condition
 
 
-def _users_in_scope(scope: Scope) -> QuerySet[RoleAssignment]:
+def users_in_scope(scope: Scope) -> QuerySet[RoleAssignment]:
+    """The ids (as `user_id`) of the users holding a role in a unit of `scope`, for a subquery."""
     return RoleAssignment.objects.filter(_assignments_in_scope_q(scope)).values("user_id")
 
 
@@ -72,7 +73,7 @@ def audit_scope_q(user: Any) -> Q:
     residents = Resident.objects.filter(
         scope.q(province="province_id", commune="commune_id", village="village_id")
     )
-    users = _users_in_scope(scope)
+    users = users_in_scope(scope)
     user_keys = (
         RoleAssignment.objects.filter(_assignments_in_scope_q(scope))
         .annotate(key=Cast("user_id", output_field=CharField()))
@@ -121,7 +122,7 @@ def audit_subject_get(*, user: Any, subject_id: int) -> User:
     scope = scope_for(user, Perm.AUDIT_VIEW)
     users = User.objects.all()
     if not scope.everything:
-        users = users.filter(pk__in=_users_in_scope(scope))
+        users = users.filter(pk__in=users_in_scope(scope))
     try:
         return users.get(pk=subject_id)
     except (User.DoesNotExist, ValueError, TypeError) as exc:

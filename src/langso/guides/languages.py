@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 
+from langso.accounts.access import Perm, scope_for
+from langso.accounts.selectors import users_in_scope
 from langso.guides.models import (
     Guide,
     GuideLanguage,
@@ -192,3 +194,15 @@ def recorded_vietnamese_step_ids() -> set[int]:
     """Steps whose Vietnamese reading is a recorded voice: the eSpeak build leaves them alone."""
     vietnamese = GuideLanguage.objects.filter(code=GuideLanguage.VIETNAMESE).first()
     return current_recorded_steps(vietnamese) if vietnamese else set()
+
+
+def reviewable_recordings(user: Any) -> QuerySet[StepRecording]:
+    """The recordings this reviewer may hear and decide on: those made by members working in their
+    units (a member's voice is personal data; a province reviews its own people's recordings)."""
+    scope = scope_for(user, Perm.GUIDE_REVIEW)
+    recordings = StepRecording.objects.all()
+    if scope.everything:
+        return recordings
+    if scope.is_empty:
+        return recordings.none()
+    return recordings.filter(recorded_by_id__in=users_in_scope(scope))

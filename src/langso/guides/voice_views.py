@@ -173,14 +173,15 @@ def record(request: HttpRequest, skill_code: str, lang: str) -> HttpResponse:
 
 @require_perm(Perm.GUIDE_REVIEW)
 def review_list(request: HttpRequest) -> HttpResponse:
+    mine = langs.reviewable_recordings(request.user)
     waiting = (
-        StepRecording.objects.filter(status=RecordingStatus.PENDING)
+        mine.filter(status=RecordingStatus.PENDING)
         .select_related("step__guide", "language", "recorded_by")
         .defer("audio")
         .order_by("recorded_at")[:100]
     )
     recent = (
-        StepRecording.objects.exclude(status=RecordingStatus.PENDING)
+        mine.exclude(status=RecordingStatus.PENDING)
         .select_related("step__guide", "language", "recorded_by", "reviewed_by")
         .defer("audio")
         .order_by("-reviewed_at")[:20]
@@ -191,7 +192,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_perm(Perm.GUIDE_REVIEW)
 def review(request: HttpRequest, recording_id: Any) -> HttpResponse:
-    recording = get_object_or_404(StepRecording.objects.defer("audio"), pk=recording_id)
+    recording = get_object_or_404(langs.reviewable_recordings(request.user).defer("audio"), pk=recording_id)
     approve = request.POST.get("decision") == "approve"
     try:
         recordings.recording_review(
@@ -209,8 +210,8 @@ def review(request: HttpRequest, recording_id: Any) -> HttpResponse:
 
 @require_perm(Perm.GUIDE_REVIEW)
 def recording_audio(request: HttpRequest, recording_id: Any) -> HttpResponse:
-    """Any recording's sound, for the reviewer (a waiting one is not public)."""
-    recording = get_object_or_404(StepRecording, pk=recording_id)
+    """A recording's sound, for its reviewer (a waiting one is not public)."""
+    recording = get_object_or_404(langs.reviewable_recordings(request.user), pk=recording_id)
     response = HttpResponse(bytes(recording.audio), content_type=recording.content_type)
     response["Content-Length"] = str(recording.size)
     return response

@@ -6,6 +6,8 @@ Every period comes from an environment variable with a default (docs/data-map.md
   LANGSO_RETAIN_WALK_IN_DAYS       365   help-desk walk-ins not in the registry lose their name and notes
   LANGSO_RETAIN_CITIZEN_CODE_DAYS  30    one-time citizen codes are deleted this long after they expired
   LANGSO_IMPORT_KEEP_DAYS          30    uploaded import files are deleted (the import report stays)
+  LANGSO_RETAIN_VOICE_DAYS         90    rejected and replaced guide recordings (a member's voice) are
+                                         deleted this long after their review; published ones stay
   LANGSO_RETAIN_AUDIT_YEARS        5     audit entries older than this are deleted; never below 2 years
 
 Settings of the same names without the LANGSO_ prefix (e.g. RETAIN_VISIT_PHOTO_DAYS) win over the
@@ -39,6 +41,7 @@ class RetentionPolicy:
     walk_in_days: int
     citizen_code_days: int
     import_keep_days: int
+    voice_days: int
     audit_years: int
 
     @classmethod
@@ -60,6 +63,7 @@ class RetentionPolicy:
             walk_in_days=read("RETAIN_WALK_IN_DAYS", 365),
             citizen_code_days=read("RETAIN_CITIZEN_CODE_DAYS", 30),
             import_keep_days=read("IMPORT_KEEP_DAYS", 30),
+            voice_days=read("RETAIN_VOICE_DAYS", 90),
             audit_years=read("RETAIN_AUDIT_YEARS", 5),
         )
         if policy.audit_years < AUDIT_MIN_YEARS:
@@ -85,6 +89,7 @@ def apply_retention(
 ) -> list[RetentionOutcome]:
     """Apply every rule; with dry_run, only count what would go. One audit entry per real run."""
     from langso.groups.models import Attendance
+    from langso.guides.models import RecordingStatus, StepRecording
     from langso.registry.models import ImportJob
     from langso.skills.models import CitizenAccessCode
     from langso.teams.models import HelpDeskSession, Visit
@@ -100,6 +105,11 @@ def apply_retention(
     ).exclude(walk_in_name__in=[ANONYMOUS_WALK_IN, ERASED_LABEL])
     codes = CitizenAccessCode.objects.filter(expires_at__lt=_ago(policy.citizen_code_days))
     imports = ImportJob.objects.filter(finished_at__lt=_ago(policy.import_keep_days)).exclude(file="")
+    # A recorded voice is personal data: once a recording is rejected or replaced it serves no one.
+    voices = StepRecording.objects.filter(
+        status__in=[RecordingStatus.REJECTED, RecordingStatus.REPLACED],
+        reviewed_at__lt=_ago(policy.voice_days),
+    )
     audit_cutoff = timezone.now() - datetime.timedelta(days=round(365.25 * policy.audit_years))
     entries = AuditEntry.objects.filter(at__lt=audit_cutoff)
     labels = {
@@ -107,6 +117,7 @@ def apply_retention(
         "walk_in_names": f"walk-in names (help desk, group sessions) older than {policy.walk_in_days} days",
         "citizen_codes": f"citizen one-time codes expired more than {policy.citizen_code_days} days ago",
         "import_files": f"uploaded import files finished more than {policy.import_keep_days} days ago",
+        "voice_recordings": f"rejected or replaced guide recordings reviewed more than {policy.voice_days} days ago",
         "audit_entries": f"audit entries older than {policy.audit_years} years",
     }
     if dry_run:
@@ -115,6 +126,7 @@ def apply_retention(
             "walk_in_names": walk_ins.count() + group_walk_ins.count(),
             "citizen_codes": codes.count(),
             "import_files": imports.count(),
+            "voice_recordings": voices.count(),
             "audit_entries": entries.count(),
         }
         return [RetentionOutcome(key, labels[key], count) for key, count in counts.items()]
@@ -127,13 +139,21 @@ def apply_retention(
             "walk_in_names": walk_ins.update(walk_in_name=ANONYMOUS_WALK_IN, notes="")
             + group_walk_ins.update(walk_in_name=ANONYMOUS_WALK_IN),
             "citizen_codes": codes.delete()[0],
+            "voice_recordings": voices.delete()[0],
         }
         # The audit trail refuses deletes through the ORM on purpose; the retention period is the one
         # rule that removes whole entries, and only beyond it.
         counts["audit_entries"] = models.QuerySet.delete(entries)[0]
     # Files are outside the database: removed after the rows are committed, by the registry's own helper.
     counts["import_files"] = purge_files(days=policy.import_keep_days)
-    ordered = ["visit_photos", "walk_in_names", "citizen_codes", "import_files", "audit_entries"]
+    ordered = [
+        "visit_photos",
+        "walk_in_names",
+        "citizen_codes",
+        "import_files",
+        "voice_recordings",
+        "audit_entries",
+    ]
     audit.record(
         actor=None,
         username="apply_retention",

@@ -16,7 +16,7 @@ from langso.guides import recordings
 from langso.guides.audio import build_all
 from langso.guides.languages import DEFAULT_LANGUAGES, guide_languages, guides_per_language
 from langso.guides.models import Guide, GuideLanguage, GuideStep, RecordingStatus, StepRecording
-from langso.places.tests.factories import NGHIA_TA, VillageFactory, commune
+from langso.places.tests.factories import CUOR_DANG, NGHIA_TA, VillageFactory, commune
 
 pytestmark = pytest.mark.django_db
 
@@ -338,3 +338,22 @@ def test_the_management_page_shows_guides_per_language(client, guide, tay, staff
     client.force_login(staff)
     page = client.get(reverse("guides:manage")).content.decode()
     assert "Hướng dẫn theo tiếng" in page and "Tày" in page
+
+
+def test_a_reviewer_hears_and_decides_only_recordings_of_members_in_their_province(
+    client, guide, tay, staff, member
+):
+    translate(staff, guide, tay)
+    recording = recorded(member, guide, tay)
+    elsewhere = user_with_role(Role.PROVINCE_STAFF, province=commune(CUOR_DANG).province, is_demo=True)
+    client.force_login(elsewhere)
+    page = client.get(reverse("guides:recordings")).content.decode()
+    assert str(recording.pk) not in page
+    assert client.get(reverse("guides:recording_audio", args=[recording.pk])).status_code == 404
+    client.post(reverse("guides:recording_review", args=[recording.pk]), {"decision": "approve"})
+    recording.refresh_from_db()
+    assert recording.status == RecordingStatus.PENDING
+
+    client.force_login(staff)
+    assert str(recording.pk) in client.get(reverse("guides:recordings")).content.decode()
+    assert client.get(reverse("guides:recording_audio", args=[recording.pk])).content == webm()

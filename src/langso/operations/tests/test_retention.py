@@ -14,6 +14,7 @@ from django.utils import timezone
 from langso.accounts.tests.factories import commune_officer
 from langso.core import audit
 from langso.core.models import AuditAction, AuditEntry
+from langso.guides.models import Guide, GuideLanguage, GuideStep, RecordingStatus, StepRecording
 from langso.operations.retention import ANONYMOUS_WALK_IN, RetentionPolicy, apply_retention
 from langso.places.tests.factories import NGHIA_TA, VillageFactory, commune
 from langso.registry.models import ImportJob
@@ -87,6 +88,23 @@ def aged():
         job.save()
         return job
 
+    step = GuideStep.objects.create(
+        guide=Guide.objects.create(skill_code="ret-voice", title="Giọng đọc"), number=1, text="Mở máy."
+    )
+
+    def voice(status: str, reviewed_days_ago: int) -> StepRecording:
+        return StepRecording.objects.create(
+            step=step,
+            language=GuideLanguage.objects.get(code="vi"),
+            text=step.text,
+            audio=b"OggS voice",
+            content_type="audio/ogg",
+            size=10,
+            sha256="0" * 64,
+            status=status,
+            reviewed_at=_days_ago(reviewed_days_ago),
+        )
+
     def audit_entry(days: int) -> AuditEntry:
         entry = audit.record(actor=officer, action=AuditAction.REVEAL, obj=resident, resident_id=resident.pk)
         models.QuerySet.update(AuditEntry.objects.filter(pk=entry.pk), at=_days_ago(days))
@@ -101,6 +119,10 @@ def aged():
         "new_code": code(5),
         "old_import": import_job(40),
         "new_import": import_job(2),
+        "old_rejected_voice": voice(RecordingStatus.REJECTED, 100),
+        "old_replaced_voice": voice(RecordingStatus.REPLACED, 100),
+        "new_rejected_voice": voice(RecordingStatus.REJECTED, 10),
+        "old_published_voice": voice(RecordingStatus.APPROVED, 400),
         "old_entry": audit_entry(6 * 366),
         "new_entry": audit_entry(4 * 365),
     }
@@ -114,6 +136,7 @@ def test_a_dry_run_counts_and_changes_nothing(aged):
         "walk_in_names": 1,
         "citizen_codes": 1,
         "import_files": 1,
+        "voice_recordings": 2,
         "audit_entries": 1,
     }
     assert Visit.objects.get(pk=aged["old_visit"].pk).photo is not None
@@ -132,6 +155,10 @@ def test_old_personal_data_goes_and_recent_data_stays(aged):
     assert CitizenAccessCode.objects.filter(pk=aged["new_code"].pk).exists()
     assert not ImportJob.objects.get(pk=aged["old_import"].pk).file
     assert ImportJob.objects.get(pk=aged["new_import"].pk).file
+    # A member's voice goes once it was rejected or replaced long enough ago; a published one stays.
+    kept = set(StepRecording.objects.values_list("pk", flat=True))
+    assert aged["old_rejected_voice"].pk not in kept and aged["old_replaced_voice"].pk not in kept
+    assert {aged["new_rejected_voice"].pk, aged["old_published_voice"].pk} <= kept
     assert not AuditEntry.objects.filter(pk=aged["old_entry"].pk).exists()
     assert AuditEntry.objects.filter(pk=aged["new_entry"].pk).exists()
 
