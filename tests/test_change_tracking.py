@@ -286,6 +286,32 @@ def test_a_national_rule_moves_every_commune_and_a_provincial_programme_only_its
     assert last[2071] > after[2071] and last[24301] == after[24301]
 
 
+def test_a_deleted_commune_takes_its_counter_with_it_whatever_order_the_deletes_come_in():
+    """A flush deletes table by table in an order that changes from one process to the next: the
+    counter table may be emptied first, then a household's delete bumps its commune again, then the
+    commune goes. Its counter row must go with it, or the commit fails on the counter's foreign key."""
+    from langso.places.models import Commune
+    from langso.places.tests.factories import commune
+    from langso.registry.models import CommuneChangeCounter
+    from langso.registry.tests.factories import HouseholdFactory
+
+    household = HouseholdFactory()
+    code = household.village.commune_id
+    other = commune(2071 if code != 2071 else 24301).code
+    HouseholdFactory(village__commune=commune(other))
+    with pytest.raises(RuntimeError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM registry_communechangecounter")
+        cursor.execute("DELETE FROM registry_resident")
+        cursor.execute("DELETE FROM registry_household")  # both communes still exist: both move
+        assert all(value > 0 for value in current_values([code, other]).values())
+        cursor.execute("DELETE FROM places_village")
+        cursor.execute("DELETE FROM places_commune WHERE code = %s", [code])
+        assert not CommuneChangeCounter.objects.filter(commune_id=code).exists()
+        assert CommuneChangeCounter.objects.filter(commune_id=other).exists()
+        assert Commune.objects.filter(code=other).exists()
+        raise RuntimeError("roll back")
+
+
 def test_every_table_a_migration_tracks_has_its_triggers_and_a_rebuilt_table_gets_them_back():
     """SQLite alters a table by rebuilding it, which drops its triggers: migrate puts them back."""
     from langso.registry.change_tracking import declared_operations, drop_sql, ensure_change_triggers

@@ -9,6 +9,11 @@ writer's statement, hence inside the writer's transaction: the counter row stays
 transaction commits, and a download that read the counter can never miss a change committed under a
 lower number.
 
+A commune that is deleted takes its counter row with it (`FORGET_COMMUNE`, a trigger on the communes
+table): the rows deleted before it (its villages, households…) bump its counter on the way, and that
+bump must not outlive the commune, whatever order the deletes come in (Django's cascade, or a flush,
+whose table order changes from one process to the next).
+
 Each tracked table says how a row reaches its commune (`TrackCommuneChanges` in the migrations):
 - `column` holds the commune code itself (`commune_id`), or
 - `column` is a key into another table that holds it (`via=(table, key, commune column)`), or
@@ -179,6 +184,69 @@ def drop_sql(vendor: str, table: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {n}" for n in names]
 
 
+FORGET_COMMUNE = f"{PREFIX}forget_commune"
+
+
+def forget_commune_drop_sql(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            f"DROP TRIGGER IF EXISTS {FORGET_COMMUNE} ON {COMMUNES}",
+            f"DROP FUNCTION IF EXISTS {FORGET_COMMUNE}()",
+        ]
+    return [f"DROP TRIGGER IF EXISTS {FORGET_COMMUNE}"]
+
+
+def forget_commune_sql(vendor: str) -> list[str]:
+    """A trigger that deletes a commune's counter row when the commune itself is deleted."""
+    delete = f"DELETE FROM {COUNTER} WHERE commune_id = OLD.code"  # noqa: S608
+    statements = forget_commune_drop_sql(vendor)
+    if vendor == "postgresql":
+        return statements + [
+            f"CREATE FUNCTION {FORGET_COMMUNE}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {delete}; RETURN NULL; END $$",
+            f"CREATE TRIGGER {FORGET_COMMUNE} AFTER DELETE ON {COMMUNES} "
+            f"FOR EACH ROW EXECUTE FUNCTION {FORGET_COMMUNE}()",
+        ]
+    if vendor == "sqlite":
+        return statements + [
+            f"CREATE TRIGGER {FORGET_COMMUNE} AFTER DELETE ON {COMMUNES} FOR EACH ROW BEGIN {delete}; END",
+        ]
+    raise NotImplementedError(f"change tracking has no triggers for {vendor}")
+
+
+def _has_trigger(connection: Any, name: str) -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname = %s", [name])
+        else:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = %s", [name])
+        return cursor.fetchone() is not None
+
+
+class ForgetDeletedCommunes(migrations.operations.base.Operation):
+    """Create (forwards) or drop (backwards) the trigger that deletes a deleted commune's counter."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
+        return self.__class__.__name__, [], {}
+
+    def describe(self) -> str:
+        return "Delete a commune's change counter with the commune"
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        pass
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        for statement in forget_commune_sql(schema_editor.connection.vendor):
+            schema_editor.execute(statement, params=None)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        for statement in forget_commune_drop_sql(schema_editor.connection.vendor):
+            schema_editor.execute(statement, params=None)
+
+
 def tracked_tables(connection: Any) -> set[str]:
     """The tables that carry all three change triggers in this database."""
     with connection.cursor() as cursor:
@@ -218,6 +286,15 @@ def declared_operations(connection: Any) -> dict[str, TrackCommuneChanges]:
     return declared
 
 
+def _declares_forget(connection: Any) -> bool:
+    from django.db.migrations.recorder import MigrationRecorder
+
+    return MigrationRecorder(connection).migration_qs.filter(app="registry", name=FORGET_MIGRATION).exists()
+
+
+FORGET_MIGRATION = "0009_forget_deleted_commune_counters"
+
+
 def ensure_change_triggers(using: str = "default") -> list[str]:
     """Create the triggers a migration declared but the database lacks, and return their tables.
 
@@ -236,12 +313,21 @@ def ensure_change_triggers(using: str = "default") -> list[str]:
         for table, op in declared_operations(connection).items()
         if table in existing and table not in installed
     ]
+    forget = (
+        COMMUNES in existing
+        and COUNTER in existing
+        and _declares_forget(connection)
+        and not _has_trigger(connection, FORGET_COMMUNE)
+    )
     # Plain statements (not a schema editor): this also runs inside a test's transaction on SQLite.
     with connection.cursor() as cursor:
         for op in missing:
             for statement in create_sql(connection.vendor, op):
                 cursor.execute(statement)
-    return [op.table for op in missing]
+        if forget:
+            for statement in forget_commune_sql(connection.vendor):
+                cursor.execute(statement)
+    return [op.table for op in missing] + ([COMMUNES] if forget else [])
 
 
 def after_migrate(using: str = "default", **kwargs: Any) -> None:
