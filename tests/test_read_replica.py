@@ -7,19 +7,18 @@ Every test that says a read went to the replica proves it on the connection the 
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, connections, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.test import Client, override_settings
 from django.urls import path
 
-from langso.core.database_url import parse_database_url
+from langso.core.database_url import forget_database, register_database
 from langso.core.replicas import (
     STICKY_COOKIE,
     ReplicaRouter,
@@ -49,22 +48,6 @@ class Pair:
         return bool(
             self.standby.scalar(DATABASE, "SELECT count(*) FROM places_province WHERE code = %s", [code])
         )
-
-
-def _add_alias(alias: str, url: str) -> None:
-    config = parse_database_url(url)
-    base = dict(connections.settings[DEFAULT_DB_ALIAS])
-    connections.settings[alias] = connections.configure_settings({DEFAULT_DB_ALIAS: base, alias: config})[
-        alias
-    ]
-
-
-def _drop_alias(alias: str) -> None:
-    if alias in connections.settings:
-        connections[alias].close()
-        with contextlib.suppress(AttributeError):
-            delattr(connections._connections, alias)
-        del connections.settings[alias]
 
 
 @pytest.fixture(scope="module")
@@ -113,15 +96,15 @@ def pair(django_db_blocker: Any) -> Iterator[Pair]:
             timeout=60,
             what="the standby to stream from the primary",
         )
-        _add_alias(PRIMARY, primary.url(DATABASE))
-        _add_alias(REPLICA, standby.url(DATABASE))
+        register_database(PRIMARY, primary.url(DATABASE))
+        register_database(REPLICA, standby.url(DATABASE))
         with django_db_blocker.unblock():
             with connections[PRIMARY].schema_editor() as editor:
                 editor.create_model(Province)
             yield Pair(primary, standby)
     finally:
         for alias in (PRIMARY, REPLICA, "ha_multi"):
-            _drop_alias(alias)
+            forget_database(alias)
         standby.destroy()
         primary.destroy()
 
@@ -255,7 +238,7 @@ def test_a_multi_host_url_connects_to_whichever_host_is_the_primary(
 ) -> None:
     standby, primary = pair.standby.port, pair.primary.port
     # The standby is listed first, as after a failover the old primary would be: libpq skips it.
-    _add_alias(
+    register_database(
         "ha_multi",
         f"postgres://postgres@127.0.0.1:{standby},127.0.0.1:{primary}/{DATABASE}?target_session_attrs=read-write",
     )
@@ -264,4 +247,18 @@ def test_a_multi_host_url_connects_to_whichever_host_is_the_primary(
             cursor.execute("SELECT pg_is_in_recovery(), inet_server_port()")
             assert cursor.fetchone() == (False, primary)
     finally:
-        _drop_alias("ha_multi")
+        forget_database("ha_multi")
+
+
+def test_the_operations_page_sees_the_standby_streaming_and_the_replica_in_use(routed: Pair) -> None:
+    from langso.operations.health import database_health
+
+    code = next(_codes)
+    _province(code)
+    _caught_up(routed, code)
+    wait_until(lambda: replica_health(REPLICA, primary=PRIMARY).usable, timeout=30, what="the replica in use")
+    health = database_health()
+    assert health.reachable and health.in_recovery is False
+    assert [s.state for s in health.standbys] == ["streaming"]
+    [replica] = health.replicas
+    assert replica.alias == REPLICA and replica.in_recovery and replica.lag_known

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Before django_tasks_db: its `db_worker` command is ours (the same worker, with a heartbeat).
+    "langso.operations",
     "django_tasks",
     "django_tasks_db",
     "ninja",  # serves the API docs' scripts from our own static files (the CDN ones break our CSP)
@@ -70,7 +72,6 @@ INSTALLED_APPS = [
     "langso.campaigns",
     "langso.devices",
     "langso.groups",
-    "langso.operations",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,11 @@ TASKS = {
         "BACKEND": os.environ.get("LANGSO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# The worker records that it is alive this often (operations/heartbeat.py, shown on the operations page).
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("LANGSO_WORKER_HEARTBEAT_SECONDS", "30"))
+# The national instance this province sends its daily village counts to; empty: not configured.
+NATIONAL_URL = os.environ.get("LANGSO_NATIONAL_URL", "")
 
 # The cache holds sign-in and code-guessing counters and rendered dashboards. Every app process must
 # see the same counters, so production shares one cache: the database by default (no extra service;

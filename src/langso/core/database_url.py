@@ -57,3 +57,24 @@ def parse_database_url(url: str, **kwargs: Any) -> dict[str, Any]:
     # libpq takes one port for every host, or exactly one port per host.
     config["PORT"] = ",".join(port or "5432" for port in ports) if any(ports) else ""
     return config
+
+
+def register_database(alias: str, url: str) -> None:
+    """Make `url` usable as `connections[alias]` in this thread (a restore drill's scratch database,
+    the replica tests' throwaway clusters), without adding it to the configured databases: it is never
+    migrated, flushed or closed with them. `forget_database(alias)` closes and removes it."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.utils import load_backend
+
+    base = dict(connections.settings[DEFAULT_DB_ALIAS])
+    config = connections.configure_settings({DEFAULT_DB_ALIAS: base, alias: parse_database_url(url)})[alias]
+    connections[alias] = load_backend(config["ENGINE"]).DatabaseWrapper(config, alias)
+
+
+def forget_database(alias: str) -> None:
+    from django.db import connections
+
+    wrapper = getattr(connections._connections, alias, None)
+    if wrapper is not None:
+        wrapper.close()
+        delattr(connections._connections, alias)

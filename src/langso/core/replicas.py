@@ -84,6 +84,10 @@ class ReplicaHealth:
     error: str = ""
 
     @property
+    def lag_known(self) -> bool:
+        return self.lag_seconds is not None and math.isfinite(self.lag_seconds)
+
+    @property
     def usable(self) -> bool:
         return (
             self.reachable
