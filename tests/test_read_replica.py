@@ -101,6 +101,11 @@ def pair(django_db_blocker: Any) -> Iterator[Pair]:
         with django_db_blocker.unblock():
             with connections[PRIMARY].schema_editor() as editor:
                 editor.create_model(Province)
+            wait_until(
+                lambda: standby.scalar(DATABASE, "SELECT to_regclass('places_province') IS NOT NULL"),
+                timeout=30,
+                what="the standby to replay the new table",
+            )
             yield Pair(primary, standby)
     finally:
         for alias in (PRIMARY, REPLICA, "ha_multi"):
@@ -171,6 +176,7 @@ def test_a_heavy_read_goes_to_the_replica_and_ordinary_reads_to_the_primary(rout
     code = next(_codes)
     _province(code)
     _caught_up(routed, code)
+    wait_until(lambda: replica_health(REPLICA, primary=PRIMARY).usable, timeout=30, what="the replica in use")
 
     with reads_from_replica():
         heavy = Province.objects.filter(code=code)

@@ -50,20 +50,26 @@ def beat(*, worker_id: str, queues: str, started_at: datetime.datetime) -> None:
 
 
 def start_heartbeat(*, worker_id: str, queues: str) -> threading.Thread:
-    """Beat now, then every interval, from a daemon thread (its own database connection)."""
+    """Beat now (in the caller's thread), then every interval from a daemon thread (with its own
+    database connection) until the process ends or the returned thread's `stop` is set."""
     started_at = timezone.now()
     stop = threading.Event()
 
+    def beat_once() -> None:
+        try:
+            beat(worker_id=worker_id, queues=queues, started_at=started_at)
+        except DatabaseError:
+            # The database restarting or failing over: the next beat reconnects.
+            logger.warning("worker heartbeat not recorded", exc_info=True)
+            connection.close()
+
     def run() -> None:
-        while not stop.is_set():
-            try:
-                close_old_connections()
-                beat(worker_id=worker_id, queues=queues, started_at=started_at)
-            except DatabaseError:
-                # The database restarting or failing over: the next beat reconnects.
-                logger.warning("worker heartbeat not recorded", exc_info=True)
-                connection.close()
-            stop.wait(interval_seconds())
+        while not stop.wait(interval_seconds()):
+            close_old_connections()
+            beat_once()
+        connection.close()
+
+    beat_once()  # before the first task: even a worker that only runs one batch is seen
 
     thread = threading.Thread(target=run, name="langso-worker-heartbeat", daemon=True)
     thread.stop = stop  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ administrator only. (Replicas and their lag against a real standby: tests/test_r
 from __future__ import annotations
 
 import datetime
+import threading
 import time
 import uuid
 
@@ -89,6 +90,23 @@ def test_the_worker_heartbeat_thread_beats_until_stopped():
             thread.stop.set()  # type: ignore[attr-defined]
             thread.join(timeout=10)
     assert len(seen) >= 2, "the beat moved on at least once"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_db_worker_command_beats_and_its_beat_stops_when_it_returns(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # the worker's queue
+    call_command(
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--no-reload",
+        "--worker-id",
+        "batch-worker",
+        verbosity=0,
+    )
+    row = WorkerHeartbeat.objects.get(worker_id="batch-worker")
+    assert row.queues == "default" and row.pid > 0
+    assert not [t for t in threading.enumerate() if t.name == "langso-worker-heartbeat" and t.is_alive()]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -22,6 +22,13 @@ class Command(DbWorkerCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # With --reload the command runs twice: a watching parent and the worker child. Only the
         # child works, so only it beats.
+        heartbeat = None
         if not options.get("reload") or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
-            start_heartbeat(worker_id=options["worker_id"], queues=options["queue_name"])
-        super().handle(*args, **options)
+            heartbeat = start_heartbeat(worker_id=options["worker_id"], queues=options["queue_name"])
+        try:
+            super().handle(*args, **options)
+        finally:
+            # A worker run in-process (--batch, --max-tasks) returns: its beat stops with it.
+            if heartbeat is not None:
+                heartbeat.stop.set()  # type: ignore[attr-defined]
+                heartbeat.join(timeout=5)
