@@ -16,7 +16,13 @@ from django.utils import timezone
 from langso.core.models import AuditAction, AuditEntry
 from langso.core.text import fold, place_sort_key
 from langso.places.models import Village
-from langso.registry.imports.changes import PeopleInRegistry, household_values, resident_values
+from langso.registry.imports.changes import (
+    VILLAGE_FIELDS,
+    PeopleInRegistry,
+    household_values,
+    resident_values,
+    village_values,
+)
 from langso.registry.imports.checking import (
     _PERSON_KEYS,
     CheckedRow,
@@ -25,7 +31,7 @@ from langso.registry.imports.checking import (
     _name_sort_key,
     _village_lookup,
 )
-from langso.registry.imports.columns import COLUMNS, _bit
+from langso.registry.imports.columns import COLUMNS
 from langso.registry.imports.reading import Problem
 from langso.registry.models import (
     Household,
@@ -154,7 +160,7 @@ def _diff(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
 def _write_villages(rows: list[CheckedRow], job: ImportJob, counts: WriteCounts, _specs: Any) -> None:
     commune = job.commune
     existing = _village_lookup(commune)
-    fields = ("kind", "broadband", "mobile_4g", "mobile_5g", "coverage_checked_on")
+    fields = VILLAGE_FIELDS
     to_create: list[tuple[Village, int]] = []
     to_update: list[tuple[Village, int, dict[str, Any]]] = []
     now = timezone.now()
@@ -174,7 +180,7 @@ def _write_villages(rows: list[CheckedRow], job: ImportJob, counts: WriteCounts,
             existing[village.name_folded] = village
             to_create.append((village, checked.row))
             continue
-        changes = _diff(village, {f: data[f] for f in fields if given & _bit(ImportKind.VILLAGES, f)})
+        changes = _diff(village, village_values(data, given))
         if changes:
             for key, (_old, new) in changes.items():
                 setattr(village, key, new)

@@ -4,6 +4,7 @@ a year where the birth date goes, days the calendar lacks; and re-imports that s
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from langso.accounts.tests.factories import commune_officer
 from langso.core.models import AuditAction, AuditEntry
@@ -121,6 +122,49 @@ def test_a_villages_list_refuses_a_village_the_commune_has_under_its_full_name(o
     )
 
 
+def test_a_villages_dry_run_lists_the_changes_to_villages_the_commune_has(officer, home):
+    Village.objects.filter(commune=home, name="Thôn Nà Piêng").update(broadband="no", mobile_4g="partial")
+    rows = [
+        ["THÔN NÀ PIÊNG", "Bản", "Có", "", "Có", "05/03/2026"],  # the same village: four fields change
+        ["Thôn Đồng Tâm", "", "", "", "", ""],  # the same village, nothing given: nothing changes
+        ["Thôn Nà Pài", "Thôn", "Không", "", "", ""],  # a new village: not a change
+    ]
+    job = _job(officer, home, _xlsx(rows, VILLAGE_HEADERS), kind="villages")
+    assert job.valid_rows == 3, job.problems
+    assert job.changes_total == 1
+    [change] = job.changes
+    assert (change["object"], change["label"], change["row"]) == ("village", "Thôn Nà Piêng", 2)
+    assert change["fields"] == [
+        ["Loại", "Thôn", "Bản"],
+        ["Cáp quang", "Không", "Có"],
+        ["5G", "Chưa rõ", "Có"],
+        ["Ngày kiểm tra", "—", "05/03/2026"],
+    ]
+    assert Village.objects.get(commune=home, name="Thôn Nà Piêng").broadband == "no"  # nothing written
+    _write(officer, job)
+    na_pieng = Village.objects.get(commune=home, name="Thôn Nà Piêng")
+    # What the dry run showed is what was written; the 4G the file left empty is kept.
+    assert (na_pieng.kind, na_pieng.broadband, na_pieng.mobile_4g, na_pieng.mobile_5g) == (
+        "ban",
+        "yes",
+        "partial",
+        "yes",
+    )
+    audited = AuditEntry.objects.get(action=AuditAction.UPDATE, object_id=str(na_pieng.pk))
+    assert set(audited.changes) == {"row", "kind", "broadband", "mobile_5g", "coverage_checked_on"}
+    again = _job(officer, home, _xlsx(rows, VILLAGE_HEADERS), kind="villages")
+    assert again.changes == [] and again.changes_total == 0
+
+
+def test_the_villages_confirm_page_shows_the_changes_to_existing_villages(client, officer, home):
+    rows = [["Thôn Khuổi Chao", "Bản", "", "", "", ""]]
+    job = _job(officer, home, _xlsx(rows, VILLAGE_HEADERS), kind="villages")
+    client.force_login(officer)
+    page = client.get(reverse("registry:import_job", args=[job.pk])).content.decode()
+    assert "1 thôn đã có trong sổ sẽ thay đổi" in page
+    assert "Thôn Khuổi Chao" in page and "Bản" in page
+
+
 # --- people as people write them --------------------------------------------------------------------
 
 
@@ -162,6 +206,35 @@ def test_a_note_in_brackets_goes_from_the_name_to_the_persons_notes(officer, hom
     _write(officer, job)
     dinh.refresh_from_db()
     assert dinh.notes == "bố chủ hộ" and Resident.objects.count() == 3
+
+
+def test_her_ghi_chu_column_goes_to_the_persons_notes_beside_a_note_taken_from_the_name(
+    officer, home, registered
+):
+    _household, _quy, hoa = registered
+    hoa.notes = "hay đi chợ phiên"
+    hoa.save(update_fields=["notes"])
+    headers = ["Số hộ", "Họ tên", "Năm sinh", "Giới tính", "Tổ/xóm", "Ghi chú"]
+    rows = [
+        ["01-001", "Nông Thị Hoa", "1962", "Nữ", "Thôn Bản Cáu", "Con gái đi làm xa"],
+        ["05-001", "Lục Văn Phong (trưởng họ)", "1950", "Nam", "Bản Cáu", "Người cao tuổi"],
+        ["05-001", "Lục Thị Mến", "1953", "Nữ", "Bản Cáu", ""],
+    ]
+    job = _job(officer, home, _xlsx(rows, headers))
+    assert job.valid_rows == 3, job.problems
+    # Only the note taken out of a name is reported as moved; her Ghi chú column is what it says.
+    moved = [n for n in _notes(job) if "được tách khỏi họ tên" in n["reason"]]
+    assert [n["row"] for n in moved] == [3] and "“trưởng họ”" in moved[0]["reason"]
+    [change] = [c for c in job.changes if c["label"] == "Nông Thị Hoa"]
+    assert change["fields"] == [["Ghi chú", "hay đi chợ phiên", "hay đi chợ phiên; Con gái đi làm xa"]]
+    _write(officer, job, "valid_only")
+    hoa.refresh_from_db()
+    assert hoa.notes == "hay đi chợ phiên; Con gái đi làm xa"  # added to, never erased
+    assert Resident.objects.get(full_name="Lục Văn Phong").notes == "Người cao tuổi; trưởng họ"
+    assert Resident.objects.get(full_name="Lục Thị Mến").notes == ""
+    # The same file again adds nothing.
+    again = _job(officer, home, _xlsx(rows, headers))
+    assert again.changes == []
 
 
 def test_a_year_alone_in_the_birth_date_column_is_the_year_of_birth(officer, home):

@@ -208,7 +208,11 @@ def test_the_templates_example_row_is_never_a_person_old_or_new_template(officer
         assert str(example[0]).startswith("Ví dụ: ") and book.worksheets[0]["A2"].font.i
     template = openpyxl.load_workbook(io.BytesIO(imports.template_xlsx("residents")))
     sheet = template.worksheets[0]
-    sheet.append(["BC-09", "Lò Thị Thật", "", "1980", "Nữ", "", "", "", "", "", "", BC])
+    headers = [c.value for c in sheet[1]]
+    assert headers[-1] == "Ghi chú"  # the template has a column for a note about the person
+    sheet.append(
+        ["BC-09", "Lò Thị Thật", "", "1980", "Nữ", "", "", "", "", "", "", BC, "", "", "", "Đi làm xa"]
+    )
     buffer = io.BytesIO()
     template.save(buffer)
     job = _job(officer, home, buffer.getvalue())
@@ -226,7 +230,7 @@ def test_the_templates_example_row_is_never_a_person_old_or_new_template(officer
     assert only_example.status == ImportStatus.FAILED and "chỉ có dòng ví dụ" in only_example.error_message
     _write(officer, job)
     assert not Resident.objects.filter(full_name="Hoàng Văn Tuấn").exists()
-    assert Resident.objects.filter(full_name="Lò Thị Thật").exists()
+    assert Resident.objects.get(full_name="Lò Thị Thật").notes == "Đi làm xa"
 
 
 def test_the_refused_rows_come_back_as_her_rows_with_reasons_and_import_again_once_fixed(
