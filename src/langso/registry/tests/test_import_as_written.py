@@ -68,6 +68,46 @@ def test_a_residents_list_finds_villages_written_without_their_kind_word(officer
     assert Resident.objects.get(full_name="Lường Văn Piêng").village.name == village
 
 
+# Every kind word the matching knows, as a commune would write it in front of a name.
+KIND_WORDS_AS_WRITTEN = {
+    "thon": "Thôn", "ban": "Bản", "buon": "Buôn", "lang": "Làng", "xom": "Xóm", "ap": "Ấp", "khu": "Khu",
+    "to": "Tổ", "to dan pho": "Tổ dân phố", "tdp": "TDP", "khu pho": "Khu phố", "kp": "KP",
+    "khu dan cu": "Khu dân cư", "kdc": "KDC", "cum dan cu": "Cụm dân cư", "khom": "Khóm", "cum": "Cụm", "doi": "Đội", "soc": "Sóc",
+    "phum": "Phum", "bon": "Bon", "plei": "Plei", "ploi": "Plơi", "ploy": "Plơy", "plok": "Plok",
+}  # fmt: skip
+
+
+def test_every_kind_word_is_matched_when_left_out_and_refused_as_a_duplicate_village(officer, home):
+    from langso.places.naming import KIND_WORDS
+
+    assert set(KIND_WORDS) == set(KIND_WORDS_AS_WRITTEN), "a kind word without a case in this test"
+    words = sorted(KIND_WORDS_AS_WRITTEN.values())
+    tails = {word: f"Pác Nặm {n}" for n, word in enumerate(words, start=11)}
+    for word in words:
+        VillageFactory(commune=home, name=f"{word} {tails[word]}")
+    # A residents list names each village without its kind word, or with it in capitals: each is found.
+    rows = []
+    for n, word in enumerate(words):
+        written = tails[word] if n % 2 else f"{word} {tails[word]}".upper()
+        rows.append(person(f"K-{n:02d}", "Lường Văn Kha", year=str(1950 + n), head="Có", village=written))
+    job = _job(officer, home, _xlsx(rows))
+    assert (job.valid_rows, job.skipped_count) == (len(words), 0), job.problems
+    _write(officer, job)
+    stored = dict(Resident.objects.values_list("household__code", "village__name"))
+    assert stored == {f"K-{n:02d}": f"{word} {tails[word]}" for n, word in enumerate(words)}
+    # A villages list adding them again without their kind word: each row refused as a duplicate.
+    job = _job(
+        officer,
+        home,
+        _xlsx([[tails[w], "", "", "", "", ""] for w in words], VILLAGE_HEADERS),
+        kind="villages",
+    )
+    assert job.valid_rows == 0
+    for n, word in enumerate(words):
+        [problem] = _problems_of(job, n + 2)
+        assert f"“{word} {tails[word]}”" in problem["reason"], problem
+
+
 def test_a_village_that_could_be_two_asks_which_one(officer, home):
     VillageFactory(commune=home, name="Tổ dân phố 3")
     rows = [person("09-001", "Lường Văn Piêng", year="1980", head="Có", village="3")]
