@@ -3,11 +3,13 @@ reports, and one demo user per role. Idempotent: running it again changes nothin
 
 from __future__ import annotations
 
+import datetime
 import random
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from langso.accounts.models import Role, User
 from langso.places.loaders import load_administrative_units
@@ -291,10 +293,6 @@ TEAMS_SET_UP_DAYS_AGO = 150
 def _registry_kept_since(days: int) -> None:
     """The villages, households and people the demo registers were on the commune's books when the story
     starts (facts read "registered by the day" from `created_at`)."""
-    import datetime
-
-    from django.utils import timezone
-
     from langso.registry.models import Resident
 
     since = timezone.now() - datetime.timedelta(days=days)
@@ -302,6 +300,28 @@ def _registry_kept_since(days: int) -> None:
     Village.objects.filter(commune_id__in=communes, created_at__gt=since).update(created_at=since)
     Household.objects.filter(commune_id__in=communes, created_at__gt=since).update(created_at=since)
     Resident.objects.filter(commune_id__in=communes, created_at__gt=since).update(created_at=since)
+    # "Điện thoại thông minh: Có/Không — Nguồn: Sổ hộ, dd/mm" dates from the day the book was entered.
+    Resident.objects.filter(
+        commune_id__in=communes, smartphone_source="registry", smartphone_on__gt=since.date()
+    ).update(smartphone_on=timezone.localtime(since).date())
+
+
+# The operator confirmed the older weak-signal report within its response deadline.
+SIGNAL_CONFIRMED_AFTER = 10
+
+
+def _signal_report_confirmed_on(report: Any, day: datetime.date) -> None:
+    """The report's history as it happened: reported on its day, confirmed `day`, the fix deadline
+    counted from the confirmation (the services write "now", which would say it was confirmed today)."""
+    from langso.teams.models import SignalReport, SignalReportEvent
+    from langso.teams.signal_reports import SIGNAL_FIX_DAYS
+
+    def at(on: datetime.date, hour: int) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(on, datetime.time(hour)))
+
+    SignalReportEvent.objects.filter(report=report, status="reported").update(at=at(report.reported_on, 9))
+    SignalReportEvent.objects.filter(report=report, status="confirmed").update(at=at(day, 15))
+    SignalReport.objects.filter(pk=report.pk).update(fix_by=day + datetime.timedelta(days=SIGNAL_FIX_DAYS))
 
 
 MEMBER_NAMES = (
@@ -318,14 +338,11 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
     """A team in every demo village but the last of each commune (so the "village without a team"
     alert has something to show), households assigned, and a few visits, reports and help-desk
     sessions, made through the same services as the app."""
-    import datetime
     import uuid
-
-    from django.utils import timezone
 
     from langso.registry.models import Resident
     from langso.teams import services as team_services
-    from langso.teams.models import MemberRole, Team
+    from langso.teams.models import HouseholdAssignment, MemberRole, Team
 
     if Team.objects.exists():
         return 0
@@ -366,6 +383,8 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
             team_services.households_assign(
                 acting_user=admin, member=leader, households=households[len(households) * 2 // 3 :]
             )
+            # The households were shared out when the team was set up, before any of its visits.
+            HouseholdAssignment.objects.filter(member__team=team).update(assigned_on=team.established_on)
             if member_user is None:
                 continue
             for household in households[:5]:
@@ -423,6 +442,9 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
         )
         team_services.signal_report_move(
             acting_user=partner, report=report, status="confirmed", note="Đã khảo sát, lên kế hoạch lắp trạm"
+        )
+        _signal_report_confirmed_on(
+            report, report.reported_on + datetime.timedelta(days=SIGNAL_CONFIRMED_AFTER)
         )
     officer_nt = users.get("xa.nghiata")
     if officer_nt:
