@@ -72,6 +72,42 @@ def test_the_demo_province_officer_opens_a_running_campaign_with_targets(client)
     assert "Tỉ lệ người trưởng thành có định danh điện tử mức 2" in dashboard.content.decode()
 
 
+def test_the_demo_campaign_has_a_history_to_draw_trends_from_and_a_count_target_split_to_communes(client):
+    """Snapshots as the nightly job would have kept them since the campaign started (each week's end and
+    yesterday), so the dashboard draws trends; the province's 20 home visits a week are shared out to
+    its communes by their adults, not given to each commune whole."""
+    from django.test import override_settings
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from langso.campaigns.models import Campaign, IndicatorSnapshot
+    from langso.campaigns.targets import commune_shares
+    from langso.places.models import Commune
+
+    call_command("demo_data")
+    today = timezone.localdate()
+    campaign = Campaign.objects.get(name__endswith="(demo)", province__name__contains="Thái Nguyên")
+    days = sorted(set(IndicatorSnapshot.objects.values_list("day", flat=True)))
+    assert len(days) >= 4 and days[-1] == today - datetime.timedelta(days=1)
+    assert all(campaign.starts_on <= day < today for day in days)
+    reached = IndicatorSnapshot.objects.get(
+        indicator__code="adults_reached", level="commune", unit="2071", day=days[-1]
+    )
+    assert reached.numerator > 0  # the visits and the help desk of the weeks before
+
+    visits = campaign.targets.get(indicator__code="visits_week", commune=None)
+    assert (visits.value, visits.split) == (20, "adults")
+    communes = Commune.objects.filter(province_id=campaign.province_id).values_list("code", flat=True)
+    by_commune = commune_shares(visits, {}, [str(code) for code in communes], today)
+    assert 0 < by_commune["2071"].value < 20
+    assert sum(share.value for share in by_commune.values()) == 20
+
+    client.force_login(User.objects.get(username="tinh.thainguyen"))
+    with override_settings(DEMO_MODE=True):
+        page = client.get(reverse("campaigns:dashboard", args=[campaign.pk])).content.decode()
+    assert 'class="sparkline"' in page and "Buổi hướng dẫn tại nhà trong tuần" in page
+
+
 # Dates that may lie ahead of today (deadlines, planned checks, a period's end) or before the story
 # starts (a birth date, a training before its handover is checked below), by model and field.
 MAY_BE_AHEAD = {
