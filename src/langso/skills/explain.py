@@ -267,12 +267,18 @@ class Suggestion:
     because: tuple[str, ...]  # the rules this step moves the person towards
 
 
-def next_skills(resident: Any, *, limit: int = 3, rules: PersonRules | None = None) -> list[Suggestion]:
+def next_skills(
+    resident: Any,
+    *,
+    limit: int = 3,
+    rules: PersonRules | None = None,
+    skills: dict[str, Skill] | None = None,
+) -> list[Suggestion]:
     """What to teach this person next: each skill a rule still misses, raised one level at a time (a
     volunteer teaches the next step, not the end goal). Skills that close most rules come first; for a
     rule satisfied by any one of several skills, the one the person is closest to."""
     rules = rules or person_rules(resident)
-    skills = _skills()
+    skills = skills if skills is not None else _skills()
     wanted: dict[str, tuple[int, int, list[str]]] = {}  # code → (current, needed, rule titles)
     household_done = bool(rules.household_met_by)
     for item in rules.checks:
@@ -292,3 +298,33 @@ def next_skills(resident: Any, *, limit: int = 3, rules: PersonRules | None = No
         for code, (current, needed, titles) in ordered[:limit]
         if code in skills
     ]
+
+
+def next_skills_many(
+    people: list[Any], levels: dict[Any, dict[str, int]], *, limit: int = 2
+) -> dict[Any, list[Suggestion]]:
+    """`next_skills` for whole households at once (a phone's worklist): `people` holds every member of
+    their households and `levels` their current levels, so the household rule is judged as on a
+    person's page, with a few queries for the lot instead of several per person."""
+    skills = _skills()
+    rules_of: dict[Any, list[Rule]] = {}
+    household_rule = household_basic_rule(skills)
+    met_by: dict[Any, str] = {}
+    for person in people:
+        if person.household_id not in met_by or not met_by[person.household_id]:
+            found = check(
+                household_rule, owns_smartphone=person.owns_smartphone, levels=levels.get(person.pk, {})
+            ).met
+            met_by[person.household_id] = person.full_name if found else ""
+    suggestions = {}
+    for person in people:
+        if person.province_id not in rules_of:
+            rules_of[person.province_id] = all_rules(person.province_id)
+        own = levels.get(person.pk, {})
+        checks = [
+            check(rule, owns_smartphone=person.owns_smartphone, levels=own)
+            for rule in rules_of[person.province_id]
+        ]
+        rules = PersonRules(checks, own, met_by.get(person.household_id, ""))
+        suggestions[person.pk] = next_skills(person, limit=limit, rules=rules, skills=skills)
+    return suggestions
