@@ -265,6 +265,7 @@ class Suggestion:
     current: int
     target: int
     because: tuple[str, ...]  # the rules this step moves the person towards
+    rule_keys: tuple[str, ...] = ()  # the same rules by key (a phone gets their titles once)
 
 
 def next_skills(
@@ -279,7 +280,7 @@ def next_skills(
     rule satisfied by any one of several skills, the one the person is closest to."""
     rules = rules or person_rules(resident)
     skills = skills if skills is not None else _skills()
-    wanted: dict[str, tuple[int, int, list[str]]] = {}  # code → (current, needed, rule titles)
+    wanted: dict[str, tuple[int, int, list[Rule]]] = {}  # code → (current, needed, rules)
     household_done = bool(rules.household_met_by)
     for item in rules.checks:
         if item.met or (item.rule.kind == "household_basic" and household_done):
@@ -290,12 +291,18 @@ def next_skills(
             code = max(requirement.skills, key=lambda c: (rules.levels.get(c, 0), -_position(skills, c)))
             current = rules.levels.get(code, 0)
             held = wanted.get(code)
-            titles = (held[2] if held else []) + [item.rule.title]
-            wanted[code] = (current, max(requirement.level, held[1] if held else 0), titles)
+            towards = (held[2] if held else []) + [item.rule]
+            wanted[code] = (current, max(requirement.level, held[1] if held else 0), towards)
     ordered = sorted(wanted.items(), key=lambda kv: (-len(kv[1][2]), -kv[1][0], _position(skills, kv[0])))
     return [
-        Suggestion(skills[code], current, min(current + 1, needed), tuple(dict.fromkeys(titles)))
-        for code, (current, needed, titles) in ordered[:limit]
+        Suggestion(
+            skills[code],
+            current,
+            min(current + 1, needed),
+            tuple(dict.fromkeys(r.title for r in towards)),
+            tuple(dict.fromkeys(r.key for r in towards)),
+        )
+        for code, (current, needed, towards) in ordered[:limit]
         if code in skills
     ]
 

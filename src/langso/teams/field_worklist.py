@@ -22,7 +22,7 @@ from ninja import Schema
 
 from langso.registry import changes
 from langso.registry.models import Resident
-from langso.skills.explain import next_skills_many
+from langso.skills.explain import all_rules, next_skills_many
 from langso.skills.models import CurrentSkillLevel, Skill
 from langso.skills.services import published_version
 from langso.teams import selectors
@@ -37,7 +37,7 @@ ORDER = "_order"
 
 class TeachOut(Schema):
     """A next step to teach (skills.explain.next_skills): the skill from `current` up to `target`, for
-    the rules it moves the person towards."""
+    the rules it moves the person towards (their keys; the titles come once, in `WorklistOut.rules`)."""
 
     skill: str
     current: int
@@ -106,6 +106,7 @@ class WorklistOut(Schema):
     helpdesk_outcomes: list[Choice] = []
     followup_outcomes: list[Choice] = []
     communes: list[dict[str, Any]] = []
+    rules: list[Choice] = []  # the rules a person's `teach` names, by key
 
 
 def _choices(choices: Any) -> list[Choice]:
@@ -176,7 +177,7 @@ def _households(user: Any) -> tuple[list[Any], list[WorklistHouseholdOut]]:
                                 skill=t.skill.code,
                                 current=t.current,
                                 target=t.target,
-                                because=list(t.because),
+                                because=list(t.rule_keys),
                             )
                             for t in teach.get(p.pk, [])
                         ],
@@ -218,7 +219,16 @@ def _meta(user: Any, language: str, entries: list[Any]) -> dict[str, Any]:
         "helpdesk_outcomes": _choices(HelpDeskOutcome.choices),
         "followup_outcomes": _choices(FollowUpOutcome.choices),
         "communes": [{"code": k, "name": v} for k, v in communes.items()],
+        "rules": _rule_titles({m.team.commune.province_id for m in memberships}),
     }
+
+
+def _rule_titles(provinces: set[int]) -> list[Choice]:
+    titles: dict[str, str] = {}
+    for province in sorted(provinces) or [None]:
+        for rule in all_rules(province):
+            titles.setdefault(rule.key, str(rule.title))
+    return [Choice(code=key, label=title) for key, title in titles.items()]
 
 
 def worklist_for_device(

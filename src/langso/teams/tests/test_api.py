@@ -84,7 +84,8 @@ def test_the_worklist_sent_to_a_phone_says_what_to_teach_each_person_as_their_pa
 
     teach = data["households"][0]["people"][0]["teach"]
     assert teach[0]["skill"] == "vneid_level2" and (teach[0]["current"], teach[0]["target"]) == (2, 3)
-    assert "Công dân số" in teach[0]["because"]
+    assert "cong-dan-so" in teach[0]["because"]
+    assert {"code": "cong-dan-so", "label": "Công dân số"} in data["rules"]
     on_the_page = next_skills(person, limit=2)
     assert [(t["skill"], t["target"]) for t in teach] == [(s.skill.code, s.target) for s in on_the_page]
 

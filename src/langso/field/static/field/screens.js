@@ -167,8 +167,9 @@
 
   // What to teach each person today (the server's next skills, as on the person's page): one tap puts
   // the step in "skills taught", to be corrected if the person got further or less far.
-  function teachToday(people, skills, addSkill) {
-    const names = Object.fromEntries(skills.map((s) => [s.code, s.label]));
+  function teachToday(people, worklist, addSkill) {
+    const names = Object.fromEntries(worklist.skills.map((s) => [s.code, s.label]));
+    const rules = Object.fromEntries((worklist.rules || []).map((r) => [r.code, r.label]));
     const items = people.flatMap((p) =>
       (p.teach || [])
         .filter((t) => names[t.skill])
@@ -178,7 +179,7 @@
             {},
             h("strong", {}, p.name),
             `: ${names[t.skill]} (${fill(T.teach_up_to, { target: t.target })})`,
-            h("span", { className: "sub" }, `${T.teach_because} ${t.because.join(", ")}`),
+            h("span", { className: "sub" }, `${T.teach_because} ${t.because.map((key) => rules[key] || key).join(", ")}`),
             h("button", { type: "button", className: "btn btn-secondary", onclick: () => addSkill({ person: p.id, code: t.skill, level: t.target }) }, T.teach_record)
           )
         )
@@ -203,7 +204,7 @@
       "form",
       { className: "form", id: "visit-form", novalidate: true, "data-record": id },
       h("p", { className: "note" }, T.never_store_secrets),
-      teachToday(hh.people, worklist.skills, addSkill),
+      teachToday(hh.people, worklist, addSkill),
       field(T.visited_on, h("input", { type: "date", name: "visited_on", value: today(), max: today(), required: true }), "visited_on"),
       h(
         "fieldset",
