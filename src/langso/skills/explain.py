@@ -308,11 +308,20 @@ def next_skills(
 
 
 def next_skills_many(
-    people: list[Any], levels: dict[Any, dict[str, int]], *, limit: int = 2
+    people: list[Any], levels: dict[Any, dict[str, int]] | None = None, *, limit: int = 2
 ) -> dict[Any, list[Suggestion]]:
-    """`next_skills` for whole households at once (a phone's worklist): `people` holds every member of
-    their households and `levels` their current levels, so the household rule is judged as on a
-    person's page, with a few queries for the lot instead of several per person."""
+    """`next_skills` for whole households at once (a phone's worklist, a visit form): `people` holds
+    every member of their households and `levels` their current levels (read here when not given), so
+    the household rule is judged as on a person's page, with a few queries for the lot instead of
+    several per person."""
+    if levels is None:
+        from langso.skills.models import CurrentSkillLevel
+
+        levels = {}
+        for pk, code, level in CurrentSkillLevel.objects.filter(
+            resident__in=[p.pk for p in people]
+        ).values_list("resident_id", "skill_code", "level"):
+            levels.setdefault(pk, {})[code] = level
     skills = _skills()
     rules_of: dict[Any, list[Rule]] = {}
     household_rule = household_basic_rule(skills)
