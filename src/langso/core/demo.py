@@ -310,18 +310,28 @@ def _registry_kept_since(days: int) -> None:
 SIGNAL_CONFIRMED_AFTER = 10
 
 
-def _signal_report_confirmed_on(report: Any, day: datetime.date) -> None:
-    """The report's history as it happened: reported on its day, confirmed `day`, the fix deadline
-    counted from the confirmation (the services write "now", which would say it was confirmed today)."""
+def _at(on: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(on, datetime.time(hour)))
+
+
+def _signal_reports_as_they_happened(reports: list[Any], confirmed: Any, confirmed_on: datetime.date) -> None:
+    """The demo reports' history as it happened (the services write "now", which would say every
+    report was made and confirmed today): each reported on its day, `confirmed` on `confirmed_on`,
+    its fix deadline counted from then."""
     from langso.teams.models import SignalReport, SignalReportEvent
     from langso.teams.signal_reports import SIGNAL_FIX_DAYS
 
-    def at(on: datetime.date, hour: int) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(on, datetime.time(hour)))
-
-    SignalReportEvent.objects.filter(report=report, status="reported").update(at=at(report.reported_on, 9))
-    SignalReportEvent.objects.filter(report=report, status="confirmed").update(at=at(day, 15))
-    SignalReport.objects.filter(pk=report.pk).update(fix_by=day + datetime.timedelta(days=SIGNAL_FIX_DAYS))
+    for report in reports:
+        SignalReportEvent.objects.filter(report=report, status="reported").update(
+            at=_at(report.reported_on, 9)
+        )
+    if confirmed is not None:
+        SignalReportEvent.objects.filter(report=confirmed, status="confirmed").update(
+            at=_at(confirmed_on, 15)
+        )
+        SignalReport.objects.filter(pk=confirmed.pk).update(
+            fix_by=confirmed_on + datetime.timedelta(days=SIGNAL_FIX_DAYS)
+        )
 
 
 MEMBER_NAMES = (
@@ -411,9 +421,10 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
                     ),
                 )
     officer_dl = users.get("xa.cuordang")
+    reports: list[Any] = []
     buon = Village.objects.filter(commune_id=24301).order_by("sort_key").last()
     if officer_dl and buon:
-        team_services.signal_report_create(
+        waiting, _outcome = team_services.signal_report_create(
             acting_user=officer_dl,
             data=team_services.SignalReportInput(
                 id=uuid.UUID(int=rng.getrandbits(128)),
@@ -425,7 +436,9 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
                 households_affected=23,
             ),
         )
+        reports.append(waiting)
     partner = users.get("vienthong.daklak")
+    confirmed = None
     first = Village.objects.filter(commune_id=24301).order_by("sort_key").first()
     if officer_dl and partner and first and first != buon:
         report, _outcome = team_services.signal_report_create(
@@ -443,9 +456,13 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
         team_services.signal_report_move(
             acting_user=partner, report=report, status="confirmed", note="Đã khảo sát, lên kế hoạch lắp trạm"
         )
-        _signal_report_confirmed_on(
-            report, report.reported_on + datetime.timedelta(days=SIGNAL_CONFIRMED_AFTER)
-        )
+        confirmed = report
+        reports.append(report)
+    _signal_reports_as_they_happened(
+        reports,
+        confirmed,
+        confirmed.reported_on + datetime.timedelta(days=SIGNAL_CONFIRMED_AFTER) if confirmed else today,
+    )
     officer_nt = users.get("xa.nghiata")
     if officer_nt:
         # Two people of the registry (the help desk counts them as reached) and one walk-in from elsewhere.

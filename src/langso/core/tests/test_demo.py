@@ -212,4 +212,7 @@ def test_the_demo_tells_one_consistent_story_over_the_last_six_months():
     assert SignalReport.objects.get(status="reported").is_overdue(today)
     for event in SignalReportEvent.objects.select_related("report"):
         assert event.report.reported_on <= timezone.localtime(event.at).date() <= today
+    reported = SignalReportEvent.objects.filter(status="reported").select_related("report")
+    assert reported.count() == 2
+    assert all(timezone.localtime(e.at).date() == e.report.reported_on for e in reported)
     assert not Resident.objects.filter(created_at__date__gt=start + datetime.timedelta(days=3)).exists()
