@@ -118,6 +118,97 @@ def test_a_lost_phone_asks_the_next_visit_to_check_and_the_visit_answers_it(fiel
     assert "smartphone_check" not in _reasons(field["member_user"], household)
 
 
+def test_a_returned_phone_asks_the_next_visit_to_check_on_the_page_the_worklist_and_the_phone(client, field):
+    household = field["households"][2]
+    person = household.head
+    candidate = approve(field).candidates.get(household=household)
+    handed_on = timezone.localdate() - datetime.timedelta(days=30)
+    allocation = device_services.allocate(
+        acting_user=field["officer"], candidate=candidate, handover=handover(handed_on)
+    )
+    devices = _value("devices_vs_quota", field["commune"].code)[0]
+    smartphones = _value("adults_smartphone", field["commune"].code)[0]
+    phone_before = worklist_for_device(device=field["device"])
+
+    device_services.allocation_return(
+        acting_user=field["officer"], allocation=allocation, returned_on=timezone.localdate()
+    )
+
+    person.refresh_from_db()
+    assert (person.owns_smartphone, person.smartphone_to_check) == (False, True)
+    assert (person.smartphone_source, person.smartphone_on) == (
+        SmartphoneSource.RETURNED,
+        timezone.localdate(),
+    )
+    client.force_login(field["officer"])
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert "Máy được cấp đã trả lại" in page and "Lần đến nhà tới cần hỏi lại" in page
+    assert "smartphone_check" in _reasons(field["member_user"], household)
+    assert _value("adults_smartphone", field["commune"].code)[0] == smartphones - 1
+    assert _value("devices_vs_quota", field["commune"].code)[0] == devices - 1
+    phone_after = worklist_for_device(device=field["device"], since=phone_before.cursor, delta=True)
+    entry = next(h for h in phone_after.households if h.id == household.pk)
+    assert "smartphone_check" in entry.reasons
+
+
+def test_a_check_that_finds_the_phone_in_use_keeps_the_handovers_date_on_the_person(field):
+    """The follow-up confirms the handover; it must not make the page say the phone came on the check's
+    day. Only when a visit wrote "no phone" meanwhile does the check put the phone back, dated."""
+    household = field["households"][3]
+    person = household.head
+    candidate = approve(field).candidates.get(household=household)
+    handed_on = timezone.localdate() - datetime.timedelta(days=100)
+    allocation = device_services.allocate(
+        acting_user=field["officer"], candidate=candidate, handover=handover(handed_on)
+    )
+    first, second = allocation.follow_ups.order_by("months")[:2]
+    checked_on = handed_on + datetime.timedelta(days=33)
+    device_services.follow_up_record(
+        acting_user=field["officer"],
+        follow_up=first,
+        done_on=checked_on,
+        outcome=Outcome.IN_USE,
+        sim_active=True,
+    )
+    person.refresh_from_db()
+    assert (person.owns_smartphone, person.smartphone_source, person.smartphone_on) == (
+        True,
+        SmartphoneSource.HANDOVER,
+        handed_on,
+    )
+
+    visited_on = handed_on + datetime.timedelta(days=60)
+    visit_record(
+        acting_user=field["member_user"],
+        data=VisitInput(
+            id=uuid.uuid4(),
+            household_id=household.pk,
+            visited_on=visited_on,
+            present=(person.pk,),
+            updates=(FactUpdate("resident", person.pk, "owns_smartphone", True, False),),
+        ),
+    )
+    person.refresh_from_db()
+    assert not person.owns_smartphone and person.smartphone_source == SmartphoneSource.VISIT
+    assert "no_smartphone" in _reasons(field["member_user"], household)
+
+    second_on = handed_on + datetime.timedelta(days=92)
+    device_services.follow_up_record(
+        acting_user=field["officer"],
+        follow_up=second,
+        done_on=second_on,
+        outcome=Outcome.IN_USE,
+        sim_active=True,
+    )
+    person.refresh_from_db()
+    assert (person.owns_smartphone, person.smartphone_source, person.smartphone_on) == (
+        True,
+        SmartphoneSource.HANDOVER,
+        second_on,
+    )
+    assert "no_smartphone" not in _reasons(field["member_user"], household)
+
+
 def test_a_visit_that_finds_no_phone_makes_the_household_a_candidate_in_the_next_list(field):
     from langso.devices.models import Candidate
 

@@ -18,13 +18,16 @@ from langso.campaigns.models import Campaign, Indicator, SteeringCommittee
 from langso.places.models import Commune, Province
 
 DEMO_CAMPAIGN = "Cao điểm 100 ngày chuyển đổi số cộng đồng (demo)"
-# (indicator, target value): the seeds' figures (58 % reached, 60 % on VNeID, a team in every village).
+STARTED_DAYS_AGO = 30
+# (indicator, target value, split): the seeds' figures (58 % reached, 60 % on VNeID, a team in every
+# village), and a count for the whole province that each commune is judged on its share of, by adults.
 TARGETS = (
-    ("adults_reached", 58),
-    ("adults_vneid2", 60),
-    ("villages_with_team", 100),
-    ("digital_citizens", 30),
-    ("households_basic_skills", 50),
+    ("adults_reached", 58, ""),
+    ("adults_vneid2", 60, ""),
+    ("villages_with_team", 100, ""),
+    ("digital_citizens", 30, ""),
+    ("households_basic_skills", 50, ""),
+    ("visits_week", 20, "adults"),
 )
 # Communes whose steering committee is on record: (code, decision, chair).
 COMMITTEES = (
@@ -59,10 +62,10 @@ def load_demo_campaigns(*, today: datetime.date | None = None) -> int:
             acting_user=admin,
             province=province,
             name=DEMO_CAMPAIGN,
-            starts_on=today - datetime.timedelta(days=30),
-            ends_on=today + datetime.timedelta(days=70),
+            starts_on=today - datetime.timedelta(days=STARTED_DAYS_AGO),
+            ends_on=today + datetime.timedelta(days=100 - STARTED_DAYS_AGO),
         )
-        for code, value in TARGETS:
+        for code, value, split in TARGETS:
             indicator = Indicator.objects.filter(code=code, is_active=True).first()
             if indicator is None:
                 continue
@@ -72,6 +75,7 @@ def load_demo_campaigns(*, today: datetime.date | None = None) -> int:
                 indicator=indicator,
                 value=Decimal(value),
                 deadline=campaign.ends_on,
+                split=split,
             )
         made += 1
     for code, decision, chair in COMMITTEES:
@@ -84,4 +88,22 @@ def load_demo_campaigns(*, today: datetime.date | None = None) -> int:
                 decision=decision,
                 chair=chair,
             )
+    if made:
+        _snapshots_since(today - datetime.timedelta(days=STARTED_DAYS_AGO), today)
     return made
+
+
+def _snapshots_since(start: datetime.date, today: datetime.date) -> None:
+    """What the nightly job (`take_snapshots`) would have kept since the campaign started, at the end
+    of each week and yesterday: the dashboards draw their trends from it, judge a target by it and the
+    weekly reports of past weeks read it. Computed by the job itself for each of those days."""
+    from langso.campaigns.indicators import take_snapshots
+
+    yesterday = today - datetime.timedelta(days=1)
+    sundays = {
+        start + datetime.timedelta(days=offset)
+        for offset in range((yesterday - start).days + 1)
+        if (start + datetime.timedelta(days=offset)).weekday() == 6
+    }
+    for day in sorted(sundays | {yesterday}):
+        take_snapshots(day)

@@ -3,11 +3,13 @@ reports, and one demo user per role. Idempotent: running it again changes nothin
 
 from __future__ import annotations
 
+import datetime
 import random
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from langso.accounts.models import Role, User
 from langso.places.loaders import load_administrative_units
@@ -291,10 +293,6 @@ TEAMS_SET_UP_DAYS_AGO = 150
 def _registry_kept_since(days: int) -> None:
     """The villages, households and people the demo registers were on the commune's books when the story
     starts (facts read "registered by the day" from `created_at`)."""
-    import datetime
-
-    from django.utils import timezone
-
     from langso.registry.models import Resident
 
     since = timezone.now() - datetime.timedelta(days=days)
@@ -302,6 +300,38 @@ def _registry_kept_since(days: int) -> None:
     Village.objects.filter(commune_id__in=communes, created_at__gt=since).update(created_at=since)
     Household.objects.filter(commune_id__in=communes, created_at__gt=since).update(created_at=since)
     Resident.objects.filter(commune_id__in=communes, created_at__gt=since).update(created_at=since)
+    # "Điện thoại thông minh: Có/Không — Nguồn: Sổ hộ, dd/mm" dates from the day the book was entered.
+    Resident.objects.filter(
+        commune_id__in=communes, smartphone_source="registry", smartphone_on__gt=since.date()
+    ).update(smartphone_on=timezone.localtime(since).date())
+
+
+# The operator confirmed the older weak-signal report within its response deadline.
+SIGNAL_CONFIRMED_AFTER = 10
+
+
+def _at(on: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(on, datetime.time(hour)))
+
+
+def _signal_reports_as_they_happened(reports: list[Any], confirmed: Any, confirmed_on: datetime.date) -> None:
+    """The demo reports' history as it happened (the services write "now", which would say every
+    report was made and confirmed today): each reported on its day, `confirmed` on `confirmed_on`,
+    its fix deadline counted from then."""
+    from langso.teams.models import SignalReport, SignalReportEvent
+    from langso.teams.signal_reports import SIGNAL_FIX_DAYS
+
+    for report in reports:
+        SignalReportEvent.objects.filter(report=report, status="reported").update(
+            at=_at(report.reported_on, 9)
+        )
+    if confirmed is not None:
+        SignalReportEvent.objects.filter(report=confirmed, status="confirmed").update(
+            at=_at(confirmed_on, 15)
+        )
+        SignalReport.objects.filter(pk=confirmed.pk).update(
+            fix_by=confirmed_on + datetime.timedelta(days=SIGNAL_FIX_DAYS)
+        )
 
 
 MEMBER_NAMES = (
@@ -318,14 +348,11 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
     """A team in every demo village but the last of each commune (so the "village without a team"
     alert has something to show), households assigned, and a few visits, reports and help-desk
     sessions, made through the same services as the app."""
-    import datetime
     import uuid
-
-    from django.utils import timezone
 
     from langso.registry.models import Resident
     from langso.teams import services as team_services
-    from langso.teams.models import MemberRole, Team
+    from langso.teams.models import HouseholdAssignment, MemberRole, Team
 
     if Team.objects.exists():
         return 0
@@ -366,6 +393,8 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
             team_services.households_assign(
                 acting_user=admin, member=leader, households=households[len(households) * 2 // 3 :]
             )
+            # The households were shared out when the team was set up, before any of its visits.
+            HouseholdAssignment.objects.filter(member__team=team).update(assigned_on=team.established_on)
             if member_user is None:
                 continue
             for household in households[:5]:
@@ -392,9 +421,10 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
                     ),
                 )
     officer_dl = users.get("xa.cuordang")
+    reports: list[Any] = []
     buon = Village.objects.filter(commune_id=24301).order_by("sort_key").last()
     if officer_dl and buon:
-        team_services.signal_report_create(
+        waiting, _outcome = team_services.signal_report_create(
             acting_user=officer_dl,
             data=team_services.SignalReportInput(
                 id=uuid.UUID(int=rng.getrandbits(128)),
@@ -406,7 +436,9 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
                 households_affected=23,
             ),
         )
+        reports.append(waiting)
     partner = users.get("vienthong.daklak")
+    confirmed = None
     first = Village.objects.filter(commune_id=24301).order_by("sort_key").first()
     if officer_dl and partner and first and first != buon:
         report, _outcome = team_services.signal_report_create(
@@ -424,6 +456,13 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
         team_services.signal_report_move(
             acting_user=partner, report=report, status="confirmed", note="Đã khảo sát, lên kế hoạch lắp trạm"
         )
+        confirmed = report
+        reports.append(report)
+    _signal_reports_as_they_happened(
+        reports,
+        confirmed,
+        confirmed.reported_on + datetime.timedelta(days=SIGNAL_CONFIRMED_AFTER) if confirmed else today,
+    )
     officer_nt = users.get("xa.nghiata")
     if officer_nt:
         # Two people of the registry (the help desk counts them as reached) and one walk-in from elsewhere.

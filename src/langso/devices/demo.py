@@ -25,7 +25,10 @@ NGHIA_TA = 2071
 TAC = "35328511"
 # Within the demo's six months (core/demo.py): the list approved, then three handovers; the follow-ups
 # of the first are done, the 3-month check of the second has just fallen due.
+OPENED_DAYS_AGO = 178
+LIST_MADE_DAYS_AGO = 176
 APPROVED_DAYS_AGO = 172
+RUNS_ON_DAYS = 200
 HANDOVER_DAYS_AGO = (165, 96, 6)
 
 
@@ -56,8 +59,9 @@ def load_demo_programme(*, today: datetime.date | None = None) -> dict[str, int]
         name=DEMO_PROGRAMME,
         funder="Quỹ Dịch vụ viễn thông công ích Việt Nam",
         province=None,
-        starts_on=datetime.date(today.year, 1, 1),
-        ends_on=datetime.date(today.year + 1, 6, 30),
+        # Opened a little before its list was approved, and running past the last handover's checks.
+        starts_on=today - datetime.timedelta(days=OPENED_DAYS_AGO),
+        ends_on=today + datetime.timedelta(days=RUNS_ON_DAYS),
         device_models="Itel A50 (Android Go, màn 6,6 inch), Viettel Sumo 4G T2",
         package_sim=True,
         package_data_gb=4,
@@ -118,8 +122,10 @@ def load_demo_programme(*, today: datetime.date | None = None) -> dict[str, int]
         decision=f"Quyết định số 45/QĐ-UBND ngày {today - datetime.timedelta(days=APPROVED_DAYS_AGO):%d/%m/%Y} của UBND xã Nghĩa Tá",
     )
     # The committee met near the start of the six months' story: the handovers below follow its decision.
+    # The list was drawn up by the criteria a few days before (its page shows both times).
     approved_at = timezone.now() - datetime.timedelta(days=APPROVED_DAYS_AGO)
-    CandidateList.objects.filter(pk=lst.pk).update(approved_at=approved_at)
+    generated_at = timezone.now() - datetime.timedelta(days=LIST_MADE_DAYS_AGO)
+    CandidateList.objects.filter(pk=lst.pk).update(approved_at=approved_at, generated_at=generated_at)
     candidates = list(lst.candidates.filter(removed=False).select_related("household", "household__head"))
     handed = 0
     for index, days_ago in enumerate(HANDOVER_DAYS_AGO):

@@ -846,8 +846,13 @@ def follow_up_record(
         elif outcome in GONE_OUTCOMES:
             _device_gone(acting_user, allocation, SmartphoneSource.LOST, done_on)
         elif (
-            outcome == Outcome.IN_USE and allocation.kind == AllocationKind.DEVICE and allocation.resident_id
+            outcome == Outcome.IN_USE
+            and allocation.kind == AllocationKind.DEVICE
+            and allocation.resident_id
+            and not _owns_from_handover(allocation.resident_id)
         ):
+            # Only when the person's record says otherwise (a visit wrote "no" meanwhile): a check that
+            # finds the phone in use confirms the handover, it must not move its date to the check's.
             resident_smartphone_set(
                 acting_user=acting_user,
                 resident=allocation.resident,
@@ -861,6 +866,12 @@ def follow_up_record(
 
 # A follow-up that finds the handed-over phone lost, broken or sold.
 GONE_OUTCOMES = frozenset({Outcome.LOST, Outcome.BROKEN, Outcome.SOLD})
+
+
+def _owns_from_handover(resident_id: Any) -> bool:
+    return Resident.objects.filter(
+        pk=resident_id, owns_smartphone=True, smartphone_source=SmartphoneSource.HANDOVER
+    ).exists()
 
 
 def _device_gone(acting_user: Any, allocation: Allocation, source: str, on: datetime.date) -> None:

@@ -265,15 +265,22 @@ class Suggestion:
     current: int
     target: int
     because: tuple[str, ...]  # the rules this step moves the person towards
+    rule_keys: tuple[str, ...] = ()  # the same rules by key (a phone gets their titles once)
 
 
-def next_skills(resident: Any, *, limit: int = 3, rules: PersonRules | None = None) -> list[Suggestion]:
+def next_skills(
+    resident: Any,
+    *,
+    limit: int = 3,
+    rules: PersonRules | None = None,
+    skills: dict[str, Skill] | None = None,
+) -> list[Suggestion]:
     """What to teach this person next: each skill a rule still misses, raised one level at a time (a
     volunteer teaches the next step, not the end goal). Skills that close most rules come first; for a
     rule satisfied by any one of several skills, the one the person is closest to."""
     rules = rules or person_rules(resident)
-    skills = _skills()
-    wanted: dict[str, tuple[int, int, list[str]]] = {}  # code → (current, needed, rule titles)
+    skills = skills if skills is not None else _skills()
+    wanted: dict[str, tuple[int, int, list[Rule]]] = {}  # code → (current, needed, rules)
     household_done = bool(rules.household_met_by)
     for item in rules.checks:
         if item.met or (item.rule.kind == "household_basic" and household_done):
@@ -284,11 +291,56 @@ def next_skills(resident: Any, *, limit: int = 3, rules: PersonRules | None = No
             code = max(requirement.skills, key=lambda c: (rules.levels.get(c, 0), -_position(skills, c)))
             current = rules.levels.get(code, 0)
             held = wanted.get(code)
-            titles = (held[2] if held else []) + [item.rule.title]
-            wanted[code] = (current, max(requirement.level, held[1] if held else 0), titles)
+            towards = (held[2] if held else []) + [item.rule]
+            wanted[code] = (current, max(requirement.level, held[1] if held else 0), towards)
     ordered = sorted(wanted.items(), key=lambda kv: (-len(kv[1][2]), -kv[1][0], _position(skills, kv[0])))
     return [
-        Suggestion(skills[code], current, min(current + 1, needed), tuple(dict.fromkeys(titles)))
-        for code, (current, needed, titles) in ordered[:limit]
+        Suggestion(
+            skills[code],
+            current,
+            min(current + 1, needed),
+            tuple(dict.fromkeys(r.title for r in towards)),
+            tuple(dict.fromkeys(r.key for r in towards)),
+        )
+        for code, (current, needed, towards) in ordered[:limit]
         if code in skills
     ]
+
+
+def next_skills_many(
+    people: list[Any], levels: dict[Any, dict[str, int]] | None = None, *, limit: int = 2
+) -> dict[Any, list[Suggestion]]:
+    """`next_skills` for whole households at once (a phone's worklist, a visit form): `people` holds
+    every member of their households and `levels` their current levels (read here when not given), so
+    the household rule is judged as on a person's page, with a few queries for the lot instead of
+    several per person."""
+    if levels is None:
+        from langso.skills.models import CurrentSkillLevel
+
+        levels = {}
+        for pk, code, level in CurrentSkillLevel.objects.filter(
+            resident__in=[p.pk for p in people]
+        ).values_list("resident_id", "skill_code", "level"):
+            levels.setdefault(pk, {})[code] = level
+    skills = _skills()
+    rules_of: dict[Any, list[Rule]] = {}
+    household_rule = household_basic_rule(skills)
+    met_by: dict[Any, str] = {}
+    for person in people:
+        if person.household_id not in met_by or not met_by[person.household_id]:
+            found = check(
+                household_rule, owns_smartphone=person.owns_smartphone, levels=levels.get(person.pk, {})
+            ).met
+            met_by[person.household_id] = person.full_name if found else ""
+    suggestions = {}
+    for person in people:
+        if person.province_id not in rules_of:
+            rules_of[person.province_id] = all_rules(person.province_id)
+        own = levels.get(person.pk, {})
+        checks = [
+            check(rule, owns_smartphone=person.owns_smartphone, levels=own)
+            for rule in rules_of[person.province_id]
+        ]
+        rules = PersonRules(checks, own, met_by.get(person.household_id, ""))
+        suggestions[person.pk] = next_skills(person, limit=limit, rules=rules, skills=skills)
+    return suggestions

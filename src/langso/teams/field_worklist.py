@@ -22,6 +22,7 @@ from ninja import Schema
 
 from langso.registry import changes
 from langso.registry.models import Resident
+from langso.skills.explain import all_rules, next_skills_many
 from langso.skills.models import CurrentSkillLevel, Skill
 from langso.skills.services import published_version
 from langso.teams import selectors
@@ -34,6 +35,16 @@ META = "_meta"
 ORDER = "_order"
 
 
+class TeachOut(Schema):
+    """A next step to teach (skills.explain.next_skills): the skill from `current` up to `target`, for
+    the rules it moves the person towards (their keys; the titles come once, in `WorklistOut.rules`)."""
+
+    skill: str
+    current: int
+    target: int
+    because: list[str]
+
+
 class WorklistPersonOut(Schema):
     id: uuid.UUID
     name: str
@@ -41,6 +52,7 @@ class WorklistPersonOut(Schema):
     sex: str
     owns_smartphone: bool
     skills: dict[str, int]
+    teach: list[TeachOut] = []
 
 
 class FollowUpOut(Schema):
@@ -94,6 +106,7 @@ class WorklistOut(Schema):
     helpdesk_outcomes: list[Choice] = []
     followup_outcomes: list[Choice] = []
     communes: list[dict[str, Any]] = []
+    rules: list[Choice] = []  # the rules a person's `teach` names, by key
 
 
 def _choices(choices: Any) -> list[Choice]:
@@ -133,6 +146,9 @@ def _households(user: Any) -> tuple[list[Any], list[WorklistHouseholdOut]]:
         "resident_id", "skill_code", "level"
     ):
         levels.setdefault(row["resident_id"], {})[row["skill_code"]] = row["level"]
+    # What to teach today, the same suggestions as the person's page and the web visit form.
+    people = [p for group in people_by_household.values() for p in group]
+    teach = next_skills_many(people, levels)
     labels = selectors.reason_labels()
     households = []
     for entry in entries:
@@ -156,6 +172,15 @@ def _households(user: Any) -> tuple[list[Any], list[WorklistHouseholdOut]]:
                         sex=p.sex,
                         owns_smartphone=p.owns_smartphone,
                         skills=levels.get(p.pk, {}),
+                        teach=[
+                            TeachOut(
+                                skill=t.skill.code,
+                                current=t.current,
+                                target=t.target,
+                                because=list(t.rule_keys),
+                            )
+                            for t in teach.get(p.pk, [])
+                        ],
                     )
                     for p in people_by_household.get(entry.household.pk, [])
                 ],
@@ -194,7 +219,16 @@ def _meta(user: Any, language: str, entries: list[Any]) -> dict[str, Any]:
         "helpdesk_outcomes": _choices(HelpDeskOutcome.choices),
         "followup_outcomes": _choices(FollowUpOutcome.choices),
         "communes": [{"code": k, "name": v} for k, v in communes.items()],
+        "rules": _rule_titles({m.team.commune.province_id for m in memberships}),
     }
+
+
+def _rule_titles(provinces: set[int]) -> list[Choice]:
+    titles: dict[str, str] = {}
+    for province in sorted(provinces) or [None]:
+        for rule in all_rules(province):
+            titles.setdefault(rule.key, str(rule.title))
+    return [Choice(code=key, label=title) for key, title in titles.items()]
 
 
 def worklist_for_device(

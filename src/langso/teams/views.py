@@ -396,9 +396,10 @@ def visit_create(request: HttpRequest) -> HttpResponse:
 
 def _teach_today(people: list[Resident]) -> list[tuple[Resident, list[Any]]]:
     """For each person of the household, the next skills to teach (what their rules still miss)."""
-    from langso.skills.explain import next_skills
+    from langso.skills.explain import next_skills_many
 
-    return [(person, found) for person in people if (found := next_skills(person, limit=2))]
+    found = next_skills_many(list(people), limit=2)
+    return [(person, found[person.pk]) for person in people if found[person.pk]]
 
 
 def _store_visit(request: HttpRequest, household: Household, form: VisitForm) -> HttpResponse | None:

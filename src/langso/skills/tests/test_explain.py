@@ -140,3 +140,33 @@ def test_a_voided_observation_no_longer_counts_the_person_as_reached(person):
     assert adults_reached(ctx).filter(pk=person.pk).exists()
     services.skill_record_void(acting_user=None, record=record, reason="Người khác, không phải bà Hà")
     assert not adults_reached(ctx).filter(pk=person.pk).exists()
+
+
+def test_a_phones_worklist_gets_the_same_next_skills_as_each_persons_page(person):
+    """`next_skills_many` (whole households at once, for the phone) says what `next_skills` says for
+    each person, including "the household rule is already met by another member"."""
+    from langso.skills.models import Skill
+    from langso.skills.services import published_version
+
+    spouse = ResidentFactory(household=person.household, full_name="Hà Văn Sinh", birth_year=1966)
+    child = ResidentFactory(household=person.household, full_name="Hà Thị Mai", birth_year=2001)
+    _add(person, "vneid_level2", 2)
+    _add(spouse, "qr_payment", 1)
+    skills = Skill.objects.filter(version=published_version()).exclude(basic_skill="").order_by("position")
+    firsts = {}
+    for skill in skills:
+        firsts.setdefault(skill.basic_skill, skill.code)
+    for code in firsts.values():  # the daughter can do one skill of each basic group alone
+        _add(child, code, 3)
+    people = [person, spouse, child]
+    levels = {
+        p.pk: dict(CurrentSkillLevel.objects.filter(resident=p).values_list("skill_code", "level"))
+        for p in people
+    }
+
+    many = explain.next_skills_many(people, levels)
+
+    assert many == {p.pk: explain.next_skills(p, limit=2) for p in people}
+    assert explain.person_rules(person).household_met_by == "Hà Thị Mai"
+    assert many[person.pk][0].skill.code == "vneid_level2" and many[person.pk][0].target == 3
+    assert all("Hộ có người thành thạo 5 kỹ năng cơ bản" not in s.because for p in people for s in many[p.pk])

@@ -71,6 +71,25 @@ def test_the_worklist_sent_to_a_phone_holds_no_cccd_phone_ethnicity_or_poverty(c
     assert "ethnic" not in body and "poverty" not in body
 
 
+def test_the_worklist_sent_to_a_phone_says_what_to_teach_each_person_as_their_page_does(client, field):
+    from langso.skills.explain import next_skills
+    from langso.skills.services import skill_record_add
+
+    person = field["person"]
+    person.owns_smartphone = True
+    person.save(update_fields=["owns_smartphone"])
+    skill_record_add(acting_user=None, resident=person, skill_code="vneid_level2", level=2)
+
+    data = client.get("/api/v1/field/worklist", **auth(field["token"])).json()
+
+    teach = data["households"][0]["people"][0]["teach"]
+    assert teach[0]["skill"] == "vneid_level2" and (teach[0]["current"], teach[0]["target"]) == (2, 3)
+    assert "cong-dan-so" in teach[0]["because"]
+    assert {"code": "cong-dan-so", "label": "Công dân số"} in data["rules"]
+    on_the_page = next_skills(person, limit=2)
+    assert [(t["skill"], t["target"]) for t in teach] == [(s.skill.code, s.target) for s in on_the_page]
+
+
 def test_a_batch_stores_good_records_refuses_bad_ones_and_a_resend_changes_nothing(client, field):
     good = visit_record(
         field, skills=[{"resident_id": str(field["person"].pk), "skill_code": "video_call", "level": 2}]

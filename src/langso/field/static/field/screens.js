@@ -138,10 +138,13 @@
   }
 
   // --- Visit (and the smartphone programme's follow-ups due in the household) ----------------------
+  // `preset` ({ person, code, level }) fills the row, or the last row when it is still blank.
   function lineRows(container, people, kind, choices) {
-    return () => {
-      const controls = [select("person", people.map((p) => ({ code: p.id, label: p.name })), people[0] && people[0].id), select(kind, choices, "")];
-      if (kind === "skill") controls.push(select("level", [1, 2, 3, 4].map((n) => ({ code: String(n), label: T[`level_${n}`] })), "2"));
+    return (preset) => {
+      const last = container.lastElementChild;
+      if (preset && last && !last.querySelector(`[name=${kind}]`).value) last.remove();
+      const controls = [select("person", people.map((p) => ({ code: p.id, label: p.name })), preset ? preset.person : people[0] && people[0].id), select(kind, choices, preset ? preset.code : "")];
+      if (kind === "skill") controls.push(select("level", [1, 2, 3, 4].map((n) => ({ code: String(n), label: T[`level_${n}`] })), preset ? String(preset.level) : "2"));
       const row = h("div", { className: "line" }, controls, h("button", { type: "button", className: "link", onclick: () => row.remove(), "aria-label": T.remove }, "✕"));
       const labels = kind === "skill" ? [T.person, T.skill, T.level] : [T.person, T.service];
       row.querySelectorAll("select").forEach((s, i) => s.setAttribute("aria-label", labels[i]));
@@ -162,6 +165,29 @@
     );
   }
 
+  // What to teach each person today (the server's next skills, as on the person's page): one tap puts
+  // the step in "skills taught", to be corrected if the person got further or less far.
+  function teachToday(people, worklist, addSkill) {
+    const names = Object.fromEntries(worklist.skills.map((s) => [s.code, s.label]));
+    const rules = Object.fromEntries((worklist.rules || []).map((r) => [r.code, r.label]));
+    const items = people.flatMap((p) =>
+      (p.teach || [])
+        .filter((t) => names[t.skill])
+        .map((t) =>
+          h(
+            "li",
+            {},
+            h("strong", {}, p.name),
+            `: ${names[t.skill]} (${fill(T.teach_up_to, { target: t.target })})`,
+            h("span", { className: "sub" }, `${T.teach_because} ${t.because.map((key) => rules[key] || key).join(", ")}`),
+            h("button", { type: "button", className: "btn btn-secondary", onclick: () => addSkill({ person: p.id, code: t.skill, level: t.target }) }, T.teach_record)
+          )
+        )
+    );
+    if (!items.length) return null;
+    return h("section", { className: "next-skills", id: "teach-today" }, h("h2", {}, T.teach_today), h("ul", { className: "teach" }, items));
+  }
+
   async function screenVisit(householdId) {
     const worklist = state.worklist;
     const hh = worklist && worklist.households.find((x) => x.id === householdId);
@@ -178,6 +204,7 @@
       "form",
       { className: "form", id: "visit-form", novalidate: true, "data-record": id },
       h("p", { className: "note" }, T.never_store_secrets),
+      teachToday(hh.people, worklist, addSkill),
       field(T.visited_on, h("input", { type: "date", name: "visited_on", value: today(), max: today(), required: true }), "visited_on"),
       h(
         "fieldset",

@@ -65,7 +65,7 @@
     }
     const merged = { ...current, households, cursor: fresh.cursor, generated_at: fresh.generated_at };
     if (fresh.meta_changed) {
-      for (const name of ["villages", "skills", "services", "operators", "technologies", "helpdesk_outcomes", "followup_outcomes", "communes"]) merged[name] = fresh[name];
+      for (const name of ["villages", "skills", "services", "operators", "technologies", "helpdesk_outcomes", "followup_outcomes", "communes", "rules"]) merged[name] = fresh[name];
     }
     return merged;
   }
