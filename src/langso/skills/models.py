@@ -72,6 +72,10 @@ class CatalogueVersion(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The fingerprint of the shipped catalogue file this version was installed or drafted from
+    # (langso.core.content.content_hash): tells the install step after `migrate` whether the shipped
+    # catalogue changed since. Empty for versions made before it was recorded.
+    shipped_hash = models.CharField(_("bản gốc đi kèm phần mềm"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("phiên bản danh mục kỹ năng")
