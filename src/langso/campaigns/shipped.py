@@ -104,4 +104,4 @@ def load_indicators(path: Path = INDICATORS_FILE) -> tuple[ShippedIndicator, ...
 
 @cache
 def shipped_indicators() -> tuple[ShippedIndicator, ...]:
-    return load_indicators()
+    return load_indicators(INDICATORS_FILE)

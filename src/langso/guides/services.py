@@ -102,18 +102,23 @@ def install_default_guides() -> list[str]:
     return touched
 
 
+def shipped_content(guide: Guide) -> GuideContent | None:
+    """The shipped file's version of this guide, if the guide has one."""
+    return {g.skill_code: g for g in shipped_guides()}.get(guide.skill_code)
+
+
 def shipped_version_changed(guide: Guide) -> bool:
     """True when staff edited the guide and its shipped file is not the version it was installed
     from (a guide edited before versions were recorded counts as changed: nobody knows)."""
-    shipped = {g.skill_code: g.hash for g in shipped_guides()}.get(guide.skill_code)
-    return bool(guide.edited and shipped is not None and guide.shipped_hash != shipped)
+    shipped = shipped_content(guide)
+    return bool(guide.edited and shipped is not None and guide.shipped_hash != shipped.hash)
 
 
 @transaction.atomic
 def guide_review_shipped(*, acting_user: Any, guide: Guide, take_shipped: bool) -> Guide:
     """Settle "the shipped version changed" on an edited guide: take the shipped version (the guide
     follows its file again) or keep the province's text (marked as reviewed against this version)."""
-    content = {g.skill_code: g for g in shipped_guides()}.get(guide.skill_code)
+    content = shipped_content(guide)
     guide = Guide.objects.select_for_update().get(pk=guide.pk)
     if content is None:
         raise ValidationError(_("Hướng dẫn này không có bản gốc đi kèm phần mềm."))

@@ -150,7 +150,7 @@ def load_guides(directory: Path = GUIDES_DIR) -> tuple[GuideContent, ...]:
 
 @cache
 def shipped_guides() -> tuple[GuideContent, ...]:
-    return load_guides()
+    return load_guides(GUIDES_DIR)
 
 
 @dataclass(frozen=True)

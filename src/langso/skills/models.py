@@ -24,16 +24,6 @@ class SkillArea(models.TextChoices):
     SAFETY = "safety", _("An toàn trên không gian mạng")
 
 
-class DigCompArea(models.TextChoices):
-    """EU DigComp 2.2 competence areas (the competence number, e.g. 2.1, names the detail)."""
-
-    INFORMATION = "1", _("Thông tin và dữ liệu (DigComp 1)")
-    COMMUNICATION = "2", _("Giao tiếp và hợp tác (DigComp 2)")
-    CONTENT = "3", _("Sáng tạo nội dung số (DigComp 3)")
-    SAFETY = "4", _("An toàn (DigComp 4)")
-    PROBLEM_SOLVING = "5", _("Giải quyết vấn đề (DigComp 5)")
-
-
 class VnDomain(models.IntegerChoices):
     """The six domains of Vietnam's digital competence framework (Thông tư 02/2025/TT-BGDĐT)."""
 

@@ -110,7 +110,7 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> ShippedCatalogue:
 
 @cache
 def shipped_catalogue() -> ShippedCatalogue:
-    return load_catalogue()
+    return load_catalogue(CATALOGUE_FILE)
 
 
 # The rules the code applies, from the shipped file (read once, at import).
