@@ -21,14 +21,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from langso.campaigns.services import indicators_to_review, install_default_indicators
+from langso.campaigns.shipped import shipped_indicators
 from langso.guides.languages import install_default_languages
 from langso.guides.models import Guide
 from langso.guides.services import install_default_guides, shipped_version_changed
+from langso.guides.shipped import load_languages, shipped_guides
 from langso.skills.services import install_default_catalogue, shipped_catalogue_changed
+from langso.skills.shipped import shipped_catalogue
 
 
 @dataclass
@@ -44,12 +47,17 @@ class InstallReport:
 
 
 def install_content() -> InstallReport:
-    """Install or update every kind of shipped content; a second run changes nothing."""
+    """Install or update every kind of shipped content; a second run changes nothing.
+
+    Every file is read and checked before anything is written, and the writes are one transaction:
+    a broken file leaves the database as it was (ContentError names the file and the key)."""
+    shipped_catalogue(), load_languages(), shipped_guides(), shipped_indicators()
     report = InstallReport()
-    report.catalogue_version = install_default_catalogue().number
-    report.languages_added = install_default_languages()
-    report.guides = install_default_guides()
-    report.indicators = install_default_indicators()
+    with transaction.atomic():
+        report.catalogue_version = install_default_catalogue().number
+        report.languages_added = install_default_languages()
+        report.guides = install_default_guides()
+        report.indicators = install_default_indicators()
     report.guides_to_review = [
         g.skill_code for g in Guide.objects.filter(edited=True) if shipped_version_changed(g)
     ]
