@@ -191,3 +191,22 @@ def test_install_content_stops_on_a_broken_file_and_writes_nothing(guides_dir) -
         call_command("install_content")
 
     assert list(Guide.objects.values_list("skill_code", "title")) == before
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ('code = "tay"', 'code = "en"', "languages #7.code: “en” must be lower-case ASCII"),
+        ('code = "nung"', 'code = "tay"', "languages #8.code: “tay” appears twice"),
+        ('code = "vi"', 'code = "viet"', "languages: must include Vietnamese"),
+    ],
+)
+def test_an_invalid_languages_file_is_refused_naming_the_file_and_the_key(tmp_path, old, new, where) -> None:
+    path = tmp_path / "languages.toml"
+    shutil.copy(shipped.LANGUAGES_FILE, path)
+    _edit_file(path, old, new)
+
+    with pytest.raises(ContentError) as error:
+        shipped.load_languages(path)
+
+    assert str(error.value).startswith(f"{path}: ") and where in str(error.value)
