@@ -240,8 +240,8 @@ def _analyze_activity(connection: Any) -> None:
 
 def _hand_sql(params: dict[str, Any]) -> dict[str, tuple[str, list[Any], int]]:
     """fact key → (SQL returning province, commune, village-or-NULL, count; params; columns)."""
-    from langso.skills.catalogue import ONLINE_PROCEDURE_CODES
     from langso.skills.models import Skill
+    from langso.skills.shipped import ONLINE_PROCEDURE_CODES
     from langso.teams.models import ONLINE_PROCEDURES
 
     day, end, week, adult_year = params["day"], params["end"], params["week_start"], params["adult_year"]

@@ -179,6 +179,7 @@ KWARGS: dict[str, Kwargs] = {
     "guides:guide": lambda d, u: {"skill_code": d.guide_code},
     "guides:quiz": lambda d, u: {"skill_code": d.guide_code},
     "guides:edit": lambda d, u: {"skill_code": d.guide_code},
+    "guides:review_shipped": lambda d, u: {"skill_code": d.guide_code},
     "guides:handout": lambda d, u: {"skill_code": d.guide_code},
     "guides:step_audio": lambda d, u: {"step_id": _step(d).pk},
     "guides:translate": lambda d, u: {"skill_code": d.guide_code, "lang": _tay(d)},

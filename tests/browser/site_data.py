@@ -125,10 +125,14 @@ def build_site(households_per_village: int = 12) -> SiteData:
     from django.utils import timezone
 
     from langso.accounts.models import User
-    from langso.campaigns.library import install_default_indicators
     from langso.campaigns.models import Indicator, WeeklyReport
     from langso.campaigns.reports import week_start
-    from langso.campaigns.services import campaign_create, committee_save, target_save
+    from langso.campaigns.services import (
+        campaign_create,
+        committee_save,
+        install_default_indicators,
+        target_save,
+    )
     from langso.core.demo import load_demo_data
     from langso.devices import imports as device_imports
     from langso.devices.demo import demo_imei

@@ -91,7 +91,7 @@ def _commune_with_data() -> dict[str, Any]:
     for household, head in zip(households, residents[:4], strict=True):
         household.head = head
         household.save(update_fields=["head"])
-    from langso.campaigns.library import install_default_indicators
+    from langso.campaigns.services import install_default_indicators
     from langso.guides.services import install_default_guides
     from langso.skills.services import install_default_catalogue, skill_record_add
 

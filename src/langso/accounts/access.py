@@ -276,6 +276,7 @@ URL_ACCESS: dict[str, str] = {
     "guides:manage": Perm.CATALOGUE_EDIT,
     "guides:create": Perm.CATALOGUE_EDIT,
     "guides:edit": Perm.CATALOGUE_EDIT,
+    "guides:review_shipped": Perm.CATALOGUE_EDIT,
     "guides:languages": Perm.CATALOGUE_EDIT,
     "guides:translate": Perm.CATALOGUE_EDIT,
     "guides:record": Perm.GUIDE_RECORD,

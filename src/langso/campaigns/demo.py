@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from langso.campaigns import services
-from langso.campaigns.library import install_default_indicators
 from langso.campaigns.models import Campaign, Indicator, SteeringCommittee
 from langso.places.models import Commune, Province
 
@@ -49,7 +48,7 @@ def load_demo_campaigns(*, today: datetime.date | None = None) -> int:
     admin = _user("quantri")
     if admin is None:
         raise RuntimeError("Load the demo data first (the administrator account is missing).")
-    install_default_indicators()
+    services.install_default_indicators()
     today = today or timezone.localdate()
     provinces = Province.objects.filter(
         code__in=Commune.objects.filter(code__in=[code for code, *_rest in COMMITTEES]).values("province_id")

@@ -12,9 +12,9 @@ from openpyxl import Workbook
 from langso.campaigns.models import Indicator
 from langso.campaigns.selectors import DrillRow, DrillUnit
 from langso.registry.exports import safe_cell
-from langso.skills.catalogue import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
 from langso.skills.models import CurrentSkillLevel, Level, RuleKind, Skill, SkillRule
 from langso.skills.services import published_version
+from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
 
 # At most this many skills are named in one person's line: a phone shows two lines, not a table.
 LACKS_SHOWN = 3

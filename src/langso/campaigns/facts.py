@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from langso.places.models import Commune, Village
 from langso.registry.models import Household, Resident
-from langso.skills.catalogue import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
 from langso.skills.models import BasicSkill, RuleKind, Skill, SkillRecord, SkillRule
+from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
 from langso.teams.models import (
     ONLINE_PROCEDURES,
     HelpDeskOutcome,

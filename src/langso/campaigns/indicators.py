@@ -9,9 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from langso.campaigns.facts import FACTS, Counts, FactContext
 from langso.campaigns.models import Indicator, IndicatorSnapshot, UnitLevel
@@ -37,26 +35,6 @@ class Value:
         if not self.denominator:
             return None
         return (1.0 if self.average else 100.0) * self.numerator / self.denominator
-
-
-def validate_indicator(indicator: Indicator) -> None:
-    errors: dict[str, list[str]] = {}
-    for field in ("numerator", "denominator"):
-        name = getattr(indicator, field)
-        if field == "denominator" and not name:
-            continue
-        fact = FACTS.get(name)
-        if fact is None:
-            errors[field] = [_("Không có dữ kiện “%(name)s”.") % {"name": name}]
-            continue
-        params = getattr(indicator, f"{field}_params") or {}
-        unknown = set(params) - set(fact.params)
-        if unknown:
-            errors[f"{field}_params"] = [
-                _("Tham số không dùng được: %(names)s") % {"names": ", ".join(sorted(unknown))}
-            ]
-    if errors:
-        raise ValidationError(errors)
 
 
 class FactCache:

@@ -42,6 +42,9 @@ class Indicator(models.Model):
     higher_is_better = models.BooleanField(_("càng cao càng tốt"), default=True)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     is_active = models.BooleanField(_("đang dùng"), default=True)
+    # The fingerprint of the shipped version this row was installed from (campaigns.shipped.row_hash):
+    # the install step after `migrate` updates a row only while it still equals that version.
+    shipped_hash = models.CharField(_("bản gốc đi kèm phần mềm"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("chỉ số")

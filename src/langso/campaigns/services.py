@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, scope_for
 from langso.campaigns.models import Campaign, Display, Indicator, Split, SteeringCommittee, Target
+from langso.campaigns.shipped import SHIPPED_FIELDS, row_hash, shipped_indicators
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
@@ -227,3 +228,42 @@ def committee_save(
             return committee
         audit.record(actor=acting_user, action=AuditAction.UPDATE, obj=committee, changes=changes)
     return committee
+
+
+@transaction.atomic
+def install_default_indicators() -> list[str]:
+    """Put the shipped indicators (campaigns/content/indicators.toml) into the database; idempotent, run
+    after every `migrate`. Returns the codes created or updated.
+
+    A new shipped indicator is created. An existing one is updated to the shipped version only when
+    its row still equals the version it was installed from (its `shipped_hash`); one changed in the
+    admin is kept, and `indicators_to_review` lists it when its shipped version changed. Rows
+    installed before the fingerprint was recorded are adopted when they equal the file.
+    """
+    rows = {row.code: row for row in Indicator.objects.select_for_update()}
+    touched = []
+    for position, shipped in enumerate(shipped_indicators()):
+        row = rows.get(shipped.values["code"])
+        if row is None:
+            Indicator.objects.create(position=position, shipped_hash=shipped.hash, **shipped.values)
+            touched.append(shipped.values["code"])
+            continue
+        current = row_hash({field: getattr(row, field) for field in SHIPPED_FIELDS})
+        if current == shipped.hash:
+            if row.shipped_hash != shipped.hash:
+                Indicator.objects.filter(pk=row.pk).update(shipped_hash=shipped.hash)
+        elif row.shipped_hash and current == row.shipped_hash:  # untouched since installed: follow the file
+            Indicator.objects.filter(pk=row.pk).update(shipped_hash=shipped.hash, **shipped.values)
+            touched.append(row.code)
+    return touched
+
+
+def indicators_to_review() -> list[Indicator]:
+    """Indicators changed locally whose shipped version is not the one they were installed from."""
+    shipped = {i.values["code"]: i.hash for i in shipped_indicators()}
+    return [
+        row
+        for row in Indicator.objects.filter(code__in=list(shipped))
+        if row.shipped_hash != shipped[row.code]
+        and row_hash({field: getattr(row, field) for field in SHIPPED_FIELDS}) != shipped[row.code]
+    ]

@@ -9,10 +9,10 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from langso.campaigns.models import Campaign, Indicator, Split, Target
+from langso.campaigns.models import Indicator, Split, Target
 
 
 class Status(models.TextChoices):
@@ -47,17 +47,6 @@ def judge(
         return Status.BEHIND
     projected = current + (current - then) / elapsed * (deadline - today).days
     return Status.ON_TRACK if sign * (projected - target) >= 0 else Status.BEHIND
-
-
-def target_for(campaign: Campaign, indicator: Indicator, commune_code: int | None = None) -> Target | None:
-    """A commune's own target when it has one, else the province-wide one."""
-    targets = {
-        t.commune_id: t
-        for t in Target.objects.filter(
-            Q(commune_id=commune_code) | Q(commune__isnull=True), campaign=campaign, indicator=indicator
-        )
-    }
-    return targets.get(commune_code) or targets.get(None)
 
 
 # --- Each level against its own share ---------------------------------------------------------------

@@ -26,7 +26,6 @@ from langso.devices.models import (
     Device,
     DeviceStatus,
     FollowUp,
-    ListStatus,
     Outcome,
     Programme,
 )
@@ -238,22 +237,7 @@ def device_counts(*, programme: Programme) -> dict[str, int]:
     return counts
 
 
-def device_history(*, device: Device) -> QuerySet[Allocation]:
-    return device.allocations.order_by("handed_over_on", "created_at")
-
-
 # --- Allocations and follow-ups ----------------------------------------------------------------------
-
-
-def allocation_list(
-    *, user: Any, programme: Programme, commune_code: int | None = None
-) -> QuerySet[Allocation]:
-    rows = Allocation.objects.filter(
-        commune_q(user, Perm.PROGRAMME_VIEW), programme=programme
-    ).select_related("device", "household", "commune")
-    if commune_code:
-        rows = rows.filter(commune_id=commune_code)
-    return rows
 
 
 def allocation_get(*, user: Any, allocation_id: Any, perm: str = Perm.PROGRAMME_VIEW) -> Allocation:
@@ -458,7 +442,3 @@ def programme_report(*, user: Any, programme: Programme) -> ProgrammeReport:
 
 def can(user: Any, perm: str) -> bool:
     return has_perm(user, perm)
-
-
-def is_list_approved(candidate_list: CandidateList | None) -> bool:
-    return candidate_list is not None and candidate_list.status == ListStatus.APPROVED

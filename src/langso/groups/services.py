@@ -199,7 +199,8 @@ def session_record(
         errors["attendees"] = [_("Đánh dấu ít nhất một người đã đến.")]
     if errors:
         raise ValidationError(errors)
-    assert held_on is not None  # noqa: S101 - _field_date reported a missing date above
+    if held_on is None:  # _field_date put the missing date in `errors` above; never reached
+        raise ValidationError({"held_on": [_("Cần ghi ngày.")]})
 
     def create(digest: str) -> GroupSession:
         session = GroupSession.objects.create(

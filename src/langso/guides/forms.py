@@ -9,7 +9,8 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from langso.guides.illustrations import validate_spec
-from langso.guides.services import MAX_CHOICES, MAX_QUESTIONS, MAX_STEPS, QuestionInput, StepInput
+from langso.guides.rules import MAX_CHOICES, MAX_QUESTIONS, MAX_STEPS
+from langso.guides.services import QuestionInput, StepInput
 
 
 class GuideForm(forms.Form):

@@ -24,35 +24,22 @@ from langso.guides.models import (
     StepRecording,
     StepTranslation,
 )
-
-# (code, name, BCP 47 tag). Names as Vietnamese people write them; the codes appear in addresses
-# (?lang=tay), so they are short ASCII slugs and never "vi"/"en" (the interface's own languages).
-DEFAULT_LANGUAGES: tuple[tuple[str, str, str], ...] = (
-    ("vi", "Tiếng Việt", "vi"),
-    ("ede", "Ê-đê", "rad"),
-    ("mnong", "Mnông", "cmo"),
-    ("giarai", "Gia-rai", "jra"),
-    ("bahnar", "Ba-na", "bdq"),
-    ("sedang", "Xơ-đăng", "sed"),
-    ("tay", "Tày", "tyz"),
-    ("nung", "Nùng", "nut"),
-    ("mong", "Mông", "hnj"),
-    ("dao", "Dao", "ium"),
-    ("thai", "Thái", "blt"),
-    ("muong", "Mường", "mtq"),
-    ("khmer", "Khmer", "km"),
-    ("cham", "Chăm", "cjm"),
-)
+from langso.guides.shipped import load_languages
 
 
-def install_default_languages(*, apps: Any = None) -> int:
-    """Add the languages of DEFAULT_LANGUAGES that are missing; never changes a row the province set.
-    Vietnamese starts switched on, the others off. Returns how many were added."""
-    model = apps.get_model("guides", "GuideLanguage") if apps else GuideLanguage
+def install_default_languages() -> int:
+    """Add the shipped languages (guides/content/languages.toml) that are missing; never changes a row
+    the province set. Vietnamese starts switched on, the others off. Returns how many were added."""
     added = 0
-    for position, (code, name, tag) in enumerate(DEFAULT_LANGUAGES):
-        _, created = model.objects.get_or_create(
-            code=code, defaults={"name": name, "tag": tag, "position": position, "active": code == "vi"}
+    for position, language in enumerate(load_languages()):
+        _, created = GuideLanguage.objects.get_or_create(
+            code=language.code,
+            defaults={
+                "name": language.name,
+                "tag": language.tag,
+                "position": position,
+                "active": language.code == GuideLanguage.VIETNAMESE,
+            },
         )
         added += int(created)
     return added

@@ -24,6 +24,9 @@ class Guide(models.Model):
     # Set once province staff save the guide: from then on the shipped default content never
     # overwrites it (install_default_guides refreshes only untouched guides).
     edited = models.BooleanField(_("đã được cán bộ sửa"), default=False)
+    # The fingerprint of the shipped file this guide was installed from (or last reviewed against):
+    # when the file changes, an untouched guide follows it and an edited one is flagged for review.
+    shipped_hash = models.CharField(_("bản gốc đi kèm phần mềm"), max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -11,14 +11,12 @@ from django.utils.translation import gettext as _
 
 from langso.core import audit
 from langso.core.models import AuditAction
-from langso.guides.content import DEFAULT_GUIDES, GuideContent
 from langso.guides.illustrations import validate_spec
 from langso.guides.models import Guide, GuideStep, QuizQuestion
 from langso.guides.quiz import QuizResult, quiz_level
+from langso.guides.rules import MAX_CHOICES, MAX_QUESTIONS, MAX_STEPS, MIN_CHOICES, MIN_QUESTIONS, MIN_STEPS
+from langso.guides.shipped import GuideContent, shipped_guides
 
-MIN_STEPS, MAX_STEPS = 1, 10
-MIN_QUESTIONS, MAX_QUESTIONS = 3, 5
-MIN_CHOICES, MAX_CHOICES = 2, 4
 GUIDE_FIELDS = ["title", "title_en", "summary", "summary_en", "pass_mark"]
 
 
@@ -65,35 +63,83 @@ def _content_rows(content: GuideContent) -> tuple[dict[str, Any], list[dict[str,
     return head, steps, questions
 
 
-def install_default_guides(*, apps: Any = None) -> list[str]:
-    """Create the shipped guide of every default skill, and refresh the ones staff never edited.
+def _install(guide: Guide | None, content: GuideContent) -> bool:
+    """Make one guide equal its shipped content; True when anything changed."""
+    head, steps, questions = _content_rows(content)
+    changed = False
+    if guide is None:
+        guide = Guide.objects.create(skill_code=content.skill_code, shipped_hash=content.hash, **head)
+        changed = True
+    elif any(getattr(guide, key) != value for key, value in head.items()):
+        Guide.objects.filter(pk=guide.pk).update(**head)
+        changed = True
+    changed |= bool(_sync_rows(GuideStep.objects, GuideStep, guide, steps))
+    changed |= bool(_sync_rows(QuizQuestion.objects, QuizQuestion, guide, questions))
+    if guide.shipped_hash != content.hash:
+        Guide.objects.filter(pk=guide.pk).update(shipped_hash=content.hash)
+    return changed
 
-    Idempotent: a second run changes nothing. A guide staff saved (`edited`) is never touched. Steps
-    are updated in place, so the audio of a step whose text is unchanged stays valid. `apps` lets the
-    data migration run it with the historical models. Returns the skill codes created or refreshed.
+
+def install_default_guides() -> list[str]:
+    """Put the shipped guides (guides/content/guides/*.toml) into the database; idempotent, run after
+    every `migrate`. Returns the skill codes created or refreshed.
+
+    A guide staff never saved follows its file: created, or refreshed in place (steps are updated in
+    place, so the audio of a step whose text is unchanged stays valid). A guide staff saved
+    (`edited`) is never touched: when its file changed since the version it came from
+    (`shipped_hash`), `guides_to_review` lists it and its edit page says so, and staff either take
+    the shipped version or keep theirs (`guide_review_shipped`).
     """
-    guide_model = apps.get_model("guides", "Guide") if apps else Guide
-    step_model = apps.get_model("guides", "GuideStep") if apps else GuideStep
-    question_model = apps.get_model("guides", "QuizQuestion") if apps else QuizQuestion
     touched = []
     with transaction.atomic():
-        for content in DEFAULT_GUIDES:
-            head, steps, questions = _content_rows(content)
-            guide = guide_model.objects.filter(skill_code=content.skill_code).first()
+        existing = {g.skill_code: g for g in Guide.objects.select_for_update()}
+        for content in shipped_guides():
+            guide = existing.get(content.skill_code)
             if guide is not None and guide.edited:
                 continue
-            changed = False
-            if guide is None:
-                guide = guide_model.objects.create(skill_code=content.skill_code, **head)
-                changed = True
-            elif any(getattr(guide, key) != value for key, value in head.items()):
-                guide_model.objects.filter(pk=guide.pk).update(**head)
-                changed = True
-            changed |= bool(_sync_rows(step_model.objects, step_model, guide, steps))
-            changed |= bool(_sync_rows(question_model.objects, question_model, guide, questions))
-            if changed:
+            if _install(guide, content):
                 touched.append(content.skill_code)
     return touched
+
+
+def shipped_content(guide: Guide) -> GuideContent | None:
+    """The shipped file's version of this guide, if the guide has one."""
+    return {g.skill_code: g for g in shipped_guides()}.get(guide.skill_code)
+
+
+def shipped_version_changed(guide: Guide) -> bool:
+    """True when staff edited the guide and its shipped file is not the version it was installed
+    from (a guide edited before versions were recorded counts as changed: nobody knows)."""
+    shipped = shipped_content(guide)
+    return bool(guide.edited and shipped is not None and guide.shipped_hash != shipped.hash)
+
+
+@transaction.atomic
+def guide_review_shipped(*, acting_user: Any, guide: Guide, take_shipped: bool) -> Guide:
+    """Settle "the shipped version changed" on an edited guide: take the shipped version (the guide
+    follows its file again) or keep the province's text (marked as reviewed against this version)."""
+    content = shipped_content(guide)
+    guide = Guide.objects.select_for_update().get(pk=guide.pk)
+    if content is None:
+        raise ValidationError(_("Hướng dẫn này không có bản gốc đi kèm phần mềm."))
+    before = audit.snapshot(guide, GUIDE_FIELDS)
+    if take_shipped:
+        Guide.objects.filter(pk=guide.pk).update(edited=False, pass_mark=0, updated_by=acting_user)
+        guide.refresh_from_db()
+        _install(guide, content)
+        note = "took the shipped version"
+    else:
+        Guide.objects.filter(pk=guide.pk).update(shipped_hash=content.hash, updated_by=acting_user)
+        note = "kept the province's version"
+    guide.refresh_from_db()
+    audit.record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=guide,
+        changes=audit.diff(before, audit.snapshot(guide, GUIDE_FIELDS)),
+        note=note,
+    )
+    return guide
 
 
 @dataclass

@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("<slug:skill_code>/", views.guide_detail, name="guide"),
     path("<slug:skill_code>/quiz/", views.quiz, name="quiz"),
     path("<slug:skill_code>/edit/", views.edit, name="edit"),
+    path("<slug:skill_code>/shipped/", views.review_shipped, name="review_shipped"),
     path("", include("langso.guides.audio_urls")),
     path("", include("langso.guides.handout_urls")),
 ]

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, may_open
 from langso.core.http import require_perm
@@ -186,6 +187,8 @@ def manage(request: HttpRequest) -> HttpResponse:
     guides = {g.skill_code: g for g in Guide.objects.select_related("updated_by")}
     skills = list(Skill.objects.filter(version=published_version()).order_by("position", "code"))
     rows = [(s, guides.pop(s.code, None)) for s in skills]
+    # Guides the province edited whose shipped file changed since: listed first in the notice.
+    to_review = [g for _s, g in rows if g is not None and services.shipped_version_changed(g)]
     from langso.guides.languages import guides_per_language
 
     return render(
@@ -194,6 +197,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "orphans": list(guides.values()),
+            "to_review": to_review,
             "language": language,
             "figures": guides_per_language(),
         },
@@ -260,5 +264,28 @@ def edit(request: HttpRequest, skill_code: str | None = None) -> HttpResponse:
             "questions": questions,
             "errors": errors,
             "other_languages": _other_languages(),
+            "shipped": services.shipped_content(guide)
+            if guide and services.shipped_version_changed(guide)
+            else None,
         },
     )
+
+
+@require_perm(Perm.CATALOGUE_EDIT)
+@require_POST
+def review_shipped(request: HttpRequest, skill_code: str) -> HttpResponse:
+    """Staff settle "the shipped version changed": take the shipped guide, or keep theirs."""
+    guide = selectors.guide_get(skill_code)
+    take = request.POST.get("choice") == "shipped"
+    try:
+        services.guide_review_shipped(acting_user=request.user, guide=guide, take_shipped=take)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã thay bằng bản gốc mới.")
+            if take
+            else _("Đã giữ bản của tỉnh; thông báo này sẽ không hiện lại."),
+        )
+    return redirect("guides:edit", skill_code)

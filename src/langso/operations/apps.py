@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +16,8 @@ class OperationsConfig(AppConfig):
 
         task_started.connect(hold_task_lock, dispatch_uid="langso-task-liveness-lock")
         task_finished.connect(release_task_lock, dispatch_uid="langso-task-liveness-unlock")
+
+        # The shipped content (guides, catalogue, indicators) reaches the database after every migrate.
+        from langso.operations.content import after_migrate
+
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="langso-install-content")

@@ -1,5 +1,10 @@
 """What the operations page needs to remember: that a worker is alive, and what backups, restore drills
-and national sends did. No personal data (a backup's path and size, a worker's host and process id)."""
+and national sends did. No personal data (a backup's path and size, a worker's host and process id).
+
+(Django sends `post_migrate` only for apps with a models module; the step that installs the shipped
+content after every `migrate` (operations/content.py) listens for this app's signal: being last in
+INSTALLED_APPS, it runs after every other app's handler, so the change triggers are back in place
+before the content's rows are written.)"""
 
 from __future__ import annotations
 

@@ -298,11 +298,3 @@ def normalize_poverty_year(raw: Any, poverty: str) -> int | None:
 def check_cccd_against_person(cccd: str | None, *, sex: str | None, birth_year: int | None) -> None:
     if cccd:
         check_cccd_consistency(cccd, sex=sex, birth_year=birth_year)
-
-
-def age_on(birth_date: datetime.date | None, birth_year: int | None, day: datetime.date) -> int | None:
-    if birth_date:
-        return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-    if birth_year:
-        return day.year - birth_year
-    return None

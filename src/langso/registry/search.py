@@ -152,9 +152,9 @@ class ResidentSearchQuerySet(QuerySet):
 
     def _fetch_page_through_names(self) -> list[Any]:
         search = self._name_search
-        assert search is not None
         low, high = self.query.low_mark, self.query.high_mark
-        assert high is not None
+        if search is None or high is None:  # _fast_page_applies checked both; `python -O` keeps this
+            raise RuntimeError("the page-by-names read needs a name search and a page's end")
         # Only placeholders go into the SQL text; the patterns travel as parameters.
         likes = " OR ".join("n.name_folded LIKE %s" for _ in search.patterns)
         first_read = _PAGE_SQL.format(after_last_read="", name_condition=likes)

@@ -359,23 +359,6 @@ def household_update(
 
 
 @transaction.atomic
-def household_delete(*, acting_user: Any, household: Household) -> None:
-    if household.members.exists():
-        raise ValidationError(_("Hộ còn thành viên: hãy chuyển hoặc xóa các thành viên trước."))
-    snapshot = audit.snapshot(household, [*HOUSEHOLD_FIELDS, "village_id"])
-    household_id, label = household.pk, str(household)
-    household.delete()
-    audit.record(
-        actor=acting_user,
-        action=AuditAction.DELETE,
-        object_type="registry.household",
-        object_id=str(household_id),
-        object_repr=label,
-        changes=snapshot,
-    )
-
-
-@transaction.atomic
 def consent_record(
     *,
     acting_user: Any,
@@ -406,20 +389,6 @@ def consent_record(
             "method": method,
             "recorded_on": consent.recorded_on.isoformat(),
         },
-    )
-    return consent
-
-
-@transaction.atomic
-def consent_withdraw(*, acting_user: Any, consent: Consent, on: datetime.date | None = None) -> Consent:
-    consent.withdrawn_on = on or timezone.localdate()
-    consent.save(update_fields=["withdrawn_on", "updated_at"])
-    audit.record(
-        actor=acting_user,
-        action=AuditAction.CONSENT,
-        obj=consent,
-        resident_id=consent.resident_id,
-        changes={"withdrawn_on": consent.withdrawn_on.isoformat()},
     )
     return consent
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from langso.skills.catalogue import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
 from langso.skills.models import BasicSkill, CertificateProgramme, Level, RuleKind, Skill
 from langso.skills.services import published_version
+from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
 
 DIGITAL_CITIZEN = "cong-dan-so"
 HOUSEHOLD_BASIC = "ho-5-ky-nang-co-ban"

@@ -24,16 +24,6 @@ class SkillArea(models.TextChoices):
     SAFETY = "safety", _("An toàn trên không gian mạng")
 
 
-class DigCompArea(models.TextChoices):
-    """EU DigComp 2.2 competence areas (the competence number, e.g. 2.1, names the detail)."""
-
-    INFORMATION = "1", _("Thông tin và dữ liệu (DigComp 1)")
-    COMMUNICATION = "2", _("Giao tiếp và hợp tác (DigComp 2)")
-    CONTENT = "3", _("Sáng tạo nội dung số (DigComp 3)")
-    SAFETY = "4", _("An toàn (DigComp 4)")
-    PROBLEM_SOLVING = "5", _("Giải quyết vấn đề (DigComp 5)")
-
-
 class VnDomain(models.IntegerChoices):
     """The six domains of Vietnam's digital competence framework (Thông tư 02/2025/TT-BGDĐT)."""
 
@@ -72,6 +62,10 @@ class CatalogueVersion(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The fingerprint of the shipped catalogue file this version was installed or drafted from
+    # (langso.core.content.content_hash): tells the install step after `migrate` whether the shipped
+    # catalogue changed since. Empty for versions made before it was recorded.
+    shipped_hash = models.CharField(_("bản gốc đi kèm phần mềm"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("phiên bản danh mục kỹ năng")

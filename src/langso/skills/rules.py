@@ -7,8 +7,8 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from langso.skills.catalogue import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
 from langso.skills.models import EVIDENCE_STRENGTH, BasicSkill
+from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
 
 
 @dataclass(frozen=True)

@@ -67,10 +67,6 @@ def resident_skills(*, resident: Resident) -> ResidentSkills:
     )
 
 
-def catalogue_versions() -> Any:
-    return published_version().__class__.objects.all()
-
-
 def draft_version() -> Any:
     from langso.skills.models import CatalogueVersion
 

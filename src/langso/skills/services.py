@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.registry.models import Resident
-from langso.skills.catalogue import DEFAULT_DIGITAL_CITIZEN_LEVELS, DEFAULT_SKILLS
 from langso.skills.models import (
     CatalogueStatus,
     CatalogueVersion,
@@ -25,6 +24,7 @@ from langso.skills.models import (
     SkillRecord,
     SkillRule,
 )
+from langso.skills.shipped import ShippedCatalogue, shipped_catalogue
 
 SKILL_FIELDS = (
     "area",
@@ -39,17 +39,22 @@ SKILL_FIELDS = (
 )
 
 
-@transaction.atomic
-def install_default_catalogue() -> CatalogueVersion:
-    """Version 1 of the catalogue and the default rules, once. Returns the published version."""
-    published = CatalogueVersion.objects.filter(status=CatalogueStatus.PUBLISHED).first()
-    if published is not None:
-        return published
+def _differs(version: CatalogueVersion, shipped: ShippedCatalogue) -> bool:
+    rows = list(version.skills.order_by("position", "code").values("code", *SKILL_FIELDS))
+    wanted = [
+        {"code": s.code, "position": index, **{k: getattr(s, k) for k in SKILL_FIELDS if k != "position"}}
+        for index, s in enumerate(shipped.skills)
+    ]
+    return rows != wanted
+
+
+def _version_from(shipped: ShippedCatalogue, number: int, note: str) -> CatalogueVersion:
     version = CatalogueVersion.objects.create(
-        number=1,
+        number=number,
         status=CatalogueStatus.PUBLISHED,
         published_at=timezone.now(),
-        note="Danh mục mặc định của Làng Số",
+        note=note,
+        shipped_hash=shipped.hash,
     )
     Skill.objects.bulk_create(
         [
@@ -58,20 +63,61 @@ def install_default_catalogue() -> CatalogueVersion:
                 position=index,
                 **{k: getattr(s, k) for k in ("code", *SKILL_FIELDS) if k != "position"},
             )
-            for index, s in enumerate(DEFAULT_SKILLS)
+            for index, s in enumerate(shipped.skills)
         ]
     )
+    return version
+
+
+@transaction.atomic
+def install_default_catalogue() -> CatalogueVersion:
+    """Put the shipped catalogue (skills/content/catalogue.toml) and the national rules into the database;
+    idempotent, run after every `migrate`. Returns the published version.
+
+    - No published version: version 1 from the file.
+    - The published version came from the shipped file (no one published it) and the file changed: the
+      file becomes a new published version and the old one is retired. Versions are never edited in
+      place, so every skill record keeps meaning what it meant.
+    - The published version is one province staff published: it is kept; the catalogue page says that
+      the shipped catalogue changed (`shipped_catalogue_changed`) and a new draft brings its new skills.
+    The national rules are created when missing and never changed here (staff edit them in the app).
+    """
+    shipped = shipped_catalogue()
+    published = CatalogueVersion.objects.select_for_update().filter(status=CatalogueStatus.PUBLISHED).first()
+    if published is None:
+        number = (CatalogueVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+        published = _version_from(shipped, number, "Danh mục mặc định của Làng Số")
+    elif published.published_by_id is None and published.shipped_hash != shipped.hash:
+        if _differs(published, shipped):
+            published.status = CatalogueStatus.RETIRED
+            published.save(update_fields=["status"])
+            number = (CatalogueVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+            published = _version_from(shipped, number, "Danh mục mặc định của Làng Số (bản cập nhật)")
+        else:  # installed before versions recorded their source: the same content
+            published.shipped_hash = shipped.hash
+            published.save(update_fields=["shipped_hash"])
     SkillRule.objects.get_or_create(
         kind=RuleKind.DIGITAL_CITIZEN,
         province=None,
-        defaults={"required_levels": DEFAULT_DIGITAL_CITIZEN_LEVELS},
+        defaults={"required_levels": shipped.digital_citizen_levels},
     )
     SkillRule.objects.get_or_create(
         kind=RuleKind.HOUSEHOLD_BASIC_SKILLS,
         province=None,
-        defaults={"requires_smartphone": False, "required_levels": {"level": 3}},
+        defaults={"requires_smartphone": False, "required_levels": {"level": shipped.household_basic_level}},
     )
-    return version
+    return published
+
+
+def shipped_catalogue_changed() -> bool:
+    """True when the published catalogue is one province staff made and the shipped catalogue changed
+    since the version it was drafted from: staff should review the new shipped skills."""
+    published = CatalogueVersion.objects.filter(status=CatalogueStatus.PUBLISHED).first()
+    return bool(
+        published is not None
+        and published.published_by_id is not None
+        and published.shipped_hash != shipped_catalogue().hash
+    )
 
 
 def published_version() -> CatalogueVersion:
@@ -87,13 +133,28 @@ def catalogue_draft_start(*, acting_user: Any) -> CatalogueVersion:
         return draft
     current = published_version()
     number = (CatalogueVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-    draft = CatalogueVersion.objects.create(number=number, status=CatalogueStatus.DRAFT)
-    Skill.objects.bulk_create(
-        [
-            Skill(version=draft, code=s.code, **{k: getattr(s, k) for k in SKILL_FIELDS})
-            for s in current.skills.all()
-        ]
+    shipped = shipped_catalogue()
+    # A draft starts from the shipped catalogue's current fingerprint: skills the shipped file added
+    # since the published version was made are brought in, for staff to keep or remove.
+    draft = CatalogueVersion.objects.create(
+        number=number, status=CatalogueStatus.DRAFT, shipped_hash=shipped.hash
     )
+    skills = [
+        Skill(version=draft, code=s.code, **{k: getattr(s, k) for k in SKILL_FIELDS})
+        for s in current.skills.all()
+    ]
+    if current.shipped_hash != shipped.hash:
+        have = {s.code for s in skills}
+        start = max((s.position for s in skills), default=0) + 1
+        skills += [
+            Skill(
+                version=draft,
+                position=start + index,
+                **{k: getattr(s, k) for k in ("code", *SKILL_FIELDS) if k != "position"},
+            )
+            for index, s in enumerate(x for x in shipped.skills if x.code not in have)
+        ]
+    Skill.objects.bulk_create(skills)
     audit.record(actor=acting_user, action=AuditAction.CREATE, obj=draft, note="catalogue draft")
     return draft
 

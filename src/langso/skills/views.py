@@ -130,6 +130,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "draft": draft,
             "skills": show.skills.order_by("position", "code"),
             "can_edit": has_perm(request.user, Perm.CATALOGUE_EDIT),
+            "shipped_changed": has_perm(request.user, Perm.CATALOGUE_EDIT)
+            and services.shipped_catalogue_changed(),
         },
     )
 

@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, scope_for, user_roles
+from langso.accounts.access import Perm, get_in_scope_or_404, scope_for, user_roles
 from langso.accounts.models import Role
 from langso.places.models import Village
 from langso.registry.models import Household, Poverty, Resident
@@ -333,7 +333,3 @@ def signal_report_get(*, user: Any, report_id: Any, perm: str = Perm.SIGNAL_VIEW
         signal_report_scope_q(user, perm),
         pk=report_id,
     )
-
-
-def can_handle_signal_reports(user: Any) -> bool:
-    return has_perm(user, Perm.SIGNAL_HANDLE)

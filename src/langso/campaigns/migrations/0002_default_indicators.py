@@ -1,13 +1,14 @@
+"""Once installed the shipped indicators by importing the live indicator library.
+
+Frozen as a no-op: the indicators are data now (campaigns/content/indicators.toml), installed and
+updated by the step that runs after every `migrate` (campaigns.services.install_default_indicators, see
+docs/content.md). A migration must mean the same thing forever, so it no longer reads the live content.
+"""
+
 from django.db import migrations
-
-
-def install(apps, schema_editor):
-    from langso.campaigns.library import install_default_indicators
-
-    install_default_indicators(apps.get_model("campaigns", "Indicator"))
 
 
 class Migration(migrations.Migration):
     dependencies = [("campaigns", "0001_indicators_snapshots_campaigns_targets")]
 
-    operations = [migrations.RunPython(install, migrations.RunPython.noop)]
+    operations: list = []

@@ -1,13 +1,13 @@
+"""Once installed the default guide languages by importing the live module.
+
+Frozen as a no-op: the languages are data now (guides/content/languages.toml), installed by the step
+that runs after every `migrate` (guides.languages.install_default_languages, see docs/content.md).
+"""
+
 from django.db import migrations
-
-
-def install(apps, schema_editor):
-    from langso.guides.languages import install_default_languages
-
-    install_default_languages(apps=apps)
 
 
 class Migration(migrations.Migration):
     dependencies = [("guides", "0004_guide_languages_translations_recordings")]
 
-    operations = [migrations.RunPython(install, migrations.RunPython.noop)]
+    operations: list = []

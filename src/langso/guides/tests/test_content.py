@@ -1,15 +1,18 @@
-"""The default guides: one per default skill, complete, installed by the migration, and never
+"""The default guides: one per default skill, complete, installed after migrate, and never
 overwriting what province staff edited."""
 
 from __future__ import annotations
 
 import pytest
 
-from langso.guides.content import DEFAULT_GUIDES
 from langso.guides.illustrations import validate_spec
 from langso.guides.models import Guide, GuideStep, QuizQuestion
 from langso.guides.services import QuestionInput, StepInput, guide_save, install_default_guides
-from langso.skills.catalogue import DEFAULT_SKILLS
+from langso.guides.shipped import shipped_guides
+from langso.skills.shipped import shipped_catalogue
+
+DEFAULT_GUIDES = shipped_guides()
+DEFAULT_SKILLS = shipped_catalogue().skills
 
 
 def test_every_default_skill_has_exactly_one_default_guide() -> None:
@@ -56,7 +59,7 @@ def test_the_key_facts_are_stated_where_they_belong() -> None:
 
 
 @pytest.mark.django_db
-def test_the_migration_installed_every_default_guide_with_its_steps_and_questions() -> None:
+def test_migrate_installed_every_default_guide_with_its_steps_and_questions() -> None:
     assert Guide.objects.count() == 22
     for content in DEFAULT_GUIDES:
         guide = Guide.objects.get(skill_code=content.skill_code)

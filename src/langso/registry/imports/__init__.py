@@ -89,7 +89,7 @@ from langso.registry.imports.mapping import (
 from langso.registry.imports.reading import FileRefused, Problem, open_source, read_table, sniff_format
 from langso.registry.imports.refused import reason_lines, refused_rows_xlsx
 from langso.registry.imports.store import job_refused_file
-from langso.registry.imports.templates import poverty_label, template_name, template_xlsx
+from langso.registry.imports.templates import template_name, template_xlsx
 from langso.registry.imports.writing import WRITERS, WriteCounts
 
 __all__ = [
@@ -130,7 +130,6 @@ __all__ = [
     "reason_lines",
     "refused_rows_xlsx",
     "parse_table",
-    "poverty_label",
     "purge_files",
     "read_table",
     "sniff_format",

@@ -10,7 +10,6 @@ from langso.registry.imports.columns import COLUMNS
 from langso.registry.imports.reading import _column_letter
 from langso.registry.models import (
     ImportKind,
-    Poverty,
 )
 
 # The file names the templates download as (Vietnamese, without diacritics).
@@ -24,10 +23,6 @@ EXAMPLE_PREFIX = "Ví dụ: "  # marks the example row: the import skips it (map
 
 def template_name(kind: str) -> str:
     return TEMPLATE_NAMES.get(kind, f"mau-nhap-{kind}.xlsx")
-
-
-def poverty_label(value: str) -> str:
-    return str(Poverty(value).label) if value in Poverty.values else value
 
 
 def template_xlsx(kind: str) -> bytes:

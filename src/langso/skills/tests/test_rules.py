@@ -2,13 +2,13 @@ import datetime
 
 import pytest
 
-from langso.skills.catalogue import DEFAULT_SKILLS
 from langso.skills.rules import (
     Observation,
     current_levels,
     digital_citizen_status,
     household_meets_basic_rule,
 )
+from langso.skills.shipped import shipped_catalogue
 
 D = datetime.date
 
@@ -85,6 +85,7 @@ def test_the_rule_is_configurable():
     assert status.is_digital_citizen
 
 
+DEFAULT_SKILLS = shipped_catalogue().skills
 BASIC_OF = {s.code: s.basic_skill for s in DEFAULT_SKILLS}
 
 
