@@ -134,6 +134,7 @@ def build_site(households_per_village: int = 12) -> SiteData:
     from langso.devices.demo import demo_imei
     from langso.devices.models import Allocation, Candidate, FollowUp, Programme
     from langso.groups.models import GroupSession, Invitation
+    from langso.guides.models import StepRecording
     from langso.guides.services import install_default_guides
     from langso.places.models import Commune, Province
     from langso.registry import imports as registry_imports
@@ -173,6 +174,8 @@ def build_site(households_per_village: int = 12) -> SiteData:
     )
     village = team.village
     member = TeamMember.objects.get(team=team, user=users["team_member"])
+    # A reviewer hears only the voices of members in their units: the Tày recordings are the member's.
+    StepRecording.objects.filter(recorded_by=None).update(recorded_by=users["team_member"])
     household = Household.objects.filter(village=village).exclude(head=None).order_by("code").first()
     resident = household.head
 
