@@ -304,9 +304,11 @@ class HelpDeskForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    # Radio buttons: "Kích hoạt định danh điện tử mức 2" is cut in a phone's drop-down box.
     procedure = forms.ChoiceField(
         label=_("Thủ tục"),
-        choices=[("", "—"), *Service.choices],
+        choices=Service.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Hãy chọn thủ tục.")},
     )
     outcome = forms.ChoiceField(

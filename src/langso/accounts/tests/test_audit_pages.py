@@ -314,3 +314,11 @@ def test_a_record_pointed_to_is_shown_by_its_name_and_a_group_session_by_its_wor
         assert words in text, words
     for english in ("campaign", "created at", "walk ins", "registry people", "organiser", "people"):
         assert not re.search(rf"\b{english}\b", text), english
+
+
+def test_the_action_filter_offers_every_action_once():
+    """The filter's groups ("Dữ liệu", "Tài khoản", "Người dân") hold each action of the trail."""
+    from langso.accounts.forms import AUDIT_ACTION_GROUPS
+
+    offered = [code for _group, options in AUDIT_ACTION_GROUPS[1:] for code, _label in options]
+    assert sorted(offered) == sorted(AuditAction.values)
