@@ -57,11 +57,9 @@ CODES_SHOWN_ON_PURPOSE = {
     "skills:draft_skill_new": {"qr_payment"},
     "skills:draft_skill_edit": {"qr_payment"},
 }
-# Selects checked on their chosen option only, not on every option, by page: KNOWN, NOT FIXED. The web
-# visit form's skill rows offer "Nhắn tin và nhận thông báo trong nhóm Zalo/Facebook" (443 px) in a
-# 264 px box; the field app picks skills from a list that opens under the line (field/screens.js),
-# the web form still needs the same (issue 17).
-CHOSEN_OPTION_ONLY = {"teams:visit_create": ["skill_code_"]}
+# Selects checked on their chosen option only, not on every option, by page (name prefixes). None
+# today: a select whose options are wider than its box is a list of radio buttons or a picker.
+CHOSEN_OPTION_ONLY: dict[str, list[str]] = {}
 # With LANGSO_SCREENSHOTS=1 (`make screenshots`): (role, page) -> picture in docs/screenshots/.
 SCREENSHOTS = {("province_staff", "campaigns:dashboard"): "dashboard-province"}
 # Django's admin site: Django's own templates, for an administrator on a computer; only the refusal
