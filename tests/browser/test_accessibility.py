@@ -595,7 +595,8 @@ def _record_one_visit(page: Page) -> None:
     from playwright.sync_api import expect
 
     page.locator("#worklist .card-link").first.click()
-    page.locator("#visit-form select[name=skill]").first.select_option(label="Gọi video")
+    page.locator("#visit-form .picker summary").first.click()
+    page.get_by_role("radio", name="Gọi video").first.check()
     page.locator("#visit-form select[name=level]").first.select_option("3")
     page.locator("#visit-form button[type=submit]").click()
     expect(page.locator("#worklist")).to_be_visible()

@@ -62,7 +62,8 @@ def test_the_phone_suggests_what_to_teach_today_and_one_tap_records_it_offline(
     expect(rows).to_have_count(1)  # the blank row the form starts with is the one filled
     row = rows.first
     expect(row.locator("select[name=person]")).to_have_value(str(household["ha"].pk))
-    expect(row.locator("select[name=skill]")).to_have_value("vneid_level2")
+    expect(row.locator(".picker")).to_have_attribute("data-code", "vneid_level2")
+    expect(row.locator(".picker input[value=vneid_level2]")).to_be_checked()
     expect(row.locator("select[name=level]")).to_have_value("3")
     page.locator("#visit-form button[type=submit]").click()
     expect(page.locator("#outbox-count")).to_have_text("1")

@@ -82,7 +82,7 @@ class AllocateForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        devices: list[tuple[str, str]],
+        devices: list[tuple[str, Any]],
         receivers: list[tuple[str, str]],
         cash: bool,
         **kwargs: Any,

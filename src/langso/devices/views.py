@@ -46,6 +46,15 @@ def _in_commune(user: Any, perm: str, commune: Commune) -> bool:
 # --- Programmes --------------------------------------------------------------------------------------
 
 
+def _devices_by_model(free: Any) -> list[tuple[str, Any]]:
+    """The free phones under their model (an <optgroup> each), by IMEI: "Viettel Sumo 4G T2 —
+    353285110000064" is cut in a phone's drop-down box, the IMEI alone is not."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for d in free:
+        groups.setdefault(d.model_name, []).append((str(d.pk), d.imei))
+    return list(groups.items())
+
+
 @require_perm(Perm.PROGRAMME_VIEW)
 def programme_list(request: HttpRequest) -> HttpResponse:
     return render(
@@ -273,7 +282,7 @@ def allocate(request: HttpRequest, candidate_id: Any) -> HttpResponse:
     ]
     form = forms.AllocateForm(
         request.POST or None,
-        devices=[(str(d.pk), f"{d.model_name} — {d.imei}") for d in free],
+        devices=_devices_by_model(free),
         receivers=receivers,
         cash=programme.cash_allowed,
         initial={

@@ -199,5 +199,24 @@ def ui_strings() -> dict[str, str]:
         "sex_f": _("Nữ"),
         "group_count": _("Có mặt: %(registry)s người trong sổ, %(walk_ins)s người ngoài sổ."),
         "group_required": _("Chọn xã/phường và đánh dấu ít nhất một người đã đến."),
+        "group_nobody": _("Đánh dấu ít nhất một người đã đến, hoặc thêm người ngoài sổ."),
+        # Dates are typed day first, with the server's words for a wrong one (core/dates.py).
+        "day_placeholder": _("ngày/tháng/năm"),
+        "day_format": _("Ngày “%(value)s” không đúng dạng ngày/tháng/năm, ví dụ 05/03/1960."),
+        "day_no_month": _(
+            "Ngày “%(value)s” không có trên lịch: không có tháng %(month)s (ghi ngày trước, tháng sau)."
+        ),
+        "day_unreal": _("Ngày “%(value)s” không có trên lịch."),
+        "day_short_month": _(
+            "Ngày %(value)s không có trên lịch: tháng %(month)s năm %(year)s chỉ có %(days)s ngày."
+        ),
+        "day_after_today": _("Ngày không được sau hôm nay."),
+        "follow_up_before_visit": _("Ngày hẹn lần sau phải từ ngày đến thăm trở đi."),
+        "person_or_walk_in": _("Chọn người trong sổ hoặc ghi tên người đến."),
+        "minutes_range": _("Số phút phải từ 1 đến 480."),
+        "choose_skill": _("Chọn kỹ năng đã hướng dẫn"),
+        "choose_service": _("Chọn việc đã làm"),
+        "choose_photo": _("Chụp hoặc chọn ảnh"),
+        "no_photo": _("Chưa có ảnh"),
         "people_word": _("người"),
     }

@@ -22,13 +22,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from langso.accounts.access import Perm
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
-from langso.groups.models import Invitation, InvitedPerson
+from langso.groups.models import Invitation, InvitationRuleKind, InvitedPerson
 from langso.places.models import Village
 from langso.registry.models import Household, Resident
 from langso.registry.selectors import resident_scope_q
@@ -41,19 +40,8 @@ MAX_INVITED = 2000
 VNEID_SKILL = "vneid_level2"
 
 
-class Rule:
-    NOT_VNEID2 = "not_vneid2"
-    MISSING_SKILL = "missing_skill"
-    ADULTS = "adults"
-    HOUSEHOLDS = "households"
-
-
-RULE_CHOICES = [
-    (Rule.NOT_VNEID2, gettext_lazy("Người lớn trong thôn chưa có định danh điện tử mức 2")),
-    (Rule.MISSING_SKILL, gettext_lazy("Người lớn trong thôn chưa tự làm được một kỹ năng")),
-    (Rule.ADULTS, gettext_lazy("Mọi người lớn trong thôn")),
-    (Rule.HOUSEHOLDS, gettext_lazy("Người lớn của các hộ chọn trong danh sách")),
-]
+Rule = InvitationRuleKind
+RULE_CHOICES = InvitationRuleKind.choices
 
 
 def adults_q(today: datetime.date | None = None) -> Q:

@@ -41,6 +41,15 @@ class Sex(models.TextChoices):
     UNKNOWN = "", _("Không rõ")
 
 
+class InvitationRuleKind(models.TextChoices):
+    """How an invitation list picks its people (groups/invitations.py applies each)."""
+
+    NOT_VNEID2 = "not_vneid2", _("Người lớn trong thôn chưa có định danh điện tử mức 2")
+    MISSING_SKILL = "missing_skill", _("Người lớn trong thôn chưa tự làm được một kỹ năng")
+    ADULTS = "adults", _("Mọi người lớn trong thôn")
+    HOUSEHOLDS = "households", _("Người lớn của các hộ chọn trong danh sách")
+
+
 class Invitation(BaseModel):
     """Who was invited to a session: a list frozen when it was made (by a rule or by households)."""
 
@@ -57,7 +66,7 @@ class Invitation(BaseModel):
     title = models.CharField(_("tên buổi"), max_length=150)
     planned_on = models.DateField(_("ngày dự kiến"), null=True, blank=True)
     place = models.CharField(_("địa điểm"), max_length=150, blank=True)
-    rule = models.CharField(_("cách chọn người mời"), max_length=30)
+    rule = models.CharField(_("cách chọn người mời"), max_length=30, choices=InvitationRuleKind.choices)
     rule_params = models.JSONField(default=dict, blank=True)
     guide_slug = models.SlugField(_("hướng dẫn gửi kèm"), max_length=80, blank=True)
     created_by = models.ForeignKey(

@@ -15,7 +15,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from langso.accounts.access import Perm
+from langso.accounts.access import Perm, may_open
 from langso.core.http import require_perm
 from langso.guides import languages as langs
 from langso.guides import recordings, selectors
@@ -103,7 +103,9 @@ def record_choose(request: HttpRequest) -> HttpResponse:
         (lang, [(code, titles.get(code, code)) for code in langs.guide_codes_in(lang)])
         for lang in langs.active_languages()
     ]
-    return render(request, "guides/record_choose.html", {"rows": rows})
+    # A member comes here from the field app's "Hướng dẫn" tab: the way back to it.
+    field_app = may_open(request.user, "field:shell")
+    return render(request, "guides/record_choose.html", {"rows": rows, "field_app": field_app})
 
 
 @require_perm(Perm.GUIDE_RECORD)
@@ -164,6 +166,7 @@ def record(request: HttpRequest, skill_code: str, lang: str) -> HttpResponse:
             "rows": rows,
             "languages": langs.guide_languages(guide),
             "max_kb": recordings.MAX_RECORDING_BYTES // 1024,
+            "field_app": may_open(request.user, "field:shell"),
         },
     )
     response["Permissions-Policy"] = RECORD_PERMISSIONS

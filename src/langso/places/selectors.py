@@ -53,3 +53,14 @@ def village_get(*, user: Any, village_id: Any, perm: str = Perm.PLACES_VIEW) -> 
     return get_in_scope_or_404(
         Village.objects.select_related("commune__province"), village_scope_q(user, perm), pk=village_id
     )
+
+
+def village_choices(villages: list[Village]) -> list[tuple[str, Any]]:
+    """Villages for a drop-down: grouped under their commune (an <optgroup> each) when they come from
+    several, so no option needs "— Phường Bắc Kạn" after a name that already fills a phone's box."""
+    if len({v.commune_id for v in villages}) <= 1:
+        return [(str(v.pk), v.name) for v in villages]
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for v in villages:
+        groups.setdefault(v.commune.name, []).append((str(v.pk), v.name))
+    return list(groups.items())

@@ -105,7 +105,8 @@ class ConsentForm(forms.Form):
         choices=[("yes", _("Đồng ý")), ("no", _("Không đồng ý"))],
         widget=forms.RadioSelect,
     )
-    method = forms.ChoiceField(label=_("Hình thức"), choices=ConsentMethod.choices)
+    # Radio buttons: "Đồng ý bằng lời, có người chứng kiến" is wider than a phone's drop-down box.
+    method = forms.ChoiceField(label=_("Hình thức"), choices=ConsentMethod.choices, widget=forms.RadioSelect)
     recorded_on = DayField(
         label=_("Ngày ghi nhận"),
     )

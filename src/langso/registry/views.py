@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from langso.accounts.access import Perm, has_perm
 from langso.core.http import apply_validation_error, paginate, query_without_page, require_perm
 from langso.core.replicas import reads_from_replica
-from langso.places.selectors import village_get, village_list
+from langso.places.selectors import village_choices, village_get, village_list
 from langso.registry import exports, selectors, services
 from langso.registry.forms import (
     ConsentForm,
@@ -30,12 +30,11 @@ from langso.skills import selectors as skill_selectors
 VILLAGE_CHOICES_LIMIT = 500
 
 
-def _village_choices(request: HttpRequest, perm: str) -> list[tuple[str, str]]:
+def _village_choices(request: HttpRequest, perm: str) -> list[tuple[str, Any]]:
     villages = village_list(user=request.user, perm=perm).select_related("commune")[
         : VILLAGE_CHOICES_LIMIT + 1
     ]
-    many_communes = len({v.commune_id for v in villages}) > 1
-    return [(str(v.pk), f"{v.name} — {v.commune.name}" if many_communes else v.name) for v in villages]
+    return village_choices(list(villages))
 
 
 @require_perm(Perm.REGISTRY_VIEW)

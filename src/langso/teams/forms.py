@@ -208,8 +208,13 @@ class VisitForm(forms.Form):
             self.fields[f"skill_person_{i}"] = forms.ChoiceField(
                 label=_("Người"), required=False, choices=person_choices
             )
+            # A list that opens under the row (teams/picker.js): a drop-down box would cut "Nhắn tin và
+            # nhận thông báo trong nhóm Zalo/Facebook" at 360 px.
             self.fields[f"skill_code_{i}"] = forms.ChoiceField(
-                label=_("Kỹ năng"), required=False, choices=[("", "—"), *skills]
+                label=_("Kỹ năng"),
+                required=False,
+                choices=[("", _("Không ghi kỹ năng ở dòng này")), *skills],
+                widget=forms.RadioSelect,
             )
             self.fields[f"skill_level_{i}"] = forms.ChoiceField(
                 label=_("Mức đạt được"), required=False, choices=[("", "—"), *Level.choices]
@@ -222,11 +227,15 @@ class VisitForm(forms.Form):
                 label=_("Việc đã làm"), required=False, choices=[("", "—"), *Service.choices]
             )
 
-    def skill_row_fields(self) -> list[tuple[Any, Any, Any]]:
-        return [
-            (self[f"skill_person_{i}"], self[f"skill_code_{i}"], self[f"skill_level_{i}"])
-            for i in range(self.skill_rows)
-        ]
+    def skill_row_fields(self) -> list[tuple[Any, Any, Any, str]]:
+        """Each row's person, skill and level, and the name of the skill chosen (the list's summary)."""
+        names = dict(self.fields["skill_code_0"].choices) if self.skill_rows else {}
+        rows = []
+        for i in range(self.skill_rows):
+            skill = self[f"skill_code_{i}"]
+            chosen = str(names.get(skill.value(), "")) if skill.value() else ""
+            rows.append((self[f"skill_person_{i}"], skill, self[f"skill_level_{i}"], chosen))
+        return rows
 
     def service_row_fields(self) -> list[tuple[Any, Any]]:
         return [(self[f"service_person_{i}"], self[f"service_{i}"]) for i in range(self.service_rows)]
@@ -304,9 +313,11 @@ class HelpDeskForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    # Radio buttons: "Kích hoạt định danh điện tử mức 2" is cut in a phone's drop-down box.
     procedure = forms.ChoiceField(
         label=_("Thủ tục"),
-        choices=[("", "—"), *Service.choices],
+        choices=Service.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Hãy chọn thủ tục.")},
     )
     outcome = forms.ChoiceField(

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from langso.accounts.access import Perm, has_perm
 from langso.core.http import apply_validation_error, paginate, pick_commune, query_without_page, require_perm
 from langso.places.models import Commune, Village
-from langso.places.selectors import commune_list, village_get, village_list, village_scope_q
+from langso.places.selectors import commune_list, village_choices, village_get, village_list, village_scope_q
 from langso.registry import selectors as registry_selectors
 from langso.registry.models import Household, Resident
 from langso.skills.models import Level, Skill
@@ -69,10 +69,8 @@ def _store_once(form: Any, store: Any) -> tuple[Any, str] | None:
     return None
 
 
-def _village_choices(user: Any, perm: str) -> list[tuple[str, str]]:
-    villages = list(village_list(user=user, perm=perm)[: VILLAGE_CHOICES_LIMIT + 1])
-    many_communes = len({v.commune_id for v in villages}) > 1
-    return [(str(v.pk), f"{v.name} — {v.commune.name}" if many_communes else v.name) for v in villages]
+def _village_choices(user: Any, perm: str) -> list[tuple[str, Any]]:
+    return village_choices(list(village_list(user=user, perm=perm)[: VILLAGE_CHOICES_LIMIT + 1]))
 
 
 def _manages_team(user: Any, team: Team) -> bool:

@@ -253,3 +253,72 @@ def test_the_trail_reads_in_plain_vietnamese_without_codes_or_english(client, wo
                   "Lập danh sách: 3 người mới", "Người dân (mở bằng mã một lần)",
                   "ngân hàng: Tự làm được", "07/12/2026", "Thanh toán bằng mã QR (mức 3)", "Gọi video: 3"):  # fmt: skip
         assert words in text, words
+
+
+def test_every_field_of_every_model_is_named_in_vietnamese_in_the_trail():
+    """A service's snapshot holds every field of its model: none may show as its English column name
+    ("created at", "campaign", "walk ins"), whatever model the entry is about."""
+    from django.apps import apps
+
+    from langso.accounts.audit_text import describe_changes
+    from langso.core.models import AuditEntry
+
+    english = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("langso."):
+            continue
+        keys = [f.attname for f in model._meta.concrete_fields]
+        entry = AuditEntry(
+            action=AuditAction.CREATE, object_type=model._meta.label_lower, changes=dict.fromkeys(keys)
+        )
+        for line in describe_changes(entry):
+            column = line.key.removesuffix("_id").replace("_", " ")
+            if line.label in (column, line.key.replace("_", " ")):
+                english.append(f"{model._meta.label}.{line.key}: {line.label}")
+    assert english == []
+
+
+def test_a_record_pointed_to_is_shown_by_its_name_and_a_group_session_by_its_words(client, world):
+    """A target's campaign and its maker by name, not "campaign: 2"; a group session's place and
+    organiser by their labels; an invitation's rule in words."""
+    from langso.campaigns.models import Campaign
+
+    officer, inside = world["officer"], world["inside"]
+    campaign = Campaign.objects.create(
+        name="Cao điểm 100 ngày Bình dân học vụ số",
+        province=inside.village.commune.province,
+        starts_on=datetime.date(2026, 11, 7),
+        ends_on=datetime.date(2027, 2, 15),
+        created_by=officer,
+    )
+    audit.record(actor=officer, action=AuditAction.CREATE, object_type="campaigns.target",
+                 changes={"campaign_id": campaign.pk, "indicator_id": 987654, "value": 50})  # fmt: skip
+    audit.record(actor=officer, action=AuditAction.CREATE, object_type="campaigns.campaign",
+                 changes={"created_by_id": officer.pk, "created_at": "2026-12-07T08:00:00+00:00"})  # fmt: skip
+    audit.record(actor=officer, action=AuditAction.CREATE, object_type="groups.groupsession",
+                 changes={"held_on": "2026-12-05", "place": "cultural_house", "organiser": "youth_union",
+                          "registry_people": 8, "walk_ins": 1})  # fmt: skip
+    audit.record(actor=officer, action=AuditAction.CREATE, object_type="groups.invitation",
+                 changes={"rule": "not_vneid2", "skill_code": "", "people": 61})  # fmt: skip
+    sign_in_with_two_factor(client, world["auditor"])
+
+    page = client.get(reverse("accounts:audit")).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+    from tests.browser.test_every_page_every_role import words_a_user_does_not_use
+
+    assert words_a_user_does_not_use(text) == []
+    for words in ("chiến dịch Cao điểm 100 ngày Bình dân học vụ số", "chỉ số 987654", f"người tạo {officer}",
+                  "tạo lúc 07/12/2026 15:00", "nơi tổ chức Nhà văn hóa", "Đoàn Thanh niên",
+                  "người ngoài sổ có mặt 1", "Người lớn trong thôn chưa có định danh điện tử mức 2"):  # fmt: skip
+        assert words in text, words
+    for english in ("campaign", "created at", "walk ins", "registry people", "organiser", "people"):
+        assert not re.search(rf"\b{english}\b", text), english
+
+
+def test_the_action_filter_offers_every_action_once():
+    """The filter's groups ("Dữ liệu", "Tài khoản", "Người dân") hold each action of the trail."""
+    from langso.accounts.forms import AUDIT_ACTION_GROUPS
+
+    offered = [code for _group, options in AUDIT_ACTION_GROUPS[1:] for code, _label in options]
+    assert sorted(offered) == sorted(AuditAction.values)

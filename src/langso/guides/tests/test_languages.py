@@ -156,9 +156,12 @@ def test_a_member_uploads_from_the_record_page_and_re_recording_replaces_their_p
     translate(staff, guide, tay)
     client.force_login(member)
     url = reverse("guides:record", args=[guide.skill_code, "tay"])
-    assert url in client.get(reverse("guides:record_choose")).content.decode()
+    choose = client.get(reverse("guides:record_choose")).content.decode()
+    assert url in choose
+    assert f"{reverse('field:shell')}#guides" in choose  # the way back to the field app's guides tab
     page = client.get(url)
     assert page.status_code == 200
+    assert f"{reverse('field:shell')}#guides" in page.content.decode()
     assert "microphone=(self)" in page["Permissions-Policy"]
     assert "Khai CH Play." in page.content.decode()
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -429,7 +429,8 @@ def test_the_visit_form_starts_with_today_everyone_present_a_fresh_id_and_the_pr
         assert re.search(rf'value="{person.pk}"[^>]*checked', page)
     match = re.search(r'name="visit_id" value="([0-9a-f-]{36})"', page)
     assert match is not None
-    assert '<option value="video_call">' in page
+    # Skills are a list of radio buttons under each row (no drop-down cuts a long name), none chosen.
+    assert re.search(r'<input type="radio" name="skill_code_0" value="video_call"(?![^>]*checked)', page)
 
 
 def test_the_visit_form_suggests_what_to_teach_each_person_today(client, world):

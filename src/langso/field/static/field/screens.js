@@ -5,7 +5,7 @@
 
 (function (ns) {
   const { T } = ns;
-  const { h, show, toast, select, field, today, vnDate, fold, fill, uuid, derivedId, isUuid, shrinkPhoto } = ns.util;
+  const { h, show, toast, select, field, today, vnDate, vnDateTime, parseDay, dayInput, clearErrors, fieldError, errorsShown, fold, fill, uuid, derivedId, isUuid, shrinkPhoto } = ns.util;
   const store = ns.store;
   const state = ns.state;
   const body = document.body;
@@ -55,6 +55,28 @@
       }
     });
   }
+
+  // The checks before a record is kept: each problem is written under its field (util.fieldError).
+  function needed(form, name, message) {
+    const control = form.querySelector(`[name=${name}]`);
+    const value = String(control.value || "").trim();
+    if (!value) fieldError(control, message || T.required);
+    return value;
+  }
+
+  function dayValue(form, name, limits, required) {
+    const control = form.querySelector(`[name=${name}]`);
+    try {
+      const iso = parseDay(control.value, limits);
+      if (!iso && required) fieldError(control, T.required);
+      return iso;
+    } catch (error) {
+      fieldError(control, error.message);
+      return "";
+    }
+  }
+
+  const NOT_AFTER_TODAY = () => ({ max: today(), maxMessage: T.day_after_today });
 
   async function enqueue(id, kind, data, summary) {
     if (await store.sentRows.get(id)) return; // already sent: the same form saved twice
@@ -125,7 +147,7 @@
       h("p", { className: "muted small", id: "who" }, fill(T.signed_in_as, { name: state.session.name })),
       othersNote(await store.outboxAll()),
       h("h1", {}, T.worklist),
-      worklist ? h("p", { className: "muted small" }, `${T.loaded_at} ${new Date(worklist.generated_at).toLocaleString()}`) : null,
+      worklist ? h("p", { className: "muted small" }, `${T.loaded_at} ${vnDateTime(worklist.generated_at)}`) : null,
       h(
         "div",
         { className: "row" },
@@ -138,16 +160,48 @@
   }
 
   // --- Visit (and the smartphone programme's follow-ups due in the household) ----------------------
-  // `preset` ({ person, code, level }) fills the row, or the last row when it is still blank.
+  // A skill or a service is picked from a list that opens under its line: a drop-down box would cut
+  // the longer names ("Nhắn tin và nhận thông báo trong nhóm Zalo/Facebook") at 360 px.
+  let pickerCount = 0;
+  function picker(kind, choices, prompt, chosenLabel, chosen) {
+    const name = `${kind}-${++pickerCount}`;
+    const summary = h("summary", {}, prompt);
+    const box = h("details", { className: "picker", "data-kind": kind, "data-code": "" }, summary);
+    const pick = (c) => {
+      summary.textContent = `${chosenLabel}: ${c.label}`;
+      box.dataset.code = c.code;
+      box.open = false;
+    };
+    box.append(h("div", { className: "choices" }, choices.map((c) => h("label", { className: "check" }, h("input", { type: "radio", name, value: c.code, checked: c.code === chosen, onchange: () => pick(c) }), c.label))));
+    const preset = choices.find((c) => c.code === chosen);
+    if (preset) pick(preset);
+    return box;
+  }
+
+  // The photo: a button in the app's words (the browser's own file box says "Choose File" in the
+  // phone's language) and the name of the picture chosen.
+  function photoField() {
+    const input = h("input", { type: "file", name: "photo", id: "photo", accept: "image/*", capture: "environment", className: "visually-hidden" });
+    const chosen = h("span", { className: "muted small", id: "photo-chosen" }, T.no_photo);
+    input.addEventListener("change", () => (chosen.textContent = input.files[0] ? input.files[0].name : T.no_photo));
+    return h("div", { className: "field" }, h("p", { className: "label" }, T.photo), input, h("label", { for: "photo", className: "btn btn-secondary" }, T.choose_photo), " ", chosen);
+  }
+
+  // `preset` ({ person, code, level }) fills the row, or the last row when nothing is picked in it yet.
   function lineRows(container, people, kind, choices) {
     return (preset) => {
       const last = container.lastElementChild;
-      if (preset && last && !last.querySelector(`[name=${kind}]`).value) last.remove();
-      const controls = [select("person", people.map((p) => ({ code: p.id, label: p.name })), preset ? preset.person : people[0] && people[0].id), select(kind, choices, preset ? preset.code : "")];
-      if (kind === "skill") controls.push(select("level", [1, 2, 3, 4].map((n) => ({ code: String(n), label: T[`level_${n}`] })), preset ? String(preset.level) : "2"));
-      const row = h("div", { className: "line" }, controls, h("button", { type: "button", className: "link", onclick: () => row.remove(), "aria-label": T.remove }, "✕"));
-      const labels = kind === "skill" ? [T.person, T.skill, T.level] : [T.person, T.service];
-      row.querySelectorAll("select").forEach((s, i) => s.setAttribute("aria-label", labels[i]));
+      if (preset && last && !last.querySelector(".picker").dataset.code) last.remove();
+      const person = select("person", people.map((p) => ({ code: p.id, label: p.name })), preset ? preset.person : people[0] && people[0].id);
+      person.setAttribute("aria-label", T.person);
+      const row = h("div", { className: "line" }, person, h("button", { type: "button", className: "link remove", onclick: () => row.remove(), "aria-label": T.remove }, "✕"));
+      if (kind === "skill") {
+        const level = select("level", LEVELS(), preset ? String(preset.level) : "2");
+        level.setAttribute("aria-label", T.level);
+        row.append(picker("skill", choices, T.choose_skill, T.skill, preset && preset.code), level);
+      } else {
+        row.append(picker("service", choices, T.choose_service, T.service));
+      }
       container.append(row);
     };
   }
@@ -205,7 +259,7 @@
       { className: "form", id: "visit-form", novalidate: true, "data-record": id },
       h("p", { className: "note" }, T.never_store_secrets),
       teachToday(hh.people, worklist, addSkill),
-      field(T.visited_on, h("input", { type: "date", name: "visited_on", value: today(), max: today(), required: true }), "visited_on"),
+      field(T.visited_on, dayInput("visited_on", today()), "visited_on"),
       h(
         "fieldset",
         {},
@@ -231,25 +285,23 @@
       h("fieldset", {}, h("legend", {}, T.services_done), servicesBox, hasPeople ? h("button", { type: "button", className: "btn btn-secondary", onclick: () => addService() }, T.add_service) : null),
       h("fieldset", {}, h("legend", {}, T.problems), ["no_signal", "broken_phone", "no_phone", "scam"].map(problem)),
       field(T.notes, h("textarea", { name: "notes", rows: 2, maxlength: 2000 }), "notes"),
-      field(T.follow_up_on, h("input", { type: "date", name: "follow_up_on", min: today() }), "follow_up_on"),
-      field(T.photo, h("input", { type: "file", name: "photo", accept: "image/*", capture: "environment" }), "photo"),
+      field(T.follow_up_on, dayInput("follow_up_on", ""), "follow_up_on"),
+      photoField(),
       h("div", { className: "actions" }, h("button", { type: "submit", className: "btn" }, T.save), h("a", { href: "#", className: "btn btn-secondary" }, T.cancel))
     );
     if (hasPeople) addSkill();
     onSave(form, async () => {
       const f = new FormData(form);
-      if (!f.get("visited_on")) {
-        toast(T.required);
-        return false;
-      }
+      clearErrors(form);
+      const visitedOn = dayValue(form, "visited_on", NOT_AFTER_TODAY(), true);
+      const followUpOn = dayValue(form, "follow_up_on", { min: visitedOn || today(), minMessage: T.follow_up_before_visit });
       const value = (row, name) => row.querySelector(`[name=${name}]`).value;
-      const skillRows = [...skillsBox.children].filter((row) => value(row, "skill"));
-      if (skillRows.some((row) => !value(row, "person"))) {
-        toast(T.skill_needs_person);
-        return false;
-      }
-      const skills = skillRows.map((row) => ({ resident_id: value(row, "person"), skill_code: value(row, "skill"), level: Number(value(row, "level")) }));
-      const services = [...servicesBox.children].map((row) => ({ resident_id: value(row, "person") || null, service: value(row, "service") })).filter((s) => s.service);
+      const skillOf = (row) => row.querySelector(".picker").dataset.code;
+      const skillRows = [...skillsBox.children].filter(skillOf);
+      skillRows.filter((row) => !value(row, "person")).forEach((row) => fieldError(row.querySelector("[name=person]"), T.skill_needs_person));
+      if (errorsShown(form)) return false;
+      const skills = skillRows.map((row) => ({ resident_id: value(row, "person"), skill_code: skillOf(row), level: Number(value(row, "level")) }));
+      const services = [...servicesBox.children].map((row) => ({ resident_id: value(row, "person") || null, service: row.querySelector(".picker").dataset.code })).filter((s) => s.service);
       // Corrections are sent with the value the phone showed, so the server can tell a real conflict.
       const owners = new Set(f.getAll("smartphone"));
       const updates = hh.people
@@ -260,7 +312,7 @@
       const data = {
         updates,
         household_id: hh.id,
-        visited_on: f.get("visited_on"),
+        visited_on: visitedOn,
         present: f.getAll("present"),
         skills,
         services,
@@ -269,14 +321,15 @@
         no_phone: f.has("no_phone"),
         scam: f.has("scam"),
         notes: (f.get("notes") || "").trim(),
-        follow_up_on: f.get("follow_up_on") || null,
+        follow_up_on: followUpOn || null,
       };
       const file = form.querySelector("[name=photo]").files[0];
       if (file) {
         try {
           data.photo = await shrinkPhoto(file);
         } catch (error) {
-          toast(T.photo_failed);
+          fieldError(form.querySelector("[name=photo]"), T.photo_failed);
+          errorsShown(form);
           return false;
         }
       }
@@ -330,13 +383,9 @@
     );
     onSave(form, async () => {
       const f = new FormData(form);
-      for (const name of ["village_id", "description", "operator", "technology"]) {
-        if (!String(f.get(name) || "").trim()) {
-          form.querySelector(`[name=${name}]`).focus();
-          toast(T.required);
-          return false;
-        }
-      }
+      clearErrors(form);
+      for (const name of ["village_id", "description", "operator", "technology"]) needed(form, name);
+      if (errorsShown(form)) return false;
       const data = {
         village_id: f.get("village_id"),
         description: f.get("description").trim(),
@@ -371,18 +420,22 @@
       field(T.procedure, select("procedure", worklist.services, "", { required: true }), "procedure"),
       field(T.outcome, select("outcome", worklist.helpdesk_outcomes, "done", { required: true }), "outcome"),
       field(T.minutes, h("input", { type: "number", name: "minutes", min: 1, max: 480, value: 15, inputmode: "numeric", required: true }), "minutes"),
-      field(T.helped_on, h("input", { type: "date", name: "helped_on", value: today(), max: today(), required: true }), "helped_on"),
+      field(T.helped_on, dayInput("helped_on", today()), "helped_on"),
       h("div", { className: "actions" }, h("button", { type: "submit", className: "btn" }, T.save), h("a", { href: "#", className: "btn btn-secondary" }, T.cancel))
     );
     onSave(form, async () => {
       const f = new FormData(form);
-      if (!f.get("commune_code") || !f.get("procedure") || !(f.get("resident_id") || String(f.get("walk_in_name")).trim())) {
-        toast(T.required);
-        return false;
-      }
+      clearErrors(form);
+      needed(form, "commune_code");
+      if (!f.get("resident_id")) needed(form, "walk_in_name", T.person_or_walk_in);
+      needed(form, "procedure");
+      const minutes = Number(f.get("minutes"));
+      if (!Number.isInteger(minutes) || minutes < 1 || minutes > 480) fieldError(form.querySelector("[name=minutes]"), T.minutes_range);
+      const helpedOn = dayValue(form, "helped_on", NOT_AFTER_TODAY(), true);
+      if (errorsShown(form)) return false;
       const data = {
         commune_code: Number(f.get("commune_code")),
-        helped_on: f.get("helped_on"),
+        helped_on: helpedOn,
         procedure: f.get("procedure"),
         outcome: f.get("outcome"),
         minutes: Number(f.get("minutes")),
@@ -470,7 +523,7 @@
       { className: "form", id: "group-form", novalidate: true, onchange: recount },
       field(T.commune, select("commune_code", worklist.communes.map((c) => ({ code: String(c.code), label: c.name })), commune, { required: true }), "commune_code"),
       field(T.group_village, select("village_id", villages, villages.length === 1 ? villages[0].code : ""), "village_id"),
-      field(T.held_on, h("input", { type: "date", name: "held_on", value: today(), max: today(), required: true }), "held_on"),
+      field(T.held_on, dayInput("held_on", today()), "held_on"),
       field(T.place, select("place_kind", PLACES.map((c) => ({ code: c, label: T[`place_${c}`] })), "cultural_house", { required: true }), "place_kind"),
       field(T.place_name, h("input", { name: "place_name", maxlength: 150 }), "place_name"),
       field(T.organiser, select("organiser_kind", ORGANISERS.map((c) => ({ code: c, label: T[`organiser_${c}`] })), "team", { required: true }), "organiser_kind"),
@@ -502,14 +555,15 @@
           village_id: row.querySelector("[name=wi_village]").value || null,
         }))
         .filter((w) => w.name);
-      if (!f.get("commune_code") || (!attendees.length && !walk_ins.length)) {
-        toast(T.group_required);
-        return false;
-      }
+      clearErrors(form);
+      needed(form, "commune_code");
+      const heldOn = dayValue(form, "held_on", NOT_AFTER_TODAY(), true);
+      if (!attendees.length && !walk_ins.length) fieldError(search, T.group_nobody);
+      if (errorsShown(form)) return false;
       const data = {
         commune_code: Number(f.get("commune_code")),
         village_id: f.get("village_id") || null,
-        held_on: f.get("held_on"),
+        held_on: heldOn,
         place_kind: f.get("place_kind"),
         place_name: String(f.get("place_name")).trim(),
         organiser_kind: f.get("organiser_kind"),

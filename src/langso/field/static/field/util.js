@@ -90,6 +90,66 @@
     return `${d}/${m}/${y}`;
   }
 
+  // A day as people here write it, dd/mm/yyyy, whatever language the phone is set to: a native date
+  // box follows the phone's language, and on a phone set to English 12/07/2026 is 7 December. The same
+  // rules and words as the server's parser (core/dates.py). Blank is ""; a wrong day throws the message
+  // to show under the field.
+  const pad = (n) => String(n).padStart(2, "0");
+  function parseDay(text, limits) {
+    const raw = String(text || "").trim();
+    if (!raw) return "";
+    const m = raw.match(/^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$/);
+    if (!m) throw new Error(fill(T.day_format, { value: raw.slice(0, 30) }));
+    const [d, mo, y] = m.slice(1).map(Number);
+    if (mo < 1 || mo > 12) throw new Error(fill(T.day_no_month, { value: raw, month: mo }));
+    const days = new Date(y, mo, 0).getDate();
+    if (d < 1) throw new Error(fill(T.day_unreal, { value: raw }));
+    if (d > days) throw new Error(fill(T.day_short_month, { value: raw, month: mo, year: y, days }));
+    const iso = `${y}-${pad(mo)}-${pad(d)}`;
+    if (limits && limits.max && iso > limits.max) throw new Error(limits.maxMessage);
+    if (limits && limits.min && iso < limits.min) throw new Error(limits.minMessage);
+    return iso;
+  }
+
+  // A moment (ISO with its offset) as the phone's clock shows it: "14:01 07/12/2026".
+  function vnDateTime(iso) {
+    const t = new Date(iso);
+    if (Number.isNaN(t.getTime())) return "";
+    return `${pad(t.getHours())}:${pad(t.getMinutes())} ${pad(t.getDate())}/${pad(t.getMonth() + 1)}/${t.getFullYear()}`;
+  }
+
+  function dayInput(name, iso) {
+    return h("input", { name, value: iso ? vnDate(iso) : "", placeholder: T.day_placeholder, inputmode: "numeric", autocomplete: "off", maxlength: 12 });
+  }
+
+  // Messages under the fields they are about, in the page: the browser's own bubble ("Cần điền mục
+  // này.") covers the Save button, speaks the phone's language and names no field.
+  let errorCount = 0;
+  function clearErrors(form) {
+    form.querySelectorAll(".field-error").forEach((el) => el.remove());
+    form.querySelectorAll("[aria-invalid]").forEach((el) => {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("aria-describedby");
+    });
+  }
+
+  function fieldError(control, message) {
+    const id = `field-error-${++errorCount}`;
+    const box = control.closest(".field, fieldset, .line") || control.parentElement;
+    box.append(h("p", { className: "field-error", id }, message));
+    control.setAttribute("aria-invalid", "true");
+    control.setAttribute("aria-describedby", id);
+  }
+
+  // After the checks: the first field in error is brought into view and focused. True when none.
+  function errorsShown(form) {
+    const first = form.querySelector("[aria-invalid]");
+    if (!first) return false;
+    first.scrollIntoView({ block: "center" });
+    first.focus({ preventScroll: true });
+    return true;
+  }
+
   function fold(text) {
     return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
   }
@@ -135,5 +195,5 @@
     return String(dataUrl).split(",", 2)[1];
   }
 
-  ns.util = { h, show, toast, status, hex, uuid, derivedId, isUuid, today, vnDate, fold, fill, select, field, shrinkPhoto };
+  ns.util = { h, show, toast, status, hex, uuid, derivedId, isUuid, today, vnDate, vnDateTime, parseDay, dayInput, clearErrors, fieldError, errorsShown, fold, fill, select, field, shrinkPhoto };
 })((self.LangSoField = self.LangSoField || {}));
