@@ -37,7 +37,7 @@ from langso.accounts.access import (
 from langso.accounts.models import Role, RoleAssignment, User
 from langso.accounts.tests.factories import PASSWORD
 from langso.accounts.tests.helpers import confirmed_device
-from tests.browser.site_data import USERNAMES, SiteData, build_site
+from tests.browser.site_data import SiteData, build_site
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,6 @@ def _tay(data: SiteData) -> str:
             size=4,
             sha256="0" * 64,
             status="approved",
-            recorded_by=User.objects.filter(username=USERNAMES["team_member"]).first(),
         )
     return "tay"
 

@@ -138,7 +138,6 @@ def build_site(households_per_village: int = 12) -> SiteData:
     from langso.devices.demo import demo_imei
     from langso.devices.models import Allocation, Candidate, FollowUp, Programme
     from langso.groups.models import GroupSession, Invitation
-    from langso.guides.models import StepRecording
     from langso.guides.services import install_default_guides
     from langso.places.models import Commune, Province
     from langso.registry import imports as registry_imports
