@@ -148,16 +148,18 @@ def receive_batch(*, device: DeviceToken, records: list[Incoming]) -> list[Resul
     results: list[Result | None] = [None] * len(records)
     bulk = device.is_live and has_perm(device.user, Perm.VISIT_RECORD)
     run: list[tuple[int, services.VisitInput]] = []
+    in_run: set[uuid.UUID] = set()
 
     def flush() -> None:
         outcomes = visit_batch.store_visits(user=device.user, device=device, visits=[v for _i, v in run])
         for (index, _visit), (status, errors, notes) in zip(run, outcomes, strict=True):
             results[index] = Result(status, errors, notes)  # type: ignore[arg-type]
         run.clear()
+        in_run.clear()
 
     for index, record in enumerate(records):
         visit = _plain_visit(device, record) if bulk else None
-        if visit is not None and any(v.id == visit.id for _i, v in run):
+        if visit is not None and visit.id in in_run:
             flush()  # the same UUID twice: the second sees the first as stored
         if visit is None:
             if run:
@@ -171,6 +173,7 @@ def receive_batch(*, device: DeviceToken, records: list[Incoming]) -> list[Resul
             )
         else:
             run.append((index, visit))
+            in_run.add(visit.id)
     if run:
         flush()
     return [r for r in results if r is not None]
