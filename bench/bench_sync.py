@@ -59,6 +59,8 @@ SKILL_CODES = [
 ]
 # Rows the sync writes: emptied before each run (the database is a disposable benchmark one).
 SYNC_TABLES = [
+    "teams_factconflict",
+    "groups_attendanceskill",
     "teams_visitservice",
     "teams_visitskill",
     "teams_visit_present",
@@ -231,6 +233,45 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> s
             time.sleep(0.3)
     server.kill()
     raise SystemExit(f"gunicorn did not start; see {log}")
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a live process (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in found.stdout.split()]
+
+
+def backends(database_url: str) -> list[int]:
+    """This database's PostgreSQL backends (none for SQLite: its work is in the app's process)."""
+    from urllib.parse import urlparse
+
+    if not database_url.startswith("postgres"):
+        return []
+    name = urlparse(database_url).path.lstrip("/")
+    found = subprocess.run(["pgrep", "-f", f"postgres: .*{name}"], capture_output=True, text=True)
+    return [int(p) for p in found.stdout.split()]
+
+
+def stack_cpu(server: subprocess.Popen[bytes], database_url: str) -> dict[int, float]:
+    """CPU seconds so far of gunicorn (master and workers) and this database's backends, by pid."""
+    pids = [server.pid, *children(server.pid), *backends(database_url)]
+    return {pid: cpu_seconds(pid) for pid in pids}
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    # A backend that exited meanwhile is missing from `after`: with DB_CONN_MAX_AGE they stay.
+    return sum(after[pid] - before.get(pid, 0.0) for pid in after)
 
 
 def renice_backends(database_url: str, nice: int, seconds: float = 0) -> None:
@@ -461,7 +502,9 @@ def main(argv: list[str] | None = None) -> None:
             threading.Thread(
                 target=renice_backends, args=(args.database_url, args.nice, 60), daemon=True
             ).start()
+        cpu_before = stack_cpu(server, args.database_url)
         outcome = send_all(port, plan, args.batch, clients)
+        sync_cpu = cpu_used(cpu_before, stack_cpu(server, args.database_url))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -470,7 +513,14 @@ def main(argv: list[str] | None = None) -> None:
     if outcome["stored"] != sent or written["visits"] != sent or written["skill_records"] != sent:
         raise SystemExit(f"not every visit was stored exactly once: {outcome['errors'][:5]} {written}")
 
+    from django.db import connection as conn
+
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()" if vendor == "postgresql" else "SELECT 0")
+        backend = cursor.fetchone()[0]
+    bare_cpu_start = time.process_time() + (cpu_seconds(backend) if backend else 0.0)
     bare_seconds, bare_rows = bare_bulk_insert(plan, args.batch)
+    bare_cpu = time.process_time() + (cpu_seconds(backend) if backend else 0.0) - bare_cpu_start
     assert bare_rows == sent
     visits_per_s = sent / outcome["seconds"]
     ratio = outcome["seconds"] / bare_seconds
@@ -491,6 +541,13 @@ def main(argv: list[str] | None = None) -> None:
         "bare_bulk_insert_seconds": round(bare_seconds, 2),
         "bare_visits_per_s": round(sent / bare_seconds, 1),
         "ratio": round(ratio, 2),
+        # CPU seconds (app + database), whatever else the machine was doing: the figure that carries
+        # over to a machine of its own (visits per CPU-second × cores, for PostgreSQL's many workers).
+        "sync_cpu_seconds": round(sync_cpu, 2),
+        "sync_visits_per_cpu_s": round(sent / sync_cpu, 1) if sync_cpu else None,
+        "bare_cpu_seconds": round(bare_cpu, 2),
+        "bare_visits_per_cpu_s": round(sent / bare_cpu, 1) if bare_cpu else None,
+        "cpu_ratio": round(sync_cpu / bare_cpu, 2) if bare_cpu else None,
         "nice": args.nice,
         "load_average_1m_before_after": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "rows_written": written,
