@@ -228,6 +228,9 @@ def main() -> None:
             result = phase_import(args.file, args.database_url)
         result["python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6 if args.tracemalloc else None
         result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # CPU seconds of this process: on a shared machine, wall time counts the other work too. (On
+        # PostgreSQL the server's own CPU is not in it.)
+        result["cpu_seconds"] = time.process_time()
         print(json.dumps(result))
         return
 
@@ -283,6 +286,10 @@ def main() -> None:
         "calamine_rows_per_s": round(made["rows"] / read["seconds"]),
         "ratio": round(full["seconds"] / read["seconds"], 2),
         "ratio_to_openpyxl_read": round(full["seconds"] / old_read["seconds"], 2),
+        "calamine_cpu_s": round(read["cpu_seconds"], 2),
+        "import_cpu_s": round(full["cpu_seconds"], 2),
+        "cpu_ratio": round(full["cpu_seconds"] / read["cpu_seconds"], 2),
+        "load_average": round(os.getloadavg()[0], 1),
         "import_peak_rss_mb": round(full["max_rss_mb"]),
         "import_python_peak_mb": full["python_peak_mb"] and round(full["python_peak_mb"]),
         "read_peak_rss_mb": round(read["max_rss_mb"]),
@@ -303,6 +310,10 @@ def main() -> None:
     print(
         f"{'import (check+write)':>22} {full['seconds']:>9.2f} {result['rows_per_s']:>9} "
         f"{result['import_peak_rss_mb']:>9} {result['import_python_peak_mb'] or '':>10}"
+    )
+    print(
+        f"{'process CPU':>22} calamine {read['cpu_seconds']:.2f} s, import {full['cpu_seconds']:.2f} s "
+        f"(ratio {result['cpu_ratio']}), load average {result['load_average']}"
     )
     print(f"{'  dry run':>22} {full['check_seconds']:>9.2f}")
     print(f"{'  write':>22} {full['write_seconds']:>9.2f}")

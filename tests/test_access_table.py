@@ -71,6 +71,7 @@ def _tay(data: SiteData) -> str:
             step=step,
             language_id="tay",
             text=f"Bước {step.number}",
+            recorded_by=data.member.user,  # a member of the data's village: reviewers of its units hear it
             audio=b"OggS",
             content_type="audio/ogg",
             size=4,

@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from langso.core.database_url import parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Before django_tasks_db: its `db_worker` command is ours (the same worker, with a heartbeat).
+    "langso.operations",
     "django_tasks",
     "django_tasks_db",
     "ninja",  # serves the API docs' scripts from our own static files (the CDN ones break our CSP)
@@ -69,13 +72,14 @@ INSTALLED_APPS = [
     "langso.campaigns",
     "langso.devices",
     "langso.groups",
-    "langso.operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions: a request that wrote keeps its browser on the primary database for a while.
+    "langso.core.replicas.ReadYourWritesMiddleware",
     "langso.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,14 +117,33 @@ TEMPLATES = [
 ]
 
 # Storage: SQLite (WAL) for a commune laptop; PostgreSQL for a province, selected by DATABASE_URL.
+# Under Patroni it lists every database machine (host1:5432,host2:5432,…?target_session_attrs=read-write)
+# and libpq connects to whichever is the primary now (core/database_url.py).
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'langso.sqlite3'}")
 # A kept connection is checked before a request reuses it, so the first request after a database
 # restart reconnects instead of failing (tests/faults).
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": parse_database_url(
         DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")), conn_health_checks=True
     )
 }
+# Optional: a streaming replica for heavy reads (dashboards, drill-downs, exports, reports, search), chosen
+# by core/replicas.py only for reads that ask for it, and skipped when it lags. Without it nothing changes.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+READ_REPLICAS: list[str] = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = parse_database_url(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # The test suite has one database: tests see the replica as the primary (the replica tests make a
+    # real one, tests/test_read_replica.py).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    READ_REPLICAS = ["replica"]
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("LANGSO_REPLICA_MAX_LAG_SECONDS", "10"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("LANGSO_REPLICA_CHECK_SECONDS", "5"))
+DATABASE_ROUTERS = ["langso.core.replicas.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -204,6 +227,11 @@ TASKS = {
         "BACKEND": os.environ.get("LANGSO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# The worker records that it is alive this often (operations/heartbeat.py, shown on the operations page).
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("LANGSO_WORKER_HEARTBEAT_SECONDS", "30"))
+# The national instance this province sends its daily village counts to; empty: not configured.
+NATIONAL_URL = os.environ.get("LANGSO_NATIONAL_URL", "")
 
 # The cache holds sign-in and code-guessing counters and rendered dashboards. Every app process must
 # see the same counters, so production shares one cache: the database by default (no extra service;

@@ -93,7 +93,7 @@ def _skill_without_guide() -> str:
     return code
 
 
-def _guide_in_tay(skill_code: str) -> None:
+def _guide_in_tay(skill_code: str, recorded_by: Any) -> None:
     """Tày switched on and one guide translated into it, with one step recorded and approved and
     another waiting for review (the pages of guides in other languages need them)."""
     import hashlib
@@ -115,7 +115,7 @@ def _guide_in_tay(skill_code: str) -> None:
             text = StepTranslation.objects.get(step=step, language_id="tay").text
             StepRecording.objects.create(
                 step=step, language_id="tay", text=text, audio=audio, content_type="audio/webm",
-                size=len(audio), sha256=hashlib.sha256(audio).hexdigest(), status=status,
+                recorded_by=recorded_by, size=len(audio), sha256=hashlib.sha256(audio).hexdigest(), status=status,
             )  # fmt: skip
 
 
@@ -146,7 +146,6 @@ def build_site(households_per_village: int = 12) -> SiteData:
 
     install_default_catalogue()
     install_default_guides()
-    _guide_in_tay("vneid_level2")
     install_default_indicators()
     # The data migration made it, unless an earlier transactional test flushed it.
     basic = CertificateProgramme.objects.filter(
@@ -173,6 +172,7 @@ def build_site(households_per_village: int = 12) -> SiteData:
     )
     village = team.village
     member = TeamMember.objects.get(team=team, user=users["team_member"])
+    _guide_in_tay("vneid_level2", recorded_by=member.user)
     household = Household.objects.filter(village=village).exclude(head=None).order_by("code").first()
     resident = household.head
 

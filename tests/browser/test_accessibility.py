@@ -153,6 +153,7 @@ PAGES: list[tuple[str, str, Url]] = [
     ("campaigns:drill", "commune_officer", lambda d: reverse("campaigns:drill", args=["adults_vneid2", "commune", d.commune.code])),
     ("campaigns:committee", "commune_officer", lambda d: reverse("campaigns:committee")),
     ("operations:person_erase", "commune_officer", lambda d: reverse("operations:person_erase", args=[d.resident.pk])),
+    ("operations:health", "administrator", lambda d: reverse("operations:health")),
     ("skills_public:me", "anonymous", lambda d: reverse("skills_public:me")),
     ("skills_public:me", "citizen", lambda d: reverse("skills_public:me")),
     ("groups:sessions", "team_leader", lambda d: reverse("groups:sessions")),

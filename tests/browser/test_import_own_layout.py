@@ -1,5 +1,6 @@
-"""A commune's own list on a 360 px phone: her headers, two columns mapped by hand, the dry run, the
-refused rows downloaded, one fixed, and the file imported again (the mapping remembered)."""
+"""A commune's own list on a 360 px phone: her headers, two columns mapped by hand, the dry run with the
+changes to people already in the registry, the refused rows downloaded, one fixed, and the file imported
+again (the mapping remembered)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from tests.browser.helpers import assert_no_horizontal_scroll
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Her list: her own headers ("Hộ số" and "Tên người" are not ones the import knows), a title above.
-HEADERS = ["STT", "Hộ số", "Tên người", "Năm sinh", "Giới tính", "Tổ/xóm", "Số CMND/CCCD"]
+# Nông Thị Hoa is in the registry already (typed in by hand): her row changes her, it does not add her.
+HEADERS = ["STT", "Hộ số", "Tên người", "Năm sinh", "Giới tính", "Tổ/xóm", "Số CMND/CCCD", "Ghi chú"]
 ROWS = [
-    [1, "BC-01", "Hoàng Văn Tuấn", "1960", "Nam", "Thôn Bản Cáu", "019060001234"],
-    [2, "BC-01", "Nông Thị Hoa", "1962", "Nữ", "Thôn Bản Cáu", ""],
-    [3, "BC-02", "Ma Văn Sơn", "1975", "Đực", "Thôn Bản Cáu", ""],
-    [4, "BC-02", "Ma Thị Lan", "1980", "Nữ", "Thôn Bản Cáu", "019180001234"],
-    [5, "BC-03", "Lò Văn 2", "1990", "Nam", "Thôn Bản Cáu", ""],
+    [1, "BC-01", "Hoàng Văn Tuấn", "1960", "Nam", "Bản Cáu", "019060001234", ""],
+    [2, "BC-01", "NÔNG THỊ HOA (vợ chủ hộ)", "1962", "Nữ", "Bản Cáu", "", "Đi làm xa"],
+    [3, "BC-02", "Ma Văn Sơn", "1975", "Đực", "Thôn Bản Cáu", "", ""],
+    [4, "BC-02", "Ma Thị Lan", "1980", "Nữ", "Thôn Bản Cáu", "019180001234", ""],
+    [5, "BC-03", "Lò Văn 2", "1990", "Nam", "Thôn Bản Cáu", "", ""],
 ]
 
 # True when some word in the error table is split over two lines.
@@ -48,9 +50,12 @@ _BROKEN_WORDS_JS = """() => {
 def officer() -> Any:
     from langso.accounts.tests.factories import commune_officer
     from langso.places.tests.factories import NGHIA_TA, VillageFactory, commune
+    from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
 
     nghia_ta = commune(NGHIA_TA)
-    VillageFactory(commune=nghia_ta, name="Thôn Bản Cáu")
+    ban_cau = VillageFactory(commune=nghia_ta, name="Thôn Bản Cáu")
+    household = HouseholdFactory(village=ban_cau, code="BC-01")
+    ResidentFactory(household=household, full_name="Nông Thị Hoa", sex="female", birth_year=1962, cccd=None)
     return commune_officer(nghia_ta, username="canbo.nghiata", full_name="Đặng Thị Lan")
 
 
@@ -93,14 +98,24 @@ def test_an_officer_maps_her_own_columns_fixes_a_refused_row_and_imports_it_agai
     expect(errors).to_have_count(2)
     expect(errors.nth(0)).to_contain_text("Giới tính")
     expect(errors.nth(1)).to_contain_text("Tên người")
-    assert Resident.objects.count() == 0
+    # The person already in the registry, and how she changes: her name keeps its case, the notes
+    # from her Ghi chú column and from the brackets in her name are added.
+    changes = page.locator("#import-changes")
+    expect(changes).to_contain_text("1 người hoặc hộ đã có trong sổ sẽ thay đổi")
+    hoa = changes.locator("li.change", has_text="Nông Thị Hoa")
+    expect(hoa.locator("dt")).to_have_text(["Ghi chú"])
+    expect(hoa.locator(".old")).to_have_text("—")
+    expect(hoa.locator(".new")).to_have_text("Đi làm xa; vợ chủ hộ")
+    assert Resident.objects.count() == 1
     assert page.evaluate(_BROKEN_WORDS_JS) == [], "words broken mid-word in the error table at 360 px"
     assert_no_horizontal_scroll(page)
 
     page.get_by_label("Chỉ ghi 3 dòng hợp lệ", exact=False).check()
     page.get_by_role("button", name="Ghi vào sổ").click()
-    expect(page.locator("#job-result")).to_contain_text("3 mới", timeout=20_000)
+    expect(page.locator("#job-result")).to_contain_text("2 mới, 1 cập nhật", timeout=20_000)
     assert Resident.objects.count() == 3
+    hoa_stored = Resident.objects.get(household__code="BC-01", birth_year=1962)
+    assert (hoa_stored.full_name, hoa_stored.notes) == ("Nông Thị Hoa", "Đi làm xa; vợ chủ hộ")
 
     # The refused rows come back as her rows, with the reasons, to fix.
     with page.expect_download() as download:
@@ -113,8 +128,8 @@ def test_an_officer_maps_her_own_columns_fixes_a_refused_row_and_imports_it_agai
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][: len(HEADERS)] == HEADERS and rows[0][-1].startswith("Lý do bị từ chối")
     assert [r[:-1] for r in rows[1:]] == [
-        [3, "BC-02", "Ma Văn Sơn", "1975", "Đực", "Thôn Bản Cáu", None],
-        [5, "BC-03", "Lò Văn 2", "1990", "Nam", "Thôn Bản Cáu", None],
+        [3, "BC-02", "Ma Văn Sơn", "1975", "Đực", "Thôn Bản Cáu", None, None],
+        [5, "BC-03", "Lò Văn 2", "1990", "Nam", "Thôn Bản Cáu", None, None],
     ]
     assert "Giới tính" in rows[1][-1]
     sheet["E2"] = "Nam"  # she fixes Ma Văn Sơn's row; Lò Văn 2 is left for later

@@ -61,6 +61,8 @@ class Perm:
     COMMITTEE_EDIT = "campaigns.committee_edit"
     # A person's request to get a copy of their data or to have it erased (langso.operations).
     PERSONAL_DATA_REQUESTS = "registry.personal_data_requests"
+    # The operations page: databases and replicas, the worker and queue, backups (no personal data).
+    OPERATIONS_VIEW = "operations.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -190,6 +192,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CAMPAIGNS_MANAGE,
             Perm.COMMITTEE_EDIT,
             Perm.PERSONAL_DATA_REQUESTS,
+            Perm.OPERATIONS_VIEW,
         }
     ),
 }
@@ -344,6 +347,7 @@ URL_ACCESS: dict[str, str] = {
     "campaigns:committee": Perm.COMMITTEE_EDIT,
     "operations:person_export": Perm.PERSONAL_DATA_REQUESTS,
     "operations:person_erase": Perm.PERSONAL_DATA_REQUESTS,
+    "operations:health": Perm.OPERATIONS_VIEW,
     "api:api-root": Access.NOBODY,  # Django Ninja names the API's prefix; the schema has its own address
     "api:openapi-json": Access.PUBLIC,
     "api:openapi-view": Access.PUBLIC,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from langso.campaigns.facts import FactContext
 from langso.campaigns.indicators import Value, compute_all
 from langso.campaigns.models import CommuneRollup, CurrentValue, Indicator, UnitLevel
+from langso.core.replicas import primary_only
 from langso.places.models import Commune
 from langso.registry.changes import current_values
 
@@ -47,6 +48,9 @@ def inline_refresh_limit(*, commune_scope: bool) -> int:
     return INLINE_REFRESH_LIMIT if commune_scope else PROVINCE_INLINE_REFRESH_LIMIT
 
 
+# On the primary even inside a dashboard that reads from a replica: the counters and the facts must come
+# from one database, or a counter read on the primary could stamp facts a lagging replica still lacks.
+@primary_only()
 def _refresh(commune_codes: list[int], day: datetime.date, ctx: FactContext) -> int:
     """Compute with `ctx` (one commune, or their whole province) and store the rows of `commune_codes`."""
     counters = current_values(commune_codes)  # read before computing: never skip a change

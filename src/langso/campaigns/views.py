@@ -30,6 +30,7 @@ from langso.campaigns.indicators import LEVEL_ORDER
 from langso.campaigns.models import Campaign, Indicator, SteeringCommittee, UnitLevel, WeeklyReport
 from langso.campaigns.reports import week_start, weekly_report_generate
 from langso.core.http import apply_validation_error, paginate, pick_commune, query_without_page, require_perm
+from langso.core.replicas import reads_from_replica
 from langso.places.models import Province
 
 DRILL_PAGE_SIZE = 50
@@ -213,6 +214,7 @@ def _boards_html(
 
 
 @require_perm(Perm.CAMPAIGNS_VIEW)
+@reads_from_replica()
 def dashboard(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """The province ranking for those who hold the province; others go to their own commune(s)."""
     user = request.user
@@ -232,6 +234,7 @@ def dashboard(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @require_perm(Perm.CAMPAIGNS_VIEW)
+@reads_from_replica()
 def commune_dashboard(request: HttpRequest, campaign_id: int, code: int) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
     commune = selectors.commune_for_dashboard(user=request.user, campaign=campaign, code=code)
@@ -239,6 +242,7 @@ def commune_dashboard(request: HttpRequest, campaign_id: int, code: int) -> Http
 
 
 @require_perm(Perm.CAMPAIGNS_VIEW)
+@reads_from_replica()
 def drill(request: HttpRequest, indicator_code: str, level: str, unit: str) -> HttpResponse:
     """The people (or villages, households, reports) behind one unit's number: by default those still
     missing — who a team should help next."""
@@ -354,6 +358,7 @@ def _file_name(report: WeeklyReport) -> str:
 
 
 @require_perm(Perm.CAMPAIGNS_VIEW)
+@reads_from_replica()
 def report(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """The weekly report: write the committee's comment, make the PDF or Excel file; earlier weeks'
     files to download."""
@@ -383,6 +388,7 @@ def report(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @require_perm(Perm.CAMPAIGNS_VIEW)
+@reads_from_replica()
 def report_download(request: HttpRequest, report_id: int, file_format: str) -> HttpResponse:
     if file_format not in ("pdf", "xlsx"):
         raise Http404

@@ -23,6 +23,7 @@ MAIN_MENU = [
     ("campaigns:list", _("Chỉ tiêu")),
     ("registry:import_start", _("Nhập Excel")),
     ("accounts:audit", _("Nhật ký")),
+    ("operations:health", _("Vận hành")),
     ("admin:index", _("Quản trị")),
 ]
 

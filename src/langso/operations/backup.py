@@ -49,6 +49,8 @@ PG_OPTION_ENV = {
     "passfile": "PGPASSFILE",
     "service": "PGSERVICE",
     "connect_timeout": "PGCONNECT_TIMEOUT",
+    # A multi-host DATABASE_URL (Patroni): pg_dump and pg_restore go to the primary, as the app does.
+    "target_session_attrs": "PGTARGETSESSIONATTRS",
 }
 
 

@@ -1,4 +1,5 @@
-"""A person's data requests: download a copy, erase. Thin: scope check, one service call, a response."""
+"""The operations page, and a person's data requests (download a copy, erase). Thin: scope check, one
+selector or service call, a response."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from langso.accounts.access import Perm
 from langso.core.http import apply_validation_error, require_perm
 from langso.operations import services
 from langso.operations.forms import ErasureForm
+from langso.operations.health import operations_health
 from langso.registry import selectors
 
 
@@ -48,3 +50,10 @@ def person_erase(request: HttpRequest, resident_id: str) -> HttpResponse:
             messages.success(request, _("Đã xóa toàn bộ dữ liệu của người này theo yêu cầu."))
             return redirect(household)
     return render(request, "operations/person_erase.html", {"resident": resident, "form": form})
+
+
+@require_perm(Perm.OPERATIONS_VIEW)
+def health(request: HttpRequest) -> HttpResponse:
+    """Each part's health: databases and replicas with their lag, the worker and the queue, the last
+    backup and restore drill, the last national send."""
+    return render(request, "operations/health.html", operations_health())

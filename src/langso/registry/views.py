@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, has_perm
 from langso.core.http import apply_validation_error, paginate, query_without_page, require_perm
+from langso.core.replicas import reads_from_replica
 from langso.places.selectors import village_get, village_list
 from langso.registry import exports, selectors, services
 from langso.registry.forms import (
@@ -38,6 +39,7 @@ def _village_choices(request: HttpRequest, perm: str) -> list[tuple[str, str]]:
 
 
 @require_perm(Perm.REGISTRY_VIEW)
+@reads_from_replica()
 def resident_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.ResidentFilters.from_params(request.GET)
     form = ResidentFilterForm(request.GET or None, villages=_village_choices(request, Perm.REGISTRY_VIEW))
@@ -207,6 +209,7 @@ def consent_create(request: HttpRequest, resident_id: str) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_VIEW)
+@reads_from_replica()
 def household_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.HouseholdFilters.from_params(request.GET)
     form = HouseholdFilterForm(request.GET or None, villages=_village_choices(request, Perm.REGISTRY_VIEW))
@@ -306,6 +309,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_EXPORT)
+@reads_from_replica()
 def residents_export(request: HttpRequest) -> HttpResponse:
     """GET: the list's people with masked CCCD numbers. POST with a reason (the list page's "with full
     numbers" form): full numbers where the user may see them, audited as a reveal."""
@@ -324,6 +328,7 @@ def residents_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_EXPORT)
+@reads_from_replica()
 def households_export(request: HttpRequest) -> HttpResponse:
     content, _count = exports.households_xlsx(acting_user=request.user, params=request.GET)
     return _xlsx_response(content, exports.export_filename("ho-gia-dinh"))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from langso.core.ethnicity import EthnicGroup
 from langso.core.text import better_cased
 from langso.core.validators import mask_cccd
+from langso.places.models import Coverage, VillageKind
 from langso.registry import rules
 from langso.registry.imports.columns import _bit
 from langso.registry.models import Household, ImportKind, Poverty, Resident, Sex
@@ -64,15 +65,16 @@ class Change:
 def resident_values(data: dict[str, Any], given: int, resident: Resident) -> dict[str, Any]:
     """The values an existing person takes from a row: only the columns the row gives.
 
-    A name keeps its better-cased stored form when the row's differs only in case; a note taken out
-    of the name is added to the person's notes rather than replacing them.
+    A name keeps its better-cased stored form when the row's differs only in case; a note (her Ghi chú
+    column, or one taken out of the name) is added to the person's notes rather than replacing them.
     """
     bit = lambda key: given & _bit(ImportKind.RESIDENTS, key)  # noqa: E731
     values: dict[str, Any] = {"household_id": data["household_id"]}
     if bit("full_name"):
         values["full_name"] = better_cased(resident.full_name, data["full_name"])
-        if data.get("notes"):
-            values["notes"] = rules.merge_notes(resident.notes, data["notes"])
+    # Her Ghi chú column and a note taken out of the name: added to the notes, never erasing them.
+    if data.get("notes"):
+        values["notes"] = rules.merge_notes(resident.notes, data["notes"])
     for key in ("sex", "ethnic_group", "phone", *FLAG_FIELDS):
         if bit(key):
             values[key] = data[key]
@@ -96,6 +98,14 @@ def household_values(household: Household, data: dict[str, Any], given: int) -> 
     if "poverty" in wanted and "poverty_year" not in wanted and wanted["poverty"] == Poverty.NONE:
         wanted["poverty_year"] = None
     return wanted
+
+
+VILLAGE_FIELDS = ("kind", "broadband", "mobile_4g", "mobile_5g", "coverage_checked_on")
+
+
+def village_values(data: dict[str, Any], given: int) -> dict[str, Any]:
+    """The values an existing village takes from a row of a villages file: only the columns it gives."""
+    return {key: data[key] for key in VILLAGE_FIELDS if given & _bit(ImportKind.VILLAGES, key)}
 
 
 def household_column_values(fields: dict[str, Any]) -> dict[str, Any]:
@@ -155,6 +165,10 @@ def shown(key: str, value: Any, names: dict[Any, str] | None = None) -> str:
         return str(EthnicGroup(value).label) if value in EthnicGroup.values else str(value)
     if key == "poverty":
         return str(Poverty(value).label) if value in Poverty.values else str(value)
+    if key == "kind":
+        return str(VillageKind(value).label) if value in VillageKind.values else str(value)
+    if key in ("broadband", "mobile_4g", "mobile_5g"):
+        return str(Coverage(value).label) if value in Coverage.values else str(value)
     if names is not None and key in ("household_id", "village_id"):
         return names.get(value) or names.get(str(value)) or "—"
     return str(value)

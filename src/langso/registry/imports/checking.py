@@ -244,7 +244,23 @@ def check_villages(table: Table, commune: Commune) -> CheckResult:
         if len(problems) == before:
             seen.add((name, row))
             valid.append(CheckedRow(row, data, fold(name)))
-    return CheckResult(len(table.rows), valid, problems)
+    result = CheckResult(len(table.rows), valid, problems)
+    result.changes = _village_changes(registry, valid)
+    return result
+
+
+def _village_changes(registry: _Villages, rows: list[CheckedRow]) -> list[Change]:
+    """The villages of a villages file already in the registry that it changes, field by field."""
+    by_id = {v.pk: v for v in registry.index.villages()}
+    out: list[Change] = []
+    for checked in rows:
+        village = by_id.get(checked.data["village_id"])
+        if village is None:
+            continue
+        changed = changes.diff(village, changes.village_values(checked.data, checked.data["given"]))
+        if changed:
+            out.append(Change(checked.row, "village", village.name, changes.describe(changed)))
+    return out
 
 
 def _one_per_cell(problems: list[Problem], before: int) -> None:
@@ -481,7 +497,9 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
             else:
                 problems.append(Problem(row, table.header(flag), _shown(raw.get(flag)), value))
         try:
-            data = clean_resident_input({**{k: raw.get(k) for k in _RESIDENT_FIELDS}, **flags})
+            data = clean_resident_input(
+                {**{k: raw.get(k) for k in _RESIDENT_FIELDS}, "notes": raw.get("notes"), **flags}
+            )
         except ValidationError as error:
             problems.extend(_field_problems(table, error, raw, row, {}))
         code = clean_text(str(raw.get("household_code") or ""))
@@ -586,14 +604,15 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
             and clean_text(rules.split_name_note(written)[0]) != data["full_name"]
         ):
             recased.append((row, clean_text(written), data["full_name"]))
-        if data["notes"]:
+        name_note = rules.split_name_note(written)[1]
+        if name_note:
             notes.append(
                 Problem(
                     row,
                     table.header("full_name"),
                     _shown(written),
                     _("Ghi chú “%(note)s” được tách khỏi họ tên và lưu vào ghi chú của người này.")
-                    % {"note": data["notes"]},
+                    % {"note": clean_text(name_note)},
                     note=True,
                 )
             )

@@ -296,6 +296,15 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
             gettext_lazy("Của hộ mới: Hộ nghèo, Hộ cận nghèo, Hộ khó khăn khác hoặc để trống."),
         ),
         Column("poverty_year", gettext_lazy("Năm rà soát"), False, (), "", gettext_lazy("Của hộ mới.")),
+        # Last, so the bits of the columns before it (kept on jobs as `given`) do not move.
+        Column(
+            "notes",
+            gettext_lazy("Ghi chú"),
+            False,
+            ("ghi chu ve nguoi dan", "ghi chu khac", "chu thich"),
+            "",
+            gettext_lazy("Ghi chú về người này; được thêm vào ghi chú đã có, không xoá ghi chú cũ."),
+        ),
     ),
 }
 

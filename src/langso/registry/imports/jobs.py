@@ -35,7 +35,7 @@ from langso.registry.imports.store import (
     _save_reasons,
     _SavedRows,
 )
-from langso.registry.imports.writing import WRITERS, WriteCounts, _chunks, _RegistryChanged
+from langso.registry.imports.writing import WRITERS, WriteCounts, _chunks, _RegistryChanged, write_cache
 from langso.registry.models import (
     ImportJob,
     ImportKind,
@@ -264,10 +264,11 @@ def job_write(job: ImportJob) -> ImportJob:
         if result is None:  # no saved dry run (or it no longer matches): check the file again
             result = _check(job)
         try:
-            if job.mode == ImportMode.ALL_OR_NOTHING:
-                _write_all(job, result)
-            else:
-                _write_valid_only(job, result)
+            with write_cache():
+                if job.mode == ImportMode.ALL_OR_NOTHING:
+                    _write_all(job, result)
+                else:
+                    _write_valid_only(job, result)
         finally:
             if isinstance(result.valid, _SavedRows):
                 result.valid.close()

@@ -355,7 +355,7 @@ def test_headers_may_sit_under_a_title_in_any_order_with_other_columns(officer, 
     notes = [p for p in job.problems if p.get("note") and "chủ hộ" not in p["reason"]]
     # Unknown columns are named once, on the header row (STT is expected and not named).
     assert len(notes) == 1 and notes[0]["row"] == 4
-    assert notes[0]["column"] == "Nghề nghiệp, Ghi chú"
+    assert notes[0]["column"] == "Nghề nghiệp"  # Ghi chú is the person's notes (a known column)
 
 
 def test_a_file_that_is_not_a_readable_spreadsheet_is_refused_with_a_reason(officer, home, settings):

@@ -4,6 +4,7 @@ a year where the birth date goes, days the calendar lacks; and re-imports that s
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from langso.accounts.tests.factories import commune_officer
 from langso.core.models import AuditAction, AuditEntry
@@ -67,6 +68,46 @@ def test_a_residents_list_finds_villages_written_without_their_kind_word(officer
     assert Resident.objects.get(full_name="Lường Văn Piêng").village.name == village
 
 
+# Every kind word the matching knows, as a commune would write it in front of a name.
+KIND_WORDS_AS_WRITTEN = {
+    "thon": "Thôn", "ban": "Bản", "buon": "Buôn", "lang": "Làng", "xom": "Xóm", "ap": "Ấp", "khu": "Khu",
+    "to": "Tổ", "to dan pho": "Tổ dân phố", "tdp": "TDP", "khu pho": "Khu phố", "kp": "KP",
+    "khu dan cu": "Khu dân cư", "kdc": "KDC", "cum dan cu": "Cụm dân cư", "khom": "Khóm", "cum": "Cụm", "doi": "Đội", "soc": "Sóc",
+    "phum": "Phum", "bon": "Bon", "plei": "Plei", "ploi": "Plơi", "ploy": "Plơy", "plok": "Plok",
+}  # fmt: skip
+
+
+def test_every_kind_word_is_matched_when_left_out_and_refused_as_a_duplicate_village(officer, home):
+    from langso.places.naming import KIND_WORDS
+
+    assert set(KIND_WORDS) == set(KIND_WORDS_AS_WRITTEN), "a kind word without a case in this test"
+    words = sorted(KIND_WORDS_AS_WRITTEN.values())
+    tails = {word: f"Pác Nặm {n}" for n, word in enumerate(words, start=11)}
+    for word in words:
+        VillageFactory(commune=home, name=f"{word} {tails[word]}")
+    # A residents list names each village without its kind word, or with it in capitals: each is found.
+    rows = []
+    for n, word in enumerate(words):
+        written = tails[word] if n % 2 else f"{word} {tails[word]}".upper()
+        rows.append(person(f"K-{n:02d}", "Lường Văn Kha", year=str(1950 + n), head="Có", village=written))
+    job = _job(officer, home, _xlsx(rows))
+    assert (job.valid_rows, job.skipped_count) == (len(words), 0), job.problems
+    _write(officer, job)
+    stored = dict(Resident.objects.values_list("household__code", "village__name"))
+    assert stored == {f"K-{n:02d}": f"{word} {tails[word]}" for n, word in enumerate(words)}
+    # A villages list adding them again without their kind word: each row refused as a duplicate.
+    job = _job(
+        officer,
+        home,
+        _xlsx([[tails[w], "", "", "", "", ""] for w in words], VILLAGE_HEADERS),
+        kind="villages",
+    )
+    assert job.valid_rows == 0
+    for n, word in enumerate(words):
+        [problem] = _problems_of(job, n + 2)
+        assert f"“{word} {tails[word]}”" in problem["reason"], problem
+
+
 def test_a_village_that_could_be_two_asks_which_one(officer, home):
     VillageFactory(commune=home, name="Tổ dân phố 3")
     rows = [person("09-001", "Lường Văn Piêng", year="1980", head="Có", village="3")]
@@ -121,6 +162,49 @@ def test_a_villages_list_refuses_a_village_the_commune_has_under_its_full_name(o
     )
 
 
+def test_a_villages_dry_run_lists_the_changes_to_villages_the_commune_has(officer, home):
+    Village.objects.filter(commune=home, name="Thôn Nà Piêng").update(broadband="no", mobile_4g="partial")
+    rows = [
+        ["THÔN NÀ PIÊNG", "Bản", "Có", "", "Có", "05/03/2026"],  # the same village: four fields change
+        ["Thôn Đồng Tâm", "", "", "", "", ""],  # the same village, nothing given: nothing changes
+        ["Thôn Nà Pài", "Thôn", "Không", "", "", ""],  # a new village: not a change
+    ]
+    job = _job(officer, home, _xlsx(rows, VILLAGE_HEADERS), kind="villages")
+    assert job.valid_rows == 3, job.problems
+    assert job.changes_total == 1
+    [change] = job.changes
+    assert (change["object"], change["label"], change["row"]) == ("village", "Thôn Nà Piêng", 2)
+    assert change["fields"] == [
+        ["Loại", "Thôn", "Bản"],
+        ["Cáp quang", "Không", "Có"],
+        ["5G", "Chưa rõ", "Có"],
+        ["Ngày kiểm tra", "—", "05/03/2026"],
+    ]
+    assert Village.objects.get(commune=home, name="Thôn Nà Piêng").broadband == "no"  # nothing written
+    _write(officer, job)
+    na_pieng = Village.objects.get(commune=home, name="Thôn Nà Piêng")
+    # What the dry run showed is what was written; the 4G the file left empty is kept.
+    assert (na_pieng.kind, na_pieng.broadband, na_pieng.mobile_4g, na_pieng.mobile_5g) == (
+        "ban",
+        "yes",
+        "partial",
+        "yes",
+    )
+    audited = AuditEntry.objects.get(action=AuditAction.UPDATE, object_id=str(na_pieng.pk))
+    assert set(audited.changes) == {"row", "kind", "broadband", "mobile_5g", "coverage_checked_on"}
+    again = _job(officer, home, _xlsx(rows, VILLAGE_HEADERS), kind="villages")
+    assert again.changes == [] and again.changes_total == 0
+
+
+def test_the_villages_confirm_page_shows_the_changes_to_existing_villages(client, officer, home):
+    rows = [["Thôn Khuổi Chao", "Bản", "", "", "", ""]]
+    job = _job(officer, home, _xlsx(rows, VILLAGE_HEADERS), kind="villages")
+    client.force_login(officer)
+    page = client.get(reverse("registry:import_job", args=[job.pk])).content.decode()
+    assert "1 thôn đã có trong sổ sẽ thay đổi" in page
+    assert "Thôn Khuổi Chao" in page and "Bản" in page
+
+
 # --- people as people write them --------------------------------------------------------------------
 
 
@@ -162,6 +246,35 @@ def test_a_note_in_brackets_goes_from_the_name_to_the_persons_notes(officer, hom
     _write(officer, job)
     dinh.refresh_from_db()
     assert dinh.notes == "bố chủ hộ" and Resident.objects.count() == 3
+
+
+def test_her_ghi_chu_column_goes_to_the_persons_notes_beside_a_note_taken_from_the_name(
+    officer, home, registered
+):
+    _household, _quy, hoa = registered
+    hoa.notes = "hay đi chợ phiên"
+    hoa.save(update_fields=["notes"])
+    headers = ["Số hộ", "Họ tên", "Năm sinh", "Giới tính", "Tổ/xóm", "Ghi chú"]
+    rows = [
+        ["01-001", "Nông Thị Hoa", "1962", "Nữ", "Thôn Bản Cáu", "Con gái đi làm xa"],
+        ["05-001", "Lục Văn Phong (trưởng họ)", "1950", "Nam", "Bản Cáu", "Người cao tuổi"],
+        ["05-001", "Lục Thị Mến", "1953", "Nữ", "Bản Cáu", ""],
+    ]
+    job = _job(officer, home, _xlsx(rows, headers))
+    assert job.valid_rows == 3, job.problems
+    # Only the note taken out of a name is reported as moved; her Ghi chú column is what it says.
+    moved = [n for n in _notes(job) if "được tách khỏi họ tên" in n["reason"]]
+    assert [n["row"] for n in moved] == [3] and "“trưởng họ”" in moved[0]["reason"]
+    [change] = [c for c in job.changes if c["label"] == "Nông Thị Hoa"]
+    assert change["fields"] == [["Ghi chú", "hay đi chợ phiên", "hay đi chợ phiên; Con gái đi làm xa"]]
+    _write(officer, job, "valid_only")
+    hoa.refresh_from_db()
+    assert hoa.notes == "hay đi chợ phiên; Con gái đi làm xa"  # added to, never erased
+    assert Resident.objects.get(full_name="Lục Văn Phong").notes == "Người cao tuổi; trưởng họ"
+    assert Resident.objects.get(full_name="Lục Thị Mến").notes == ""
+    # The same file again adds nothing.
+    again = _job(officer, home, _xlsx(rows, headers))
+    assert again.changes == []
 
 
 def test_a_year_alone_in_the_birth_date_column_is_the_year_of_birth(officer, home):

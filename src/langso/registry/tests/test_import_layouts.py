@@ -60,8 +60,30 @@ def _write(officer, job, mode="valid_only"):
 # Five layouts communes keep, with their own headers, for the same three people.
 LAYOUTS = {
     "sổ hộ của xã": (
-        ["STT", "Số hộ", "Họ tên", "Năm sinh", "Giới tính", "Dân tộc", "Số CMND/CCCD", "Tổ/xóm", "SĐT"],
-        lambda p: [p["n"], p["code"], p["name"], p["year"], p["sex"], p["ethnic"], p["cccd"], BC, p["phone"]],
+        [
+            "STT",
+            "Số hộ",
+            "Họ tên",
+            "Năm sinh",
+            "Giới tính",
+            "Dân tộc",
+            "Số CMND/CCCD",
+            "Tổ/xóm",
+            "SĐT",
+            "Ghi chú",
+        ],
+        lambda p: [
+            p["n"],
+            p["code"],
+            p["name"],
+            p["year"],
+            p["sex"],
+            p["ethnic"],
+            p["cccd"],
+            BC,
+            p["phone"],
+            p["note"],
+        ],
     ),
     "danh sách nhân khẩu, chữ in hoa": (
         ["TT", "MÃ HGĐ", "HỌ VÀ TÊN", "NGÀY SINH", "GIỚI TÍNH", "CCCD", "THÔN/XÓM", "QUAN HỆ VỚI CHỦ HỘ"],
@@ -108,11 +130,11 @@ LAYOUTS = {
 }
 PEOPLE = [
     {"n": 1, "code": "BC-01", "name": "Hoàng Văn Tuấn", "year": "1960", "date": "05/03/1960", "sex": "Nam",
-     "ethnic": "Tày", "cccd": "019060001234", "phone": "0912345678", "relation": "Chủ hộ", "head": True},
+     "ethnic": "Tày", "cccd": "019060001234", "phone": "0912345678", "relation": "Chủ hộ", "head": True, "note": ""},
     {"n": 2, "code": "BC-01", "name": "Nông Thị Hoa", "year": "1962", "date": "01/01/1962", "sex": "Nữ",
-     "ethnic": "Tày", "cccd": "", "phone": "", "relation": "Vợ", "head": False},
+     "ethnic": "Tày", "cccd": "", "phone": "", "relation": "Vợ", "head": False, "note": "Đi làm xa"},
     {"n": 3, "code": "BC-02", "name": "Ma Văn Sơn", "year": "1975", "date": "01/07/1975", "sex": "Nam",
-     "ethnic": "Kinh", "cccd": "019075001234", "phone": "0987654321", "relation": "Chủ hộ", "head": True},
+     "ethnic": "Kinh", "cccd": "019075001234", "phone": "0987654321", "relation": "Chủ hộ", "head": True, "note": ""},
 ]  # fmt: skip
 
 
@@ -140,6 +162,8 @@ def test_common_vietnamese_header_sets_are_read_without_any_mapping(officer, hom
     if "Quan hệ" in str(headers).title() or layout.startswith(("danh sách", "không dấu")):
         # "Quan hệ với chủ hộ: Chủ hộ / Vợ" and a "Chủ hộ" column marked x both say who the head is.
         assert tuan.is_head and not hoa.is_head and tuan.household.head_id == tuan.pk
+    if "Ghi chú" in headers:  # her notes column: the person's notes
+        assert hoa.notes == "Đi làm xa" and tuan.notes == ""
     if "Ghi chú của thôn" in headers:
         unused = [p for p in job.problems if p.get("note") and "không dùng đến" in p["reason"]]
         assert unused and "Ghi chú của thôn" in unused[0]["column"]
@@ -208,7 +232,11 @@ def test_the_templates_example_row_is_never_a_person_old_or_new_template(officer
         assert str(example[0]).startswith("Ví dụ: ") and book.worksheets[0]["A2"].font.i
     template = openpyxl.load_workbook(io.BytesIO(imports.template_xlsx("residents")))
     sheet = template.worksheets[0]
-    sheet.append(["BC-09", "Lò Thị Thật", "", "1980", "Nữ", "", "", "", "", "", "", BC])
+    headers = [c.value for c in sheet[1]]
+    assert headers[-1] == "Ghi chú"  # the template has a column for a note about the person
+    sheet.append(
+        ["BC-09", "Lò Thị Thật", "", "1980", "Nữ", "", "", "", "", "", "", BC, "", "", "", "Đi làm xa"]
+    )
     buffer = io.BytesIO()
     template.save(buffer)
     job = _job(officer, home, buffer.getvalue())
@@ -226,7 +254,7 @@ def test_the_templates_example_row_is_never_a_person_old_or_new_template(officer
     assert only_example.status == ImportStatus.FAILED and "chỉ có dòng ví dụ" in only_example.error_message
     _write(officer, job)
     assert not Resident.objects.filter(full_name="Hoàng Văn Tuấn").exists()
-    assert Resident.objects.filter(full_name="Lò Thị Thật").exists()
+    assert Resident.objects.get(full_name="Lò Thị Thật").notes == "Đi làm xa"
 
 
 def test_the_refused_rows_come_back_as_her_rows_with_reasons_and_import_again_once_fixed(

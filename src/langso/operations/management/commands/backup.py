@@ -5,6 +5,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
 from langso.operations.backup import BackupError, backup, default_backup_name, manifest_path_for
+from langso.operations.models import MaintenanceKind
+from langso.operations.runs import run_record
 
 
 class Command(BaseCommand):
@@ -27,8 +29,16 @@ class Command(BaseCommand):
         try:
             manifest = backup(output)
         except BackupError as exc:
+            run_record(kind=MaintenanceKind.BACKUP, ok=False, detail=str(exc))
             raise CommandError(str(exc)) from exc
         total = sum(manifest["row_counts"].values())
+        run_record(
+            kind=MaintenanceKind.BACKUP,
+            ok=True,
+            detail=str(output.absolute()),
+            size_bytes=manifest["size"],
+            rows=total,
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 _("Đã sao lưu %(vendor)s vào %(path)s (%(size)s byte, %(rows)s dòng trong %(tables)s bảng).")
