@@ -67,10 +67,15 @@ test-browser: venv node_modules
 screenshots: venv
 	LANGSO_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser/test_phone_layout.py tests/browser/test_every_page_every_role.py
 
-## Benchmarks (numbers go to bench/out/): import of 100,000 residents, name search over 1,000,000
+## Benchmarks (numbers go to bench/out/): import of 100,000 residents, name search over 1,000,000,
+## 10,000 visits synced in batches of 100 over HTTP (PostgreSQL and SQLite); one heavy run at a time
 bench: venv postgres-up
-	$(BIN)/python bench/bench_import.py --rows 100000
-	$(BIN)/python bench/bench_search.py
+	flock /tmp/langso-heavy.lock $(BIN)/python bench/bench_import.py --rows 100000
+	flock /tmp/langso-heavy.lock $(BIN)/python bench/bench_search.py
+	flock /tmp/langso-heavy.lock $(BIN)/python bench/bench_sync.py
+	mkdir -p var/bench
+	flock /tmp/langso-heavy.lock $(BIN)/python bench/bench_sync.py --people 100000 \
+		--database-url sqlite:///$(CURDIR)/var/bench/langso_bench_sync.sqlite3
 
 ## axe-core for the accessibility test and ESLint for the field app, from the npm registry (package-lock.json pins them)
 node_modules: node_modules/.installed

@@ -640,6 +640,8 @@ class _TableWriter:
                 self.defaults[f.attname] = f.get_default()
             elif f.null:
                 self.defaults[f.attname] = None
+            elif f.blank and f.empty_strings_allowed:  # an optional text column the generator leaves empty
+                self.defaults[f.attname] = ""
         self.attnames = [f.attname for f in self.fields]
         self.now_sqlite = connection.ops.adapt_datetimefield_value(now) if vendor == "sqlite" else None
 

@@ -3,8 +3,11 @@ immediate stop of PostgreSQL; the phone retries the same batch once the server i
 
 The moment: the phone's batch of 100 visits (each with a photo, so a batch takes a second or more)
 runs in a thread while the test watches the database; when 15 of its visits are committed the fault
-is injected. No test hook in the app: the kill lands wherever the server happens to be (inside the
-next visit's transaction, most often).
+is injected. No test hook in the app: the kill lands wherever the server happens to be. A run of plain
+visits is written in one transaction (teams.visit_batch), so every fourth visit here also says the
+household has no smartphone, which takes the one-at-a-time path: the batch commits in about fifty
+steps, runs of three visits in bulk and single visits in turn, and the fault lands between two of
+them or inside one.
 
 Checked: every visit acknowledged earlier (the first batch, answered 200) is stored; every visit
 committed before the crash is there after it; the retry answers "duplicate" for exactly those and
@@ -50,6 +53,7 @@ def _records(seed: dict[str, Any], first_day: int) -> list[dict[str, Any]]:
                     "services": [{"service": "vneid_installed", "resident_id": person}],
                     "notes": f"Lần {n}: hướng dẫn gọi video cho cả nhà.",
                     "photo": base64.b64encode(photo).decode(),
+                    "no_phone": n % 4 == 3,
                 },
             }
         )

@@ -41,7 +41,7 @@ def diff(
     }
 
 
-def record(
+def entry(
     *,
     actor: Any,
     action: str | AuditAction,
@@ -54,13 +54,14 @@ def record(
     note: str = "",
     username: str = "",
 ) -> AuditEntry:
+    """One line of the trail, not yet written: `record` writes one, `record_many` a batch's at once."""
     meta = current_request_meta()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor_user,
         actor_username=(actor_user.get_username() if actor_user else username)[:150],
         ip_address=meta.ip_address,
@@ -73,3 +74,15 @@ def record(
         changes=changes or {},
         note=note[:300],
     )
+
+
+def record(**kwargs: Any) -> AuditEntry:
+    """Write one line of the trail (the arguments of `entry`)."""
+    line = entry(**kwargs)
+    line.save()
+    return line
+
+
+def record_many(lines: list[AuditEntry]) -> None:
+    """Write many lines in one statement (a phone's batch: still one line per record)."""
+    AuditEntry.objects.bulk_create(lines)

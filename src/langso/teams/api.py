@@ -1,8 +1,9 @@
 """The field app's sync API: a phone downloads its worklist and sends what it recorded offline.
 
 Phones authenticate with a per-device token (Authorization: Bearer ls_...), issued to a signed-in
-user and revocable at any time. A batch is processed record by record (teams.field_sync): a bad
-record is refused with its reasons while the others are stored; every record's UUID makes a resend
+user and revocable at any time. A batch gets one result per record (teams.field_sync; runs of visits are
+checked and written together, teams.visit_batch): a bad record is refused with its reasons while the
+others are stored; every record's UUID makes a resend
 harmless; a record is stored only under its own recorder. Answers are gzip-compressed.
 """
 
@@ -241,24 +242,17 @@ class RevokedOut(Schema):
 @decorate_view(gzip_page)
 def batch(request: HttpRequest, payload: BatchIn) -> Any:
     device = request.device  # type: ignore[attr-defined]
-    results = []
-    for record in payload.records:
-        outcome = field_sync.receive(
-            device=device,
-            record_id=record.id,
-            kind=record.kind,
-            data=record.data,
-            recorded_by=record.recorded_by,
-        )
-        results.append(
-            RecordResult(
-                id=record.id,
-                kind=record.kind,
-                status=outcome.status,
-                errors=outcome.errors,
-                notes=outcome.notes,
-            )
-        )
+    outcomes = field_sync.receive_batch(
+        device=device,
+        records=[
+            field_sync.Incoming(id=r.id, kind=r.kind, data=r.data, recorded_by=r.recorded_by)
+            for r in payload.records
+        ],
+    )
+    results = [
+        RecordResult(id=r.id, kind=r.kind, status=o.status, errors=o.errors, notes=o.notes)
+        for r, o in zip(payload.records, outcomes, strict=True)
+    ]
     if not device.is_live:
         return Status(401, RevokedOut(detail=revoked_message(), results=results))
     return Status(

@@ -128,6 +128,72 @@ def receive(
     return store_record(user=device.user, device=device, record_id=record_id, kind=kind, data=data)
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """One record of a phone's batch, as the API read it."""
+
+    id: uuid.UUID
+    kind: str
+    data: dict[str, Any]
+    recorded_by: str | None = None
+
+
+def receive_batch(*, device: DeviceToken, records: list[Incoming]) -> list[Result]:
+    """A phone's batch, one result per record in order. Runs of plain visits (the bulk of a day's
+    work) are checked and written together (teams.visit_batch: a fixed number of queries whatever the
+    run's length); everything else, and every visit that corrects a fact, goes through `receive`
+    one by one, in its place, so what one record does is seen by the records after it."""
+    from langso.teams import visit_batch
+
+    results: list[Result | None] = [None] * len(records)
+    bulk = device.is_live and has_perm(device.user, Perm.VISIT_RECORD)
+    run: list[tuple[int, services.VisitInput]] = []
+    in_run: set[uuid.UUID] = set()
+
+    def flush() -> None:
+        outcomes = visit_batch.store_visits(user=device.user, device=device, visits=[v for _i, v in run])
+        for (index, _visit), (status, errors, notes) in zip(run, outcomes, strict=True):
+            results[index] = Result(status, errors, notes)  # type: ignore[arg-type]
+        run.clear()
+        in_run.clear()
+
+    for index, record in enumerate(records):
+        visit = _plain_visit(device, record) if bulk else None
+        if visit is not None and visit.id in in_run:
+            flush()  # the same UUID twice: the second sees the first as stored
+        if visit is None:
+            if run:
+                flush()
+            results[index] = receive(
+                device=device,
+                record_id=record.id,
+                kind=record.kind,
+                data=record.data,
+                recorded_by=record.recorded_by,
+            )
+        else:
+            run.append((index, visit))
+            in_run.add(visit.id)
+    if run:
+        flush()
+    return [r for r in results if r is not None]
+
+
+def _plain_visit(device: DeviceToken, record: Incoming) -> services.VisitInput | None:
+    """The record as a visit the batch path can take, or None for the path of one record at a time
+    (other kinds, someone else's record, unreadable data, and the rare visit that corrects a fact or
+    finds the household without a smartphone: those lock and compare what they change)."""
+    if record.kind != "visit" or _has_nul(record.data):
+        return None
+    if record.recorded_by is not None and record.recorded_by != str(device.user_id):
+        return None
+    try:
+        visit = visit_input(record.id, record.data)
+    except (ValueError, ValidationError):  # pydantic's ValidationError is a ValueError
+        return None
+    return None if visit.updates or visit.no_phone else visit
+
+
 # --- Held records (from revoked phones) ---------------------------------------------------------------
 
 
@@ -301,31 +367,30 @@ def _fact_label(value: Any) -> str:
     return str(value) if value not in (None, "") else "—"
 
 
-def conflict_notes(visit_id: uuid.UUID) -> list[str]:
+def conflict_note(conflict: FactConflict) -> str:
     """What the commune kept when a correction made on the phone met a different change on the server."""
-    notes = []
-    for conflict in FactConflict.objects.filter(visit_id=visit_id).select_related("resident"):
-        if conflict.resident_id:
-            what = _("“có điện thoại thông minh” của %(name)s") % {"name": conflict.resident.full_name}
-        else:
-            what = _("địa chỉ của hộ")
-        notes.append(
-            _(
-                "Chưa cập nhật %(what)s: trên máy chủ đang ghi “%(server)s”, bạn ghi “%(phone)s”. "
-                "Xã giữ giá trị trên máy chủ cho đến khi cán bộ xã xem lại."
-            )
-            % {
-                "what": what,
-                "server": _fact_label(conflict.server_value),
-                "phone": _fact_label(conflict.phone_after),
-            }
-        )
-    return notes
+    if conflict.resident_id:
+        what = _("“có điện thoại thông minh” của %(name)s") % {"name": conflict.resident.full_name}
+    else:
+        what = _("địa chỉ của hộ")
+    return _(
+        "Chưa cập nhật %(what)s: trên máy chủ đang ghi “%(server)s”, bạn ghi “%(phone)s”. "
+        "Xã giữ giá trị trên máy chủ cho đến khi cán bộ xã xem lại."
+    ) % {
+        "what": what,
+        "server": _fact_label(conflict.server_value),
+        "phone": _fact_label(conflict.phone_after),
+    }
 
 
-def _store_visit(
-    user: Any, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
-) -> tuple[str, list[str]]:
+def conflict_notes(visit_id: uuid.UUID) -> list[str]:
+    return [
+        conflict_note(c) for c in FactConflict.objects.filter(visit_id=visit_id).select_related("resident")
+    ]
+
+
+def visit_input(record_id: uuid.UUID, data: dict[str, Any]) -> services.VisitInput:
+    """A visit as the phone sent it (raises pydantic's error or ValidationError for what cannot be read)."""
     v = VisitData.model_validate(data)
     photo = None
     if v.photo:
@@ -333,26 +398,28 @@ def _store_visit(
             photo = base64.b64decode(v.photo, validate=True)
         except (binascii.Error, ValueError):
             raise ValidationError({"photo": [_("Ảnh không đọc được.")]}) from None
-    _obj, outcome = services.visit_record(
-        acting_user=user,
-        device=device,
-        data=services.VisitInput(
-            id=record_id,
-            household_id=v.household_id,
-            visited_on=v.visited_on,
-            present=tuple(v.present),
-            skills=tuple(services.SkillTaught(s.resident_id, s.skill_code, s.level) for s in v.skills),
-            services=tuple(services.ServiceDone(s.service, s.resident_id) for s in v.services),
-            no_signal=v.no_signal,
-            broken_phone=v.broken_phone,
-            no_phone=v.no_phone,
-            scam=v.scam,
-            notes=v.notes,
-            follow_up_on=v.follow_up_on,
-            updates=tuple(services.FactUpdate(u.target, u.id, u.field, u.before, u.after) for u in v.updates),
-            photo=photo,
-        ),
+    return services.VisitInput(
+        id=record_id,
+        household_id=v.household_id,
+        visited_on=v.visited_on,
+        present=tuple(v.present),
+        skills=tuple(services.SkillTaught(s.resident_id, s.skill_code, s.level) for s in v.skills),
+        services=tuple(services.ServiceDone(s.service, s.resident_id) for s in v.services),
+        no_signal=v.no_signal,
+        broken_phone=v.broken_phone,
+        no_phone=v.no_phone,
+        scam=v.scam,
+        notes=v.notes,
+        follow_up_on=v.follow_up_on,
+        updates=tuple(services.FactUpdate(u.target, u.id, u.field, u.before, u.after) for u in v.updates),
+        photo=photo,
     )
+
+
+def _store_visit(
+    user: Any, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
+) -> tuple[str, list[str]]:
+    _obj, outcome = services.visit_record(acting_user=user, device=device, data=visit_input(record_id, data))
     return outcome, conflict_notes(record_id)
 
 

@@ -253,31 +253,23 @@ class VisitInput:
         }
 
 
-def _member_for(user: Any, team_id: Any) -> TeamMember | None:
-    return TeamMember.objects.filter(user=user, team_id=team_id, is_active=True).first()
-
-
-def visit_record(
-    *, acting_user: Any, data: VisitInput, device: DeviceToken | None = None
-) -> tuple[Visit, Outcome]:
-    """Record a home visit made by the acting user. Skills taught become the person's skill records
-    with evidence "observed"; services and problems stay with the visit for the indicators."""
+def visit_errors(
+    data: VisitInput,
+    household: Household,
+    members: dict[uuid.UUID, Resident],
+    skill_codes: set[str] | Iterable[str],
+) -> tuple[dict[str, list[str]], datetime.date | None, datetime.date | None, list[uuid.UUID]]:
+    """Everything wrong with one visit, given its household, the household's members and the skill
+    codes in force; also the dates and the people present as they will be stored. Pure: the batch
+    path (teams.visit_batch) checks a hundred visits with the same rules and no query per visit."""
     errors: dict[str, list[str]] = {}
-    scope_q = _units_q(acting_user, Perm.VISIT_RECORD)
-    household = (
-        Household.objects.filter(scope_q).filter(pk=data.household_id).select_related("village").first()
-    )
-    if household is None:
-        raise ValidationError({"household": [_("Không tìm thấy hộ này trong phạm vi của bạn.")]})
     visited_on = _field_date(data.visited_on, "visited_on", errors)
     follow_up_on = _parse_date(data.follow_up_on, "follow_up_on", errors)
     if follow_up_on and visited_on and follow_up_on < visited_on:
         errors["follow_up_on"] = [_("Ngày hẹn lần sau phải từ ngày đến thăm trở đi.")]
-    members = {r.pk: r for r in Resident.objects.filter(household=household)}
     present = [pid for pid in data.present if pid in members]
     if len(present) != len(set(data.present)):
         errors["present"] = [_("Có người không thuộc hộ này.")]
-    skill_codes = skill_services.published_skill_codes()
     for taught in data.skills:
         if taught.resident_id not in members:
             errors["skills"] = [_("Kỹ năng được ghi cho người không thuộc hộ này.")]
@@ -285,6 +277,10 @@ def visit_record(
             errors["skills"] = [_("Kỹ năng không có trong danh mục: %(code)s") % {"code": taught.skill_code}]
         elif taught.level not in Level.values:
             errors["skills"] = [_("Mức độ phải từ 1 đến 4.")]
+    taught_pairs = [(t.resident_id, t.skill_code) for t in data.skills]
+    if "skills" not in errors and len(set(taught_pairs)) != len(taught_pairs):
+        # One level per person and skill in a visit (the database allows no second one).
+        errors["skills"] = [_("Một kỹ năng được ghi hai lần cho cùng một người trong buổi này.")]
     for done in data.services:
         if done.service not in Service.values:
             errors["services"] = [_("Việc đã làm không hợp lệ: %(code)s") % {"code": done.service}]
@@ -311,19 +307,47 @@ def visit_record(
             errors["photo"] = [_("Ảnh quá lớn (tối đa 300 KB); ứng dụng sẽ thu nhỏ ảnh trước khi gửi.")]
         elif not data.photo.startswith(b"\xff\xd8\xff"):
             errors["photo"] = [_("Ảnh phải là tệp JPEG.")]
+    return errors, visited_on, follow_up_on, present
+
+
+def visit_member(
+    memberships: Iterable[TeamMember], household: Household, assigned_team_id: Any
+) -> tuple[Any, TeamMember | None]:
+    """Who made the visit, among the acting user's active memberships (in the model's order): their
+    membership in the team the household is assigned to, else one in the household's commune."""
+    memberships = list(memberships)
+    if assigned_team_id:
+        member = next((m for m in memberships if m.team_id == assigned_team_id), None)
+        if member is not None:
+            return assigned_team_id, member
+    member = next((m for m in memberships if m.team.commune_id == household.commune_id), None)
+    return (member.team_id if member else assigned_team_id), member
+
+
+def visit_record(
+    *, acting_user: Any, data: VisitInput, device: DeviceToken | None = None
+) -> tuple[Visit, Outcome]:
+    """Record a home visit made by the acting user. Skills taught become the person's skill records
+    with evidence "observed"; services and problems stay with the visit for the indicators."""
+    scope_q = _units_q(acting_user, Perm.VISIT_RECORD)
+    household = (
+        Household.objects.filter(scope_q).filter(pk=data.household_id).select_related("village").first()
+    )
+    if household is None:
+        raise ValidationError({"household": [_("Không tìm thấy hộ này trong phạm vi của bạn.")]})
+    members = {r.pk: r for r in Resident.objects.filter(household=household)}
+    errors, visited_on, follow_up_on, present = visit_errors(
+        data, household, members, skill_services.published_skill_codes()
+    )
     if errors:
         raise ValidationError(errors)
 
     assignment = HouseholdAssignment.objects.filter(household=household).select_related("member").first()
-    team_id = assignment.member.team_id if assignment else None
-    member = _member_for(acting_user, team_id) if team_id else None
-    if member is None:
-        member = (
-            TeamMember.objects.filter(user=acting_user, is_active=True, team__commune_id=household.commune_id)
-            .select_related("team")
-            .first()
-        )
-        team_id = member.team_id if member else team_id
+    team_id, member = visit_member(
+        TeamMember.objects.filter(user=acting_user, is_active=True).select_related("team"),
+        household,
+        assignment.member.team_id if assignment else None,
+    )
 
     def create(digest: str) -> Visit:
         visit = Visit.objects.create(
