@@ -16,12 +16,12 @@ class WorkerHeartbeat(models.Model):
     """One row per running `db_worker`, touched every WORKER_HEARTBEAT_SECONDS by a thread of the worker
     (operations/heartbeat.py). A row that stops moving is a worker that died or stopped."""
 
-    worker_id = models.CharField(max_length=64, primary_key=True)
-    hostname = models.CharField(max_length=255)
-    pid = models.PositiveIntegerField()
-    queues = models.CharField(max_length=200)
-    started_at = models.DateTimeField()
-    last_seen_at = models.DateTimeField(db_index=True)
+    worker_id = models.CharField(_("mã tiến trình nền"), max_length=64, primary_key=True)
+    hostname = models.CharField(_("tên máy"), max_length=255)
+    pid = models.PositiveIntegerField(_("số hiệu tiến trình"))
+    queues = models.CharField(_("hàng đợi"), max_length=200)
+    started_at = models.DateTimeField(_("chạy từ"))
+    last_seen_at = models.DateTimeField(_("nhịp gần nhất"), db_index=True)
 
     class Meta:
         verbose_name = _("nhịp của tiến trình nền")
@@ -41,13 +41,13 @@ class MaintenanceRun(models.Model):
     """A backup, a restore drill or a send to the national instance, successful or not, as the command
     that did it recorded it."""
 
-    kind = models.CharField(max_length=20, choices=MaintenanceKind.choices)
-    ok = models.BooleanField()
-    finished_at = models.DateTimeField()
+    kind = models.CharField(_("loại việc"), max_length=20, choices=MaintenanceKind.choices)
+    ok = models.BooleanField(_("thành công"))
+    finished_at = models.DateTimeField(_("xong lúc"))
     # Where the file went, or what went wrong (the command's own message).
-    detail = models.TextField(blank=True)
-    size_bytes = models.BigIntegerField(null=True, blank=True)
-    rows = models.BigIntegerField(null=True, blank=True)
+    detail = models.TextField(_("chi tiết"), blank=True)
+    size_bytes = models.BigIntegerField(_("dung lượng (byte)"), null=True, blank=True)
+    rows = models.BigIntegerField(_("số dòng"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lần vận hành")
