@@ -60,6 +60,8 @@ UNTRACKED = {
     "groups.AttendanceSkill": "the level set for one attendee; the skill record it writes is tracked",
     "groups.Invitation": "who was asked to come, read live on the session and invitation pages",
     "groups.InvitedPerson": "who was asked to come, read live on the session and invitation pages",
+    "national.OutsideList": "the upload's own record; the evidence it writes is tracked",
+    "national.ListEntry": "a list's rows, read live on the review and unmatched pages; evidence is tracked",
 }
 # Tables a fact or a worklist reads that are not per-commune data.
 NOT_COMMUNE_DATA = {
@@ -113,7 +115,14 @@ def _tables_in(sql_list: list[str]) -> set[str]:
 def _fact_params() -> Iterator[tuple[str, dict[str, Any]]]:
     from langso.campaigns.facts import FACTS
 
-    samples = {"skill": "vneid_level2", "area": "identity", "field": "mobile_4g", "level": 3, "days": 14}
+    samples = {
+        "skill": "vneid_level2",
+        "area": "identity",
+        "field": "mobile_4g",
+        "level": 3,
+        "days": 14,
+        "way": "police",
+    }
     for name, fact in FACTS.items():
         yield name, {p: samples[p] for p in fact.params}
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "langso.campaigns",
     "langso.devices",
     "langso.groups",
+    "langso.national",
     "langso.operations",
 ]
 

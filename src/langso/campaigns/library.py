@@ -9,7 +9,7 @@ from typing import Any
 DEFAULT_INDICATORS: tuple[dict[str, Any], ...] = (
     {"code": "adults_reached", "name": "Tỉ lệ người trưởng thành được hướng dẫn kỹ năng số",
      "name_en": "Adults reached by digital-skills guidance", "numerator": "adults_reached", "denominator": "adults",
-     "description": "Người từ 18 tuổi có mặt ở ít nhất một buổi hướng dẫn tại nhà hoặc buổi hướng dẫn nhóm, được giúp tại bộ phận một cửa, hoặc được thành viên tổ ghi nhận kỹ năng; mỗi người tính một lần."},
+     "description": "Người từ 18 tuổi có mặt ở ít nhất một buổi hướng dẫn tại nhà hoặc buổi hướng dẫn nhóm, được giúp tại bộ phận một cửa, được thành viên tổ ghi nhận kỹ năng, có tên trong danh sách học viên của nền tảng quốc gia hoặc danh sách kích hoạt định danh mức 2 của công an xã; mỗi người tính một lần."},
     {"code": "adults_smartphone", "name": "Tỉ lệ người trưởng thành có điện thoại thông minh",
      "name_en": "Adults with a smartphone", "numerator": "adults_smartphone", "denominator": "adults",
      "description": "Theo sổ: cán bộ xã nhập, buổi hướng dẫn tại nhà ghi nhận, hoặc máy được bàn giao."},
@@ -71,6 +71,32 @@ DEFAULT_INDICATORS: tuple[dict[str, Any], ...] = (
         ("money", "thanh toán không dùng tiền mặt", "cashless payment"),
         ("livelihood", "sinh kế số", "digital livelihood"),
         ("safety", "an toàn trên không gian mạng", "online safety"),
+    )
+) + (
+    {"code": "group_sessions_week", "name": "Buổi học cộng đồng trong tuần",
+     "name_en": "Group sessions held in the week", "numerator": "group_sessions_week", "display": "count",
+     "lowest_level": "commune"},
+    {"code": "group_attendance_week", "name": "Lượt người dự buổi học cộng đồng trong tuần",
+     "name_en": "Attendance at group sessions in the week", "numerator": "attendance_week", "display": "count",
+     "lowest_level": "commune",
+     "description": "Mỗi người có mặt ở một buổi tính một lượt, kể cả người đến không có trong sổ."},
+    {"code": "adults_reached_minority_villages",
+     "name": "Tỉ lệ người trưởng thành ở thôn/bản đồng bào dân tộc thiểu số được hướng dẫn",
+     "name_en": "Adults reached in minority-language villages", "numerator": "adults_minority_villages_reached",
+     "denominator": "adults_minority_villages",
+     "description": "Thôn/bản mà người dân tộc thiểu số trong sổ đông hơn người Kinh; được hướng dẫn theo mọi cách, mỗi người một lần."},
+) + tuple(
+    {"code": f"adults_reached_{way}", "name": f"Tỉ lệ người trưởng thành được hướng dẫn qua: {label}",
+     "name_en": f"Adults reached through {label_en}", "numerator": "adults_reached_via",
+     "numerator_params": {"way": way}, "denominator": "adults",
+     "description": "Một phần của chỉ số người trưởng thành được hướng dẫn: người được tiếp cận nhiều cách có mặt ở nhiều phần, nhưng chỉ tính một lần ở tổng."}
+    for way, label, label_en in (
+        ("visit", "buổi hướng dẫn tại nhà", "home visits"),
+        ("group", "buổi học cộng đồng", "group sessions"),
+        ("helpdesk", "bộ phận một cửa", "the help desk"),
+        ("observed", "thành viên tổ ghi nhận kỹ năng", "skills observed by a team member"),
+        ("platform", "nền tảng quốc gia Bình dân học vụ số", "the national learning platform"),
+        ("police", "công an xã (định danh điện tử mức 2)", "the commune police (VNeID level 2)"),
     )
 )  # fmt: skip
 
