@@ -102,6 +102,28 @@ def _extra_rows() -> None:
         established_on=timezone.localdate(),
         decision="Quyết định 12/QĐ-UBND",
     )
+    _outside_evidence(officer, person)
+
+
+def _outside_evidence(officer: Any, person: Any) -> None:
+    """The person on a commune police list of level-2 activations (langso.national)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from langso.national.imports import list_upload
+    from langso.national.models import OutsideEvidence
+    from langso.national.services import evidence_write
+
+    born = person.birth_date.strftime("%d/%m/%Y") if person.birth_date else str(person.birth_year or 1970)
+    text = f"Họ tên;Ngày sinh;Số CCCD;Thôn\r\n{person.full_name};{born};{person.cccd or ''};{person.village.name}\r\n"
+    outside = list_upload(
+        acting_user=officer,
+        source="police",
+        province=person.commune.province,
+        commune=person.commune,
+        upload=SimpleUploadedFile("cong-an.csv", text.encode()),
+    )
+    if not OutsideEvidence.objects.exists():  # a namesake made the row wait for review
+        evidence_write(acting_user=officer, entry=outside.entries.get(), resident=person)
 
 
 def _tables_in(sql_list: list[str]) -> set[str]:

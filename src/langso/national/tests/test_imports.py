@@ -162,3 +162,15 @@ def test_an_officer_cannot_import_a_list_for_another_commune(world):
         _police(world, user=world["other_officer"])
     with pytest.raises(PermissionDenied):  # a commune officer cannot import for the whole province
         _platform(world, user=world["officer"])
+
+
+def test_erasing_a_person_removes_their_evidence_and_the_list_row_forgets_them(world):
+    from langso.operations.services import ERASED_LABEL, person_erase
+
+    _police(world)
+    pao = world["people"]["pao"]
+    entry = ListEntry.objects.get(resident=pao)
+    person_erase(acting_user=world["officer"], resident=pao, reason="Người dân yêu cầu ngày 01/12/2026")
+    entry.refresh_from_db()
+    assert (entry.full_name, entry.cccd, entry.birth_date, entry.resident) == (ERASED_LABEL, "", None, None)
+    assert not OutsideEvidence.objects.filter(entry=entry).exists()
