@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -77,6 +77,11 @@ def list_index(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error("file", error.messages)
+        except PermissionDenied:
+            form.add_error(
+                "commune" if "commune" in form.fields else None,
+                _("Bạn chỉ nhập được danh sách cho xã/phường của mình: hãy ghi mã xã."),
+            )
         else:
             return redirect("national:list", outside.pk)
     return render(
