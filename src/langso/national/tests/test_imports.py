@@ -174,3 +174,35 @@ def test_erasing_a_person_removes_their_evidence_and_the_list_row_forgets_them(w
     entry.refresh_from_db()
     assert (entry.full_name, entry.cccd, entry.birth_date, entry.resident) == (ERASED_LABEL, "", None, None)
     assert not OutsideEvidence.objects.filter(entry=entry).exists()
+
+
+def test_a_layout_the_reader_does_not_know_is_mapped_once_and_remembered(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from langso.national.imports import list_map_columns
+    from langso.national.models import ListStatus
+
+    # The name sits under "Người được cấp tài khoản", a header no list spelling knows.
+    text = "Người được cấp tài khoản;Số CCCD;Ngày kích hoạt\r\nHoàng Văn Páo;019058001234;18/11/2026\r\n"
+    outside = list_upload(
+        acting_user=world["officer"],
+        source=ListSource.POLICE,
+        province=world["commune"].province,
+        commune=world["commune"],
+        upload=SimpleUploadedFile("ca-xa.csv", text.encode()),
+    )
+    assert outside.status == ListStatus.MAPPING and not ListEntry.objects.exists()
+    assert outside.layout["fields"] == ["", "cccd", "done_on"]
+    list_map_columns(acting_user=world["officer"], outside=outside, fields=["full_name", "cccd", "done_on"])
+    assert outside.status == ListStatus.DONE and outside.matched_count == 1
+    assert OutsideEvidence.objects.get().resident == world["people"]["pao"]
+    # The next file with the same headers goes straight through.
+    text2 = text.replace("Hoàng Văn Páo;019058001234", "Hà Văn Tuấn;019075009876")
+    again = list_upload(
+        acting_user=world["officer"],
+        source=ListSource.POLICE,
+        province=world["commune"].province,
+        commune=world["commune"],
+        upload=SimpleUploadedFile("ca-xa-2.csv", text2.encode()),
+    )
+    assert again.status == ListStatus.DONE and again.matched_count == 1
