@@ -60,8 +60,8 @@ UNTRACKED = {
     "groups.AttendanceSkill": "the level set for one attendee; the skill record it writes is tracked",
     "groups.Invitation": "who was asked to come, read live on the session and invitation pages",
     "groups.InvitedPerson": "who was asked to come, read live on the session and invitation pages",
-    "national.OutsideList": "the upload's own record; the evidence it writes is tracked",
-    "national.ListEntry": "a list's rows, read live on the review and unmatched pages; evidence is tracked",
+    "outside_lists.OutsideList": "the upload's own record; the evidence it writes is tracked",
+    "outside_lists.ListEntry": "a list's rows, read live on the review and unmatched pages; evidence is tracked",
 }
 # Tables a fact or a worklist reads that are not per-commune data.
 NOT_COMMUNE_DATA = {
@@ -106,12 +106,12 @@ def _extra_rows() -> None:
 
 
 def _outside_evidence(officer: Any, person: Any) -> None:
-    """The person on a commune police list of level-2 activations (langso.national)."""
+    """The person on a commune police list of level-2 activations (langso.outside_lists)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from langso.national.imports import list_upload
-    from langso.national.models import OutsideEvidence
-    from langso.national.services import evidence_write
+    from langso.outside_lists.imports import list_upload
+    from langso.outside_lists.models import OutsideEvidence
+    from langso.outside_lists.services import evidence_write
 
     born = person.birth_date.strftime("%d/%m/%Y") if person.birth_date else str(person.birth_year or 1970)
     text = f"Họ tên;Ngày sinh;Số CCCD;Thôn\r\n{person.full_name};{born};{person.cccd or ''};{person.village.name}\r\n"

@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "langso.campaigns",
     "langso.devices",
     "langso.groups",
-    "langso.national",
+    "langso.outside_lists",
     "langso.operations",
 ]
 

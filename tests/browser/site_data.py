@@ -58,7 +58,9 @@ class SiteData:
     extra: dict[str, Any] = field(default_factory=dict)
     group_session: Any = None
     invitation: Any = None
-    outside_list: Any = None  # a police list of the commune (langso.national), one row waiting for review
+    outside_list: Any = (
+        None  # a police list of the commune (langso.outside_lists), one row waiting for review
+    )
     outside_entry: Any = None
 
 
@@ -79,8 +81,8 @@ def _outside_list(officer: Any, commune: Any, resident: Any) -> tuple[Any, Any]:
     and one person the registry lacks."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from langso.national.imports import list_upload
-    from langso.national.models import EntryStatus
+    from langso.outside_lists.imports import list_upload
+    from langso.outside_lists.models import EntryStatus
 
     year = resident.birth_year or 1970
     text = (

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from langso.national.tests.conftest import PLATFORM_FILE, world  # noqa: F401 - the fixture
+from langso.outside_lists.tests.conftest import PLATFORM_FILE, world  # noqa: F401 - the fixture
 from tests.browser.helpers import assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,10 +21,10 @@ def test_an_officer_uploads_the_platform_list_and_resolves_the_review(
     world: Any,  # noqa: F811 - the fixture imported above
     sign_in_session: Any,
 ) -> None:
-    from langso.national.models import EntryStatus, ListEntry, OutsideEvidence
+    from langso.outside_lists.models import EntryStatus, ListEntry, OutsideEvidence
 
     sign_in_session(world["officer"])
-    page.goto(reverse("national:lists"))
+    page.goto(reverse("outside_lists:lists"))
     assert_no_horizontal_scroll(page)
     page.get_by_label("Học viên, chứng nhận của nền tảng", exact=False).check()
     page.set_input_files("input[name=file]", str(PLATFORM_FILE))
@@ -57,6 +57,6 @@ def test_an_officer_uploads_the_platform_list_and_resolves_the_review(
     assert ListEntry.objects.get(pk=sinh.pk).status == EntryStatus.REJECTED
 
     # The rejected row is now among the commune's people not found.
-    page.goto(reverse("national:unmatched") + f"?commune={world['commune'].code}")
+    page.goto(reverse("outside_lists:unmatched") + f"?commune={world['commune'].code}")
     expect(page.locator("#unmatched-rows")).to_contain_text("Triệu Văn Sình")
     assert_no_horizontal_scroll(page)

@@ -59,8 +59,8 @@ class Perm:
     CAMPAIGNS_VIEW = "campaigns.view"
     CAMPAIGNS_MANAGE = "campaigns.manage"
     COMMITTEE_EDIT = "campaigns.committee_edit"
-    # Lists from the national learning platform and the commune police, and their review (langso.national).
-    OUTSIDE_LISTS = "national.lists"
+    # Lists from the national learning platform and the commune police, and their review (langso.outside_lists).
+    OUTSIDE_LISTS = "outside_lists.manage"
     # A person's request to get a copy of their data or to have it erased (langso.operations).
     PERSONAL_DATA_REQUESTS = "registry.personal_data_requests"
 
@@ -347,12 +347,12 @@ URL_ACCESS: dict[str, str] = {
     "campaigns:report_download": Perm.CAMPAIGNS_VIEW,
     "campaigns:drill": Perm.CAMPAIGNS_VIEW,
     "campaigns:committee": Perm.COMMITTEE_EDIT,
-    "national:lists": Perm.OUTSIDE_LISTS,
-    "national:list": Perm.OUTSIDE_LISTS,
-    "national:review": Perm.OUTSIDE_LISTS,
-    "national:entry": Perm.OUTSIDE_LISTS,
-    "national:unmatched": Perm.OUTSIDE_LISTS,
-    "national:unmatched_xlsx": Perm.OUTSIDE_LISTS,
+    "outside_lists:lists": Perm.OUTSIDE_LISTS,
+    "outside_lists:list": Perm.OUTSIDE_LISTS,
+    "outside_lists:review": Perm.OUTSIDE_LISTS,
+    "outside_lists:entry": Perm.OUTSIDE_LISTS,
+    "outside_lists:unmatched": Perm.OUTSIDE_LISTS,
+    "outside_lists:unmatched_xlsx": Perm.OUTSIDE_LISTS,
     "operations:person_export": Perm.PERSONAL_DATA_REQUESTS,
     "operations:person_erase": Perm.PERSONAL_DATA_REQUESTS,
     "api:api-root": Access.NOBODY,  # Django Ninja names the API's prefix; the schema has its own address

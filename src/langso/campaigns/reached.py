@@ -3,10 +3,10 @@
 A person counts once however many ways: present at a home visit, helped at the commune's help desk,
 ticked as present at a group session, a skill observed by a team member, a learner or certificate of
 the national platform, or a VNeID level-2 activation on the commune police's list (both matched to
-the person by langso.national). It lives here, above the teams, the group sessions and the outside
+the person by langso.outside_lists). It lives here, above the teams, the group sessions and the outside
 lists, because it reads them all; walk-ins at the help desk or a group session are not people of the
 registry and are not in it (groups.selectors.walk_in_count counts them apart), nor are the outside
-lists' rows that matched no one (reported per commune by langso.national).
+lists' rows that matched no one (reported per commune by langso.outside_lists).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from langso.groups.models import Attendance
-from langso.national.models import ListSource, OutsideEvidence
+from langso.outside_lists.models import ListSource, OutsideEvidence
 from langso.skills.models import Skill, SkillRecord
 from langso.teams.models import HelpDeskSession, Visit
 

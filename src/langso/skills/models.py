@@ -137,7 +137,7 @@ class Evidence(models.TextChoices):
     SELF = "self", _("Tự khai")
     CERTIFICATE = "certificate", _("Chứng nhận của nền tảng học tập")
     GROUP = "group", _("Buổi học cộng đồng")
-    # The commune police's list of VNeID level-2 activations (langso.national): they did it in person.
+    # The commune police's list of VNeID level-2 activations (langso.outside_lists): they did it in person.
     POLICE = "police", _("Danh sách công an xã")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from langso.national.models import ListSource
+from langso.outside_lists.models import ListSource
 from langso.registry.imports import Column
 from langso.registry.imports.columns import _VILLAGE_ALIASES
 

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from langso.national import views
+from langso.outside_lists import views
 
-app_name = "national"
+app_name = "outside_lists"
 
 urlpatterns = [
     path("", views.list_index, name="lists"),

@@ -26,9 +26,9 @@ from langso.core import audit
 from langso.core.dates import parse_date_vn
 from langso.core.models import AuditAction
 from langso.core.text import clean_text, fold, fold_compact
-from langso.national import matching, services
-from langso.national.columns import COLUMNS, NOT_LEVEL_2
-from langso.national.models import EntryStatus, ListEntry, ListSource, ListStatus, OutsideList
+from langso.outside_lists import matching, services
+from langso.outside_lists.columns import COLUMNS, NOT_LEVEL_2
+from langso.outside_lists.models import EntryStatus, ListEntry, ListSource, ListStatus, OutsideList
 from langso.places.models import Commune, Province
 from langso.registry import rules
 from langso.registry.imports import FileRefused, MappingNeeded, Problem, layouts, parse_table, sniff_format

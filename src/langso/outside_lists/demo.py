@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from langso.accounts.models import User
-from langso.national.imports import list_upload
-from langso.national.models import ListSource, OutsideList
+from langso.outside_lists.imports import list_upload
+from langso.outside_lists.models import ListSource, OutsideList
 from langso.places.models import Commune
 from langso.registry.models import Resident
 

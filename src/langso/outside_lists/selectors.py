@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from langso.accounts.access import Perm, scope_for
-from langso.national.models import UNMATCHED_STATUSES, EntryStatus, ListEntry, OutsideList
+from langso.outside_lists.models import UNMATCHED_STATUSES, EntryStatus, ListEntry, OutsideList
 from langso.registry.models import Resident
 
 

@@ -8,10 +8,10 @@ from langso.registry.change_tracking import TrackCommuneChanges
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("national", "0001_outside_lists"),
+        ("outside_lists", "0001_outside_lists"),
         ("registry", "0009_forget_deleted_commune_counters"),
     ]
 
     operations = [
-        TrackCommuneChanges(table="national_outsideevidence", column="commune_id"),
+        TrackCommuneChanges(table="outside_lists_outsideevidence", column="commune_id"),
     ]

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from langso.national.models import ListSource
+from langso.outside_lists.models import ListSource
 from langso.places.models import Province
 
 

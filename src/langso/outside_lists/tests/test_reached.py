@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from langso.accounts.tests.factories import PASSWORD
 from langso.campaigns.facts import FACTS, FactContext
-from langso.national.imports import list_upload
-from langso.national.models import ListSource
-from langso.national.tests.conftest import PLATFORM_FILE, POLICE_FILE, upload
+from langso.outside_lists.imports import list_upload
+from langso.outside_lists.models import ListSource
+from langso.outside_lists.tests.conftest import PLATFORM_FILE, POLICE_FILE, upload
 from langso.teams.models import HelpDeskSession
 
 pytestmark = pytest.mark.django_db

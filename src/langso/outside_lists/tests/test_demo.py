@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from langso.national.models import EntryStatus, ListEntry, OutsideEvidence, OutsideList
+from langso.outside_lists.models import EntryStatus, ListEntry, OutsideEvidence, OutsideList
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_lists_with_matches_reviews_and_people_not_found(settings):
     from langso.core.demo import load_demo_data
-    from langso.national.demo import load_demo_outside_lists
+    from langso.outside_lists.demo import load_demo_outside_lists
 
     settings.DEMO_MODE = True
     load_demo_data(households_per_village=3)

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from langso.core import audit
 from langso.core.models import AuditAction
-from langso.national.models import EntryStatus, ListEntry, ListSource, OutsideEvidence
-from langso.national.selectors import entries_in_scope
+from langso.outside_lists.models import EntryStatus, ListEntry, ListSource, OutsideEvidence
+from langso.outside_lists.selectors import entries_in_scope
 from langso.registry.models import Resident
 from langso.skills.catalogue import PROFICIENT_LEVEL
 from langso.skills.models import CurrentSkillLevel, Evidence

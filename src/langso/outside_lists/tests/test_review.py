@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from langso.accounts.tests.factories import PASSWORD
 from langso.core.models import AuditEntry
-from langso.national import services
-from langso.national.imports import list_upload
-from langso.national.models import EntryStatus, ListEntry, ListSource, OutsideEvidence
-from langso.national.tests.conftest import PLATFORM_FILE, POLICE_FILE, upload
+from langso.outside_lists import services
+from langso.outside_lists.imports import list_upload
+from langso.outside_lists.models import EntryStatus, ListEntry, ListSource, OutsideEvidence
+from langso.outside_lists.tests.conftest import PLATFORM_FILE, POLICE_FILE, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_rejecting_sends_the_row_to_the_unmatched_report_of_its_commune(imported
     services.entry_resolve(acting_user=imported["officer"], entry=_hoa(), reject=True)
     assert _hoa().status == EntryStatus.REJECTED
     page = _client(client, imported["officer"]).get(
-        reverse("national:unmatched"), {"commune": imported["commune"].code}
+        reverse("outside_lists:unmatched"), {"commune": imported["commune"].code}
     )
     text = page.content.decode()
     assert "Nông Thị Hoa" in text and "Đặng Thị Nguyệt" in text
@@ -79,42 +79,46 @@ def test_an_officer_of_another_commune_cannot_see_or_resolve_the_review_items(im
     with pytest.raises(Http404):
         services.entry_resolve(acting_user=other, entry=_hoa(), reject=True)
     c = _client(client, other)
-    page = c.get(reverse("national:review"))
+    page = c.get(reverse("outside_lists:review"))
     assert page.status_code == 200 and "Nông Thị Hoa" not in page.content.decode()
-    answer = c.post(reverse("national:entry", args=[_hoa().pk]), {"action": "reject"})
+    answer = c.post(reverse("outside_lists:entry", args=[_hoa().pk]), {"action": "reject"})
     assert answer.status_code == 404
     assert _hoa().status == EntryStatus.REVIEW
     # Their own commune's unmatched row is theirs; Nghĩa Tá's are not.
-    text = c.get(reverse("national:unmatched"), {"commune": imported["other_commune"].code}).content.decode()
+    text = c.get(
+        reverse("outside_lists:unmatched"), {"commune": imported["other_commune"].code}
+    ).content.decode()
     assert "Phùng Văn Khải" in text and "Đặng Thị Nguyệt" not in text
-    xlsx = c.get(reverse("national:unmatched_xlsx"))
+    xlsx = c.get(reverse("outside_lists:unmatched_xlsx"))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
 
 def test_the_review_page_resolves_a_row_for_the_commune_officer(imported, client):
     c = _client(client, imported["officer"])
-    page = c.get(reverse("national:review"))
+    page = c.get(reverse("outside_lists:review"))
     text = page.content.decode()
     assert "Nông Thị Hoa" in text and "Triệu Văn Sình" in text and "Ma Văn Sinh" in text
     hoa_1, entry_id = imported["people"]["hoa_1"], _hoa().pk
-    answer = c.post(reverse("national:entry", args=[entry_id]), {"action": "confirm", "resident": hoa_1.pk})
+    answer = c.post(
+        reverse("outside_lists:entry", args=[entry_id]), {"action": "confirm", "resident": hoa_1.pk}
+    )
     assert answer.status_code == 302
     assert _hoa().resident == hoa_1
-    after = c.get(reverse("national:review")).content.decode()
+    after = c.get(reverse("outside_lists:review")).content.decode()
     assert f'id="entry-{entry_id}"' not in after and "Đã ghi quyết định cho Nông Thị Hoa" in after
 
 
 def test_the_upload_page_imports_a_police_list_for_the_officers_commune(world, client):
     c = _client(client, world["officer"])
     answer = c.post(
-        reverse("national:lists"),
+        reverse("outside_lists:lists"),
         {"source": ListSource.POLICE, "province": world["commune"].province_id, "file": upload(POLICE_FILE)},
     )
     assert answer.status_code == 302
     page = c.get(answer["Location"]).content.decode()
     assert "Khớp chắc chắn" in page and "chưa ở mức 2" in page
     again = c.post(
-        reverse("national:lists"),
+        reverse("outside_lists:lists"),
         {"source": ListSource.POLICE, "province": world["commune"].province_id, "file": upload(POLICE_FILE)},
     )
     assert again.status_code == 200 and "nhập lại không thay đổi gì" in again.content.decode()

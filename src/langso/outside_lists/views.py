@@ -20,10 +20,10 @@ from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
 from langso.core import audit
 from langso.core.http import paginate, require_perm
 from langso.core.models import AuditAction
-from langso.national import imports, selectors, services
-from langso.national.columns import COLUMNS
-from langso.national.forms import UploadForm
-from langso.national.models import ListStatus
+from langso.outside_lists import imports, selectors, services
+from langso.outside_lists.columns import COLUMNS
+from langso.outside_lists.forms import UploadForm
+from langso.outside_lists.models import ListStatus
 from langso.places.models import Commune, Province
 from langso.registry.exports import safe_cell
 from langso.registry.imports import field_choices, layout_rows
@@ -83,10 +83,10 @@ def list_index(request: HttpRequest) -> HttpResponse:
                 _("Bạn chỉ nhập được danh sách cho xã/phường của mình: hãy ghi mã xã."),
             )
         else:
-            return redirect("national:list", outside.pk)
+            return redirect("outside_lists:list", outside.pk)
     return render(
         request,
-        "national/lists.html",
+        "outside_lists/lists.html",
         {
             "form": form,
             "fixed_commune": fixed,
@@ -115,15 +115,15 @@ def list_detail(request: HttpRequest, list_id: Any) -> HttpResponse:
                 messages.success(request, _("Đã nhập danh sách."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return redirect("national:list", outside.pk)
+        return redirect("outside_lists:list", outside.pk)
     return render(
         request,
-        "national/list_detail.html",
+        "outside_lists/list_detail.html",
         {
             "outside": outside,
             "mapping": layout_rows(outside.layout) if outside.status == ListStatus.MAPPING and mine else None,
             "field_choices": field_choices(COLUMNS[outside.source]),
-            "columns_url": reverse("national:list", args=[outside.pk]),
+            "columns_url": reverse("outside_lists:list", args=[outside.pk]),
         },
     )
 
@@ -135,7 +135,7 @@ def review(request: HttpRequest) -> HttpResponse:
     candidates = selectors.candidates_of(entries)
     return render(
         request,
-        "national/review.html",
+        "outside_lists/review.html",
         {"page": page, "items": [(e, candidates[str(e.pk)]) for e in entries]},
     )
 
@@ -156,7 +156,7 @@ def entry_resolve(request: HttpRequest, entry_id: Any) -> HttpResponse:
     else:
         messages.success(request, _("Đã ghi quyết định cho %(name)s.") % {"name": entry.full_name})
     page = request.POST.get("page", "")
-    return redirect(reverse("national:review") + (f"?page={page}" if page.isdigit() else ""))
+    return redirect(reverse("outside_lists:review") + (f"?page={page}" if page.isdigit() else ""))
 
 
 def _unmatched_rows(request: HttpRequest, code: str) -> Any:
@@ -176,7 +176,7 @@ def unmatched(request: HttpRequest) -> HttpResponse:
     rows = _unmatched_rows(request, code) if code else None
     return render(
         request,
-        "national/unmatched.html",
+        "outside_lists/unmatched.html",
         {
             "communes": selectors.unmatched_by_commune(request.user),
             "page": paginate(request, rows) if rows is not None else None,
@@ -236,7 +236,7 @@ def unmatched_xlsx(request: HttpRequest) -> HttpResponse:
     audit.record(
         actor=request.user,
         action=AuditAction.EXPORT,
-        object_type="national.listentry",
+        object_type="outside_lists.listentry",
         object_repr=_("Người trong danh sách bên ngoài không tìm thấy trong sổ"),
         changes={"rows": count, "commune": code},
     )

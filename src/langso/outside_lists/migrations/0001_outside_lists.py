@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.province')),
                 ('resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.resident')),
                 ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('outside_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='national.outsidelist')),
+                ('outside_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='outside_lists.outsidelist')),
             ],
             options={
                 'verbose_name': 'dòng danh sách từ bên ngoài',
@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
                 ('detail', models.CharField(blank=True, max_length=300, verbose_name='nội dung')),
                 ('key', models.CharField(max_length=64)),
                 ('commune', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.commune')),
-                ('entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='national.listentry')),
+                ('entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='outside_lists.listentry')),
                 ('province', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.province')),
                 ('resident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outside_evidence', to='registry.resident')),
                 ('village', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.village')),

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from langso.core.models import AuditEntry
-from langso.national.imports import list_upload
-from langso.national.models import EntryStatus, ListEntry, ListSource, OutsideEvidence, OutsideList
-from langso.national.tests.conftest import PLATFORM_FILE, POLICE_FILE, upload
+from langso.outside_lists.imports import list_upload
+from langso.outside_lists.models import EntryStatus, ListEntry, ListSource, OutsideEvidence, OutsideList
+from langso.outside_lists.tests.conftest import PLATFORM_FILE, POLICE_FILE, upload
 from langso.skills.models import CurrentSkillLevel, Evidence, SkillRecord
 
 pytestmark = pytest.mark.django_db
@@ -179,8 +179,8 @@ def test_erasing_a_person_removes_their_evidence_and_the_list_row_forgets_them(w
 def test_a_layout_the_reader_does_not_know_is_mapped_once_and_remembered(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from langso.national.imports import list_map_columns
-    from langso.national.models import ListStatus
+    from langso.outside_lists.imports import list_map_columns
+    from langso.outside_lists.models import ListStatus
 
     # The name sits under "Người được cấp tài khoản", a header no list spelling knows.
     text = "Người được cấp tài khoản;Số CCCD;Ngày kích hoạt\r\nHoàng Văn Páo;019058001234;18/11/2026\r\n"

@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NationalConfig(AppConfig):
-    name = "langso.national"
-    label = "national"
+    name = "langso.outside_lists"
+    label = "outside_lists"
     verbose_name = _("Danh sách từ nền tảng quốc gia và công an xã")
