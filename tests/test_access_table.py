@@ -221,6 +221,8 @@ KWARGS: dict[str, Kwargs] = {
     "campaigns:report": lambda d, u: {"campaign_id": d.campaign.pk},
     "campaigns:report_download": lambda d, u: {"report_id": _weekly_report(d).pk, "file_format": "pdf"},
     "campaigns:drill": lambda d, u: {"indicator_code": "adults_vneid2", "level": "commune", "unit": d.commune.code},
+    "outside_lists:list": lambda d, u: {"list_id": d.outside_list.pk},
+    "outside_lists:entry": lambda d, u: {"entry_id": d.outside_entry.pk},
     "operations:person_export": lambda d, u: {"resident_id": d.resident.pk},
     "operations:person_erase": lambda d, u: {"resident_id": d.resident.pk},
     "api:list_villages": lambda d, u: {"code": d.commune.code},

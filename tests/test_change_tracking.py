@@ -60,6 +60,8 @@ UNTRACKED = {
     "groups.AttendanceSkill": "the level set for one attendee; the skill record it writes is tracked",
     "groups.Invitation": "who was asked to come, read live on the session and invitation pages",
     "groups.InvitedPerson": "who was asked to come, read live on the session and invitation pages",
+    "outside_lists.OutsideList": "the upload's own record; the evidence it writes is tracked",
+    "outside_lists.ListEntry": "a list's rows, read live on the review and unmatched pages; evidence is tracked",
 }
 # Tables a fact or a worklist reads that are not per-commune data.
 NOT_COMMUNE_DATA = {
@@ -100,6 +102,28 @@ def _extra_rows() -> None:
         established_on=timezone.localdate(),
         decision="Quyết định 12/QĐ-UBND",
     )
+    _outside_evidence(officer, person)
+
+
+def _outside_evidence(officer: Any, person: Any) -> None:
+    """The person on a commune police list of level-2 activations (langso.outside_lists)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from langso.outside_lists.imports import list_upload
+    from langso.outside_lists.models import OutsideEvidence
+    from langso.outside_lists.services import evidence_write
+
+    born = person.birth_date.strftime("%d/%m/%Y") if person.birth_date else str(person.birth_year or 1970)
+    text = f"Họ tên;Ngày sinh;Số CCCD;Thôn\r\n{person.full_name};{born};{person.cccd or ''};{person.village.name}\r\n"
+    outside = list_upload(
+        acting_user=officer,
+        source="police",
+        province=person.commune.province,
+        commune=person.commune,
+        upload=SimpleUploadedFile("cong-an.csv", text.encode()),
+    )
+    if not OutsideEvidence.objects.exists():  # a namesake made the row wait for review
+        evidence_write(acting_user=officer, entry=outside.entries.get(), resident=person)
 
 
 def _tables_in(sql_list: list[str]) -> set[str]:
@@ -113,7 +137,14 @@ def _tables_in(sql_list: list[str]) -> set[str]:
 def _fact_params() -> Iterator[tuple[str, dict[str, Any]]]:
     from langso.campaigns.facts import FACTS
 
-    samples = {"skill": "vneid_level2", "area": "identity", "field": "mobile_4g", "level": 3, "days": 14}
+    samples = {
+        "skill": "vneid_level2",
+        "area": "identity",
+        "field": "mobile_4g",
+        "level": 3,
+        "days": 14,
+        "way": "police",
+    }
     for name, fact in FACTS.items():
         yield name, {p: samples[p] for p in fact.params}
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "langso.campaigns",
     "langso.devices",
     "langso.groups",
+    "langso.outside_lists",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("field/", include("langso.field.urls")),
     path("devices/", include("langso.devices.urls")),
     path("groups/", include("langso.groups.urls")),
+    path("lists/", include("langso.outside_lists.urls")),
     path("campaigns/", include("langso.campaigns.urls")),
     path("operations/", include("langso.operations.urls")),
     # Public pages with no account: a citizen's own progress, certificate verification.

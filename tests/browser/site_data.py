@@ -58,6 +58,10 @@ class SiteData:
     extra: dict[str, Any] = field(default_factory=dict)
     group_session: Any = None
     invitation: Any = None
+    outside_list: Any = (
+        None  # a police list of the commune (langso.outside_lists), one row waiting for review
+    )
+    outside_entry: Any = None
 
 
 def _xlsx(rows: list[tuple[Any, ...]]) -> bytes:
@@ -70,6 +74,30 @@ def _xlsx(rows: list[tuple[Any, ...]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _outside_list(officer: Any, commune: Any, resident: Any) -> tuple[Any, Any]:
+    """A commune police list naming the site's person by name and year only (uncertain: to review)
+    and one person the registry lacks."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from langso.outside_lists.imports import list_upload
+    from langso.outside_lists.models import EntryStatus
+
+    year = resident.birth_year or 1970
+    text = (
+        "Họ tên công dân;Năm sinh;Thôn/xóm;Ngày kích hoạt\r\n"
+        f"{resident.full_name};{year};;20/11/2026\r\n"
+        "Vi Thị Không Có;1980;Bản Cáu;20/11/2026\r\n"
+    )
+    outside = list_upload(
+        acting_user=officer,
+        source="police",
+        province=commune.province,
+        commune=commune,
+        upload=SimpleUploadedFile("cong-an-xa-muc-2.csv", text.encode()),
+    )
+    return outside, outside.entries.filter(status=EntryStatus.REVIEW).first()
 
 
 def _wrong_check_digit(imei: str) -> str:
@@ -301,7 +329,10 @@ def build_site(households_per_village: int = 12) -> SiteData:
         generated_by=users["province_staff"],
     )
 
+    outside_list, outside_entry = _outside_list(officer, commune, resident)
     return SiteData(
+        outside_list=outside_list,
+        outside_entry=outside_entry,
         users=users,
         commune=commune,
         village=village,

@@ -162,6 +162,11 @@ PAGES: list[tuple[str, str, Url]] = [
     ("groups:invitation_create", "team_leader", lambda d: reverse("groups:invitation_create") + f"?village={d.group_session.village_id}"),
     ("groups:invitation", "team_leader", lambda d: reverse("groups:invitation", args=[d.invitation.pk])),
     ("groups:invitation_print", "commune_officer", lambda d: reverse("groups:invitation_print", args=[d.invitation.pk])),
+    ("outside_lists:lists", "commune_officer", lambda d: reverse("outside_lists:lists")),
+    ("outside_lists:lists", "province_staff", lambda d: reverse("outside_lists:lists")),
+    ("outside_lists:list", "commune_officer", lambda d: reverse("outside_lists:list", args=[d.outside_list.pk])),
+    ("outside_lists:review", "commune_officer", lambda d: reverse("outside_lists:review")),
+    ("outside_lists:unmatched", "commune_officer", lambda d: reverse("outside_lists:unmatched") + f"?commune={d.commune.code}"),
     ("skills_public:verify_form", "anonymous", lambda d: reverse("skills_public:verify_form")),
     ("skills_public:verify", "anonymous", lambda d: reverse("skills_public:verify", args=[d.certificate.verification_code])),
 ]  # fmt: skip
@@ -225,6 +230,8 @@ NOT_PAGES: dict[str, str] = {
     "campaigns:target_delete": POST_ONLY,
     "campaigns:report_download": "PDF or Excel file",
     "operations:person_export": POST_ONLY,
+    "outside_lists:entry": POST_ONLY,
+    "outside_lists:unmatched_xlsx": "Excel file",
     "skills_public:me_exit": POST_ONLY,
 }
 # Whole namespaces left out: the JSON API (its interactive documentation is Swagger UI's own page, for

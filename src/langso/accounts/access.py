@@ -59,6 +59,8 @@ class Perm:
     CAMPAIGNS_VIEW = "campaigns.view"
     CAMPAIGNS_MANAGE = "campaigns.manage"
     COMMITTEE_EDIT = "campaigns.committee_edit"
+    # Lists from the national learning platform and the commune police, and their review (langso.outside_lists).
+    OUTSIDE_LISTS = "outside_lists.manage"
     # A person's request to get a copy of their data or to have it erased (langso.operations).
     PERSONAL_DATA_REQUESTS = "registry.personal_data_requests"
     # The operations page: databases and replicas, the worker and queue, backups (no personal data).
@@ -81,6 +83,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DEVICES_INVENTORY,
             Perm.CAMPAIGNS_VIEW,
             Perm.CAMPAIGNS_MANAGE,
+            Perm.OUTSIDE_LISTS,
         }
     ),
     Role.COMMUNE_OFFICER: frozenset(
@@ -110,6 +113,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.CAMPAIGNS_VIEW,
             Perm.COMMITTEE_EDIT,
             Perm.PERSONAL_DATA_REQUESTS,
+            Perm.OUTSIDE_LISTS,
         }
     ),
     Role.TEAM_LEADER: frozenset(
@@ -193,6 +197,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.COMMITTEE_EDIT,
             Perm.PERSONAL_DATA_REQUESTS,
             Perm.OPERATIONS_VIEW,
+            Perm.OUTSIDE_LISTS,
         }
     ),
 }
@@ -346,6 +351,12 @@ URL_ACCESS: dict[str, str] = {
     "campaigns:report_download": Perm.CAMPAIGNS_VIEW,
     "campaigns:drill": Perm.CAMPAIGNS_VIEW,
     "campaigns:committee": Perm.COMMITTEE_EDIT,
+    "outside_lists:lists": Perm.OUTSIDE_LISTS,
+    "outside_lists:list": Perm.OUTSIDE_LISTS,
+    "outside_lists:review": Perm.OUTSIDE_LISTS,
+    "outside_lists:entry": Perm.OUTSIDE_LISTS,
+    "outside_lists:unmatched": Perm.OUTSIDE_LISTS,
+    "outside_lists:unmatched_xlsx": Perm.OUTSIDE_LISTS,
     "operations:person_export": Perm.PERSONAL_DATA_REQUESTS,
     "operations:person_erase": Perm.PERSONAL_DATA_REQUESTS,
     "operations:health": Perm.OPERATIONS_VIEW,

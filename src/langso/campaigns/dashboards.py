@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _lazy
 
 from langso.campaigns.indicators import LEVEL_ORDER, Value, snapshot_values
 from langso.campaigns.models import (
@@ -406,3 +407,43 @@ def board_for(boards: list[Board], target_id: Any) -> Board | None:
         if str(board.target.pk) == text:
             return board
     return boards[0] if boards else None
+
+
+# "Adults reached" and its split by source (the shipped indicators adults_reached_<way>), with short
+# names for the dashboard's table.
+REACHED_WAYS: tuple[tuple[str, Any], ...] = (
+    ("visit", _lazy("Hướng dẫn tại nhà")),
+    ("group", _lazy("Buổi học cộng đồng")),
+    ("helpdesk", _lazy("Bộ phận một cửa")),
+    ("observed", _lazy("Thành viên tổ ghi nhận kỹ năng")),
+    ("platform", _lazy("Nền tảng quốc gia")),
+    ("police", _lazy("Công an xã (định danh mức 2)")),
+)
+
+
+@dataclass(frozen=True)
+class ReachedRow:
+    label: Any
+    people: int
+    percent: float | None
+
+
+def reached_by_source(campaign: Campaign, commune: Commune | None = None) -> list[ReachedRow]:
+    """Today's "adults reached" of the province (or the commune), then each source's own: a person
+    reached two ways is in two rows and once in the total. Empty when the indicators are missing."""
+    codes = ["adults_reached", *(f"adults_reached_{way}" for way, _label in REACHED_WAYS)]
+    indicators = list(Indicator.objects.filter(code__in=codes))
+    if len(indicators) != len(codes):
+        return []
+    if commune is not None:
+        values = unit_values_many(indicators, level=UnitLevel.COMMUNE, commune_code=commune.code)
+        unit = str(commune.code)
+    else:
+        values = unit_values_many(indicators, level=UnitLevel.PROVINCE, province_code=campaign.province_id)
+        unit = str(campaign.province_id)
+    labels = [_lazy("Tổng, mỗi người một lần"), *(label for _way, label in REACHED_WAYS)]
+    rows = []
+    for code, label in zip(codes, labels, strict=True):
+        value = values.get(code, {}).get(unit, Value(0, 0))
+        rows.append(ReachedRow(label, value.numerator, value.ratio))
+    return rows

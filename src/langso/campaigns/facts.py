@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -126,6 +126,46 @@ def adults_reached(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     from langso.campaigns.reached import reached_q
 
     return adults_q(ctx).filter(reached_q(ctx.day))
+
+
+def adults_reached_via(ctx: FactContext, *, way: str, **_: Any) -> QuerySet[Any]:
+    """Adults reached one way (`campaigns.reached.WAYS`): the split of "adults reached" by source. A
+    person reached two ways is in both splits, and once in the total."""
+    from langso.campaigns.reached import reached_ways
+
+    ways = reached_ways(ctx.day)
+    if way not in ways:
+        raise ValueError(f"unknown way {way!r}")
+    return adults_q(ctx).filter(ways[way])
+
+
+KINH = "01"  # EthnicGroup.KINH: Vietnamese is their language
+
+
+def minority_language_villages(ctx: FactContext) -> QuerySet[Any]:
+    """Villages where the registry's people of an ethnic minority outnumber the Kinh (people whose
+    group is not recorded are left out): the villages a guide in Vietnamese alone does not serve."""
+    return (
+        residents_q(ctx)
+        .exclude(ethnic_group="")
+        .order_by()
+        .values("village_id")
+        .annotate(
+            kinh=Count("pk", filter=Q(ethnic_group=KINH)), other=Count("pk", filter=~Q(ethnic_group=KINH))
+        )
+        .filter(other__gt=F("kinh"))
+        .values("village_id")
+    )
+
+
+def adults_minority_villages(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    return adults_q(ctx).filter(village_id__in=minority_language_villages(ctx))
+
+
+def adults_minority_villages_reached(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    from langso.campaigns.reached import reached_q
+
+    return adults_minority_villages(ctx).filter(reached_q(ctx.day))
 
 
 def adults_smartphone(ctx: FactContext, **_: Any) -> QuerySet[Any]:
@@ -257,6 +297,24 @@ def visits_week(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     return ctx.units(Visit.objects.filter(visited_on__range=(ctx.week_start, ctx.day)))
 
 
+def group_sessions_week(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    """Group sessions held in the 7 days to the day (a session belongs to its commune)."""
+    from langso.groups.models import GroupSession
+
+    return ctx.units(GroupSession.objects.filter(held_on__range=(ctx.week_start, ctx.day)))
+
+
+def attendance_week(ctx: FactContext, **_: Any) -> QuerySet[Any]:
+    """People present at those sessions, walk-ins included (one row per person and session)."""
+    from langso.groups.models import Attendance
+
+    return ctx.units(
+        Attendance.objects.filter(session__held_on__range=(ctx.week_start, ctx.day)),
+        province="session__province_id",
+        commune="session__commune_id",
+    )
+
+
 def helpdesk_done_week(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     return ctx.units(
         HelpDeskSession.objects.filter(
@@ -375,6 +433,9 @@ FACTS: dict[str, Fact] = {
     "residents": Fact(_("Người dân"), residents),
     "adults": Fact(_("Người trưởng thành (từ 18 tuổi)"), adults),
     "adults_reached": Fact(_("Người trưởng thành đã được hướng dẫn"), adults_reached),
+    "adults_reached_via": Fact(
+        _("Người trưởng thành đã được hướng dẫn, theo nguồn"), adults_reached_via, params=("way",)
+    ),
     "adults_smartphone": Fact(_("Người trưởng thành có điện thoại thông minh"), adults_smartphone),
     "adults_with_skill": Fact(
         _("Người trưởng thành đạt một kỹ năng"), adults_with_skill, params=("skill", "level")
@@ -398,7 +459,20 @@ FACTS: dict[str, Fact] = {
     "residents_covered": Fact(_("Người dân ở nơi được phủ sóng"), residents_covered, params=("field",)),
     "communes": Fact(_("Xã/phường"), communes, COMMUNE),
     "communes_with_committee": Fact(_("Xã/phường có ban chỉ đạo"), communes_with_committee, COMMUNE),
+    "adults_minority_villages": Fact(
+        _("Người trưởng thành ở thôn/bản chủ yếu là đồng bào dân tộc thiểu số"), adults_minority_villages
+    ),
+    "adults_minority_villages_reached": Fact(
+        _("Người trưởng thành ở thôn/bản chủ yếu là đồng bào dân tộc thiểu số đã được hướng dẫn"),
+        adults_minority_villages_reached,
+    ),
     "visits_week": Fact(_("Buổi hướng dẫn trong 7 ngày"), visits_week),
+    "group_sessions_week": Fact(_("Buổi học cộng đồng trong 7 ngày"), group_sessions_week, COMMUNE_RECORD),
+    "attendance_week": Fact(
+        _("Lượt người dự buổi học cộng đồng trong 7 ngày"),
+        attendance_week,
+        ("session__province_id", "session__commune_id", None),
+    ),
     "helpdesk_done_week": Fact(
         _("Thủ tục làm xong tại một cửa trong 7 ngày"), helpdesk_done_week, COMMUNE_RECORD
     ),

@@ -1,9 +1,12 @@
 """Every way a person was helped — the one statement "adults reached" counts and a person's page lists.
 
 A person counts once however many ways: present at a home visit, helped at the commune's help desk,
-ticked as present at a group session, or a skill observed by a team member. It lives here, above the
-teams and the group sessions, because it reads both; walk-ins at the help desk or a group session are
-not people of the registry and are not in it (groups.selectors.walk_in_count counts them apart).
+ticked as present at a group session, a skill observed by a team member, a learner or certificate of
+the national platform, or a VNeID level-2 activation on the commune police's list (both matched to
+the person by langso.outside_lists). It lives here, above the teams, the group sessions and the outside
+lists, because it reads them all; walk-ins at the help desk or a group session are not people of the
+registry and are not in it (groups.selectors.walk_in_count counts them apart), nor are the outside
+lists' rows that matched no one (reported per commune by langso.outside_lists).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from langso.groups.models import Attendance
+from langso.outside_lists.models import ListSource, OutsideEvidence
 from langso.skills.models import Skill, SkillRecord
 from langso.teams.models import HelpDeskSession, Visit
 
@@ -31,6 +35,16 @@ def reached_ways(day: datetime.date) -> dict[str, Any]:
         "observed": Exists(
             SkillRecord.objects.filter(resident_id=OuterRef("pk"), evidence="observed", recorded_on__lte=day)
         ),
+        "platform": Exists(
+            OutsideEvidence.objects.filter(
+                resident_id=OuterRef("pk"), source=ListSource.PLATFORM, done_on__lte=day
+            )
+        ),
+        "police": Exists(
+            OutsideEvidence.objects.filter(
+                resident_id=OuterRef("pk"), source=ListSource.POLICE, done_on__lte=day
+            )
+        ),
     }
 
 
@@ -44,7 +58,7 @@ def reached_q(day: datetime.date) -> Q:
 
 @dataclass(frozen=True)
 class ReachedWay:
-    kind: str  # "visit" | "helpdesk" | "group" | "observed"
+    kind: str  # "visit" | "helpdesk" | "group" | "observed" | "platform" | "police"
     day: datetime.date
     text: str
 
@@ -89,4 +103,12 @@ def person_reached(resident: Any, *, limit: int = 20) -> list[ReachedWay]:
                 _("Thành viên tổ ghi nhận kỹ năng: %(skill)s") % {"skill": names.get(record.skill_code, "")},
             )
         )
+    for evidence in OutsideEvidence.objects.filter(resident=resident).order_by("-done_on")[:limit]:
+        if evidence.source == ListSource.PLATFORM:
+            text = _("Nền tảng quốc gia “Bình dân học vụ số”: %(detail)s") % {
+                "detail": evidence.detail or _("học viên")
+            }
+        else:
+            text = _("Công an xã: kích hoạt định danh điện tử mức 2")
+        ways.append(ReachedWay(evidence.source, evidence.done_on, text))
     return sorted(ways, key=lambda w: w.day, reverse=True)[:limit]

@@ -24,7 +24,13 @@ from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, scope_for
 from langso.campaigns import selectors, services
-from langso.campaigns.dashboards import BOARDS_CACHE_SECONDS, board_for, boards_key, build_boards
+from langso.campaigns.dashboards import (
+    BOARDS_CACHE_SECONDS,
+    board_for,
+    boards_key,
+    build_boards,
+    reached_by_source,
+)
 from langso.campaigns.forms import CampaignForm, CommitteeForm, ReportForm, TargetForm
 from langso.campaigns.indicators import LEVEL_ORDER
 from langso.campaigns.models import Campaign, Indicator, SteeringCommittee, UnitLevel, WeeklyReport
@@ -177,6 +183,7 @@ def _dashboard(request: HttpRequest, campaign: Campaign, commune: Any = None) ->
             "sees_province": selectors.sees_whole_province(user, campaign.province_id),
             "can_manage": services.may_manage_province(user, campaign.province_id),
             "several_communes": selectors.communes_in_view(user=user, campaign=campaign)[:2].count() > 1,
+            "reached": reached_by_source(campaign, commune) if not screen else [],
         },
     )
 

@@ -22,6 +22,7 @@ MAIN_MENU = [
     ("devices:programmes", _("Cấp điện thoại")),
     ("campaigns:list", _("Chỉ tiêu")),
     ("registry:import_start", _("Nhập Excel")),
+    ("outside_lists:lists", _("Danh sách quốc gia")),
     ("accounts:audit", _("Nhật ký")),
     ("operations:health", _("Vận hành")),
     ("admin:index", _("Quản trị")),

@@ -277,6 +277,9 @@ def load_demo_data(*, seed: int = 2025, households_per_village: int = 18) -> dic
     from langso.groups.demo import load_demo_group_sessions
 
     created["group_sessions"] = load_demo_group_sessions()
+    from langso.outside_lists.demo import load_demo_outside_lists
+
+    created["outside_lists"] = load_demo_outside_lists()
     from langso.campaigns.demo import load_demo_campaigns
 
     created["campaigns"] = load_demo_campaigns()

@@ -25,6 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from langso.campaigns.services import indicators_to_review, install_default_indicators
+from langso.registry.change_tracking import ensure_change_triggers
 from langso.campaigns.shipped import shipped_indicators
 from langso.guides.languages import install_default_languages
 from langso.guides.models import Guide
@@ -79,4 +80,7 @@ def after_migrate(sender: Any, *, plan: Any = None, using: str = DEFAULT_DB_ALIA
     # The models' managers write to the default database; a second database is not ours to fill.
     if plan is None or using != DEFAULT_DB_ALIAS or not database_is_current(using):
         return
+    # This app's signal may come before the registry's (INSTALLED_APPS order): the change triggers a
+    # rebuilt SQLite table lost go back first, so the content's writes move the communes' counters.
+    ensure_change_triggers(using)
     install_content()

@@ -53,6 +53,10 @@ ERASURE_RULES: dict[str, str] = {
     "groups.attendance.resident": "anonymise",
     "groups.invitedperson.resident": "cascade",
     "groups.invitation.people": "cascade",
+    "outside_lists.outsideevidence.resident": "cascade",
+    # The row of the national platform's or the police's list that was this person: its personal
+    # values go, its identity key stays, so the same list imported again does not bring them back.
+    "outside_lists.listentry.resident": "anonymise",
 }
 
 
@@ -234,6 +238,18 @@ def person_erase(*, acting_user: Any, resident: Resident, reason: str) -> Erasur
 
     anonymised["groups.attendance.resident"] = Attendance.objects.filter(resident=resident).update(
         resident=None, walk_in_name=ERASED_LABEL, walk_in_birth_year=None, walk_in_sex=""
+    )
+    from langso.outside_lists.models import ListEntry
+
+    anonymised["outside_lists.listentry.resident"] = ListEntry.objects.filter(resident=resident).update(
+        resident=None,
+        full_name=ERASED_LABEL,
+        name_folded="",
+        cccd="",
+        birth_date=None,
+        birth_year=None,
+        village_name="",
+        candidates=[],
     )
     from langso.devices.models import Candidate
 

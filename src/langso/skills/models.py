@@ -131,6 +131,8 @@ class Evidence(models.TextChoices):
     SELF = "self", _("Tự khai")
     CERTIFICATE = "certificate", _("Chứng nhận của nền tảng học tập")
     GROUP = "group", _("Buổi học cộng đồng")
+    # The commune police's list of VNeID level-2 activations (langso.outside_lists): they did it in person.
+    POLICE = "police", _("Danh sách công an xã")
 
 
 # When two records share a date, stronger evidence decides the current level. A level set for a whole
@@ -141,6 +143,7 @@ EVIDENCE_STRENGTH = {
     Evidence.OBSERVED: 2,
     Evidence.QUIZ: 3,
     Evidence.CERTIFICATE: 4,
+    Evidence.POLICE: 4,
 }
 
 

@@ -145,6 +145,24 @@ def test_a_visit_recorded_now_shows_at_the_next_dashboard_read(client, world):
     assert "Thôn Nà Mò 100,0 % Đã đạt" in text(client.get(commune_url(world)))
 
 
+def test_the_dashboard_splits_adults_reached_by_source_each_person_once_in_the_total(client, world):
+    client.force_login(world["officer"])
+    before = text(client.get(commune_url(world)))
+    assert "Tổng, mỗi người một lần 1 33,3 %" in before  # the world's one person observed already
+    skill_services.skill_record_add(
+        acting_user=world["officer"], resident=world["far"], skill_code="vneid_level2", level=3
+    )
+    skill_services.skill_record_add(
+        acting_user=world["officer"], resident=world["far"], skill_code="qr_payment", level=2
+    )
+    page = text(client.get(commune_url(world)))
+    assert "Người trưởng thành đã được hướng dẫn, theo nguồn" in page
+    # Two records of one more person: one more in the total and in "observed".
+    assert "Tổng, mỗi người một lần 2 66,7 %" in page
+    assert "Thành viên tổ ghi nhận kỹ năng 2 66,7 %" in page
+    assert "Công an xã (định danh mức 2) 0 0,0 %" in page
+
+
 def test_the_meeting_room_mode_uses_large_type(client, world):
     client.force_login(world["staff"])
     assert b"dash-screen" in client.get(dashboard_url(world) + "?screen=1").content
