@@ -25,12 +25,12 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from langso.campaigns.services import indicators_to_review, install_default_indicators
-from langso.registry.change_tracking import ensure_change_triggers
 from langso.campaigns.shipped import shipped_indicators
 from langso.guides.languages import install_default_languages
 from langso.guides.models import Guide
 from langso.guides.services import install_default_guides, shipped_version_changed
 from langso.guides.shipped import load_languages, shipped_guides
+from langso.registry.change_tracking import ensure_change_triggers
 from langso.skills.services import install_default_catalogue, shipped_catalogue_changed
 from langso.skills.shipped import shipped_catalogue
 

@@ -17,9 +17,9 @@ from langso.core.models import AuditAction
 from langso.outside_lists.models import EntryStatus, ListEntry, ListSource, OutsideEvidence
 from langso.outside_lists.selectors import entries_in_scope
 from langso.registry.models import Resident
-from langso.skills.catalogue import PROFICIENT_LEVEL
 from langso.skills.models import CurrentSkillLevel, Evidence
 from langso.skills.services import skill_record_add
+from langso.skills.shipped import PROFICIENT_LEVEL
 
 VNEID_SKILL = "vneid_level2"
 
