@@ -61,6 +61,8 @@ class Perm:
     COMMITTEE_EDIT = "campaigns.committee_edit"
     # A person's request to get a copy of their data or to have it erased (langso.operations).
     PERSONAL_DATA_REQUESTS = "registry.personal_data_requests"
+    # The national instance's dashboard: the provinces' counts, never a person (langso.national).
+    NATIONAL_VIEW = "national.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -78,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.PROGRAMME_MANAGE,
             Perm.DEVICES_INVENTORY,
             Perm.CAMPAIGNS_VIEW,
+            Perm.NATIONAL_VIEW,
             Perm.CAMPAIGNS_MANAGE,
         }
     ),
@@ -154,6 +157,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SIGNAL_VIEW,
             Perm.PROGRAMME_VIEW,
             Perm.CAMPAIGNS_VIEW,
+            Perm.NATIONAL_VIEW,
         }
     ),
     Role.ADMINISTRATOR: frozenset(
@@ -187,6 +191,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DEVICES_ALLOCATE,
             Perm.FOLLOWUP_RECORD,
             Perm.CAMPAIGNS_VIEW,
+            Perm.NATIONAL_VIEW,
             Perm.CAMPAIGNS_MANAGE,
             Perm.COMMITTEE_EDIT,
             Perm.PERSONAL_DATA_REQUESTS,
@@ -342,6 +347,12 @@ URL_ACCESS: dict[str, str] = {
     "campaigns:report_download": Perm.CAMPAIGNS_VIEW,
     "campaigns:drill": Perm.CAMPAIGNS_VIEW,
     "campaigns:committee": Perm.COMMITTEE_EDIT,
+    "national:dashboard": Perm.NATIONAL_VIEW,
+    "national:province": Perm.NATIONAL_VIEW,
+    "national:commune": Perm.NATIONAL_VIEW,
+    # A province's server posts its signed package: the signature, checked against the key an
+    # administrator registered, is the authentication (langso.national.services.package_receive).
+    "national:receive": Access.PUBLIC,
     "operations:person_export": Perm.PERSONAL_DATA_REQUESTS,
     "operations:person_erase": Perm.PERSONAL_DATA_REQUESTS,
     "api:api-root": Access.NOBODY,  # Django Ninja names the API's prefix; the schema has its own address
