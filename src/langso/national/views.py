@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -40,10 +39,6 @@ def _day(request: HttpRequest, scope: object) -> datetime.date | None:
     return selectors.latest_day(scope)  # type: ignore[arg-type]
 
 
-def _query(request: HttpRequest) -> str:
-    return f"?{request.GET.urlencode()}" if request.GET else ""
-
-
 def _name(model: type[Province] | type[Commune], code: int) -> str:
     return model.objects.filter(code=code).values_list("name", flat=True).first() or str(code)
 
@@ -53,8 +48,7 @@ def dashboard(request: HttpRequest, province: int | None = None, commune: int | 
     scope = scope_for(request.user, Perm.NATIONAL_VIEW)
     if province is None and commune is None and not scope.everything and len(scope.province_codes) == 1:
         # A province's staff on the national instance: their province is their "country".
-        (only,) = scope.province_codes
-        return redirect(reverse("national:province", args=[only]) + _query(request))
+        (province,) = scope.province_codes
     if (province is not None or commune is not None) and not selectors.in_scope(
         scope, province_code=province, commune_code=commune
     ):
