@@ -19,7 +19,7 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -127,11 +127,12 @@ class SendResult:
     sent: list[OutgoingPackage]
     failed: OutgoingPackage | None = None
     error: str = ""
+    built: list[OutgoingPackage] = field(default_factory=list)
 
 
-def packages_send(*, url: str | None = None, post: Poster = http_post) -> SendResult:
+def packages_send(*, url: str | None = None, post: Poster | None = None) -> SendResult:
     """Send every unacknowledged day, oldest first; stop at the first that fails (sent again next run)."""
-    url = url or settings.NATIONAL_URL
+    url, post = url or settings.NATIONAL_URL, post or http_post
     if not url:
         raise ImproperlyConfigured("LANGSO_NATIONAL_URL is not set.")
     result = SendResult(sent=[])
@@ -153,6 +154,20 @@ def packages_send(*, url: str | None = None, post: Poster = http_post) -> SendRe
         outgoing.save(update_fields=["attempts", "last_error"])
         result.failed, result.error = outgoing, outgoing.last_error
         break
+    return result
+
+
+def national_run(
+    *, today: datetime.date | None = None, also: list[datetime.date] | None = None
+) -> SendResult:
+    """The nightly job (`national_send`, or the `send_to_national` task): build the days not built yet
+    (and `also`), then send every unacknowledged day. Safe to run twice: a day built with the same
+    counts keeps its version, and an acknowledged day is not sent again."""
+    province, secret = _province_settings()
+    days = days_to_build(today or timezone.localdate(), province) + list(also or [])
+    built = [package_build(day=day, province_code=province, secret=secret) for day in sorted(set(days))]
+    result = packages_send()
+    result.built = built
     return result
 
 

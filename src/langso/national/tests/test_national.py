@@ -284,3 +284,29 @@ def test_province_staff_see_only_their_province_and_a_team_member_nothing(nation
     )
     client.force_login(user_with_role(Role.TEAM_MEMBER))
     assert client.get(reverse("national:dashboard")).status_code == 403
+
+
+def test_the_nightly_task_builds_yesterday_waits_while_offline_and_sends_when_back(
+    national, client, monkeypatch
+):
+    import socket
+
+    from langso.national.tasks import send_to_national
+
+    with socket.socket() as sock:  # a port nobody listens on: a real refused connection
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    national.NATIONAL_PROVINCE, national.NATIONAL_SECRET = 66, SECRETS[66]
+    national.NATIONAL_URL = f"http://127.0.0.1:{port}/national/receive/"
+    seed_province(66)
+    yesterday = today() - datetime.timedelta(days=1)
+
+    offline_run = send_to_national.call()
+
+    assert offline_run["sent"] == [] and offline_run["failed"] == yesterday.isoformat()
+    assert "Không kết nối được" in offline_run["error"]
+    monkeypatch.setattr(services, "http_post", client_poster(client))
+    national.NATIONAL_URL = reverse("national:receive")
+    assert send_to_national.call()["sent"] == [f"{yesterday.isoformat()} v1"]
+    assert send_to_national.call()["sent"] == []  # run twice: nothing built or sent again
+    assert ReceivedPackage.objects.get().day == yesterday

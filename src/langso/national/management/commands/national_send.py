@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from langso.national import services
 
@@ -23,17 +23,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        province, secret = services._province_settings()
-        days = services.days_to_build(timezone.localdate(), province)
+        also = []
         if options["day"]:
             try:
-                days.append(datetime.date.fromisoformat(options["day"]))
+                also.append(datetime.date.fromisoformat(options["day"]))
             except ValueError:
                 raise CommandError("Ngày phải có dạng YYYY-MM-DD.") from None
-        for day in sorted(set(days)):
-            built = services.package_build(day=day, province_code=province, secret=secret)
+        if options["url"]:
+            settings.NATIONAL_URL = options["url"]
+        result = services.national_run(also=also)
+        for built in result.built:
             self.stdout.write(f"{built.day:%d/%m/%Y}: phiên bản {built.version}")
-        result = services.packages_send(url=options["url"])
         for sent in result.sent:
             self.stdout.write(
                 f"Đã gửi {sent.day:%d/%m/%Y} (phiên bản {sent.version}): {sent.acknowledgement}"
