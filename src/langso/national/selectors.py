@@ -194,3 +194,27 @@ def in_scope(scope: Scope, *, province_code: int | None = None, commune_code: in
             .first()
         )
     return province_code is not None and province_code in scope.province_codes
+
+
+@dataclass(frozen=True)
+class ProvinceStatus:
+    name: str
+    day: datetime.date
+    version: int
+    received_at: datetime.datetime
+    via: str
+
+
+def province_status(scope: Scope) -> list[ProvinceStatus]:
+    """Each province's latest day received, so national staff see who is behind."""
+    latest: dict[int, ReceivedPackage] = {}
+    for package in ReceivedPackage.objects.filter(scope_packages_q(scope)).order_by("province_code", "-day"):
+        latest.setdefault(package.province_code, package)
+    names = unit_names(UnitLevel.PROVINCE, {str(code) for code in latest})
+    return sorted(
+        (
+            ProvinceStatus(names[str(code)], p.day, p.version, p.received_at, p.get_via_display())
+            for code, p in latest.items()
+        ),
+        key=lambda s: (s.day, s.name),
+    )

@@ -86,5 +86,6 @@ def dashboard(request: HttpRequest, province: int | None = None, commune: int | 
             "commune": commune,
             "missing": selectors.provinces_missing(scope, day) if day and level == UnitLevel.COUNTRY else [],
             "sees_country": scope.everything,
+            "status": selectors.province_status(scope) if level == UnitLevel.COUNTRY else [],
         },
     )

@@ -252,6 +252,7 @@ def test_the_national_dashboard_adds_up_the_provinces_and_drills_down_to_village
     text = page.content.decode()
     assert "Số liệu toàn quốc" in text and "Thái Nguyên" in text and "Đắk Lắk" in text
     assert reverse("national:province", args=[19]) in text
+    assert "Ngày gần nhất mỗi tỉnh đã gửi" in text and "phiên bản 1, nhận lúc" in text
     province_page = client.get(reverse("national:province", args=[66])).content.decode()
     assert reverse("national:commune", args=[24301]) in province_page
     commune_page = client.get(reverse("national:commune", args=[24301])).content.decode()
