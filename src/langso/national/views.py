@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from langso.accounts.access import Perm, scope_for
+from langso.accounts.access import Perm, Scope, scope_for
 from langso.campaigns.models import UnitLevel
 from langso.core.http import require_perm
 from langso.national import selectors
@@ -29,14 +29,14 @@ def receive(request: HttpRequest) -> JsonResponse:
     return JsonResponse(receipt.as_json())
 
 
-def _day(request: HttpRequest, scope: object) -> datetime.date | None:
+def _day(request: HttpRequest, scope: Scope) -> datetime.date | None:
     text = request.GET.get("day", "")
     if text:
         try:
             return datetime.date.fromisoformat(text)
         except ValueError:
             pass
-    return selectors.latest_day(scope)  # type: ignore[arg-type]
+    return selectors.latest_day(scope)
 
 
 def _name(model: type[Province] | type[Commune], code: int) -> str:
