@@ -48,6 +48,12 @@ ALLOWED_STATUSES = {200, 201, 204, 301, 302, 303, 400, 409, 422}
 Kwargs = Callable[[SiteData, User], dict[str, Any]]
 
 
+@pytest.fixture(autouse=True)
+def national_instance(settings: Any) -> None:
+    """The national tier's receiving address answers only on a national instance (elsewhere 404)."""
+    settings.NATIONAL_INSTANCE = True
+
+
 def _step(data: SiteData) -> Any:
     from langso.guides.models import GuideStep
 
@@ -213,6 +219,8 @@ KWARGS: dict[str, Kwargs] = {
     "devices:import_refused": lambda d, u: {"job_id": _own_device_import(d, u).pk},
     "devices:follow_up": lambda d, u: {"follow_up_id": d.follow_up.pk},
     "campaigns:dashboard": lambda d, u: {"campaign_id": d.campaign.pk},
+    "national:province": lambda d, u: {"province": d.commune.province_id},
+    "national:commune": lambda d, u: {"commune": d.commune.code},
     "campaigns:commune_dashboard": lambda d, u: {"campaign_id": d.campaign.pk, "code": d.commune.code},
     "campaigns:edit": lambda d, u: {"campaign_id": d.campaign.pk},
     "campaigns:target_create": lambda d, u: {"campaign_id": d.campaign.pk},

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "langso.devices",
     "langso.groups",
     "langso.outside_lists",
+    "langso.national",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,13 @@ RETAIN_WALK_IN_DAYS = int(os.environ.get("LANGSO_RETAIN_WALK_IN_DAYS", "365"))
 RETAIN_CITIZEN_CODE_DAYS = int(os.environ.get("LANGSO_RETAIN_CITIZEN_CODE_DAYS", "30"))
 RETAIN_VOICE_DAYS = int(os.environ.get("LANGSO_RETAIN_VOICE_DAYS", "90"))
 RETAIN_AUDIT_YEARS = int(os.environ.get("LANGSO_RETAIN_AUDIT_YEARS", "5"))
+# The national tier (docs/deploy.md, "The national layout"). A province's instance sends its daily
+# counts to LANGSO_NATIONAL_URL, signed with its secret; the national instance receives them.
+NATIONAL_URL = os.environ.get("LANGSO_NATIONAL_URL", "")
+NATIONAL_PROVINCE = int(os.environ.get("LANGSO_NATIONAL_PROVINCE", "0") or 0)
+NATIONAL_SECRET = os.environ.get("LANGSO_NATIONAL_SECRET", "")
+NATIONAL_TIMEOUT = int(os.environ.get("LANGSO_NATIONAL_TIMEOUT", "60"))
+NATIONAL_INSTANCE = env_bool("LANGSO_NATIONAL_INSTANCE", False)
 
 # Background work: a database-backed queue (no broker needed on a commune laptop).
 TASKS = {

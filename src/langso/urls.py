@@ -22,6 +22,7 @@ urlpatterns = [
     path("lists/", include("langso.outside_lists.urls")),
     path("campaigns/", include("langso.campaigns.urls")),
     path("operations/", include("langso.operations.urls")),
+    path("national/", include("langso.national.urls")),
     # Public pages with no account: a citizen's own progress, certificate verification.
     path("", include("langso.skills.public_urls")),
     path("api/", api.urls),

@@ -142,6 +142,9 @@ PAGES: list[tuple[str, str, Url]] = [
     ("devices:follow_ups", "team_member", lambda d: reverse("devices:follow_ups")),
     ("devices:follow_up", "commune_officer", lambda d: reverse("devices:follow_up", args=[d.follow_up.pk])),
     ("campaigns:list", "province_staff", lambda d: reverse("campaigns:list")),
+    ("national:dashboard", "province_staff", lambda d: reverse("national:dashboard")),
+    ("national:province", "province_staff", lambda d: reverse("national:province", args=[d.commune.province_id])),
+    ("national:commune", "province_staff", lambda d: reverse("national:commune", args=[d.commune.code])),
     ("campaigns:create", "province_staff", lambda d: reverse("campaigns:create")),
     ("campaigns:dashboard", "province_staff", lambda d: reverse("campaigns:dashboard", args=[d.campaign.pk])),
     ("campaigns:commune_dashboard", "commune_officer", lambda d: reverse("campaigns:commune_dashboard", args=[d.campaign.pk, d.commune.code])),
@@ -188,6 +191,7 @@ POST_ONLY = "an action: POST only, it redirects to a page in the table"
 NOT_PAGES: dict[str, str] = {
     "healthz": "health check for the load balancer (plain text)",
     "set_language": POST_ONLY,
+    "national:receive": "a province's server posts its signed package (JSON)",
     "accounts:logout": POST_ONLY,
     "registry:residents_export": "Excel file",
     "registry:households_export": "Excel file",

@@ -65,6 +65,8 @@ class Perm:
     PERSONAL_DATA_REQUESTS = "registry.personal_data_requests"
     # The operations page: databases and replicas, the worker and queue, backups (no personal data).
     OPERATIONS_VIEW = "operations.view"
+    # The national instance's dashboard: the provinces' counts, never a person (langso.national).
+    NATIONAL_VIEW = "national.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -82,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.PROGRAMME_MANAGE,
             Perm.DEVICES_INVENTORY,
             Perm.CAMPAIGNS_VIEW,
+            Perm.NATIONAL_VIEW,
             Perm.CAMPAIGNS_MANAGE,
             Perm.OUTSIDE_LISTS,
         }
@@ -160,6 +163,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.SIGNAL_VIEW,
             Perm.PROGRAMME_VIEW,
             Perm.CAMPAIGNS_VIEW,
+            Perm.NATIONAL_VIEW,
         }
     ),
     Role.ADMINISTRATOR: frozenset(
@@ -193,6 +197,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DEVICES_ALLOCATE,
             Perm.FOLLOWUP_RECORD,
             Perm.CAMPAIGNS_VIEW,
+            Perm.NATIONAL_VIEW,
             Perm.CAMPAIGNS_MANAGE,
             Perm.COMMITTEE_EDIT,
             Perm.PERSONAL_DATA_REQUESTS,
@@ -357,6 +362,12 @@ URL_ACCESS: dict[str, str] = {
     "outside_lists:entry": Perm.OUTSIDE_LISTS,
     "outside_lists:unmatched": Perm.OUTSIDE_LISTS,
     "outside_lists:unmatched_xlsx": Perm.OUTSIDE_LISTS,
+    "national:dashboard": Perm.NATIONAL_VIEW,
+    "national:province": Perm.NATIONAL_VIEW,
+    "national:commune": Perm.NATIONAL_VIEW,
+    # A province's server posts its signed package: the signature, checked against the key an
+    # administrator registered, is the authentication (langso.national.services.package_receive).
+    "national:receive": Access.PUBLIC,
     "operations:person_export": Perm.PERSONAL_DATA_REQUESTS,
     "operations:person_erase": Perm.PERSONAL_DATA_REQUESTS,
     "operations:health": Perm.OPERATIONS_VIEW,

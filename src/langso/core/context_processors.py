@@ -21,6 +21,7 @@ MAIN_MENU = [
     ("teams:signals", _("Lõm sóng")),
     ("devices:programmes", _("Cấp điện thoại")),
     ("campaigns:list", _("Chỉ tiêu")),
+    ("national:dashboard", _("Toàn quốc")),  # on the national instance only
     ("registry:import_start", _("Nhập Excel")),
     ("outside_lists:lists", _("Danh sách quốc gia")),
     ("accounts:audit", _("Nhật ký")),
@@ -35,7 +36,11 @@ def main_menu(user: Any) -> list[tuple[str, Any]]:
 
     if not getattr(user, "is_authenticated", False):
         return []
-    return [(reverse(name), label) for name, label in MAIN_MENU if may_open(user, name)]
+    return [
+        (reverse(name), label)
+        for name, label in MAIN_MENU
+        if may_open(user, name) and (settings.NATIONAL_INSTANCE or not name.startswith("national:"))
+    ]
 
 
 def langso(request: HttpRequest) -> dict[str, Any]:

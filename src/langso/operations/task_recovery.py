@@ -48,6 +48,7 @@ IDEMPOTENT_TASKS = frozenset(
         "langso.campaigns.tasks.snapshot_day",
         "langso.campaigns.tasks.weekly_reports",
         "langso.guides.tasks.build_guide_audio",
+        "langso.national.tasks.send_to_national",
     }
 )
 # Tasks whose work has a recovery of its own, with its own liveness and attempts: an import job records a

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("role", list(Role))
 def test_every_menu_link_opens_for_the_role_it_shows_to_and_no_other(client, settings, role):
     settings.DEMO_MODE = True  # province staff and administrators skip the second factor as demo users
+    settings.NATIONAL_INSTANCE = True  # the national dashboard's link shows only there
     place = commune(NGHIA_TA)
     user = user_with_role(role, province=place.province, is_demo=True)
     client.force_login(user)

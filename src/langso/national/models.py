@@ -1,0 +1,117 @@
+"""The national tier's tables. Two sides of one exchange, in one app so a release carries both:
+
+- on a province's instance, `OutgoingPackage`: each day's package as built and signed, and whether the
+  national instance acknowledged it;
+- on the national instance, `ProvinceKey` (registered by an administrator), `ReceivedPackage` (one per
+  province and day, the version kept), `ReceivedVillage` (a village's code and its label, to show in a
+  drill-down) and `ReceivedCount` (a count per village or commune, fact and day).
+
+Only unit codes, dates, versions and counts: no table here has a column for a person (name, CCCD,
+phone, birth date, person id); `tests/test_two_instances.py` checks the fields and the stored values.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutgoingPackage(models.Model):
+    """A province's package for one day (province side)."""
+
+    province_code = models.PositiveIntegerField(_("mã tỉnh"))
+    day = models.DateField(_("ngày số liệu"))
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    dictionary = models.CharField(_("phiên bản từ điển dữ liệu"), max_length=40)
+    # The signed envelope as sent (JSON text): a resend sends the same bytes.
+    envelope = models.TextField()
+    digest = models.CharField(max_length=64)  # SHA-256 of the package's counts: a rebuild that changes
+    built_at = models.DateTimeField(auto_now_add=True)  # nothing keeps the version
+    acknowledged_at = models.DateTimeField(_("quốc gia xác nhận lúc"), null=True, blank=True)
+    acknowledgement = models.CharField(_("trả lời của quốc gia"), max_length=20, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(_("lỗi lần gửi gần nhất"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("gói số liệu gửi quốc gia")
+        verbose_name_plural = _("gói số liệu gửi quốc gia")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["province_code", "day"], name="national_outgoing_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_code} {self.day} v{self.version}"
+
+
+class ProvinceKey(models.Model):
+    """The shared secret a province signs its packages with (national side), registered by an
+    administrator. HMAC-SHA256: the national instance holds the same secret as the province."""
+
+    province_code = models.PositiveIntegerField(_("mã tỉnh"), primary_key=True)
+    secret = models.CharField(_("khóa bí mật dùng chung"), max_length=200)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khóa ký của tỉnh")
+        verbose_name_plural = _("khóa ký của tỉnh")
+
+    def __str__(self) -> str:
+        return str(self.province_code)
+
+
+class Via(models.TextChoices):
+    HTTP = "http", _("Gửi qua mạng")
+    FILE = "file", _("Nhập từ tệp")
+
+
+class ReceivedPackage(models.Model):
+    """The package of one province for one day as stored (national side): the latest version."""
+
+    province_code = models.PositiveIntegerField(_("mã tỉnh"))
+    day = models.DateField(_("ngày số liệu"))
+    version = models.PositiveIntegerField(_("phiên bản"))
+    dictionary = models.CharField(_("phiên bản từ điển dữ liệu"), max_length=40)
+    digest = models.CharField(max_length=64)
+    via = models.CharField(max_length=10, choices=Via.choices, default=Via.HTTP)
+    received_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("gói số liệu của tỉnh")
+        verbose_name_plural = _("gói số liệu của tỉnh")
+        ordering = ["-day", "province_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["province_code", "day"], name="national_received_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_code} {self.day} v{self.version}"
+
+
+class ReceivedVillage(models.Model):
+    """A village as a unit: its code (the province's village id) and label, never its people."""
+
+    code = models.CharField(max_length=36, primary_key=True)
+    province_code = models.PositiveIntegerField()
+    commune_code = models.PositiveIntegerField(db_index=True)
+    label = models.CharField(_("tên thôn/bản"), max_length=100)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReceivedCount(models.Model):
+    """One count of a day's package: a fact for a village (or for a commune, a commune-level fact)."""
+
+    package = models.ForeignKey(ReceivedPackage, on_delete=models.CASCADE, related_name="counts")
+    fact = models.CharField(max_length=80)
+    commune_code = models.PositiveIntegerField()
+    village_code = models.CharField(max_length=36, blank=True)  # empty: a commune-level count
+    count = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["package", "fact"], name="national_count_fact")]
+
+    def __str__(self) -> str:
+        return f"{self.fact} {self.commune_code}/{self.village_code}: {self.count}"

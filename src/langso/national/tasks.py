@@ -1,0 +1,19 @@
+"""The national send as a background task, for a deployment that schedules through the worker rather
+than cron. Idempotent (see `services.national_run`): a rerun after a worker died builds nothing twice
+and sends only what is still unacknowledged."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from langso.national.services import national_run
+
+
+@task()
+def send_to_national() -> dict[str, object]:
+    result = national_run()
+    return {
+        "sent": [f"{p.day.isoformat()} v{p.version}" for p in result.sent],
+        "failed": result.failed.day.isoformat() if result.failed else None,
+        "error": result.error,
+    }
