@@ -24,9 +24,11 @@ class OutgoingPackage(models.Model):
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     dictionary = models.CharField(_("phiên bản từ điển dữ liệu"), max_length=40)
     # The signed envelope as sent (JSON text): a resend sends the same bytes.
-    envelope = models.TextField()
-    digest = models.CharField(max_length=64)  # SHA-256 of the package's counts: a rebuild that changes
-    built_at = models.DateTimeField(auto_now_add=True)  # nothing keeps the version
+    envelope = models.TextField(_("gói đã ký"))
+    digest = models.CharField(
+        _("mã kiểm tra"), max_length=64
+    )  # SHA-256 of the package's counts: a rebuild that changes
+    built_at = models.DateTimeField(_("lập lúc"), auto_now_add=True)  # nothing keeps the version
     acknowledged_at = models.DateTimeField(_("quốc gia xác nhận lúc"), null=True, blank=True)
     acknowledgement = models.CharField(_("trả lời của quốc gia"), max_length=20, blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -51,7 +53,7 @@ class ProvinceKey(models.Model):
     province_code = models.PositiveIntegerField(_("mã tỉnh"), primary_key=True)
     secret = models.CharField(_("khóa bí mật dùng chung"), max_length=200)
     is_active = models.BooleanField(_("đang dùng"), default=True)
-    registered_at = models.DateTimeField(auto_now_add=True)
+    registered_at = models.DateTimeField(_("đăng ký lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("khóa ký của tỉnh")
@@ -73,8 +75,8 @@ class ReceivedPackage(models.Model):
     day = models.DateField(_("ngày số liệu"))
     version = models.PositiveIntegerField(_("phiên bản"))
     dictionary = models.CharField(_("phiên bản từ điển dữ liệu"), max_length=40)
-    digest = models.CharField(max_length=64)
-    via = models.CharField(max_length=10, choices=Via.choices, default=Via.HTTP)
+    digest = models.CharField(_("mã kiểm tra"), max_length=64)
+    via = models.CharField(_("nhận qua"), max_length=10, choices=Via.choices, default=Via.HTTP)
     received_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -92,7 +94,7 @@ class ReceivedPackage(models.Model):
 class ReceivedVillage(models.Model):
     """A village as a unit: its code (the province's village id) and label, never its people."""
 
-    code = models.CharField(max_length=36, primary_key=True)
+    code = models.CharField(_("mã thôn"), max_length=36, primary_key=True)
     province_code = models.PositiveIntegerField()
     commune_code = models.PositiveIntegerField(db_index=True)
     label = models.CharField(_("tên thôn/bản"), max_length=100)
@@ -104,11 +106,13 @@ class ReceivedVillage(models.Model):
 class ReceivedCount(models.Model):
     """One count of a day's package: a fact for a village (or for a commune, a commune-level fact)."""
 
-    package = models.ForeignKey(ReceivedPackage, on_delete=models.CASCADE, related_name="counts")
-    fact = models.CharField(max_length=80)
+    package = models.ForeignKey(
+        ReceivedPackage, on_delete=models.CASCADE, related_name="counts", verbose_name=_("gói số liệu")
+    )
+    fact = models.CharField(_("số liệu"), max_length=80)
     commune_code = models.PositiveIntegerField()
-    village_code = models.CharField(max_length=36, blank=True)  # empty: a commune-level count
-    count = models.BigIntegerField()
+    village_code = models.CharField(_("mã thôn"), max_length=36, blank=True)  # empty: a commune-level count
+    count = models.BigIntegerField(_("số đếm"))
 
     class Meta:
         indexes = [models.Index(fields=["package", "fact"], name="national_count_fact")]

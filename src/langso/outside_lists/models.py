@@ -45,11 +45,13 @@ class OutsideList(BaseModel):
     layout = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(default=list, blank=True)
     total_rows = models.PositiveIntegerField(default=0)
-    matched_count = models.PositiveIntegerField(default=0)
-    review_count = models.PositiveIntegerField(default=0)
-    unmatched_count = models.PositiveIntegerField(default=0)
-    known_count = models.PositiveIntegerField(default=0)  # rows an earlier list already brought
-    refused_count = models.PositiveIntegerField(default=0)
+    matched_count = models.PositiveIntegerField(_("số dòng khớp"), default=0)
+    review_count = models.PositiveIntegerField(_("số dòng cần xem lại"), default=0)
+    unmatched_count = models.PositiveIntegerField(_("số dòng không tìm thấy"), default=0)
+    known_count = models.PositiveIntegerField(
+        _("số dòng đã có từ danh sách trước"), default=0
+    )  # rows an earlier list already brought
+    refused_count = models.PositiveIntegerField(_("số dòng bị từ chối"), default=0)
 
     class Meta:
         verbose_name = _("danh sách từ bên ngoài")
@@ -79,7 +81,9 @@ class ListEntry(BaseModel):
     """A row of a list as it was read, and what became of it. One per province and row identity
     (`key`): a row that comes again in a later list is not entered twice."""
 
-    outside_list = models.ForeignKey(OutsideList, on_delete=models.CASCADE, related_name="entries")
+    outside_list = models.ForeignKey(
+        OutsideList, on_delete=models.CASCADE, related_name="entries", verbose_name=_("danh sách")
+    )
     row = models.PositiveIntegerField(_("dòng"))
     source = models.CharField(_("nguồn"), max_length=10, choices=ListSource.choices)
     province = models.ForeignKey("places.Province", on_delete=models.PROTECT, related_name="+")
@@ -100,11 +104,15 @@ class ListEntry(BaseModel):
     key = models.CharField(max_length=64)
     status = models.CharField(_("kết quả"), max_length=10, choices=EntryStatus.choices)
     reason = models.CharField(_("lý do cần xem lại"), max_length=300, blank=True)
-    match_how = models.CharField(max_length=20, blank=True)  # "cccd" | "name_birth_village" | "officer"
+    match_how = models.CharField(
+        _("cách khớp"), max_length=20, blank=True
+    )  # "cccd" | "name_birth_village" | "officer"
     resident = models.ForeignKey(
         "registry.Resident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    candidates = models.JSONField(default=list, blank=True)  # resident ids (text) for the review
+    candidates = models.JSONField(
+        _("người có thể là"), default=list, blank=True
+    )  # resident ids (text) for the review
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -132,7 +140,14 @@ class OutsideEvidence(BaseModel):
     done_on = models.DateField(_("ngày"))
     detail = models.CharField(_("nội dung"), max_length=300, blank=True)
     key = models.CharField(max_length=64)
-    entry = models.ForeignKey(ListEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    entry = models.ForeignKey(
+        ListEntry,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("dòng danh sách"),
+    )
     province = models.ForeignKey(
         "places.Province", on_delete=models.PROTECT, related_name="+", editable=False
     )
