@@ -239,8 +239,6 @@ TASKS = {
 
 # The worker records that it is alive this often (operations/heartbeat.py, shown on the operations page).
 WORKER_HEARTBEAT_SECONDS = float(os.environ.get("LANGSO_WORKER_HEARTBEAT_SECONDS", "30"))
-# The national instance this province sends its daily village counts to; empty: not configured.
-NATIONAL_URL = os.environ.get("LANGSO_NATIONAL_URL", "")
 
 # The cache holds sign-in and code-guessing counters and rendered dashboards. Every app process must
 # see the same counters, so production shares one cache: the database by default (no extra service;

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from langso.core import audit
 from langso.core.models import AuditAction
@@ -39,6 +40,8 @@ from langso.national.models import (
     ReceivedVillage,
     Via,
 )
+from langso.operations.models import MaintenanceKind
+from langso.operations.runs import run_record
 
 # --- Province side --------------------------------------------------------------------------------
 
@@ -168,6 +171,19 @@ def national_run(
     built = [package_build(day=day, province_code=province, secret=secret) for day in sorted(set(days))]
     result = packages_send()
     result.built = built
+    # The operations page shows the last send, and whether it went through.
+    sent = ", ".join(f"{p.day:%d/%m/%Y} v{p.version}" for p in result.sent)
+    detail = (
+        _("Chưa gửi được ngày %(day)s: %(error)s")
+        % {"day": f"{result.failed.day:%d/%m/%Y}", "error": result.error}
+        if result.failed is not None
+        else _("Đã gửi: %(days)s") % {"days": sent}
+        if sent
+        else _("Không có ngày nào cần gửi.")
+    )
+    run_record(
+        kind=MaintenanceKind.NATIONAL_SEND, ok=result.failed is None, detail=detail, rows=len(result.sent)
+    )
     return result
 
 

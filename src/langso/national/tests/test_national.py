@@ -311,3 +311,14 @@ def test_the_nightly_task_builds_yesterday_waits_while_offline_and_sends_when_ba
     assert send_to_national.call()["sent"] == [f"{yesterday.isoformat()} v1"]
     assert send_to_national.call()["sent"] == []  # run twice: nothing built or sent again
     assert ReceivedPackage.objects.get().day == yesterday
+
+    # The operations page's "last national send": each run recorded, the failed one with its reason.
+    from langso.operations.models import MaintenanceKind, MaintenanceRun
+
+    runs = list(
+        MaintenanceRun.objects.filter(kind=MaintenanceKind.NATIONAL_SEND).order_by("finished_at", "pk")
+    )
+    assert [run.ok for run in runs] == [False, True, True]
+    assert "Không kết nối được" in runs[0].detail
+    assert runs[1].rows == 1 and f"{yesterday:%d/%m/%Y}" in runs[1].detail
+    assert runs[2].rows == 0
