@@ -56,6 +56,8 @@ ISO_DATE = re.compile(r"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b")
 CODES_SHOWN_ON_PURPOSE = {
     "skills:draft_skill_new": {"qr_payment"},
     "skills:draft_skill_edit": {"qr_payment"},
+    # The operations page names the commands and the database role its administrator uses.
+    "operations:health": {"restore_drill", "pg_monitor"},
 }
 # The field app (/field/) is its own page, reworked in issue 12 by the field-app helper: its search
 # placeholder and level labels are known to be cut at 360 px, so the clipping check leaves it out there.
