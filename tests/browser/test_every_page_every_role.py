@@ -56,6 +56,8 @@ ISO_DATE = re.compile(r"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b")
 CODES_SHOWN_ON_PURPOSE = {
     "skills:draft_skill_new": {"qr_payment"},
     "skills:draft_skill_edit": {"qr_payment"},
+    # The operations page names the commands and the database role its administrator uses.
+    "operations:health": {"restore_drill", "pg_monitor"},
 }
 # Selects checked on their chosen option only, not on every option, by page (name prefixes). None
 # today: a select whose options are wider than its box is a list of radio buttons or a picker.

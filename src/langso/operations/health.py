@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -59,7 +60,7 @@ def _primary(alias: str) -> DatabaseHealth:
             if connection.vendor != "postgresql":
                 cursor.execute("SELECT sqlite_version()")
                 health.version = f"SQLite {cursor.fetchone()[0]}"
-                health.server = str(connection.settings_dict["NAME"])
+                health.server = _("tệp trên máy này")
                 health.reachable = True
                 return health
             cursor.execute(
