@@ -310,6 +310,42 @@ def visit_errors(
     return errors, visited_on, follow_up_on, present
 
 
+def visit_values(
+    data: Any,
+    *,
+    digest: str,
+    device: Any,
+    user: Any,
+    household: Household,
+    team_id: int | None,
+    member: Any,
+    visited_on: datetime.date,
+    follow_up_on: datetime.date | None,
+) -> dict[str, Any]:
+    """A visit row's columns from the phone's (or the web form's) data: one shape for the per-record
+    path and the batch path (teams/visit_batch.py)."""
+    return {
+        "id": data.id,
+        "content_hash": digest,
+        "device": device,
+        "recorded_by": user,
+        "household": household,
+        "village_id": household.village_id,
+        "commune_id": household.commune_id,
+        "province_id": household.province_id,
+        "team_id": team_id,
+        "member": member,
+        "visited_on": visited_on,
+        "no_signal": data.no_signal,
+        "broken_phone": data.broken_phone,
+        "no_phone": data.no_phone,
+        "scam": data.scam,
+        "notes": data.notes.strip(),
+        "follow_up_on": follow_up_on,
+        "photo": data.photo,
+    }
+
+
 def visit_member(
     memberships: Iterable[TeamMember], household: Household, assigned_team_id: Any
 ) -> tuple[Any, TeamMember | None]:
@@ -351,24 +387,17 @@ def visit_record(
 
     def create(digest: str) -> Visit:
         visit = Visit.objects.create(
-            id=data.id,
-            content_hash=digest,
-            device=device,
-            recorded_by=acting_user,
-            household=household,
-            village_id=household.village_id,
-            commune_id=household.commune_id,
-            province_id=household.province_id,
-            team_id=team_id,
-            member=member,
-            visited_on=visited_on,
-            no_signal=data.no_signal,
-            broken_phone=data.broken_phone,
-            no_phone=data.no_phone,
-            scam=data.scam,
-            notes=data.notes.strip(),
-            follow_up_on=follow_up_on,
-            photo=data.photo,
+            **visit_values(
+                data,
+                digest=digest,
+                device=device,
+                user=acting_user,
+                household=household,
+                team_id=team_id,
+                member=member,
+                visited_on=visited_on,
+                follow_up_on=follow_up_on,
+            )
         )
         visit.present.set(present)
         for taught in data.skills:

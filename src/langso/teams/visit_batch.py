@@ -200,24 +200,17 @@ def _write(*, user: Any, device: DeviceToken | None, good: list[_Good], skills: 
         data, household = item.data, item.household
         team_id, member = services.visit_member(memberships, household, assigned.get(household.pk))
         visit = Visit(
-            id=data.id,
-            content_hash=item.digest,
-            device=device,
-            recorded_by=user,
-            household=household,
-            village_id=household.village_id,
-            commune_id=household.commune_id,
-            province_id=household.province_id,
-            team_id=team_id,
-            member=member,
-            visited_on=item.visited_on,
-            no_signal=data.no_signal,
-            broken_phone=data.broken_phone,
-            no_phone=data.no_phone,
-            scam=data.scam,
-            notes=data.notes.strip(),
-            follow_up_on=item.follow_up_on,
-            photo=data.photo,
+            **services.visit_values(
+                data,
+                digest=item.digest,
+                device=device,
+                user=user,
+                household=household,
+                team_id=team_id,
+                member=member,
+                visited_on=item.visited_on,
+                follow_up_on=item.follow_up_on,
+            )
         )
         visits.append(visit)
         present += [
