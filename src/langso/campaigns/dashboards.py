@@ -16,7 +16,7 @@ import datetime
 import functools
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Q
@@ -168,8 +168,9 @@ def _series_many(
     series: dict[int, dict[tuple[str, str], list[tuple[datetime.date, float]]]] = {
         i.pk: {} for i in indicators
     }
+    averages = {i.pk for i in indicators if i.display == Display.AVERAGE}
     for indicator_id, level, unit, when, numerator, denominator in rows:
-        ratio = Value(numerator, denominator).ratio
+        ratio = Value(numerator, denominator, indicator_id in averages).ratio
         if ratio is not None:
             series[indicator_id].setdefault((level, unit), []).append((when, ratio))
     return series
@@ -351,6 +352,10 @@ def _row(
     day: datetime.date,
 ) -> Row:
     points = series.get((level, unit), [])
+    if value is not None and indicator.display == Display.AVERAGE and not value.average:
+        # Stored values (CurrentValue, snapshots, sums of rows) do not know they are an average: read
+        # as a percent, 2,5 days to fix a spot showed as "250,0".
+        value = replace(value, average=True)
     current = value.ratio if value is not None else None
     status = (
         Status.NO_DATA

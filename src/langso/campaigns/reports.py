@@ -86,6 +86,8 @@ def render_report_pdf(data: ReportData) -> bytes:
                 "target": float(board.target.value),
                 "maximum": 100.0 if board.indicator.display == Display.PERCENT else None,
                 "suffix": "%" if board.indicator.display == Display.PERCENT else "",
+                # As the tables write it (dashboards.Row.text): an average keeps its decimal.
+                "decimals": 0 if board.indicator.display == Display.COUNT else 1,
             }
             for board in data.boards
         ]

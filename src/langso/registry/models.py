@@ -89,13 +89,11 @@ class Household(BaseModel):
     def address_line(self) -> str:
         """Where the household lives, written once: the address, with the village added only when the
         address does not already name it ("Số nhà 12, Thôn Bản Cáu", not "... Thôn Bản Cáu, Thôn Bản Cáu")."""
-        from langso.core.text import fold
-
         village = self.village.name if self.village_id else ""
         address = (self.address or "").strip()
         if not address:
             return village
-        if not village or fold(village) in fold(address) or fold(_without_kind(village)) in fold(address):
+        if not village or _names_village(address, village):
             return address
         return f"{address}, {village}"
 
@@ -320,11 +318,17 @@ class CommuneChangeCounter(models.Model):
         return f"{self.commune_id}: {self.value}"
 
 
-def _without_kind(village_name: str) -> str:
-    """ "Thôn Bản Cáu" -> "Bản Cáu": an address often names the village without its kind."""
-    first, _sep, rest = village_name.partition(" ")
-    return (
-        rest
-        if rest and first.lower() in {"thôn", "bản", "buôn", "ấp", "xóm", "tổ", "khu", "làng", "plei", "sóc"}
-        else village_name
+def _names_village(address: str, village_name: str) -> bool:
+    """Whether the address already names the village, as whole words: "Số nhà 12, bản Cáu" names "Thôn
+    Bản Cáu" and "số 5, thôn 03" names "Thôn 3", but "Số nhà 13" does not name "Thôn 3" (a number alone
+    is not a village's name; most villages are numbered) nor does "đường Cầu Giấy" name "Thôn Bản Cáu"."""
+    from langso.places.naming import village_key, village_keys
+
+    words = f" {village_key(address)} "
+    # The whole name, and the name without its kind word; dropping more ("Bản Cáu" -> "Cáu") or
+    # keeping only a number would match unrelated words of the address.
+    return any(
+        f" {key} " in words
+        for key in village_keys(village_name)[:2]
+        if key and not key.replace(" ", "").isdigit()
     )

@@ -186,3 +186,50 @@ def test_the_command_refuses_an_unknown_province_or_a_bad_week(world):
         call_command("weekly_report", "--province", "999")
     with pytest.raises(CommandError):
         call_command("weekly_report", "--province", "19", "--week", "13/13/2026")
+
+
+def test_the_chart_writes_an_average_with_its_decimal_as_the_tables_do(world):
+    """Days to fix a weak-signal spot average 2,5 in Nghĩa Tá: the table says "2,5", and so must its bar
+    (the table said "250,0", read as a percent, and the bar a whole number)."""
+    import uuid
+
+    from langso.campaigns.reports import _chart_rows
+    from langso.core.templatetags.langso_charts import bar_chart
+    from langso.teams.models import SignalReport
+
+    for days in (2, 3):
+        SignalReport.objects.create(
+            id=uuid.uuid4(),
+            content_hash=f"lom-song-{days}",
+            village=world["ban_cau"],
+            commune=world["nghia_ta"],
+            province=world["nghia_ta"].province,
+            description="Đầu bản, gần nhà văn hóa",
+            operator="viettel",
+            technology="4g",
+            reported_on=today() - datetime.timedelta(days=10),
+            respond_by=today(),
+            status="fixed",
+            closed_on=today() - datetime.timedelta(days=10 - days),
+        )
+    Target.objects.create(
+        campaign=world["campaign"],
+        indicator=Indicator.objects.get(code="signal_days_to_fix"),
+        value=7,
+        deadline=world["target"].deadline,
+    )
+    data = report_data(world["campaign"], week=today())
+    board = next(b for b in data.boards if b.indicator.code == "signal_days_to_fix")
+    nghia_ta = next(row for row in board.rows if row.name == world["nghia_ta"].name)
+    assert nghia_ta.text == "2,5"
+
+    text = " ".join(pdf_text(render_report_pdf(data)).split())
+    # Three times in the text around the chart (the province's value and Nghĩa Tá's row), once on its bar;
+    # a bar written "3" (rounded to a whole number) left three.
+    assert text.count("2,5") == 4
+    # The bar itself, drawn as the report draws it.
+    from django.utils import translation
+
+    with translation.override("vi"):
+        svg = bar_chart(_chart_rows(board)[0], 7.0, decimals=1)
+    assert ">2,5<" in svg

@@ -36,14 +36,15 @@ def sparkline(values: Sequence[float], label: str = "", width: int = 120, height
     )
 
 
-def _number(value: float, suffix: str) -> str:
+def _number(value: float, suffix: str, decimals: int | None = None) -> str:
     """A bar's value as the tables beside it write it (campaigns.dashboards.Row.text), in the page's
-    language: "0,4 %" in Vietnamese (comma, a space before the sign); whole numbers grouped."""
+    language: "0,4 %" in Vietnamese (comma, a space before the sign), "2,4" for an average (given
+    `decimals=1`); counts whole and grouped ("1.234")."""
     from django.utils.formats import number_format
 
-    if suffix:
-        return f"{number_format(round(value, 1), 1, use_l10n=True)} {suffix}"
-    return number_format(round(value), 0, use_l10n=True, force_grouping=True)
+    places = decimals if decimals is not None else (1 if suffix else 0)
+    shown = number_format(round(value, places), places, use_l10n=True, force_grouping=places == 0)
+    return f"{shown} {suffix}" if suffix else shown
 
 
 @register.simple_tag
@@ -54,9 +55,11 @@ def bar_chart(
     maximum: float | None = None,
     suffix: str = "",
     width: int = 520,
+    decimals: int | None = None,
 ) -> str:
     """Horizontal bars, one per (name, value), with the target as a dashed line: prints in a PDF and
-    reads on a phone (the SVG scales to its box). A missing value is a row with no bar."""
+    reads on a phone (the SVG scales to its box). A missing value is a row with no bar. Values are
+    written with `decimals` places (by default 1 with a `suffix`, else whole numbers)."""
     bar_height, gap, name_width, value_width = 14, 6, 170, 60
     values = [float(v) for _name, v in rows if v is not None]
     top = maximum if maximum is not None else max([*values, float(target or 0), 1.0])
@@ -78,7 +81,7 @@ def bar_chart(
         )
         if value is not None:
             length = max(min(float(value), top), 0.0) / top * plot
-            shown = _number(float(value), suffix)
+            shown = _number(float(value), suffix, decimals)
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="#0b6e4f"/>'

@@ -334,3 +334,29 @@ def test_an_officer_adds_a_named_adult_to_a_per_adult_list_with_a_reason(client,
         url, {"action": "add", "household_code": household.code, "person_name": "Không Có Ai", "reason": "x"}
     )
     assert "Không tìm thấy người có họ tên này trong hộ." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("address", "line"),
+    [
+        # Most villages are numbered: a house number is not the village, which must still be written.
+        ("Số nhà 13, đường 19/5", "Số nhà 13, đường 19/5, Thôn 3"),
+        # The address already names the village (with a leading zero, in lower case): written once.
+        ("Số nhà 13, thôn 03", "Số nhà 13, thôn 03"),
+    ],
+)
+def test_the_handover_record_names_the_receivers_village_exactly_once(client, world, address, line):
+    from langso.core.text import fold
+
+    world["village"].name = "Thôn 3"
+    world["village"].save(update_fields=["name"])
+    candidate = approve(world).candidates.first()
+    candidate.household.address = address
+    candidate.household.save(update_fields=["address"])
+    allocation = services.allocate(acting_user=world["officer"], candidate=candidate, handover=handover())
+    client.force_login(world["officer"])
+    text = " ".join(
+        _pdf_text(client.get(reverse("devices:handover_pdf", args=[allocation.pk])).content).split()
+    )
+    assert f"{allocation.household.code} — {line}" in text
+    assert fold(text).count("thon 3") + fold(text).count("thon 03") == 1

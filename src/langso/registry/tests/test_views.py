@@ -184,6 +184,13 @@ def test_the_household_list_starts_empty_groups_by_village_and_says_when_there_i
         ("Số nhà 12, bản cáu", "Thôn Bản Cáu", "Số nhà 12, bản cáu"),
         ("Xóm Trên", "Thôn Bản Cáu", "Xóm Trên, Thôn Bản Cáu"),
         ("", "Nà Kẹn", "Nà Kẹn"),
+        # A number alone is not a village's name: "13" and "5" do not name "Thôn 3" or "Xóm 5".
+        ("Số nhà 13", "Thôn 3", "Số nhà 13, Thôn 3"),
+        ("Số 25, ngõ 5", "Xóm 5", "Số 25, ngõ 5, Xóm 5"),
+        ("Số nhà 13, thôn 03", "Thôn 3", "Số nhà 13, thôn 03"),
+        ("Tổ 7, tổ dân phố số 2", "Tổ dân phố 7", "Tổ 7, tổ dân phố số 2, Tổ dân phố 7"),
+        # Words inside other words or names do not count: "Cầu Giấy" is not "Bản Cáu".
+        ("Số 25 đường Cầu Giấy", "Thôn Bản Cáu", "Số 25 đường Cầu Giấy, Thôn Bản Cáu"),
     ],
 )
 def test_a_households_address_names_its_village_once(address, village, line):
