@@ -66,7 +66,9 @@ def _tay(data: SiteData) -> str:
     from langso.guides.models import GuideLanguage, StepRecording, StepTranslation
 
     install_default_languages()  # a transactional test flushed the migration's rows
-    GuideLanguage.objects.filter(code="tay").update(active=True)
+    # Written once: the crawl calls this for every URL while the live server may hold SQLite's lock.
+    if GuideLanguage.objects.filter(code="tay", active=False).exists():
+        GuideLanguage.objects.filter(code="tay").update(active=True)
     step = _step(data)
     for s in step.guide.steps.all():
         StepTranslation.objects.get_or_create(

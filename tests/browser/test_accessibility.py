@@ -204,6 +204,7 @@ NOT_PAGES: dict[str, str] = {
     "registry:import_columns": POST_ONLY,
     "registry:import_refused": "Excel file",
     "skills:access_code_create": POST_ONLY,
+    "guides:review_shipped": POST_ONLY + " (the guide's edit page, in the table, shows the shipped version)",
     "skills:draft_start": POST_ONLY + " (the draft catalogue, /skills/?draft=1, is in the table)",
     "skills:draft_publish": POST_ONLY,
     "skills:record_void": POST_ONLY,

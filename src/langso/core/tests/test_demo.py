@@ -120,7 +120,11 @@ MAY_BE_AHEAD = {
     "teams.SignalReport.fix_by",
     "accounts.User.locked_until",
 }
-MAY_BE_EARLIER = {"registry.Resident.birth_date", "registry.Household.poverty_year"}
+MAY_BE_EARLIER = {
+    "registry.Resident.birth_date",
+    "registry.Household.poverty_year",
+    "outside_lists.ListEntry.birth_date",  # a birth date as an outside list wrote it
+}
 
 
 def _dates_out_of_the_story(start, today) -> list[str]:
