@@ -10,6 +10,7 @@ harmless; a record is stored only under its own recorder. Answers are gzip-compr
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from typing import Any
 
@@ -134,6 +135,9 @@ class SignedOut(Schema):
     ended: int = 0
 
 
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
 class Receipts(Schema):
     # SHA-256 (hex) of keys the phone dropped while offline.
     digests: list[str] = Field(max_length=20)
@@ -172,7 +176,9 @@ def sign_out(request: HttpRequest, response: HttpResponse) -> SignedOut:
     summary="Thu hồi các khóa mà máy đã bỏ khi đăng xuất lúc mất mạng",
 )
 def sign_out_receipts(request: HttpRequest, payload: Receipts) -> SignedOut:
-    digests = payload.digests
+    # Only what can be a key's hash reaches the database: anything else (a NUL character, which
+    # PostgreSQL text refuses, was a 500) names no key, and the phone's other receipts still count.
+    digests = [digest for digest in payload.digests if SHA256_HEX.fullmatch(digest)]
     users = set(DeviceToken.objects.filter(token_hash__in=digests[:20]).values_list("user_id", flat=True))
     ended = device_keys.devices_sign_out_by_digest(digests=digests)
     _end_website_session(request, users)

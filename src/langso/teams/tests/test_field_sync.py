@@ -271,7 +271,7 @@ def test_a_phone_signed_out_offline_ends_its_key_at_the_next_contact_with_the_ke
 
     answer = client.post(
         "/api/v1/field/signout-receipts",
-        data=json.dumps({"digests": [digest, "not-a-hash", "0" * 64]}),
+        data=json.dumps({"digests": [digest, "not-a-hash", "0" * 64, "a\x00b", digest.upper()]}),
         content_type="application/json",
     ).json()
 
