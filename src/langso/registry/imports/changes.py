@@ -206,7 +206,7 @@ class PeopleInRegistry:
 
     def __init__(self, cccds: list[str], household_ids: list[Any], chunks: Callable[..., Any]) -> None:
         self.by_cccd: dict[str, Resident] = {}
-        for part in chunks(cccds):
+        for part in chunks(sorted(cccds_in_registry(cccds))):  # mostly none: records only for those
             self.by_cccd.update({r.cccd: r for r in Resident.objects.filter(cccd__in=part)})
         self.by_key: dict[tuple[Any, str, int | None], Resident] = {}
         for part in chunks(household_ids):
@@ -223,3 +223,35 @@ class PeopleInRegistry:
             if candidate is not None and (candidate.cccd is None or not cccd):
                 resident = candidate
         return resident
+
+
+def cccds_in_registry(numbers: list[str], *, outside_commune: int | None = None) -> set[str]:
+    """Which of these CCCD numbers the registry holds (in a commune other than `outside_commune`, if
+    given), asked in plain SQL: the ORM prepares each value of an IN list in Python, about 4 µs a value,
+    and an import asks this of every number in the file."""
+    from django.db import connections, router
+
+    numbers = [n for n in dict.fromkeys(numbers) if n]
+    if not numbers:
+        return set()
+    connection = connections[router.db_for_read(Resident)]
+    quote = connection.ops.quote_name
+    table, cccd, commune = (
+        quote(Resident._meta.db_table),
+        quote(Resident._meta.get_field("cccd").column),
+        quote(Resident._meta.get_field("commune").column),
+    )
+    where = "" if outside_commune is None else f" AND {commune} <> %s"
+    extra = [] if outside_commune is None else [int(outside_commune)]
+    found: set[str] = set()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {cccd} FROM {table} WHERE {cccd} = ANY(%s){where}", [numbers, *extra])  # noqa: S608
+            found.update(row[0] for row in cursor.fetchall())
+        else:
+            for start in range(0, len(numbers), 900):
+                part = numbers[start : start + 900]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(f"SELECT {cccd} FROM {table} WHERE {cccd} IN ({marks}){where}", [*part, *extra])  # noqa: S608
+                found.update(row[0] for row in cursor.fetchall())
+    return found

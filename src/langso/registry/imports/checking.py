@@ -855,14 +855,7 @@ def _recased_note(table: Table, recased: list[tuple[int, str, str]]) -> Problem:
 
 
 def _cccd_elsewhere(numbers: list[str], commune_code: int) -> set[str]:
-    taken: set[str] = set()
-    for start in range(0, len(numbers), 900):
-        taken |= set(
-            Resident.objects.filter(cccd__in=numbers[start : start + 900])
-            .exclude(commune_id=commune_code)
-            .values_list("cccd", flat=True)
-        )
-    return taken
+    return changes.cccds_in_registry(numbers, outside_commune=commune_code)
 
 
 def _elsewhere_problem(header: str, checked: CheckedRow) -> Problem:

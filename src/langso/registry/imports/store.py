@@ -23,6 +23,7 @@ def _checked_name(job: ImportJob) -> str:
 
 
 _DATE_KEYS = ("birth_date", "coverage_checked_on")
+SAVED_CHUNK = 1_000  # rows a line of the saved dry run; the write's chunks are a multiple of it
 
 
 def _json_value(value: Any) -> Any:
@@ -35,8 +36,10 @@ def _save_checked(job: ImportJob, result: CheckResult) -> None:
     """Keep the dry run's valid rows beside the file, so writing need not read and check it again.
 
     JSON lines: a first line with what the rows need (the file's sha256, the keys, the households to
-    make), then one line per row as a list in the order of `keys`, written one at a time to a temporary
-    file, so the dry run holds no second copy of its rows as text."""
+    make), then one line per chunk of `SAVED_CHUNK` rows, each row a list in the order of `keys`, written
+    a chunk at a time to a temporary file, so the dry run holds no second copy of its rows as text. A
+    chunk a line, not a row a line: json encodes and decodes a list of lists in one C call, where a
+    line per row cost a Python call and a decode per row both ways."""
     keys = list(result.valid[0].data) if result.valid else []
     head = {
         "sha256": job.file_sha256,
@@ -45,14 +48,15 @@ def _save_checked(job: ImportJob, result: CheckResult) -> None:
         "keys": keys,
         "valid": len(result.valid),
         "households": result.new_households,
-        "format": 2,
+        "chunk": SAVED_CHUNK,
+        "format": 3,
     }
     encode = json.JSONEncoder(ensure_ascii=False, default=_json_value, separators=(",", ":")).encode
     with tempfile.TemporaryFile() as spool:
         spool.write(encode(head).encode("utf-8") + b"\n")
-        for part in _chunks(result.valid, 5_000):
-            lines = [encode([r.row, *[r.data.get(k) for k in keys]]) for r in part]
-            spool.write(("\n".join(lines) + "\n").encode("utf-8"))
+        for part in _chunks(result.valid, SAVED_CHUNK):
+            line = encode([[r.row, *[r.data.get(k) for k in keys]] for r in part])
+            spool.write(line.encode("utf-8") + b"\n")
         spool.seek(0)
         storage = job.file.storage
         name = _checked_name(job)
@@ -110,15 +114,17 @@ def _drop_checked(job: ImportJob) -> None:
 
 
 class _SavedRows:
-    """The saved dry run's valid rows, read from its file a slice at a time (the writers take chunks
-    in order), so writing holds one chunk of rows, not the file's."""
+    """The saved dry run's valid rows, read from its file a line (a chunk of rows) at a time (the
+    writers take chunks in order), so writing holds one chunk of rows, not the file's."""
 
     def __init__(self, job: ImportJob, head: dict[str, Any]) -> None:
         self.job, self.count = job, int(head["valid"])
         self.keys: list[str] = head["keys"]
-        self.dates = [k for k in _DATE_KEYS if k in self.keys]
+        self.per_line = int(head["chunk"])
+        self.dates = [self.keys.index(k) for k in _DATE_KEYS if k in self.keys]
         self._handle: Any = None
-        self._at = 0
+        self._line = 0  # lines read so far
+        self._rows: list[CheckedRow] = []  # the rows of the last line read
 
     def __len__(self) -> int:
         return self.count
@@ -127,27 +133,38 @@ class _SavedRows:
         self.close()
         self._handle = self.job.file.storage.open(_checked_name(self.job), "rb")
         self._handle.readline()  # the head
-        self._at = 0
+        self._line, self._rows = 0, []
+
+    def _next_line(self) -> list[CheckedRow]:
+        line = self._handle.readline()
+        if not line:
+            return []
+        self._line += 1
+        keys, dates, rows = self.keys, self.dates, []
+        fromisoformat = datetime.date.fromisoformat
+        for row, *values in json.loads(line.decode("utf-8")):  # str: json need not guess the encoding
+            for index in dates:
+                if values[index]:
+                    values[index] = fromisoformat(values[index])
+            rows.append(CheckedRow(row, dict(zip(keys, values, strict=True))))
+        return rows
 
     def __getitem__(self, part: slice) -> list[CheckedRow]:
         start, stop, _step = part.indices(self.count)
-        if self._handle is None or start < self._at:
+        first_line = start // self.per_line
+        if self._handle is None or first_line < self._line - 1:
             self._open()
-        rows = []
-        # Not `for line in handle`: Django's File iterates from the start of the file.
-        for line in iter(self._handle.readline, b""):
-            self._at += 1
-            if self._at <= start:
-                continue
-            row, *values = json.loads(line.decode("utf-8"))  # str: json need not guess the encoding
-            data = dict(zip(self.keys, values, strict=True))
-            for key in self.dates:
-                if data[key]:
-                    data[key] = datetime.date.fromisoformat(data[key])
-            rows.append(CheckedRow(row, data))
-            if self._at >= stop:
+        out: list[CheckedRow] = []
+        while self._line <= first_line:  # skip to the line holding `start`
+            self._rows = self._next_line()
+        at = (self._line - 1) * self.per_line  # the index of self._rows[0]
+        while at < stop and self._rows:
+            out.extend(self._rows[max(start - at, 0) : stop - at])
+            if at + len(self._rows) >= stop:
                 break
-        return rows
+            at += len(self._rows)
+            self._rows = self._next_line()
+        return out
 
     def close(self) -> None:
         if self._handle is not None:
@@ -167,7 +184,7 @@ def _load_checked(job: ImportJob) -> CheckResult | None:
             head = json.loads(handle.readline().decode("utf-8"))
         except ValueError:
             return None
-    if head.get("sha256") != job.file_sha256 or head.get("format") != 2:
+    if head.get("sha256") != job.file_sha256 or head.get("format") != 3:
         return None
     problems = [Problem(row, "", "", "") for row in head["bad_rows"]]
     return CheckResult(head["total"], _SavedRows(job, head), problems, head.get("households", {}))  # type: ignore[arg-type]
