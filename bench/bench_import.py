@@ -153,7 +153,11 @@ def phase_read(path: str) -> dict:
     start, cpu = time.perf_counter(), time.process_time()
     book = python_calamine.CalamineWorkbook.from_path(path)
     count = sum(1 for _ in book.get_sheet_by_index(0).iter_rows())
-    return {"seconds": time.perf_counter() - start, "section_cpu": time.process_time() - cpu, "rows": count - 1}
+    return {
+        "seconds": time.perf_counter() - start,
+        "section_cpu": time.process_time() - cpu,
+        "rows": count - 1,
+    }
 
 
 def phase_read_openpyxl(path: str) -> dict:

@@ -244,14 +244,17 @@ def cccds_in_registry(numbers: list[str], *, outside_commune: int | None = None)
     where = "" if outside_commune is None else f" AND {commune} <> %s"
     extra = [] if outside_commune is None else [int(outside_commune)]
     found: set[str] = set()
+    # Only quoted names from the model go into the text; the numbers are parameters.
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {cccd} FROM {table} WHERE {cccd} = ANY(%s){where}", [numbers, *extra])  # noqa: S608
+            sql = f"SELECT {cccd} FROM {table} WHERE {cccd} = ANY(%s){where}"  # noqa: S608
+            cursor.execute(sql, [numbers, *extra])
             found.update(row[0] for row in cursor.fetchall())
         else:
             for start in range(0, len(numbers), 900):
                 part = numbers[start : start + 900]
                 marks = ", ".join(["%s"] * len(part))
-                cursor.execute(f"SELECT {cccd} FROM {table} WHERE {cccd} IN ({marks}){where}", [*part, *extra])  # noqa: S608
+                sql = f"SELECT {cccd} FROM {table} WHERE {cccd} IN ({marks}){where}"  # noqa: S608
+                cursor.execute(sql, [*part, *extra])
                 found.update(row[0] for row in cursor.fetchall())
     return found

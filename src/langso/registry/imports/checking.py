@@ -25,7 +25,6 @@ from langso.registry.models import (
     Household,
     ImportKind,
     Poverty,
-    Resident,
 )
 from langso.registry.services import clean_household_input, clean_resident_input
 
@@ -485,6 +484,32 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
                 yes_no[key] = error.messages[0]
         return yes_no[key]
 
+    texts: dict[Any, str] = {}  # household codes and village names repeat: each cleaned once
+    # A household's members repeat its columns (Phân loại hộ…): each household's are checked once.
+    household_keys = [key for key in _HOUSEHOLD_COLUMNS if key in table.columns]
+    household_memo: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def household_columns_of(
+        raw: dict[str, Any], row: int, code: str, year: Any
+    ) -> tuple[dict[str, Any], list[Problem]]:
+        if not household_keys:
+            return {}, []
+        key = (code, year, *[raw.get(k) for k in household_keys])
+        known = household_memo.get(key)
+        if known is not None:
+            return dict(known), []
+        columns, found = _household_columns(table, raw, row, code, year)
+        if not found:
+            household_memo[key] = columns
+        return dict(columns), found
+
+    def text_of(value: Any) -> str:
+        try:
+            return texts[value]
+        except KeyError:
+            texts[value] = cleaned = clean_text(str(value or ""))
+            return cleaned
+
     for row, raw in table.rows:
         before = len(problems)
         raw = _pre_check(table, raw, row, problems)
@@ -502,7 +527,7 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
             )
         except ValidationError as error:
             problems.extend(_field_problems(table, error, raw, row, {}))
-        code = clean_text(str(raw.get("household_code") or ""))
+        code = text_of(raw.get("household_code"))
         household_village = None
         household_columns: dict[str, Any] = {}
         if not code:
@@ -517,7 +542,7 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
             year = years.get(code)
             if year is None and code in existing_households:
                 year = existing_households[code][3]
-            household_columns, found = _household_columns(table, raw, row, code, year)
+            household_columns, found = household_columns_of(raw, row, code, year)
             if found:
                 provisional, again = _household_columns(table, raw, row, code, rules.today().year)
                 if again:
@@ -535,7 +560,7 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
                 if spec is not None:
                     new_households[code] = spec
                     household_village = spec["village_id"]
-        row_village = clean_text(str(raw.get("village") or ""))
+        row_village = text_of(raw.get("village"))
         if household_village is not None and row_village:
             village, reason = villages.find(raw.get("village"))
             if village is None:

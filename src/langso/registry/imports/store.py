@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import operator
 import tempfile
 import uuid
 from typing import Any
@@ -54,8 +55,15 @@ def _save_checked(job: ImportJob, result: CheckResult) -> None:
     encode = json.JSONEncoder(ensure_ascii=False, default=_json_value, separators=(",", ":")).encode
     with tempfile.TemporaryFile() as spool:
         spool.write(encode(head).encode("utf-8") + b"\n")
+        pick = operator.itemgetter(*keys) if len(keys) > 1 else (lambda data: (data[keys[0]],))
         for part in _chunks(result.valid, SAVED_CHUNK):
-            line = encode([[r.row, *[r.data.get(k) for k in keys]] for r in part])
+            lines = []
+            for r in part:
+                try:
+                    lines.append([r.row, *pick(r.data)])  # one C call for the row's values
+                except KeyError:  # a row without some key (none today): its value is null
+                    lines.append([r.row, *[r.data.get(k) for k in keys]])
+            line = encode(lines)
             spool.write(line.encode("utf-8") + b"\n")
         spool.seek(0)
         storage = job.file.storage

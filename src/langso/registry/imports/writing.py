@@ -164,7 +164,9 @@ def _sqlite_rows_per_statement(connection: Any, width: int) -> int:
     return max(1, min(500, limit // width))
 
 
-def _sqlite_insert_many(raw_cursor: Any, table: str, columns: str, width: int, values: list[list[Any]]) -> None:
+def _sqlite_insert_many(
+    raw_cursor: Any, table: str, columns: str, width: int, values: list[list[Any]]
+) -> None:
     """One multi-row INSERT for the rows, not an `executemany` of one-row statements.
 
     Why: a table with triggers (the change counters) makes SQLite open a statement journal for each
