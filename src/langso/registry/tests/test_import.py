@@ -561,6 +561,34 @@ def _age(job):
 
 
 @pytest.mark.parametrize("mode", ["all", "valid_only"])
+def test_the_saved_dry_run_is_written_back_whole_when_its_lines_and_the_write_chunks_do_not_line_up(
+    officer, home, monkeypatch, mode
+):
+    """The dry run keeps its rows a line per SAVED_CHUNK rows; the write reads them back a chunk at a
+    time: chunks that start and end inside a line still write every row once, in order."""
+    from langso.registry.imports import store
+
+    monkeypatch.setattr(store, "SAVED_CHUNK", 2)  # lines of 2 rows: [1, 2], [3]
+    monkeypatch.setattr(jobs, "WRITE_CHUNK", 1 if mode == "valid_only" else 3)
+    seen: list[int] = []
+    real = imports.WRITERS["residents"]
+
+    def writer(rows, job, counts, households):
+        seen.extend(r.row for r in rows)
+        real(rows, job, counts, households)
+
+    monkeypatch.setitem(imports.WRITERS, "residents", writer)
+    job = _write(officer, _job(officer, home, _xlsx(GOOD)), mode=mode)
+    assert (job.status, job.created_count) == (ImportStatus.DONE, 3)
+    assert seen == sorted(seen) and len(seen) == len(set(seen)) == 3
+    assert sorted(Resident.objects.filter(commune=home).values_list("full_name", flat=True)) == [
+        "Hoàng Văn Tuấn",
+        "Ma Văn Sơn",
+        "Nông Thị Hoa",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["all", "valid_only"])
 def test_a_job_whose_worker_died_is_resumed_by_import_recover_without_duplicates(
     officer, home, monkeypatch, mode
 ):
