@@ -171,10 +171,12 @@ def _sqlite_insert_many(
 
     Why: a table with triggers (the change counters) makes SQLite open a statement journal for each
     statement, copying every page the statement touches; with a dozen indexes that is a dozen pages
-    a row when each row is its own statement. One statement per 1,000-odd rows pays it once: the
+    a row when each row is its own statement. One statement per 500 rows pays it once: the
     residents' inserts took a third of the time (bench/README.md). The text holds only quoted names
     and "?" placeholders; the values are parameters. The driver's own cursor is used directly: Django's
-    wrapper would rewrite tens of thousands of "%s" placeholders each time."""
+    wrapper would rewrite tens of thousands of "%s" placeholders each time (and, with DEBUG on, quote every
+    value into its query log). Its execute wrappers are skipped too: the only one (`core.replicas`) is for
+    PostgreSQL's replicas."""
     import itertools
     import sqlite3
 
