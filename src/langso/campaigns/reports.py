@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import io
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from langso.accounts.models import User
 from langso.campaigns.dashboards import Board, build_boards
 from langso.campaigns.models import Campaign, Display, WeeklyReport
 from langso.campaigns.services import may_manage_province
@@ -202,7 +202,7 @@ def render_report_xlsx(data: ReportData) -> bytes:
 
 def weekly_report_generate(
     *,
-    acting_user: Any,
+    acting_user: User,
     campaign: Campaign,
     week: datetime.date | None = None,
     comment: str | None = None,

@@ -8,6 +8,8 @@ import decimal
 import uuid
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from langso.core.context import current_request_meta
@@ -43,7 +45,7 @@ def diff(
 
 def entry(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | AnonymousUser | None,
     action: str | AuditAction,
     obj: models.Model | None = None,
     object_type: str = "",

@@ -10,11 +10,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import cached_property
 
 from langso.accounts.access import has_perm
+from langso.accounts.http import AuthenticatedHttpRequest
 
 
 def require_perm(perm: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -38,6 +40,8 @@ COUNT_CAP = 10_000
 
 class CappedPaginator(Paginator):
     """Counts at most COUNT_CAP rows: a province-wide list needs "more than 10,000", not a full count."""
+
+    object_list: QuerySet[Any]  # only a queryset counts a slice without fetching it
 
     @cached_property
     def count(self) -> int:
@@ -68,7 +72,7 @@ def query_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def pick_commune(request: HttpRequest, *, perm: str, picker_template: str) -> Any:
+def pick_commune(request: AuthenticatedHttpRequest, *, perm: str, picker_template: str) -> Any:
     """The commune a page is about: `?commune=` inside the user's units (404 otherwise), the user's
     only commune, or, when they cover several (or searched), the picker page to choose one.
     Returns a Commune or an HttpResponse to send as it is."""

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import fold_compact
@@ -193,7 +194,7 @@ def _refused_file(data: bytes, filename: str, result: Checked) -> bytes:
 
 
 def import_check(
-    *, acting_user: Any, programme: Programme, commune: Commune | None, filename: str, data: bytes
+    *, acting_user: User, programme: Programme, commune: Commune | None, filename: str, data: bytes
 ) -> DeviceImport:
     """Store the file and its dry-run report (or its layout, when the officer must map its columns).
     FileRefused when the file as a whole cannot be read."""
@@ -220,7 +221,7 @@ def _record(job: DeviceImport, result: Checked) -> None:
     job.refused = _refused_file(bytes(job.data), job.original_name, result)
 
 
-def import_map_columns(*, acting_user: Any, job: DeviceImport, fields: list[str]) -> DeviceImport:
+def import_map_columns(*, acting_user: User, job: DeviceImport, fields: list[str]) -> DeviceImport:
     """The officer's mapping of the supplier's columns: remembered, then the file checked again."""
     if job.created_by_id != acting_user.pk:
         raise PermissionDenied
@@ -241,7 +242,7 @@ def import_map_columns(*, acting_user: Any, job: DeviceImport, fields: list[str]
     return job
 
 
-def import_confirm(*, acting_user: Any, job: DeviceImport, mode: str) -> DeviceImport:
+def import_confirm(*, acting_user: User, job: DeviceImport, mode: str) -> DeviceImport:
     """Write the checked file (checked again now). Devices already in the programme are matched by IMEI:
     updated while in stock, left alone once handed over."""
     if job.created_by_id != acting_user.pk:
@@ -302,7 +303,7 @@ def import_confirm(*, acting_user: Any, job: DeviceImport, mode: str) -> DeviceI
     return job
 
 
-def import_cancel(*, acting_user: Any, job: DeviceImport) -> DeviceImport:
+def import_cancel(*, acting_user: User, job: DeviceImport) -> DeviceImport:
     if job.created_by_id != acting_user.pk:
         raise PermissionDenied
     if job.status in (ImportStatus.CHECKED, ImportStatus.MAPPING):

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from langso.accounts.models import User
 from langso.teams import device_keys
 from langso.teams.api import FIELD_COOKIE
 from langso.teams.models import DeviceToken
@@ -25,7 +25,7 @@ from langso.teams.models import DeviceToken
 COOKIE_SECONDS = 365 * 24 * 3600
 
 
-def encode(*, device: DeviceToken, token: str, user: Any) -> str:
+def encode(*, device: DeviceToken, token: str, user: User) -> str:
     data = {
         "v": 1,
         "t": token,
@@ -63,7 +63,7 @@ def set_cookie(response: HttpResponse, value: str) -> None:
     )
 
 
-def sign_out_browser(request: HttpRequest, user: Any) -> None:
+def sign_out_browser(request: HttpRequest, user: User) -> None:
     """The member signs out of the website in this browser: the phone key it holds ends now, and the
     answer drops the cookie (accounts.views.logout_view removes what `sign_out_cookies` names)."""
     token = token_from(request)

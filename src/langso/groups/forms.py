@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -61,5 +63,5 @@ class InvitationForm(forms.Form):
         self, *args: object, skills: list[tuple[str, str]], guides: list[tuple[str, str]], **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["skill_code"].choices = [("", "—"), *skills]  # type: ignore[attr-defined]
-        self.fields["guide_slug"].choices = [("", "—"), *guides]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["skill_code"]).choices = [("", "—"), *skills]
+        cast(forms.ChoiceField, self.fields["guide_slug"]).choices = [("", "—"), *guides]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, may_open
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.core.http import require_perm
 from langso.guides import selectors, services
 from langso.guides.forms import GuideForm, QuestionFormSet, StepFormSet, question_initial, step_initial
@@ -179,7 +180,7 @@ def quiz(request: HttpRequest, skill_code: str) -> HttpResponse:
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     from langso.skills.models import Skill
     from langso.skills.services import published_version
 
@@ -211,7 +212,7 @@ def _other_languages() -> list[Any]:
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def edit(request: HttpRequest, skill_code: str | None = None) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, skill_code: str | None = None) -> HttpResponse:
     from langso.skills.models import Skill
     from langso.skills.services import published_version
 
@@ -273,7 +274,7 @@ def edit(request: HttpRequest, skill_code: str | None = None) -> HttpResponse:
 
 @require_perm(Perm.CATALOGUE_EDIT)
 @require_POST
-def review_shipped(request: HttpRequest, skill_code: str) -> HttpResponse:
+def review_shipped(request: AuthenticatedHttpRequest, skill_code: str) -> HttpResponse:
     """Staff settle "the shipped version changed": take the shipped guide, or keep theirs."""
     guide = selectors.guide_get(skill_code)
     take = request.POST.get("choice") == "shipped"

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction, AuditEntry
 from langso.core.text import clean_text
@@ -160,7 +161,7 @@ def _audit_q(resident: Resident) -> Q:
 
 
 @transaction.atomic
-def person_export(*, acting_user: Any, resident: Resident) -> bytes:
+def person_export(*, acting_user: User, resident: Resident) -> bytes:
     """A ZIP of everything stored about the person: data.json, the photos and scans, and a short note."""
     data, files = person_data(resident)
     exported_at = timezone.now()
@@ -194,7 +195,7 @@ class ErasureResult:
 
 
 @transaction.atomic
-def person_erase(*, acting_user: Any, resident: Resident, reason: str) -> ErasureResult:
+def person_erase(*, acting_user: User, resident: Resident, reason: str) -> ErasureResult:
     """Delete the person and everything about them; keep counts that others rely on, without them.
 
     Help-desk sessions stay as anonymous sessions (the commune's "procedures done" stay right), and

@@ -26,6 +26,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from langso.accounts.access import Perm, has_perm
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.teams import device_keys, field_sync
 from langso.teams.field_worklist import WorklistOut, worklist_for_device
 from langso.teams.models import DeviceToken
@@ -105,7 +106,7 @@ class DeviceOut(Schema):
 @router.post(
     "/devices", response=DeviceIssued, auth=django_auth, summary="Cấp khóa đồng bộ cho một điện thoại"
 )
-def device_issue(request: HttpRequest, payload: DeviceIn) -> DeviceIssued:
+def device_issue(request: AuthenticatedHttpRequest, payload: DeviceIn) -> DeviceIssued:
     if not has_perm(request.user, Perm.VISIT_RECORD):
         raise HttpError(403, _("Bạn không có quyền dùng ứng dụng thực địa."))
     device, token = device_keys.device_token_issue(acting_user=request.user, name=payload.name)
@@ -113,12 +114,12 @@ def device_issue(request: HttpRequest, payload: DeviceIn) -> DeviceIssued:
 
 
 @router.get("/devices", response=list[DeviceOut], auth=django_auth, summary="Các điện thoại của tôi")
-def device_list(request: HttpRequest) -> list[DeviceToken]:
+def device_list(request: AuthenticatedHttpRequest) -> list[DeviceToken]:
     return list(DeviceToken.objects.filter(user=request.user))
 
 
 @router.post("/devices/{device_id}/revoke", response=DeviceOut, auth=django_auth, summary="Thu hồi khóa")
-def device_revoke(request: HttpRequest, device_id: uuid.UUID) -> DeviceToken:
+def device_revoke(request: AuthenticatedHttpRequest, device_id: uuid.UUID) -> DeviceToken:
     # The member's own phones, or (a commune officer) those of their communes' members; the same 404
     # for a device that does not exist and one that is not theirs.
     device = device_keys.devices_visible(user=request.user).filter(pk=device_id).first()

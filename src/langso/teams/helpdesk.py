@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
@@ -46,7 +47,7 @@ class HelpDeskInput:
 
 
 def helpdesk_record(
-    *, acting_user: Any, data: HelpDeskInput, device: DeviceToken | None = None
+    *, acting_user: User, data: HelpDeskInput, device: DeviceToken | None = None
 ) -> tuple[HelpDeskSession, Outcome]:
     from langso.places.models import Commune
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, scope_for
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
@@ -61,7 +62,7 @@ class SignalReportInput:
 
 
 def signal_report_create(
-    *, acting_user: Any, data: SignalReportInput, device: DeviceToken | None = None
+    *, acting_user: User, data: SignalReportInput, device: DeviceToken | None = None
 ) -> tuple[SignalReport, Outcome]:
     errors: dict[str, list[str]] = {}
     scope = scope_for(acting_user, Perm.SIGNAL_REPORT)
@@ -137,7 +138,7 @@ _TECHNOLOGY_COVERAGE_FIELD = {
 
 @transaction.atomic
 def signal_report_move(
-    *, acting_user: Any, report: SignalReport, status: str, note: str = ""
+    *, acting_user: User, report: SignalReport, status: str, note: str = ""
 ) -> SignalReport:
     """A telecom partner confirms, fixes or rejects a report. Fixing updates the village's coverage."""
     report = SignalReport.objects.select_for_update().get(pk=report.pk)
