@@ -64,7 +64,7 @@ def entry(
         object_repr = object_repr or str(obj)[:200]
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry(
-        actor=actor_user,
+        actor=actor_user,  # type: ignore[misc]  # the user model, which core may not name (layers)
         actor_username=(actor_user.get_username() if actor_user else username)[:150],
         ip_address=meta.ip_address,
         user_agent=meta.user_agent[:300],

@@ -11,21 +11,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.functional import cached_property
 
 from langso.accounts.access import has_perm
 from langso.accounts.http import AuthenticatedHttpRequest
 
 
-def require_perm(perm: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def require_perm(perm: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Sign-in required, and a role that grants `perm` somewhere; otherwise 403."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not has_perm(request.user, perm):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -57,7 +58,7 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int | None = None) -
     return paginator.get_page(request.GET.get("page"))
 
 
-def apply_validation_error(form: Form, error: ValidationError) -> None:
+def apply_validation_error(form: BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form, field by field where the field exists."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():

@@ -75,7 +75,7 @@ def _store(
         )
         return row
 
-    _row, outcome = store_synced(FieldFollowUp, record_id, payload, create)  # type: ignore[arg-type]
+    _row, outcome = store_synced(FieldFollowUp, record_id, payload, create)  # type: ignore[type-var]  # kept like a SyncedRecord, not one
     return outcome, []
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -40,6 +40,9 @@ from langso.registry.imports import (
     refused_rows_xlsx,
 )
 from langso.registry.imports.templates import EXAMPLE_PREFIX
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -319,7 +322,7 @@ def template_xlsx() -> bytes:
     from openpyxl.styles import Font
 
     book = Workbook()
-    sheet = book.active
+    sheet = cast("Worksheet", book.active)  # a new workbook's one sheet
     sheet.title = _("Danh sách máy")[:31]
     sheet.append([str(c.header) for c in COLUMNS])
     sheet.append([EXAMPLE_PREFIX + "490154203237518", "Itel A50", "0912345678", _("Mới")])

@@ -347,7 +347,7 @@ class ProgrammeReport:
     def total(self) -> ReportLine | None:
         if not self.lines:
             return None
-        return ReportLine(
+        return ReportLine(  # type: ignore[call-arg]  # mypy does not count the starred fields
             Commune(name=_("Tổng cộng")),
             *(
                 sum(getattr(line, f) for line in self.lines)
@@ -404,7 +404,7 @@ def programme_report(*, user: User, programme: Programme) -> ProgrammeReport:
             with_person[a["commune_id"]] += 1
     three: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     # Each recipient's latest check that recorded the status: (done_on, months) -> is a citizen.
-    latest_citizen: dict[Any, tuple[tuple[datetime.date, int], bool, int]] = {}
+    latest_citizen: dict[Any, tuple[tuple[Any, int], bool, int]] = {}  # (done_on, months): done_on is set
     for f in FollowUp.objects.filter(
         allocation__programme=programme, commune_id__in=communes, done_on__isnull=False
     ).values("allocation_id", "commune_id", "months", "outcome", "done_on", "digital_citizen"):

@@ -820,7 +820,7 @@ def follow_up_record(
     if outcome == Outcome.RETURNED and allocation.kind != AllocationKind.DEVICE:
         raise ValidationError({"outcome": _("Hỗ trợ bằng tiền không có máy để trả lại.")})
     digital_citizen = None
-    if allocation.resident_id:
+    if allocation.resident is not None:
         from langso.skills.selectors import resident_skills
 
         digital_citizen = resident_skills(resident=allocation.resident).status.is_digital_citizen
@@ -856,7 +856,7 @@ def follow_up_record(
             # finds the phone in use confirms the handover, it must not move its date to the check's.
             resident_smartphone_set(
                 acting_user=acting_user,
-                resident=allocation.resident,
+                resident=allocation.resident,  # type: ignore[arg-type]  # resident_id is set
                 owns=True,
                 source=SmartphoneSource.HANDOVER,
                 on=done_on,

@@ -13,7 +13,6 @@ as people: they have no identity to count once across sources.
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,7 +81,7 @@ class SessionPage:
     invited_absent: list[Any] = field(default_factory=list)
     invited_count: int = 0
     skills: list[Any] = field(default_factory=list)
-    levels: dict[uuid.UUID, dict[str, int]] = field(default_factory=dict)
+    levels: dict[int, dict[str, int]] = field(default_factory=dict)
 
 
 def session_page(*, session: GroupSession) -> SessionPage:
@@ -96,7 +95,7 @@ def session_page(*, session: GroupSession) -> SessionPage:
     present = [r for r in rows if r.resident_id]
     walk_ins = [r for r in rows if not r.resident_id]
     villages = Counter(r.village.name if r.village else "—" for r in rows)
-    levels: dict[uuid.UUID, dict[str, int]] = {}
+    levels: dict[int, dict[str, int]] = {}
     from langso.groups.models import AttendanceSkill
 
     for row in AttendanceSkill.objects.filter(attendance__session=session).values(

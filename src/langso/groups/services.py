@@ -273,4 +273,4 @@ def session_record(
         return session
 
     session, outcome = store_synced(GroupSession, data.id, data.payload(), create)
-    return session, outcome  # type: ignore[return-value]
+    return session, outcome

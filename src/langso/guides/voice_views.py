@@ -232,8 +232,8 @@ def step_recording(request: HttpRequest, lang: str, step_id: int) -> HttpRespons
     etag = f'"{current.sha256}"'
     headers = HttpResponse(headers={"ETag": etag, "Cache-Control": PUBLIC_AUDIO_CACHE})
     conditional = get_conditional_response(request, etag=etag, response=headers)
-    if conditional is not headers:
-        conditional.public_content = True  # type: ignore[attr-defined]
+    if conditional is not None and conditional is not headers:
+        conditional.public_content = True  # type: ignore[attr-defined]  # read by our cache middleware
         return conditional
     audio = StepRecording.objects.values_list("audio", flat=True).get(pk=current.pk)
     response = HttpResponse(bytes(audio), content_type=current.content_type)

@@ -70,7 +70,7 @@ def person_relations() -> list[Any]:
         and not f.concrete
         and (f.one_to_many or f.one_to_one or f.many_to_many)
         # The table behind a many-to-many field is reached through that field (teams.visit.present).
-        and not f.related_model._meta.auto_created
+        and not f.related_model._meta.auto_created  # type: ignore[union-attr]  # a relation's model, resolved
     ]
 
 

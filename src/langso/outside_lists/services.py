@@ -83,9 +83,10 @@ def entry_resolve(
 ) -> ListEntry:
     """An officer's decision on a row waiting for review: it is this person (one of those it could be),
     or no one in the registry. Only a row of the officer's own units; decided once."""
-    entry = entries_in_scope(acting_user).select_for_update().filter(pk=entry.pk).first()
-    if entry is None:
+    locked = entries_in_scope(acting_user).select_for_update().filter(pk=entry.pk).first()
+    if locked is None:
         raise Http404
+    entry = locked
     if entry.status != EntryStatus.REVIEW:
         raise ValidationError(_("Dòng này đã được xử lý."))
     if reject:

@@ -177,7 +177,7 @@ def households_xlsx_file(*, acting_user: User, params: Any) -> tuple[IO[bytes], 
 
     def rows() -> Iterable[list[Any]]:
         for h in qs.iterator(chunk_size=2000):
-            row = [h.code, h.village.name, h.address, h.head.full_name if h.head else "", h.notes]
+            row: list[Any] = [h.code, h.village.name, h.address, h.head.full_name if h.head else "", h.notes]
             if sensitive:
                 row += [h.get_poverty_display(), h.poverty_year]
             yield row

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -233,7 +234,7 @@ def import_retry(request: AuthenticatedHttpRequest, job_id: Any) -> HttpResponse
 
 
 @require_perm(Perm.REGISTRY_EXPORT)
-def villages_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+def villages_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The villages of one commune (?commune=code; the only one when the user has one) as .xlsx."""
     code = str(request.GET.get("commune") or "")
     if not code.isdigit():

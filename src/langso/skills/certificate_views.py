@@ -167,7 +167,7 @@ class ProgrammeForm(forms.Form):
                 coerce=int,
                 initial=0,
                 required=False,
-                empty_value=0,
+                empty_value=0,  # type: ignore[arg-type]  # Django takes any value; the stubs say str
             )
             self.skill_fields.append((skill.code, name))
 

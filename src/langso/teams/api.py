@@ -62,7 +62,7 @@ class DeviceAuth(HttpBearer):
 
 def _rate_limit(device: DeviceToken) -> None:
     key = f"sync-rate:{device.pk}:{int(timezone.now().timestamp() // 60)}"
-    count = cache.get_or_set(key, 0, timeout=120)
+    count = cache.get_or_set(key, 0, timeout=120) or 0
     if count >= RATE_LIMIT_PER_MINUTE:
         raise HttpError(429, _("Quá nhiều yêu cầu từ thiết bị này; hãy thử lại sau một phút."))
     try:

@@ -62,7 +62,7 @@ def held_summary(record: HeldRecord) -> list[tuple[str, str]]:
     }
     lines = [(_("Loại"), kinds.get(record.kind, record.kind))]
     if record.kind == "visit":
-        household = Household.objects.filter(pk=_uuid(data.get("household_id"))).first()
+        household = Household.objects.filter(pk=_uuid(data.get("household_id"))).first()  # type: ignore[misc]  # None finds none
         lines.append((_("Hộ"), household.code if household else "—"))
     for key in ("visited_on", "helped_on", "reported_on", "done_on"):
         day = _day(data.get(key))

@@ -370,7 +370,7 @@ def _fact_label(value: Any) -> str:
 
 def conflict_note(conflict: FactConflict) -> str:
     """What the commune kept when a correction made on the phone met a different change on the server."""
-    if conflict.resident_id:
+    if conflict.resident is not None:
         what = _("“có điện thoại thông minh” của %(name)s") % {"name": conflict.resident.full_name}
     else:
         what = _("địa chỉ của hộ")

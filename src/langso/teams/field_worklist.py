@@ -226,7 +226,8 @@ def _meta(user: User, language: str, entries: list[Any]) -> dict[str, Any]:
 
 def _rule_titles(provinces: set[int]) -> list[Choice]:
     titles: dict[str, str] = {}
-    for province in sorted(provinces) or [None]:
+    province_ids: list[int | None] = [*sorted(provinces)] or [None]  # no province: the national rules
+    for province in province_ids:
         for rule in all_rules(province):
             titles.setdefault(rule.key, str(rule.title))
     return [Choice(code=key, label=title) for key, title in titles.items()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -23,6 +23,9 @@ from langso.teams.models import (
     SignalStatus,
     Technology,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_PLACEHOLDER = _("ngày/tháng/năm, ví dụ 05/03/2026")
 
@@ -229,7 +232,7 @@ class VisitForm(forms.Form):
 
     def skill_row_fields(self) -> list[tuple[Any, Any, Any, str]]:
         """Each row's person, skill and level, and the name of the skill chosen (the list's summary)."""
-        names = dict(self.fields["skill_code_0"].choices) if self.skill_rows else {}
+        names = dict(self.fields["skill_code_0"].choices) if self.skill_rows else {}  # type: ignore[attr-defined]  # a ChoiceField
         rows = []
         for i in range(self.skill_rows):
             skill = self[f"skill_code_{i}"]
@@ -452,6 +455,6 @@ class SignalMoveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, moves: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, moves: list[tuple[str, StrOrPromise]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["status"]).choices = moves

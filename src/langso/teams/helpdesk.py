@@ -74,7 +74,7 @@ def helpdesk_record(
     year = data.walk_in_birth_year
     if year is not None and not 1900 <= year <= timezone.localdate().year:
         errors["walk_in_birth_year"] = [_("Năm sinh không hợp lệ.")]
-    if errors:
+    if errors or helped_on is None:  # no date is one of the errors
         raise ValidationError(errors)
     helper = TeamMember.objects.filter(
         user=acting_user, is_active=True, team__commune_id=commune.code
@@ -108,4 +108,4 @@ def helpdesk_record(
         return session
 
     session, outcome = store_synced(HelpDeskSession, data.id, data.payload(), create)
-    return session, outcome  # type: ignore[return-value]
+    return session, outcome

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,7 +162,7 @@ def worklist(
     ):
         latest_follow_up.setdefault(row["household_id"], row["follow_up_on"])
 
-    people: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    people: dict[uuid.UUID, list[Mapping[str, Any]]] = defaultdict(list)
     for row in Resident.objects.filter(household_id__in=ids).values(
         "id", "household_id", "birth_year", "owns_smartphone", "smartphone_to_check"
     ):
@@ -249,8 +250,8 @@ class CommuneTeamsOverview:
     villages: int
     villages_with_team: int
     villages_without_team: list[Village]
-    inactive_teams: list[tuple[Team, datetime.date | None]]
-    members_without_assignments: list[TeamMember]
+    inactive_teams: Sequence[tuple[Team, datetime.date | None]]
+    members_without_assignments: Sequence[TeamMember]
     households: int
     households_assigned: int
 

@@ -299,7 +299,7 @@ def visit_errors(
             errors["updates"] = [_("Thông tin được sửa không thuộc hộ này.")]
         elif not isinstance(update.before, kind) or not isinstance(update.after, kind):
             errors["updates"] = [_("Giá trị không hợp lệ.")]
-        elif kind is str and len(update.after) > 200:
+        elif kind is str and len(update.after) > 200:  # type: ignore[arg-type]  # a str: checked above
             errors["updates"] = [_("Địa chỉ dài quá 200 ký tự.")]
     if len(data.notes) > 2000:
         errors["notes"] = [_("Ghi chú quá dài (tối đa 2.000 ký tự).")]
@@ -376,7 +376,7 @@ def visit_record(
     errors, visited_on, follow_up_on, present = visit_errors(
         data, household, members, skill_services.published_skill_codes()
     )
-    if errors:
+    if errors or visited_on is None:  # no date is one of the errors
         raise ValidationError(errors)
 
     assignment = HouseholdAssignment.objects.filter(household=household).select_related("member").first()
@@ -400,7 +400,7 @@ def visit_record(
                 follow_up_on=follow_up_on,
             )
         )
-        visit.present.set(present)
+        visit.present.set(present)  # type: ignore[arg-type]  # the residents' keys (UUIDs)
         for taught in data.skills:
             record = skill_services.skill_record_add(
                 acting_user=acting_user,
@@ -436,7 +436,7 @@ def visit_record(
         return visit
 
     visit, outcome = store_synced(Visit, data.id, data.payload(), create)
-    return visit, outcome  # type: ignore[return-value]
+    return visit, outcome
 
 
 def _household_has_no_phone(
@@ -476,7 +476,7 @@ def _apply_fact_updates(acting_user: User, visit: Visit, updates: tuple[FactUpda
         before, after = _clean_fact(update.before), _clean_fact(update.after)
         smartphone = update.target == "resident" and update.field == "owns_smartphone"
         if current == after:
-            if smartphone and obj.smartphone_to_check:
+            if smartphone and isinstance(obj, Resident) and obj.smartphone_to_check:
                 # The visit checked what a returned or lost device left open: the answer stands as is.
                 resident_smartphone_set(
                     acting_user=acting_user,
@@ -486,7 +486,7 @@ def _apply_fact_updates(acting_user: User, visit: Visit, updates: tuple[FactUpda
                     on=visit.visited_on,
                 )
             continue
-        if current == before and smartphone:
+        if current == before and smartphone and isinstance(obj, Resident):
             resident_smartphone_set(
                 acting_user=acting_user,
                 resident=obj,
@@ -510,7 +510,7 @@ def _apply_fact_updates(acting_user: User, visit: Visit, updates: tuple[FactUpda
             FactConflict.objects.create(
                 visit=visit,
                 household_id=visit.household_id,
-                resident=obj if update.target == "resident" else None,
+                resident=obj if isinstance(obj, Resident) else None,
                 field=update.field,
                 phone_before=before,
                 phone_after=after,
@@ -534,7 +534,7 @@ def conflict_resolve(*, acting_user: User, conflict: FactConflict, use_phone_val
     if use_phone_value:
         setattr(target, conflict.field, conflict.phone_after)
         fields = [conflict.field, "updated_at"]
-        if conflict.resident_id and conflict.field == "owns_smartphone":
+        if isinstance(target, Resident) and conflict.field == "owns_smartphone":
             target.smartphone_source, target.smartphone_on = SmartphoneSource.VISIT, conflict.visit.visited_on
             target.smartphone_to_check = False
             fields += ["smartphone_source", "smartphone_on", "smartphone_to_check"]

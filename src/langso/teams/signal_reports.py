@@ -93,7 +93,7 @@ def signal_report_create(
         8.0 <= float(data.latitude) <= 23.5 and 102.0 <= float(data.longitude) <= 110.0  # type: ignore[arg-type]
     ):
         errors["latitude"] = [_("Tọa độ GPS nằm ngoài Việt Nam.")]
-    if errors:
+    if errors or reported_on is None:  # no date is one of the errors
         raise ValidationError(errors)
 
     def create(digest: str) -> SignalReport:
@@ -119,7 +119,7 @@ def signal_report_create(
         return report
 
     report, outcome = store_synced(SignalReport, data.id, data.payload(), create)
-    return report, outcome  # type: ignore[return-value]
+    return report, outcome
 
 
 SIGNAL_MOVES: dict[str, frozenset[str]] = {
@@ -129,7 +129,7 @@ SIGNAL_MOVES: dict[str, frozenset[str]] = {
     SignalStatus.REJECTED: frozenset(),
 }
 
-_TECHNOLOGY_COVERAGE_FIELD = {
+_TECHNOLOGY_COVERAGE_FIELD: dict[str, str] = {
     Technology.MOBILE_4G: "mobile_4g",
     Technology.MOBILE_5G: "mobile_5g",
     Technology.BROADBAND: "broadband",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -48,6 +48,9 @@ from langso.teams.forms import (
 )
 from langso.teams.models import HelpDeskOutcome, Service, SignalReport, SignalStatus, Team, Visit
 from langso.teams.services import HelpDeskInput, ServiceDone, SignalReportInput, SkillTaught, VisitInput
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 VILLAGE_CHOICES_LIMIT = 500
 MAX_INACTIVE_DAYS = 365
@@ -349,7 +352,7 @@ def visit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     more = request.method == "POST" and request.POST.get("more") == "1"
     if more:
         skill_rows = min(skill_rows + SKILL_ROWS, SKILL_ROWS_MAX)
-    form_kwargs = {
+    form_kwargs: dict[str, Any] = {
         "people": person_choices,
         "skills": _skill_choices(),
         "skill_rows": skill_rows,
@@ -367,7 +370,7 @@ def visit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     elif more:
         # "More rows" redraws the form with what was typed, unchecked, and stores nothing.
-        typed = {
+        typed: dict[str, Any] = {
             key: request.POST.get(key)
             for key in request.POST
             if key not in ("present", "csrfmiddlewaretoken")
@@ -441,7 +444,7 @@ def household_visits(request: AuthenticatedHttpRequest, household_id: uuid.UUID)
     levels = dict(Level.choices)
     services_ = dict(Service.choices)
     people = {p.pk: p.full_name for p in web_selectors.household_residents(household)}
-    problem_labels = {name: Visit._meta.get_field(name).verbose_name for name in PROBLEMS}
+    problem_labels = {name: Visit._meta.get_field(name).verbose_name for name in PROBLEMS}  # type: ignore[union-attr]  # concrete fields
     visits = [
         {
             "visit": v,
@@ -634,7 +637,7 @@ def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "teams/signal_form.html", {"form": form})
 
 
-def _moves(report: Any) -> list[tuple[str, str]]:
+def _moves(report: Any) -> list[tuple[str, StrOrPromise]]:
     labels = dict(SignalStatus.choices)
     allowed = services.SIGNAL_MOVES.get(report.status, frozenset())
     return [(s, labels[s]) for s in SignalStatus.values if s in allowed]

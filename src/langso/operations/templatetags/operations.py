@@ -14,7 +14,7 @@ register = template.Library()
 @register.simple_tag
 def can_handle_data_requests(user: User | AnonymousUser, resident: Resident) -> bool:
     """Whether this user may export or erase this person's data (the role, and the person in scope)."""
-    if not has_perm(user, Perm.PERSONAL_DATA_REQUESTS):
+    if not isinstance(user, User) or not has_perm(user, Perm.PERSONAL_DATA_REQUESTS):
         return False
     return (
         type(resident)

@@ -329,9 +329,10 @@ class _CsvSource:
                 if stop is not None and index > stop:
                     return
                 if index >= start:
+                    cells: list[Any] = values  # the cells read, then None for the missing ones
                     yield (
                         index,
-                        values[:width] if len(values) >= width else values + [None] * (width - len(values)),
+                        cells[:width] if len(cells) >= width else cells + [None] * (width - len(cells)),
                     )
         except csv.Error as exc:
             raise FileRefused(
