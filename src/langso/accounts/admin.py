@@ -26,9 +26,9 @@ from langso.accounts.models import RoleAssignment, User
 from langso.core import audit
 from langso.core.models import AuditAction
 
-admin.site.has_permission = has_admin_site_permission  # type: ignore[method-assign]
-admin.site.login = views.admin_login  # type: ignore[method-assign]
-admin.site.logout = views.logout_view  # type: ignore[method-assign,assignment]
+admin.site.has_permission = has_admin_site_permission  # type: ignore[method-assign]  # roles decide
+admin.site.login = views.admin_login  # type: ignore[method-assign]  # our sign-in
+admin.site.logout = views.logout_view  # type: ignore[method-assign,assignment]  # our sign-out
 admin.site.site_header = _("Quản trị Làng Số")
 admin.site.site_title = _("Quản trị Làng Số")
 admin.site.index_title = _("Quản trị hệ thống")

@@ -99,7 +99,7 @@ def _uuid_hex(value: Any) -> str | None:
 def _converter(field: models.Field, connection: Any) -> Any:
     """The cheapest correct conversion of a field's Python value to what the database driver takes."""
     kind = field.get_internal_type()
-    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]  # a relation's
     if kind in _PASS_THROUGH:
         return None
     native_uuid = connection.features.has_native_uuid_field

@@ -63,7 +63,7 @@ def set_cookie(response: HttpResponse, value: str) -> None:
     )
 
 
-def sign_out_browser(request: HttpRequest, user: User) -> None:
+def sign_out_browser(request: HttpRequest, user: User | None) -> None:
     """The member signs out of the website in this browser: the phone key it holds ends now, and the
     answer drops the cookie (accounts.views.logout_view removes what `sign_out_cookies` names)."""
     token = token_from(request)
@@ -71,4 +71,4 @@ def sign_out_browser(request: HttpRequest, user: User) -> None:
         device = device_keys.device_by_token(token)
         if device is not None and user is not None and device.user_id == user.pk:
             device_keys.device_sign_out(device=device)
-    request.sign_out_cookies = [*getattr(request, "sign_out_cookies", []), FIELD_COOKIE]  # type: ignore[attr-defined]
+    request.sign_out_cookies = [*getattr(request, "sign_out_cookies", []), FIELD_COOKIE]  # type: ignore[attr-defined]  # read by logout_view

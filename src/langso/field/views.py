@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -44,8 +45,11 @@ SCRIPTS = (
 SHELL_STATIC = (*SCRIPTS, "field/app.css", "field/icon-192.png", "field/icon-512.png", "langso/app.css")
 
 
-def _public(response: HttpResponse) -> HttpResponse:
-    response.public_content = True  # type: ignore[attr-defined]
+ResponseT = TypeVar("ResponseT", bound=HttpResponseBase)
+
+
+def _public(response: ResponseT) -> ResponseT:
+    response.public_content = True  # type: ignore[attr-defined]  # read by our cache middleware
     return response
 
 
@@ -126,7 +130,7 @@ def offline_manifest(request: HttpRequest) -> JsonResponse:
         }
     )
     response["Cache-Control"] = "no-cache"
-    return _public(response)  # type: ignore[return-value]
+    return _public(response)
 
 
 @require_perm(Perm.VISIT_RECORD)

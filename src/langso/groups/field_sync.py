@@ -81,7 +81,7 @@ def _store(
 
 
 def _commune(data: dict[str, Any]) -> int | None:
-    return int(data.get("commune_code"))  # type: ignore[arg-type]
+    return int(data.get("commune_code"))  # type: ignore[arg-type]  # None raises: a bad record
 
 
 def register() -> None:

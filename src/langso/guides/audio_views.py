@@ -37,5 +37,5 @@ def step_audio(request: HttpRequest, step_id: int) -> HttpResponse:
     response["Content-Length"] = str(len(mp3))
     response["Content-Disposition"] = f'inline; filename="{step.guide.skill_code}-{step.number}.mp3"'
     # Guides are public: the security middleware lets this be cached even for a signed-in user.
-    response.public_content = True  # type: ignore[attr-defined]
+    response.public_content = True  # type: ignore[attr-defined]  # read by our cache middleware
     return response

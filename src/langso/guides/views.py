@@ -59,7 +59,7 @@ def _content_language(request: HttpRequest) -> Any:
 
 
 def _public(response: HttpResponse, language: str) -> HttpResponse:
-    response.public_content = True  # type: ignore[attr-defined]
+    response.public_content = True  # type: ignore[attr-defined]  # read by our cache middleware
     response["Content-Language"] = language
     # The same address answers in the cookie's language when it has no ?lang=.
     patch_vary_headers(response, ["Cookie"])
@@ -175,7 +175,7 @@ def quiz(request: HttpRequest, skill_code: str) -> HttpResponse:
     response = render(request, template, context)
     if resident is not None:
         # A citizen session is not a signed-in user, but this page is about them: never cache it.
-        response.personal_data = True  # type: ignore[attr-defined]
+        response.personal_data = True  # type: ignore[attr-defined]  # read by our cache middleware
     return response
 
 

@@ -242,7 +242,7 @@ def step_recording(request: HttpRequest, lang: str, step_id: int) -> HttpRespons
     response["Content-Length"] = str(current.size)
     filename = f"{step.guide.skill_code}-{step.number}-{language.code}.{current.extension}"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.public_content = True  # type: ignore[attr-defined]
+    response.public_content = True  # type: ignore[attr-defined]  # read by our cache middleware
     return response
 
 

@@ -93,7 +93,7 @@ def certificate_pdf(request: HttpRequest, certificate_id: Any) -> HttpResponse:
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="chung-nhan-{certificate.verification_code}.pdf"'
-    response.personal_data = True  # type: ignore[attr-defined]
+    response.personal_data = True  # type: ignore[attr-defined]  # read by our cache middleware
     return response
 
 

@@ -56,7 +56,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "guides_url": _guides_url(),
         },
     )
-    response.personal_data = True  # type: ignore[attr-defined]
+    response.personal_data = True  # type: ignore[attr-defined]  # read by our cache middleware
     return response
 
 

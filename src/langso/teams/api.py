@@ -27,6 +27,7 @@ from ninja.security import HttpBearer, django_auth
 
 from langso.accounts.access import Perm, has_perm
 from langso.accounts.http import AuthenticatedHttpRequest
+from langso.accounts.models import User
 from langso.teams import device_keys, field_sync
 from langso.teams.field_worklist import WorklistOut, worklist_for_device
 from langso.teams.models import DeviceToken
@@ -38,6 +39,13 @@ MAX_BATCH = 100
 RATE_LIMIT_PER_MINUTE = 60
 # The cookie the field app keeps its key in (see langso.field.keys).
 FIELD_COOKIE = "langso_field"
+
+
+class DeviceRequest(HttpRequest):
+    """A request DeviceAuth let through: the phone's key and its member (for the type checker)."""
+
+    device: DeviceToken
+    user: User
 
 
 class DeviceAuth(HttpBearer):
@@ -56,7 +64,7 @@ class DeviceAuth(HttpBearer):
             return None
         _rate_limit(device)
         request.user = device.user
-        request.device = device  # type: ignore[attr-defined]
+        request.device = device  # type: ignore[attr-defined]  # what makes it a DeviceRequest
         return device
 
 
@@ -162,8 +170,8 @@ def _drop_cookie(response: HttpResponse) -> None:
     auth=DeviceAuth(allow_revoked=True),
     summary="Đăng xuất máy này: thu hồi khóa, xóa phiên đăng nhập của máy",
 )
-def sign_out(request: HttpRequest, response: HttpResponse) -> SignedOut:
-    device = request.device  # type: ignore[attr-defined]
+def sign_out(request: DeviceRequest, response: HttpResponse) -> SignedOut:
+    device = request.device
     device_keys.device_sign_out(device=device)
     _end_website_session(request, {device.user_id})
     _drop_cookie(response)
@@ -191,11 +199,11 @@ def sign_out_receipts(request: HttpRequest, payload: Receipts) -> SignedOut:
 
 @router.get("/worklist", response=WorklistOut, auth=DeviceAuth(), summary="Danh sách hộ cần đến của tôi")
 @decorate_view(gzip_page)
-def worklist(request: HttpRequest, since: str = "", delta: bool = False) -> WorklistOut:
+def worklist(request: DeviceRequest, since: str = "", delta: bool = False) -> WorklistOut:
     """`since` is the cursor of the phone's last download; with `delta=1` and a cursor this device
     was given, only what changed is sent (see teams.field_worklist)."""
     return worklist_for_device(
-        device=request.device,  # type: ignore[attr-defined]
+        device=request.device,
         since=since,
         delta=delta,
         language=getattr(request, "LANGUAGE_CODE", "vi"),
@@ -247,8 +255,8 @@ class RevokedOut(Schema):
     summary="Gửi các bản ghi làm ngoại tuyến",
 )
 @decorate_view(gzip_page)
-def batch(request: HttpRequest, payload: BatchIn) -> Any:
-    device = request.device  # type: ignore[attr-defined]
+def batch(request: DeviceRequest, payload: BatchIn) -> Any:
+    device = request.device
     outcomes = field_sync.receive_batch(
         device=device,
         records=[

@@ -45,7 +45,7 @@ class Result:
 
 # A handler stores one record for `user` (it raises ValidationError, PermissionDenied or
 # services.SyncConflict to refuse it); `commune_of` says which commune a held record belongs to.
-Handler = Callable[[Any, DeviceToken | None, uuid.UUID, dict[str, Any]], tuple[str, list[str]]]
+Handler = Callable[[User, DeviceToken | None, uuid.UUID, dict[str, Any]], tuple[str, list[str]]]
 CommuneOf = Callable[[dict[str, Any]], int | None]
 
 
@@ -114,7 +114,7 @@ def store_record(
         return Result("rejected", {"id": [conflict.message]})
     except ValueError as error:  # pydantic's ValidationError is a ValueError
         return Result("rejected", pydantic_errors(error))
-    return Result(outcome, notes=notes)  # type: ignore[arg-type]
+    return Result(outcome, notes=notes)  # type: ignore[arg-type]  # a handler's outcome is a Status
 
 
 def receive(
@@ -154,7 +154,7 @@ def receive_batch(*, device: DeviceToken, records: list[Incoming]) -> list[Resul
     def flush() -> None:
         outcomes = visit_batch.store_visits(user=device.user, device=device, visits=[v for _i, v in run])
         for (index, _visit), (status, errors, notes) in zip(run, outcomes, strict=True):
-            results[index] = Result(status, errors, notes)  # type: ignore[arg-type]
+            results[index] = Result(status, errors, notes)  # type: ignore[arg-type]  # a Status
         run.clear()
         in_run.clear()
 
@@ -459,7 +459,7 @@ def _signal_commune(data: dict[str, Any]) -> int | None:
 
 
 def _helpdesk_commune(data: dict[str, Any]) -> int | None:
-    return int(data.get("commune_code"))  # type: ignore[arg-type]
+    return int(data.get("commune_code"))  # type: ignore[arg-type]  # None raises: a bad record
 
 
 register_kind("visit", handler=_store_visit, commune_of=_visit_commune, perm=Perm.VISIT_RECORD)

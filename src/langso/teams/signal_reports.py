@@ -90,7 +90,7 @@ def signal_report_create(
     if (data.latitude is None) != (data.longitude is None):
         errors["latitude"] = [_("Tọa độ GPS phải có cả vĩ độ và kinh độ.")]
     elif data.latitude is not None and not (
-        8.0 <= float(data.latitude) <= 23.5 and 102.0 <= float(data.longitude) <= 110.0  # type: ignore[arg-type]
+        8.0 <= float(data.latitude) <= 23.5 and 102.0 <= float(data.longitude) <= 110.0  # type: ignore[arg-type]  # both or neither: set
     ):
         errors["latitude"] = [_("Tọa độ GPS nằm ngoài Việt Nam.")]
     if errors or reported_on is None:  # no date is one of the errors

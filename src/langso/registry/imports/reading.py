@@ -283,7 +283,7 @@ class _XlsxSource:
 
     def close(self) -> None:
         # The sheet's cells live in Rust until the last reference goes: let them go now.
-        self.sheet = None  # type: ignore[assignment]
+        self.sheet = None  # type: ignore[assignment]  # closed: never read again
         self._marks = {}
         self.book.close()
         self.archive.close()
