@@ -280,6 +280,7 @@ def two_factor_verify(*, user: User, device: TOTPDevice, token: str) -> TwoFacto
 @transaction.atomic
 def two_factor_reset(*, acting_user: User, user: User) -> int:
     """Remove a user's TOTP devices (a lost phone): the next sign-in enrols a new one."""
+    count: int
     count, _detail = TOTPDevice.objects.filter(user=user).delete()
     audit.record(
         actor=acting_user,

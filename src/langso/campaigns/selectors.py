@@ -181,7 +181,7 @@ def drill_rows(
     """The rows behind a unit's number (by default those still missing), limited to the user's units:
     a team leader opening the commune's number sees the people of their own village."""
     ctx = FactContext(day=day, province_code=unit.province_code, commune_code=unit.commune_code)
-    qs = drill_down(indicator, ctx, level=unit.level, unit=unit.unit, missing=missing)
+    qs: QuerySet[Any] = drill_down(indicator, ctx, level=unit.level, unit=unit.unit, missing=missing)
     fact = FACTS[indicator.denominator if missing and indicator.denominator else indicator.numerator]
     province, commune, village = fact.paths
     qs = qs.filter(

@@ -113,8 +113,8 @@ def _row(instance: models.Model, files: dict[str, bytes], folder: str) -> dict[s
     return data
 
 
-def _rows_of(relation: Any, resident: Resident) -> models.QuerySet:
-    model = relation.related_model
+def _rows_of(relation: Any, resident: Resident) -> models.QuerySet[Any]:
+    model: type[models.Model] = relation.related_model
     if relation.many_to_many:
         return model._base_manager.filter(**{relation.field.name: resident}).distinct()
     return model._base_manager.filter(**{relation.field.name: resident})

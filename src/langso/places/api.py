@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 from langso.accounts.access import Perm, has_perm
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.places import selectors
+from langso.places.models import Village
 
 router = Router(tags=["places"])
 
@@ -46,7 +47,7 @@ def list_communes(request: AuthenticatedHttpRequest, q: str = "") -> list[Commun
     ]
 
 
-def _village_out(v: selectors.Village) -> VillageOut:
+def _village_out(v: Village) -> VillageOut:
     return VillageOut(
         id=v.pk,
         name=v.name,

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from langso.accounts.access import Perm, has_perm
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.registry import selectors
+from langso.registry.models import Resident
 
 router = Router(tags=["registry"])
 
@@ -67,7 +68,7 @@ class HouseholdPage(Schema):
     results: list[HouseholdOut]
 
 
-def _resident_out(resident: selectors.Resident) -> ResidentOut:
+def _resident_out(resident: Resident) -> ResidentOut:
     return ResidentOut(
         id=resident.pk,
         full_name=resident.full_name,
@@ -117,7 +118,7 @@ def list_households(
     request: AuthenticatedHttpRequest,
     q: str = "",
     village: uuid.UUID | None = None,
-    offset: int = Query(0, le=MAX_OFFSET),
+    offset: int = Query(0, le=MAX_OFFSET),  # type: ignore[type-arg]  # ninja's Query as a default
     limit: int = 25,
 ) -> HouseholdPage:
     _require(request, Perm.REGISTRY_VIEW)
