@@ -54,7 +54,7 @@ def meets(required: dict[str, int], levels: dict[str, int]) -> bool:
     return bool(required) and all(levels.get(code, 0) >= needed for code, needed in required.items())
 
 
-def issue_due_certificates(*, resident: Resident, acting_user: User) -> list[Certificate]:
+def issue_due_certificates(*, resident: Resident, acting_user: User | None) -> list[Certificate]:
     """Issue every active programme's certificate whose levels the person now meets and does not hold."""
     levels = dict(CurrentSkillLevel.objects.filter(resident=resident).values_list("skill_code", "level"))
     if not levels:
@@ -91,7 +91,7 @@ def _snapshot(required: dict[str, int], levels: dict[str, int]) -> list[dict[str
 
 
 def _issue(
-    *, resident: Resident, programme: CertificateProgramme, levels: dict[str, int], acting_user: User
+    *, resident: Resident, programme: CertificateProgramme, levels: dict[str, int], acting_user: User | None
 ) -> Certificate | None:
     for _attempt in range(5):
         try:

@@ -243,7 +243,7 @@ def _current_skill(code: str) -> Skill:
 @transaction.atomic
 def skill_record_add(
     *,
-    acting_user: User,
+    acting_user: User | None,
     resident: Resident,
     skill_code: str,
     level: int,
