@@ -323,7 +323,7 @@ def check_households(table: Table, commune: Commune) -> CheckResult:
     problems = list(table.problems)
     valid: list[CheckedRow] = []
     villages = _Villages(commune)
-    seen: dict[str, int] = {}
+    seen: dict[str | None, int] = {}
     for row, raw in table.rows:
         before = len(problems)
         raw = _pre_check(table, raw, row, problems)
