@@ -20,6 +20,7 @@ from typing import Any
 from django.utils import timezone
 from ninja import Schema
 
+from langso.devices.models import Outcome as FollowUpOutcome
 from langso.registry import changes
 from langso.registry.models import Resident
 from langso.skills.explain import all_rules, next_skills_many
@@ -200,8 +201,6 @@ def _households(user: Any) -> tuple[list[Any], list[WorklistHouseholdOut]]:
 
 
 def _meta(user: Any, language: str, entries: list[Any]) -> dict[str, Any]:
-    from langso.devices.models import Outcome as FollowUpOutcome
-
     memberships = list(selectors.memberships_of(user).select_related("team__village", "team__commune"))
     villages = {str(m.team.village_id): m.team.village.name for m in memberships}
     for entry in entries:

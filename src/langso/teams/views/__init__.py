@@ -1,0 +1,2 @@
+"""The team pages, one module per sub-domain: teams and members (teams.py), the worklist and home
+visits (visits.py), the help desk (helpdesk.py), weak-signal reports (signals.py)."""
