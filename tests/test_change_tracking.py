@@ -152,8 +152,8 @@ def _fact_params() -> Iterator[tuple[str, dict[str, Any]]]:
 def test_every_table_a_fact_or_a_worklist_reads_carries_the_change_triggers(demo):
     from langso.accounts.models import User
     from langso.campaigns.facts import FACTS, FactContext
+    from langso.field.worklist import worklist_for_device
     from langso.teams import selectors
-    from langso.teams.field_worklist import worklist_for_device
     from langso.teams.models import DeviceToken
 
     ctx = FactContext(day=timezone.localdate(), commune_code=2071)

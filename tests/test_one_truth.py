@@ -15,9 +15,9 @@ from langso.campaigns.rollups import unit_values
 from langso.devices import services as device_services
 from langso.devices.models import Outcome
 from langso.devices.tests.conftest import approve, handover, poor_household, world  # noqa: F401 - fixture
+from langso.field.worklist import worklist_for_device
 from langso.registry.models import Resident, SmartphoneSource
 from langso.teams import selectors as team_selectors
-from langso.teams.field_worklist import worklist_for_device
 from langso.teams.models import DeviceToken
 from langso.teams.services import FactUpdate, VisitInput, households_assign, visit_record
 from langso.teams.tests.factories import TeamFactory, TeamMemberFactory

@@ -9,9 +9,9 @@ from ninja.errors import ValidationError
 from ninja.parser import Parser
 from ninja.security import django_auth
 
+from langso.field.api import router as field_router
 from langso.places.api import router as places_router
 from langso.registry.api import router as registry_router
-from langso.teams.api import router as field_router
 
 # The answers ninja and the endpoints give besides 200, as {"detail": ...}. Documented so a client
 # (and the schema fuzzing in tests/fuzz) can rely on every status code and body the API sends.

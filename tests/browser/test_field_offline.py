@@ -10,6 +10,7 @@ hold exactly 3 visits and 1 report throughout.
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 import pytest
@@ -138,6 +139,13 @@ def test_a_member_records_visits_offline_and_a_broken_sync_stores_each_exactly_o
     expect(page.locator("#sync-status")).to_contain_text("Đã gửi 4")
     assert len(sent_batches) >= 2
     assert _counts() == (3, 1)
+    # Each visit went out in the server's one shape of a visit (teams.visits.VisitData): every field
+    # it has and nothing else (a photo only when one was taken; none was here).
+    from langso.teams.visits import VisitData
+
+    sent = [r["data"] for r in json.loads(sent_batches[0])["records"] if r["kind"] == "visit"]
+    assert len(sent) == 3
+    assert all(set(data) == set(VisitData.model_fields) - {"photo"} for data in sent)
     # "Gửi ngay" with nothing left says so rather than doing nothing.
     page.get_by_role("button", name="Gửi ngay").click()
     expect(page.locator("#toast")).to_have_text("Không có gì chờ gửi.")

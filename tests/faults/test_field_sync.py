@@ -4,7 +4,7 @@ immediate stop of PostgreSQL; the phone retries the same batch once the server i
 The moment: the phone's batch of 100 visits (each with a photo, so a batch takes a second or more)
 runs in a thread while the test watches the database; when 15 of its visits are committed the fault
 is injected. No test hook in the app: the kill lands wherever the server happens to be. A run of plain
-visits is written in one transaction (teams.visit_batch), so every fourth visit here also says the
+visits is written in one transaction (field.visit_batch), so every fourth visit here also says the
 household has no smartphone, which takes the one-at-a-time path: the batch commits in about fifty
 steps, runs of three visits in bulk and single visits in turn, and the fault lands between two of
 them or inside one.

@@ -412,13 +412,17 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
                         id=uuid.UUID(int=rng.getrandbits(128)),
                         household_id=household.pk,
                         visited_on=visited,
-                        present=tuple(p.pk for p in adults),
-                        skills=tuple(
-                            team_services.SkillTaught(p.pk, code, rng.randint(1, 3))
+                        present=[p.pk for p in adults],
+                        skills=[
+                            team_services.SkillTaught(
+                                resident_id=p.pk, skill_code=code, level=rng.randint(1, 3)
+                            )
                             for p in adults[:2]
                             for code in ("video_call", "zalo_groups")
-                        ),
-                        services=(team_services.ServiceDone("vneid_level2", adults[0].pk),),
+                        ],
+                        services=[
+                            team_services.ServiceDone(service="vneid_level2", resident_id=adults[0].pk)
+                        ],
                         no_phone=not any(p.owns_smartphone for p in people),
                         follow_up_on=visited + datetime.timedelta(days=rng.choice([7, 14, 30])),
                     ),

@@ -8,7 +8,10 @@ class DevicesConfig(AppConfig):
     verbose_name = _("Chương trình cấp điện thoại thông minh")
 
     def ready(self) -> None:
-        # The field app's batch learns to store follow-ups recorded on a phone.
-        from langso.devices import field_sync
+        # The field app's batch learns to store follow-ups recorded on a phone, and a member's worklist
+        # (teams, a layer below) to show the follow-ups due in each household.
+        from langso.devices import field_sync, selectors
+        from langso.teams.selectors import register_follow_ups_due
 
         field_sync.register()
+        register_follow_ups_due(selectors.followups_due)

@@ -21,8 +21,8 @@ from langso.accounts.access import Perm
 from langso.accounts.models import User
 from langso.devices import selectors, services
 from langso.devices.models import FieldFollowUp, FollowUp
-from langso.teams.field_sync import register_kind
 from langso.teams.models import DeviceToken
+from langso.teams.phone_records import register_kind
 from langso.teams.services import store_synced
 
 

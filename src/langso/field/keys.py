@@ -17,8 +17,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from langso.accounts.models import User
+from langso.field.api import FIELD_COOKIE
 from langso.teams import device_keys
-from langso.teams.api import FIELD_COOKIE
 from langso.teams.models import DeviceToken
 
 # About a year; a member whose cookie expired connects again and their sealed records go then.

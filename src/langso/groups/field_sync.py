@@ -1,6 +1,6 @@
 """Group sessions recorded offline in the field app: kind "group" of the same batch as visits.
 
-The phone sends the session with its UUID and recorder; `teams.field_sync` checks the recorder and
+The phone sends the session with its UUID and recorder; `field.sync` checks the recorder and
 the key, and this handler hands the record to `services.session_record`, the function the website
 uses, so the rules (units, registry people, walk-ins, skill records) are written once.
 """
@@ -15,8 +15,8 @@ from ninja import Field, Schema
 from langso.accounts.access import Perm
 from langso.accounts.models import User
 from langso.groups import services
-from langso.teams.field_sync import register_kind
 from langso.teams.models import DeviceToken
+from langso.teams.phone_records import register_kind
 
 
 class AttendeeIn(Schema):

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from langso.teams import conflict_views
+from langso.teams.views import conflicts
 
 app_name = "teams_conflicts"
 
 urlpatterns = [
-    path("", conflict_views.conflict_list, name="list"),
-    path("<uuid:conflict_id>/resolve/", conflict_views.conflict_resolve, name="resolve"),
-    path("held/<uuid:held_id>/", conflict_views.held_decide, name="held_decide"),
+    path("", conflicts.conflict_list, name="list"),
+    path("<uuid:conflict_id>/resolve/", conflicts.conflict_resolve, name="resolve"),
+    path("held/<uuid:held_id>/", conflicts.held_decide, name="held_decide"),
 ]

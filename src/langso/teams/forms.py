@@ -23,6 +23,7 @@ from langso.teams.models import (
     SignalStatus,
     Technology,
 )
+from langso.teams.visits import ServiceDone, SkillTaught, VisitData, VisitInput
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -167,6 +168,8 @@ class WorklistFilterForm(forms.Form):
 _SECRET_NEAR = re.compile(r"(mat khau|password|otp|pin)\W{0,3}(la\W{0,3})?\d{4,}")
 
 PROBLEMS = ("no_signal", "broken_phone", "no_phone", "scam")
+# Fields of a visit only the phone sends: corrections of the facts it showed, and a photo.
+PHONE_ONLY = frozenset({"updates", "photo"})
 
 
 class VisitForm(forms.Form):
@@ -285,10 +288,20 @@ class VisitForm(forms.Form):
             self.add_error("follow_up_on", _("Ngày hẹn lần sau phải từ ngày đến thăm trở đi."))
         # Whoever was taught a skill was there, ticked or not.
         present = {uuid.UUID(p) for p in data.get("present", [])} | {s[0] for s in skills}
-        data["present_ids"] = tuple(sorted(present, key=str))
-        data["skills_taught"] = tuple(skills)
-        data["services_done"] = tuple(services)
+        # From here on, the visit's own fields under the names of its one shape (teams.visits).
+        data["present"] = tuple(sorted(present, key=str))
+        data["skills"] = tuple(SkillTaught(resident_id=r, skill_code=c, level=lv) for r, c, lv in skills)
+        data["services"] = tuple(ServiceDone(service=s, resident_id=r) for s, r in services)
         return data
+
+    def visit(self, household_id: uuid.UUID) -> VisitInput:
+        """The visit as its one shape (teams.visits.VisitData): every field the web form has, by name;
+        only the phone sends the others (`PHONE_ONLY`)."""
+        data = self.cleaned_data
+        fields = VisitData.model_fields.keys() - PHONE_ONLY - {"household_id"}
+        return VisitInput(
+            id=data["visit_id"], household_id=household_id, **{name: data[name] for name in fields}
+        )
 
 
 # --- Help desk ----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,22 @@ REASON_WEIGHTS = {
     "vneid_missing": 10,
     "elderly": 10,
 }
+
+
+# What the smartphone programme's follow-ups owe each household by a day: `devices` sits above teams, so
+# it hands its reader over when it starts (devices.apps) instead of teams importing it.
+# Called as reader(household_ids=[...], today=date), it gives the follow-ups due by household id.
+FollowUpsDue = Callable[..., dict[Any, list[Any]]]
+_follow_ups_due: list[FollowUpsDue] = []
+
+
+def register_follow_ups_due(reader: FollowUpsDue) -> None:
+    """Set the reader of device follow-ups due, by household (one; a second call replaces it)."""
+    _follow_ups_due[:] = [reader]
+
+
+def _device_checks(household_ids: list[uuid.UUID], today: datetime.date) -> dict[Any, list[Any]]:
+    return _follow_ups_due[0](household_ids=household_ids, today=today) if _follow_ups_due else {}
 
 
 def units_q(user: User, perm: str) -> Q:
@@ -184,9 +200,7 @@ def worklist(
         ).values_list("resident_id", flat=True)
     )
 
-    from langso.devices.selectors import followups_due
-
-    device_checks = followups_due(household_ids=ids, today=today)
+    device_checks = _device_checks(ids, today)
     elderly_cutoff = _birth_year_cutoff(ELDERLY_AGE, today)
     entries = []
     for household in households:

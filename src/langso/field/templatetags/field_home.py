@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from langso.accounts.access import Perm, has_perm
-from langso.teams import field_sync
+from langso.teams import phone_records
 from langso.teams.models import ConflictStatus, FactConflict, HeldRecord, HeldStatus
 
 register = template.Library()
@@ -19,9 +19,9 @@ def field_home_panel(context: dict[str, Any]) -> dict[str, Any]:
     panel: dict[str, Any] = {"field_app": has_perm(user, Perm.VISIT_RECORD)}
     if has_perm(user, Perm.TEAMS_MANAGE):
         panel["conflicts"] = FactConflict.objects.filter(
-            field_sync.conflict_scope_q(user), status=ConflictStatus.OPEN
+            phone_records.conflict_scope_q(user), status=ConflictStatus.OPEN
         ).count()
         panel["held"] = HeldRecord.objects.filter(
-            field_sync.held_scope_q(user), status=HeldStatus.HELD
+            phone_records.held_scope_q(user), status=HeldStatus.HELD
         ).count()
     return panel

@@ -23,6 +23,7 @@ from langso.teams.models import (
     SignalStatus,
     Technology,
     Visit,
+    VisitService,
 )
 from langso.teams.services import (
     HelpDeskInput,
@@ -164,7 +165,7 @@ def test_a_failure_half_way_through_a_visit_leaves_nothing_behind(village, membe
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services.VisitService.objects, "bulk_create", explode)
+    monkeypatch.setattr(VisitService.objects, "bulk_create", explode)
     with pytest.raises(RuntimeError):
         services.visit_record(
             acting_user=user, data=visit_input(household, skills=(SkillTaught(person.pk, "video_call", 2),))

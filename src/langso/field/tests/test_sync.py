@@ -17,7 +17,7 @@ from langso.accounts.tests.factories import commune_officer, user_with_role
 from langso.core.models import AuditEntry
 from langso.places.tests.factories import NGHIA_TA, PHU_XUAN_DL, VillageFactory, commune
 from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
-from langso.teams import device_keys, field_sync, services
+from langso.teams import device_keys, phone_records, services
 from langso.teams.models import DeviceToken, FactConflict, HeldRecord, HeldStatus, HouseholdAssignment, Visit
 from langso.teams.tests.factories import TeamFactory, TeamMemberFactory
 
@@ -205,7 +205,7 @@ def test_what_a_revoked_phone_sends_is_held_for_the_communes_officer(client, tea
     # An officer of another commune cannot see it; the commune's officer accepts it.
     stranger = commune_officer(commune(PHU_XUAN_DL))
     with pytest.raises(Http404):
-        field_sync.held_get(user=stranger, held_id=held.pk)
+        phone_records.held_get(user=stranger, held_id=held.pk)
     client.force_login(stranger)
     assert client.post(f"/teams/conflicts/held/{held.pk}/", {"decision": "accept"}).status_code == 404
     client.force_login(team["officer"])

@@ -1,16 +1,14 @@
-"""Records that phones send: one place decides, record by record, what becomes of each.
+"""Records that phones send, by kind: storing one under its recorder, holding one from a revoked phone.
 
-A record carries who recorded it. It is stored under that person only when it comes with that
-person's own live device key; a record of someone else is refused with a reason (the phone keeps it
-for its recorder), and a record that comes with a revoked key is held for a commune officer
-(`HeldRecord`) instead of being stored. Each kind of record has a handler; apps above teams (the
-smartphone programme's follow-ups) add their own kinds with `register_kind`.
+Each kind of record has a handler; teams knows visits, help-desk sessions and weak-signal reports, and
+apps above teams (the smartphone programme's follow-ups, group sessions) add their own kinds with
+`register_kind`. A record that came with a revoked key is held for a commune officer (`HeldRecord`),
+who stores or drops it later (`held_decide`, on the conflicts page). How a phone's batch reaches
+these (the recorder check, the runs of visits written together) is the field app's (field.sync).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,8 +24,11 @@ from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, scope_fo
 from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
-from langso.teams import services
-from langso.teams.models import DeviceToken, FactConflict, HeldRecord, HeldStatus, TeamMember
+from langso.teams.helpdesk import HelpDeskInput, helpdesk_record
+from langso.teams.models import DeviceToken, HeldRecord, HeldStatus, TeamMember
+from langso.teams.signal_reports import SignalReportInput, signal_report_create
+from langso.teams.synced import SyncConflict
+from langso.teams.visits import conflict_notes, visit_input, visit_record
 
 # How many records one revoked phone may leave for the officers (a stolen phone is no spam cannon).
 MAX_HELD_PER_DEVICE = 500
@@ -44,7 +45,7 @@ class Result:
 
 
 # A handler stores one record for `user` (it raises ValidationError, PermissionDenied or
-# services.SyncConflict to refuse it); `commune_of` says which commune a held record belongs to.
+# synced.SyncConflict to refuse it); `commune_of` says which commune a held record belongs to.
 Handler = Callable[[User, DeviceToken | None, uuid.UUID, dict[str, Any]], tuple[str, list[str]]]
 CommuneOf = Callable[[dict[str, Any]], int | None]
 
@@ -67,21 +68,15 @@ def kinds() -> tuple[str, ...]:
     return tuple(_KINDS)
 
 
-def _has_nul(value: Any) -> bool:
+def has_nul(value: Any) -> bool:
+    """A NUL character anywhere in the record: PostgreSQL text cannot hold one."""
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
     if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
+        return any(has_nul(v) for v in value)
     return False
-
-
-def recorder_mismatch_message() -> str:
-    return _(
-        "Bản ghi này do người khác ghi trên máy này. Chỉ gửi được bằng khóa của chính người đã ghi, "
-        "khi người đó kết nối lại máy; máy vẫn giữ bản ghi cho họ."
-    )
 
 
 def store_record(
@@ -91,7 +86,7 @@ def store_record(
     handler = _KINDS.get(kind)
     if handler is None:
         return Result("rejected", {"kind": [_("Loại bản ghi không hợp lệ.")]})
-    if _has_nul(data):  # refused here, record by record, before PostgreSQL refuses it as a 500
+    if has_nul(data):  # refused here, record by record, before PostgreSQL refuses it as a 500
         return Result(
             "rejected",
             {
@@ -110,89 +105,11 @@ def store_record(
         )
     except PermissionDenied:
         return Result("rejected", {"__all__": [_("Bản ghi này nằm ngoài phạm vi của bạn.")]})
-    except services.SyncConflict as conflict:
+    except SyncConflict as conflict:
         return Result("rejected", {"id": [conflict.message]})
     except ValueError as error:  # pydantic's ValidationError is a ValueError
         return Result("rejected", pydantic_errors(error))
     return Result(outcome, notes=notes)  # type: ignore[arg-type]  # a handler's outcome is a Status
-
-
-def receive(
-    *, device: DeviceToken, record_id: uuid.UUID, kind: str, data: dict[str, Any], recorded_by: str | None
-) -> Result:
-    """A record as it arrives from a phone with `device`'s key: checked for its recorder, then stored,
-    or held for an officer when the key was revoked."""
-    if recorded_by is not None and recorded_by != str(device.user_id):
-        return Result("rejected", {"recorded_by": [recorder_mismatch_message()]})
-    if not device.is_live:
-        return hold(device=device, record_id=record_id, kind=kind, data=data)
-    return store_record(user=device.user, device=device, record_id=record_id, kind=kind, data=data)
-
-
-@dataclass(frozen=True)
-class Incoming:
-    """One record of a phone's batch, as the API read it."""
-
-    id: uuid.UUID
-    kind: str
-    data: dict[str, Any]
-    recorded_by: str | None = None
-
-
-def receive_batch(*, device: DeviceToken, records: list[Incoming]) -> list[Result]:
-    """A phone's batch, one result per record in order. Runs of plain visits (the bulk of a day's
-    work) are checked and written together (teams.visit_batch: a fixed number of queries whatever the
-    run's length); everything else, and every visit that corrects a fact, goes through `receive`
-    one by one, in its place, so what one record does is seen by the records after it."""
-    from langso.teams import visit_batch
-
-    results: list[Result | None] = [None] * len(records)
-    bulk = device.is_live and has_perm(device.user, Perm.VISIT_RECORD)
-    run: list[tuple[int, services.VisitInput]] = []
-    in_run: set[uuid.UUID] = set()
-
-    def flush() -> None:
-        outcomes = visit_batch.store_visits(user=device.user, device=device, visits=[v for _i, v in run])
-        for (index, _visit), (status, errors, notes) in zip(run, outcomes, strict=True):
-            results[index] = Result(status, errors, notes)  # type: ignore[arg-type]  # a Status
-        run.clear()
-        in_run.clear()
-
-    for index, record in enumerate(records):
-        visit = _plain_visit(device, record) if bulk else None
-        if visit is not None and visit.id in in_run:
-            flush()  # the same UUID twice: the second sees the first as stored
-        if visit is None:
-            if run:
-                flush()
-            results[index] = receive(
-                device=device,
-                record_id=record.id,
-                kind=record.kind,
-                data=record.data,
-                recorded_by=record.recorded_by,
-            )
-        else:
-            run.append((index, visit))
-            in_run.add(visit.id)
-    if run:
-        flush()
-    return [r for r in results if r is not None]
-
-
-def _plain_visit(device: DeviceToken, record: Incoming) -> services.VisitInput | None:
-    """The record as a visit the batch path can take, or None for the path of one record at a time
-    (other kinds, someone else's record, unreadable data, and the rare visit that corrects a fact or
-    finds the household without a smartphone: those lock and compare what they change)."""
-    if record.kind != "visit" or _has_nul(record.data):
-        return None
-    if record.recorded_by is not None and record.recorded_by != str(device.user_id):
-        return None
-    try:
-        visit = visit_input(record.id, record.data)
-    except (ValueError, ValidationError):  # pydantic's ValidationError is a ValueError
-        return None
-    return None if visit.updates or visit.no_phone else visit
 
 
 # --- Held records (from revoked phones) ---------------------------------------------------------------
@@ -201,7 +118,7 @@ def _plain_visit(device: DeviceToken, record: Incoming) -> services.VisitInput |
 def _commune_for_held(device: DeviceToken, kind: str, data: dict[str, Any]) -> int | None:
     handler = _KINDS.get(kind)
     commune_id = None
-    if handler is not None and not _has_nul(data):
+    if handler is not None and not has_nul(data):
         try:
             commune_id = handler.commune_of(data)
         except (ValueError, TypeError, ValidationError):
@@ -224,7 +141,7 @@ def hold(*, device: DeviceToken, record_id: uuid.UUID, kind: str, data: dict[str
     if HeldRecord.objects.filter(device=device).count() >= MAX_HELD_PER_DEVICE:
         return Result("rejected", {"__all__": [_("Máy đã bị thu hồi; không nhận thêm bản ghi từ máy này.")]})
     commune_id = _commune_for_held(device, kind, data)
-    if commune_id is None or kind not in _KINDS or _has_nul(data):
+    if commune_id is None or kind not in _KINDS or has_nul(data):
         return Result("rejected", {"__all__": [_("Máy đã bị thu hồi và bản ghi này không đọc được.")]})
     from langso.places.models import Commune
 
@@ -303,42 +220,6 @@ def held_decide(*, acting_user: User, held: HeldRecord, accept: bool) -> Result:
 # --- The kinds teams knows: visits, help-desk sessions, weak-signal reports ---------------------------
 
 
-class SkillTaughtIn(Schema):
-    resident_id: uuid.UUID
-    skill_code: str = Field(max_length=50)
-    level: int
-
-
-class ServiceDoneIn(Schema):
-    service: str = Field(max_length=30)
-    resident_id: uuid.UUID | None = None
-
-
-class FactUpdateIn(Schema):
-    target: Literal["resident", "household"]
-    id: uuid.UUID
-    field: str = Field(max_length=40)
-    before: bool | str
-    after: bool | str
-
-
-class VisitData(Schema):
-    household_id: uuid.UUID
-    visited_on: str = Field(max_length=10)
-    present: list[uuid.UUID] = []
-    skills: list[SkillTaughtIn] = []
-    services: list[ServiceDoneIn] = []
-    no_signal: bool = False
-    broken_phone: bool = False
-    no_phone: bool = False
-    scam: bool = False
-    notes: str = Field("", max_length=4000)
-    follow_up_on: str | None = Field(None, max_length=10)
-    updates: list[FactUpdateIn] = []
-    # A small JPEG, base64-encoded (the app shrinks it to about 800 px first).
-    photo: str | None = Field(None, max_length=420_000)
-
-
 class HelpDeskData(Schema):
     commune_code: int
     helped_on: str = Field(max_length=10)
@@ -362,65 +243,10 @@ class SignalData(Schema):
     longitude: float | None = None
 
 
-def _fact_label(value: Any) -> str:
-    if isinstance(value, bool):
-        return _("Có") if value else _("Không")
-    return str(value) if value not in (None, "") else "—"
-
-
-def conflict_note(conflict: FactConflict) -> str:
-    """What the commune kept when a correction made on the phone met a different change on the server."""
-    if conflict.resident is not None:
-        what = _("“có điện thoại thông minh” của %(name)s") % {"name": conflict.resident.full_name}
-    else:
-        what = _("địa chỉ của hộ")
-    return _(
-        "Chưa cập nhật %(what)s: trên máy chủ đang ghi “%(server)s”, bạn ghi “%(phone)s”. "
-        "Xã giữ giá trị trên máy chủ cho đến khi cán bộ xã xem lại."
-    ) % {
-        "what": what,
-        "server": _fact_label(conflict.server_value),
-        "phone": _fact_label(conflict.phone_after),
-    }
-
-
-def conflict_notes(visit_id: uuid.UUID) -> list[str]:
-    return [
-        conflict_note(c) for c in FactConflict.objects.filter(visit_id=visit_id).select_related("resident")
-    ]
-
-
-def visit_input(record_id: uuid.UUID, data: dict[str, Any]) -> services.VisitInput:
-    """A visit as the phone sent it (raises pydantic's error or ValidationError for what cannot be read)."""
-    v = VisitData.model_validate(data)
-    photo = None
-    if v.photo:
-        try:
-            photo = base64.b64decode(v.photo, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValidationError({"photo": [_("Ảnh không đọc được.")]}) from None
-    return services.VisitInput(
-        id=record_id,
-        household_id=v.household_id,
-        visited_on=v.visited_on,
-        present=tuple(v.present),
-        skills=tuple(services.SkillTaught(s.resident_id, s.skill_code, s.level) for s in v.skills),
-        services=tuple(services.ServiceDone(s.service, s.resident_id) for s in v.services),
-        no_signal=v.no_signal,
-        broken_phone=v.broken_phone,
-        no_phone=v.no_phone,
-        scam=v.scam,
-        notes=v.notes,
-        follow_up_on=v.follow_up_on,
-        updates=tuple(services.FactUpdate(u.target, u.id, u.field, u.before, u.after) for u in v.updates),
-        photo=photo,
-    )
-
-
 def _store_visit(
     user: User, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
 ) -> tuple[str, list[str]]:
-    _obj, outcome = services.visit_record(acting_user=user, device=device, data=visit_input(record_id, data))
+    _obj, outcome = visit_record(acting_user=user, device=device, data=visit_input(record_id, data))
     return outcome, conflict_notes(record_id)
 
 
@@ -428,8 +254,8 @@ def _store_helpdesk(
     user: User, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
 ) -> tuple[str, list[str]]:
     h = HelpDeskData.model_validate(data)
-    _obj, outcome = services.helpdesk_record(
-        acting_user=user, device=device, data=services.HelpDeskInput(id=record_id, **h.model_dump())
+    _obj, outcome = helpdesk_record(
+        acting_user=user, device=device, data=HelpDeskInput(id=record_id, **h.model_dump())
     )
     return outcome, []
 
@@ -438,8 +264,8 @@ def _store_signal(
     user: User, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
 ) -> tuple[str, list[str]]:
     s = SignalData.model_validate(data)
-    _obj, outcome = services.signal_report_create(
-        acting_user=user, device=device, data=services.SignalReportInput(id=record_id, **s.model_dump())
+    _obj, outcome = signal_report_create(
+        acting_user=user, device=device, data=SignalReportInput(id=record_id, **s.model_dump())
     )
     return outcome, []
 

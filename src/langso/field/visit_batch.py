@@ -3,20 +3,20 @@
 A phone sends up to 100 records at a time; stored one by one, each visit cost a dozen statements
 (household, members, catalogue, assignment, membership, visit, people present, skill record, current
 level, certificates, change counter, audit) and held its commune's change counter until it committed.
-Here the whole run is checked with the same rules as `services.visit_record` (`visit_errors`), against
-what a handful of queries fetched for all of it, and the good visits are written with one INSERT per
-table: the change triggers then move each commune's counter once per statement, not once per visit,
-and the audit trail still gets one line per visit and per skill record.
+Here the whole run is checked with the same rules as `teams.visits.visit_record` (`visit_errors`),
+against what a handful of queries fetched for all of it, and the good visits are written with one
+INSERT per table: the change triggers then move each commune's counter once per statement, not once
+per visit, and the audit trail still gets one line per visit and per skill record.
 
 What stays the same as one by one: one result per record, in order; a bad record is refused with its
 reasons and never blocks the others; a UUID already stored is a duplicate (same content) or refused
 (other content). If a bulk write fails anyway (the same UUID arriving from two phones at the same
 moment, a person's first level in a skill written by two batches at once), the run's writes are rolled
-back and its good visits are stored one by one (`services.visit_record`, each in its own savepoint), so
-the results stay exact.
+back and its good visits are stored one by one (`visit_record`, each in its own savepoint), so the
+results stay exact.
 
 Visits that correct a fact or find the household without a smartphone take the per-record path in
-`field_sync` (they lock and compare the facts they change); they are rare.
+`field.sync` (they lock and compare the facts they change); they are rare.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from langso.skills.models import (
 )
 from langso.skills.rules import Observation, current_levels
 from langso.skills.services import published_version
-from langso.teams import services
+from langso.teams import visits as team_visits
 from langso.teams.models import (
     DeviceToken,
     FactConflict,
@@ -58,6 +58,7 @@ from langso.teams.models import (
     VisitService,
     VisitSkill,
 )
+from langso.teams.selectors import units_q
 from langso.teams.synced import SyncConflict, content_hash
 
 # (status, errors, notes) for each visit of the run, in order.
@@ -69,7 +70,7 @@ class _Good:
     """A visit that passed every check and is not stored yet."""
 
     index: int
-    data: services.VisitInput
+    data: team_visits.VisitInput
     digest: str
     household: Household
     members: dict[uuid.UUID, Resident]
@@ -79,14 +80,14 @@ class _Good:
 
 
 def store_visits(
-    *, user: User, device: DeviceToken | None, visits: list[services.VisitInput]
+    *, user: User, device: DeviceToken | None, visits: list[team_visits.VisitInput]
 ) -> list[Outcome]:
     """Store a run of visits recorded by `user` (distinct UUIDs, none correcting a fact or saying the
     household has no smartphone). Returns one outcome per visit, in order."""
     outcomes: list[Outcome | None] = [None] * len(visits)
     if not visits:
         return []
-    scope_q = services._units_q(user, Perm.VISIT_RECORD)
+    scope_q = units_q(user, Perm.VISIT_RECORD)
     # Only the columns the checks and the rows need: a hundred households and their people, read as
     # whole rows, cost more in parsing than in the database.
     households = {
@@ -116,7 +117,7 @@ def store_visits(
             )
             continue
         members = members_of[household.pk]
-        errors, visited_on, follow_up_on, present = services.visit_errors(data, household, members, skills)
+        errors, visited_on, follow_up_on, present = team_visits.visit_errors(data, household, members, skills)
         if errors:
             outcomes[index] = ("rejected", errors, [])
             continue
@@ -150,9 +151,9 @@ def store_visits(
     return [o for o in outcomes if o is not None]
 
 
-def _one_by_one(user: User, device: DeviceToken | None, data: services.VisitInput) -> Outcome:
+def _one_by_one(user: User, device: DeviceToken | None, data: team_visits.VisitInput) -> Outcome:
     try:
-        _visit, outcome = services.visit_record(acting_user=user, device=device, data=data)
+        _visit, outcome = team_visits.visit_record(acting_user=user, device=device, data=data)
     except ValidationError as error:
         return (
             "rejected",
@@ -167,11 +168,9 @@ def _one_by_one(user: User, device: DeviceToken | None, data: services.VisitInpu
 
 def _conflict_notes(visit_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
     """What the member should know about corrections their stored visits made (one query)."""
-    from langso.teams.field_sync import conflict_note
-
     notes: dict[uuid.UUID, list[str]] = {}
     for conflict in FactConflict.objects.filter(visit_id__in=visit_ids).select_related("resident"):
-        notes.setdefault(conflict.visit_id, []).append(conflict_note(conflict))
+        notes.setdefault(conflict.visit_id, []).append(team_visits.conflict_note(conflict))
     return notes
 
 
@@ -199,9 +198,9 @@ def _write(*, user: User, device: DeviceToken | None, good: list[_Good], skills:
     lines: list[AuditEntry] = []
     for item in good:
         data, household = item.data, item.household
-        team_id, member = services.visit_member(memberships, household, assigned.get(household.pk))
+        team_id, member = team_visits.visit_member(memberships, household, assigned.get(household.pk))
         visit = Visit(
-            **services.visit_values(
+            **team_visits.visit_values(
                 data,
                 digest=item.digest,
                 device=device,

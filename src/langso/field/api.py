@@ -1,8 +1,8 @@
 """The field app's sync API: a phone downloads its worklist and sends what it recorded offline.
 
 Phones authenticate with a per-device token (Authorization: Bearer ls_...), issued to a signed-in
-user and revocable at any time. A batch gets one result per record (teams.field_sync; runs of visits are
-checked and written together, teams.visit_batch): a bad record is refused with its reasons while the
+user and revocable at any time. A batch gets one result per record (field.sync; runs of visits are
+checked and written together, field.visit_batch): a bad record is refused with its reasons while the
 others are stored; every record's UUID makes a resend
 harmless; a record is stored only under its own recorder. Answers are gzip-compressed.
 """
@@ -28,8 +28,9 @@ from ninja.security import HttpBearer, django_auth
 from langso.accounts.access import Perm, has_perm
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
-from langso.teams import device_keys, field_sync
-from langso.teams.field_worklist import WorklistOut, worklist_for_device
+from langso.field import sync
+from langso.field.worklist import WorklistOut, worklist_for_device
+from langso.teams import device_keys
 from langso.teams.models import DeviceToken
 
 router = Router(tags=["field sync"])
@@ -201,7 +202,7 @@ def sign_out_receipts(request: HttpRequest, payload: Receipts) -> SignedOut:
 @decorate_view(gzip_page)
 def worklist(request: DeviceRequest, since: str = "", delta: bool = False) -> WorklistOut:
     """`since` is the cursor of the phone's last download; with `delta=1` and a cursor this device
-    was given, only what changed is sent (see teams.field_worklist)."""
+    was given, only what changed is sent (see field.worklist)."""
     return worklist_for_device(
         device=request.device,
         since=since,
@@ -257,10 +258,10 @@ class RevokedOut(Schema):
 @decorate_view(gzip_page)
 def batch(request: DeviceRequest, payload: BatchIn) -> Any:
     device = request.device
-    outcomes = field_sync.receive_batch(
+    outcomes = sync.receive_batch(
         device=device,
         records=[
-            field_sync.Incoming(id=r.id, kind=r.kind, data=r.data, recorded_by=r.recorded_by)
+            sync.Incoming(id=r.id, kind=r.kind, data=r.data, recorded_by=r.recorded_by)
             for r in payload.records
         ],
     )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from ninja import Schema
 
 from langso.accounts.models import User
+from langso.devices.models import Outcome as FollowUpOutcome
 from langso.registry import changes
 from langso.registry.models import Resident
 from langso.skills.explain import all_rules, next_skills_many
@@ -201,8 +202,6 @@ def _households(user: User) -> tuple[list[Any], list[WorklistHouseholdOut]]:
 
 
 def _meta(user: User, language: str, entries: list[Any]) -> dict[str, Any]:
-    from langso.devices.models import Outcome as FollowUpOutcome
-
     memberships = list(selectors.memberships_of(user).select_related("team__village", "team__commune"))
     villages = {str(m.team.village_id): m.team.village.name for m in memberships}
     for entry in entries:

@@ -18,7 +18,7 @@ from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
 from langso.core.http import require_perm
-from langso.teams import field_sync, services
+from langso.teams import phone_records, services
 from langso.teams.models import ConflictStatus, FactConflict, HeldRecord, HeldStatus
 
 
@@ -40,7 +40,7 @@ def conflict_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             _fact(conflict.server_value),
         ]
     held = list(
-        HeldRecord.objects.filter(field_sync.held_scope_q(request.user), status=HeldStatus.HELD)
+        HeldRecord.objects.filter(phone_records.held_scope_q(request.user), status=HeldStatus.HELD)
         .select_related("recorded_by", "device", "commune")
         .order_by("received_at")[:200]
     )
@@ -98,13 +98,13 @@ def _uuid(value: object) -> uuid.UUID | None:
 @require_POST
 @require_perm(Perm.TEAMS_MANAGE)
 def held_decide(request: AuthenticatedHttpRequest, held_id: str) -> HttpResponse:
-    held = field_sync.held_get(user=request.user, held_id=held_id)
+    held = phone_records.held_get(user=request.user, held_id=held_id)
     choice = request.POST.get("decision")
     if choice not in ("accept", "drop"):
         messages.error(request, _("Hãy chọn nhận hay bỏ bản ghi này."))
         return redirect("teams_conflicts:list")
     try:
-        result = field_sync.held_decide(acting_user=request.user, held=held, accept=choice == "accept")
+        result = phone_records.held_decide(acting_user=request.user, held=held, accept=choice == "accept")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from langso.accounts.models import Role
 from langso.accounts.tests.factories import user_with_role
+from langso.field import api as field_api
 from langso.places.tests.factories import VillageFactory
 from langso.registry.models import Poverty
 from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
-from langso.teams import api as field_api
 from langso.teams import services
 from langso.teams.models import HouseholdAssignment, SignalReport, Visit
 from langso.teams.tests.factories import TeamFactory, TeamMemberFactory

@@ -1,4 +1,4 @@
-"""The batch path of the phone sync (teams.visit_batch): a run of visits is checked with a fixed number
+"""The batch path of the phone sync (field.visit_batch): a run of visits is checked with a fixed number
 of queries and written in bulk, with the same results, record by record, as storing them one at a time."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from langso.registry.models import CommuneChangeCounter
 from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
 from langso.skills import services as skill_services
 from langso.skills.models import Certificate, CertificateProgramme, CurrentSkillLevel, SkillRecord
-from langso.teams import services
+from langso.teams import services, visits
 from langso.teams.models import HouseholdAssignment, Visit, VisitService, VisitSkill
 from langso.teams.tests.factories import TeamFactory, TeamMemberFactory
 
@@ -259,20 +259,19 @@ def test_when_the_bulk_write_meets_a_record_stored_meanwhile_each_record_still_g
     homes = world["nghia_ta"]["homes"]
     records = [visit(h) for h in homes[:6]]
     meanwhile = records[2]
-    checks = services.visit_errors
+    checks = visits.visit_errors
     checked = []
 
     def another_request_stores_one_after_the_checks_began(data, *args):
         checked.append(data.id)
         if len(checked) == len(records):  # the batch read what was stored before this
-            from langso.teams.field_sync import visit_input
-
-            services.visit_record(
-                acting_user=world["user"], data=visit_input(uuid.UUID(meanwhile["id"]), meanwhile["data"])
+            visits.visit_record(
+                acting_user=world["user"],
+                data=visits.visit_input(uuid.UUID(meanwhile["id"]), meanwhile["data"]),
             )
         return checks(data, *args)
 
-    monkeypatch.setattr(services, "visit_errors", another_request_stores_one_after_the_checks_began)
+    monkeypatch.setattr(visits, "visit_errors", another_request_stores_one_after_the_checks_began)
 
     results = post(client, world["token"], records).json()["results"]
 
