@@ -23,14 +23,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from langso.accounts.access import Perm
+from langso.accounts.access import Perm, units_q
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
 from langso.groups.models import Invitation, InvitationRuleKind, InvitedPerson
 from langso.places.models import Village
 from langso.registry.models import Household, Resident
-from langso.registry.selectors import resident_scope_q
 from langso.skills.models import CurrentSkillLevel
 from langso.teams.models import HelpDeskOutcome, HelpDeskSession, Service, VisitService
 
@@ -99,7 +98,7 @@ class InvitationRule:
 def invitees(*, user: Any, rule: InvitationRule, today: datetime.date | None = None) -> QuerySet[Resident]:
     """The people a rule picks, within the units where the user records team work, in the order of the
     village's list (household by household). Raises ValidationError for an incomplete rule."""
-    people = Resident.objects.filter(resident_scope_q(user, Perm.VISIT_RECORD)).filter(adults_q(today))
+    people = Resident.objects.filter(units_q(user, Perm.VISIT_RECORD)).filter(adults_q(today))
     if rule.rule == Rule.HOUSEHOLDS:
         if not rule.household_ids:
             raise ValidationError({"households": [_("Chọn ít nhất một hộ.")]})
@@ -213,13 +212,7 @@ def household_choices(*, user: Any, village_id: uuid.UUID) -> Iterable[Household
 
     return (
         H.objects.filter(village_id=village_id)
-        .filter(
-            Q(
-                pk__in=Resident.objects.filter(resident_scope_q(user, Perm.VISIT_RECORD)).values(
-                    "household_id"
-                )
-            )
-        )
+        .filter(Q(pk__in=Resident.objects.filter(units_q(user, Perm.VISIT_RECORD)).values("household_id")))
         .select_related("head")
         .order_by("code")
     )

@@ -27,14 +27,14 @@ from langso.groups.models import Invitation
 from langso.places.models import Commune, Village
 from langso.registry import selectors as registry_selectors
 from langso.skills.models import Level, Skill
-from langso.skills.services import published_version
+from langso.skills.selectors import published_skills
 from langso.teams.synced import SyncConflict
 
 PEOPLE_LIMIT = 300
 
 
 def _skills() -> list[Skill]:
-    return list(Skill.objects.filter(version=published_version()).order_by("position"))
+    return list(published_skills())
 
 
 def _skill_choices() -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from langso.accounts.access import Perm, get_in_scope_or_404, scope_for, user_roles
+from langso.accounts.access import Perm, get_in_scope_or_404, scope_for, units_q, user_roles
 from langso.accounts.models import Role
 from langso.places.models import Village
 from langso.registry.models import Household, Poverty, Resident
@@ -47,10 +47,6 @@ REASON_WEIGHTS = {
     "vneid_missing": 10,
     "elderly": 10,
 }
-
-
-def units_q(user: Any, perm: str) -> Q:
-    return scope_for(user, perm).q(province="province_id", commune="commune_id", village="village_id")
 
 
 def team_list(*, user: Any, commune_code: int | None = None) -> QuerySet[Team]:

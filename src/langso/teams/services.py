@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.accounts.access import Perm, get_in_scope_or_404, scope_for, units_q
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
@@ -30,6 +30,7 @@ from langso.registry.models import Household, Resident, SmartphoneSource
 from langso.registry.services import resident_smartphone_set
 from langso.skills import services as skill_services
 from langso.skills.models import Evidence, Level
+from langso.skills.selectors import published_skill_codes
 from langso.teams.models import (
     PHONE_EDITABLE_FIELDS,
     Affiliation,
@@ -57,10 +58,6 @@ from langso.teams.synced import (  # noqa: F401 - part of this module's interfac
 
 # Visit photos are optional and small: the phone shrinks them before they are stored.
 MAX_PHOTO_BYTES = 300 * 1024
-
-
-def _units_q(user: Any, perm: str) -> Any:
-    return scope_for(user, perm).q(province="province_id", commune="commune_id", village="village_id")
 
 
 def _village_in_scope(user: Any, perm: str, village_id: Any) -> Village:
@@ -365,7 +362,7 @@ def visit_record(
 ) -> tuple[Visit, Outcome]:
     """Record a home visit made by the acting user. Skills taught become the person's skill records
     with evidence "observed"; services and problems stay with the visit for the indicators."""
-    scope_q = _units_q(acting_user, Perm.VISIT_RECORD)
+    scope_q = units_q(acting_user, Perm.VISIT_RECORD)
     household = (
         Household.objects.filter(scope_q).filter(pk=data.household_id).select_related("village").first()
     )
@@ -373,7 +370,7 @@ def visit_record(
         raise ValidationError({"household": [_("Không tìm thấy hộ này trong phạm vi của bạn.")]})
     members = {r.pk: r for r in Resident.objects.filter(household=household)}
     errors, visited_on, follow_up_on, present = visit_errors(
-        data, household, members, skill_services.published_skill_codes()
+        data, household, members, published_skill_codes()
     )
     if errors:
         raise ValidationError(errors)

@@ -23,14 +23,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from langso.accounts.access import Perm, has_perm
+from langso.accounts.access import Perm, has_perm, units_q
 from langso.core.http import apply_validation_error, paginate, pick_commune, query_without_page, require_perm
 from langso.places.models import Commune, Village
 from langso.places.selectors import commune_list, village_choices, village_get, village_list, village_scope_q
 from langso.registry import selectors as registry_selectors
 from langso.registry.models import Household, Resident
-from langso.skills.models import Level, Skill
-from langso.skills.services import published_version
+from langso.skills.models import Level
+from langso.skills.selectors import published_skills
 from langso.teams import selectors, services, web_selectors
 from langso.teams.forms import (
     PROBLEMS,
@@ -75,7 +75,7 @@ def _village_choices(user: Any, perm: str) -> list[tuple[str, Any]]:
 
 def _manages_team(user: Any, team: Team) -> bool:
     return has_perm(user, Perm.TEAMS_MANAGE) and (
-        Team.objects.filter(selectors.units_q(user, Perm.TEAMS_MANAGE), pk=team.pk).exists()
+        Team.objects.filter(units_q(user, Perm.TEAMS_MANAGE), pk=team.pk).exists()
     )
 
 
@@ -328,7 +328,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 def _skill_choices() -> list[tuple[str, str]]:
     language = get_language() or "vi"
-    skills = Skill.objects.filter(version=published_version()).order_by("position", "code")
+    skills = published_skills()
     return [(s.code, s.display_name(language)) for s in skills]
 
 
@@ -458,7 +458,7 @@ def household_visits(request: HttpRequest, household_id: uuid.UUID) -> HttpRespo
         for v in page
     ]
     can_record = has_perm(request.user, Perm.VISIT_RECORD) and (
-        Household.objects.filter(selectors.units_q(request.user, Perm.VISIT_RECORD), pk=household.pk).exists()
+        Household.objects.filter(units_q(request.user, Perm.VISIT_RECORD), pk=household.pk).exists()
     )
     return render(
         request,

@@ -32,7 +32,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from langso.accounts.access import Perm
+from langso.accounts.access import Perm, units_q
 from langso.core import audit
 from langso.core.models import AuditAction, AuditEntry
 from langso.registry.models import Household, Resident
@@ -46,7 +46,7 @@ from langso.skills.models import (
     SkillRecord,
 )
 from langso.skills.rules import Observation, current_levels
-from langso.skills.services import published_version
+from langso.skills.selectors import published_skills
 from langso.teams import services
 from langso.teams.models import (
     DeviceToken,
@@ -85,7 +85,7 @@ def store_visits(
     outcomes: list[Outcome | None] = [None] * len(visits)
     if not visits:
         return []
-    scope_q = services._units_q(user, Perm.VISIT_RECORD)
+    scope_q = units_q(user, Perm.VISIT_RECORD)
     # Only the columns the checks and the rows need: a hundred households and their people, read as
     # whole rows, cost more in parsing than in the database.
     households = {
@@ -100,7 +100,7 @@ def store_visits(
     )
     for resident in people:
         members_of[resident.household_id][resident.pk] = resident
-    skills = {s.code: s for s in Skill.objects.filter(version=published_version())}
+    skills = {s.code: s for s in published_skills()}
     stored = dict(Visit.objects.filter(pk__in=[v.id for v in visits]).values_list("pk", "content_hash"))
 
     good: list[_Good] = []

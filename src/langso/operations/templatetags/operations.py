@@ -4,8 +4,7 @@ from typing import Any
 
 from django import template
 
-from langso.accounts.access import Perm, has_perm
-from langso.registry.selectors import resident_scope_q
+from langso.accounts.access import Perm, has_perm, units_q
 
 register = template.Library()
 
@@ -15,8 +14,4 @@ def can_handle_data_requests(user: Any, resident: Any) -> bool:
     """Whether this user may export or erase this person's data (the role, and the person in scope)."""
     if not has_perm(user, Perm.PERSONAL_DATA_REQUESTS):
         return False
-    return (
-        type(resident)
-        .objects.filter(resident_scope_q(user, Perm.PERSONAL_DATA_REQUESTS), pk=resident.pk)
-        .exists()
-    )
+    return type(resident).objects.filter(units_q(user, Perm.PERSONAL_DATA_REQUESTS), pk=resident.pk).exists()
