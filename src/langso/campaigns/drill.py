@@ -14,7 +14,7 @@ from langso.campaigns.selectors import DrillRow, DrillUnit
 from langso.registry.exports import safe_cell
 from langso.skills.models import CurrentSkillLevel, Level, RuleKind, SkillRule
 from langso.skills.selectors import published_skills
-from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
+from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL, VNEID_SKILL
 
 # At most this many skills are named in one person's line: a phone shows two lines, not a table.
 LACKS_SHOWN = 3
@@ -24,7 +24,7 @@ def indicator_skill_codes(indicator: Indicator) -> list[str]:
     """The skills an indicator's numerator looks at (see campaigns.facts), in catalogue order."""
     code = indicator.code
     if code == "adults_vneid2":
-        return ["vneid_level2"]
+        return [VNEID_SKILL]
     if code == "adults_cashless":
         return ["qr_payment", "money_transfer", "bank_app"]
     if code == "adults_online_procedure":

@@ -28,6 +28,7 @@ from langso.places.models import Commune, Village
 from langso.registry import selectors as registry_selectors
 from langso.skills.models import Level, Skill
 from langso.skills.selectors import published_skills
+from langso.skills.shipped import VNEID_SKILL
 from langso.teams.synced import SyncConflict
 
 PEOPLE_LIMIT = 300
@@ -228,7 +229,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
         data,
         initial={
             "rule": invitations.Rule.NOT_VNEID2,
-            "guide_slug": "vneid_level2" if "vneid_level2" in codes else "",
+            "guide_slug": VNEID_SKILL if VNEID_SKILL in codes else "",
         },
         skills=skill_choices,
         guides=[(c, n) for c, n in skill_choices if c in codes],

@@ -8,7 +8,15 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from langso.registry.models import Resident
-from langso.skills.models import CatalogueStatus, CatalogueVersion, RuleKind, Skill, SkillRecord, SkillRule
+from langso.skills.models import (
+    CatalogueStatus,
+    CatalogueVersion,
+    CurrentSkillLevel,
+    RuleKind,
+    Skill,
+    SkillRecord,
+    SkillRule,
+)
 from langso.skills.rules import (
     CitizenStatus,
     CurrentLevel,
@@ -16,6 +24,7 @@ from langso.skills.rules import (
     current_levels,
     digital_citizen_status,
 )
+from langso.skills.shipped import PROFICIENT_LEVEL
 
 # --- The catalogue in force ---------------------------------------------------------------------------
 # Reads only: the shipped catalogue is installed after every `migrate` (operations/content.py); before
@@ -35,6 +44,13 @@ def published_skills() -> QuerySet[Skill]:
 
 def published_skill_codes() -> set[str]:
     return set(published_skills().values_list("code", flat=True))
+
+
+def skill_reached_q(skill_code: str, level: int = PROFICIENT_LEVEL) -> Q:
+    """Residents whose current level of the skill is at least `level` (default "can do it alone")."""
+    return Q(
+        pk__in=CurrentSkillLevel.objects.filter(skill_code=skill_code, level__gte=level).values("resident_id")
+    )
 
 
 def rule_for(kind: str, province_id: int | None) -> SkillRule | None:
@@ -101,7 +117,6 @@ def skill_counts(*, user: Any, level: int = 3, commune_code: int | None = None) 
     from django.db.models import Count
 
     from langso.accounts.access import Perm, units_q
-    from langso.skills.models import CurrentSkillLevel
 
     rows = CurrentSkillLevel.objects.filter(units_q(user, Perm.REGISTRY_VIEW))
     if commune_code:
@@ -214,7 +229,6 @@ def digital_citizen_count(*, user: Any, commune_code: int | None = None) -> Citi
 
     from langso.accounts.access import Perm, units_q
     from langso.registry.rules import adults_q
-    from langso.skills.models import CurrentSkillLevel
 
     adults = Resident.objects.filter(units_q(user, Perm.REGISTRY_VIEW)).filter(adults_q())
     if commune_code:

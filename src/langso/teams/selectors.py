@@ -16,24 +16,22 @@ from langso.accounts.access import Perm, get_in_scope_or_404, scope_for, units_q
 from langso.accounts.models import Role
 from langso.places.models import Village
 from langso.registry.models import Household, Poverty, Resident
-from langso.skills.models import CurrentSkillLevel
+from langso.registry.rules import ADULT_AGE
 from langso.teams.models import (
     HouseholdAssignment,
-    Service,
     SignalReport,
     Team,
     TeamMember,
     Visit,
-    VisitService,
     signal_overdue_q,
 )
+from langso.teams.rules import vneid_level2_q
 
 # A household not visited for this many days comes back up the worklist; a team with no visit for
 # this many days is flagged to the commune.
 REVISIT_AFTER_DAYS = 30
 INACTIVE_TEAM_DAYS = 14
 ELDERLY_AGE = 60
-ADULT_AGE = 18
 
 # How much each reason weighs when ordering the worklist (highest need first).
 REASON_WEIGHTS = {
@@ -169,15 +167,7 @@ def worklist(
         for p in rows
         if p["birth_year"] and p["birth_year"] <= adult_cutoff
     ]
-    with_vneid = set(
-        VisitService.objects.filter(resident_id__in=adult_ids, service=Service.VNEID_LEVEL2).values_list(
-            "resident_id", flat=True
-        )
-    ) | set(
-        CurrentSkillLevel.objects.filter(
-            resident_id__in=adult_ids, skill_code="vneid_level2", level__gte=3
-        ).values_list("resident_id", flat=True)
-    )
+    with_vneid = set(Resident.objects.filter(vneid_level2_q(), pk__in=adult_ids).values_list("pk", flat=True))
 
     from langso.devices.selectors import followups_due
 
