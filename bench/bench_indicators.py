@@ -76,8 +76,7 @@ def generate_activity(*, province_code: int, visits: int, seed: int, log: Any = 
     from langso.campaigns.models import SteeringCommittee
     from langso.places.models import Commune, Village
     from langso.registry.models import Resident
-    from langso.skills.models import Skill
-    from langso.skills.services import published_version
+    from langso.skills.selectors import published_skills
     from langso.teams.models import HelpDeskSession, SignalReport, Team, Visit, VisitService
 
     if Visit.objects.filter(province_id=province_code).exists():
@@ -95,7 +94,7 @@ def generate_activity(*, province_code: int, visits: int, seed: int, log: Any = 
         m: _TableWriter(m, vendor, now)
         for m in (Team, Visit, present_model, SkillRecord, VisitService, HelpDeskSession, SignalReport)
     }
-    skills = list(Skill.objects.filter(version=published_version()).values_list("id", "code"))
+    skills = list(published_skills().values_list("id", "code"))
     villages = list(
         Village.objects.filter(commune__province_id=province_code).values_list("id", "commune_id")
     )

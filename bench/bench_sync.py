@@ -98,11 +98,11 @@ def set_up_phones(phones: int, visits: int, rng: random.Random) -> tuple[list[di
     from langso.accounts.models import Role, RoleAssignment, User
     from langso.places.models import Village
     from langso.registry.models import Household, Resident
-    from langso.skills.services import published_version
+    from langso.skills.services import install_default_catalogue
     from langso.teams import device_keys
     from langso.teams.models import DeviceToken, HouseholdAssignment, Service, Team, TeamMember
 
-    published_version()
+    install_default_catalogue()
     communes = list(
         Household.objects.values("commune_id")
         .annotate(n=Count("id"))
@@ -354,8 +354,8 @@ def bare_bulk_insert(plan: list[dict[str, Any]], batch: int) -> tuple[float, int
     from django.utils import timezone
 
     from langso.registry.models import Household, Resident
-    from langso.skills.models import Skill, SkillRecord
-    from langso.skills.services import published_version
+    from langso.skills.models import SkillRecord
+    from langso.skills.selectors import published_skills
     from langso.teams.models import Visit, VisitSkill
 
     records = [r for p in plan for r in p["records"]]
@@ -368,7 +368,7 @@ def bare_bulk_insert(plan: list[dict[str, Any]], batch: int) -> tuple[float, int
             pk__in={r["data"]["skills"][0]["resident_id"] for r in records}
         ).only("id", "province_id", "commune_id", "village_id")
     }
-    skills = {s.code: s for s in Skill.objects.filter(version=published_version())}
+    skills = {s.code: s for s in published_skills()}
     today = timezone.localdate()
     made: list[uuid.UUID] = []
     began = time.perf_counter()

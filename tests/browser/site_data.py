@@ -106,11 +106,11 @@ def _wrong_check_digit(imei: str) -> str:
 
 def _skill_without_guide() -> str:
     from langso.guides.models import Guide
-    from langso.skills.services import published_version
+    from langso.skills.selectors import published_skills
 
     # Every default skill has a guide; the "new guide" page needs one without, as after a catalogue
     # change. The guide of the last skill (not one the other pages show) is taken away.
-    codes = list(published_version().skills.order_by("code").values_list("code", flat=True))
+    codes = list(published_skills().order_by("code").values_list("code", flat=True))
     with_guide = set(Guide.objects.values_list("skill_code", flat=True))
     missing = [code for code in codes if code not in with_guide]
     if missing:

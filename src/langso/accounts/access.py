@@ -505,6 +505,23 @@ def scope_for(user: User | AnonymousUser, perm: str) -> Scope:
     )
 
 
+def units_q(user: User | AnonymousUser, perm: str, prefix: str = "") -> Q:
+    """The user's units for `perm`, on rows that carry `province_id`, `commune_id` and `village_id`
+    (households, residents, teams, follow-ups…; `prefix` reaches them through a relation): the one
+    jurisdiction filter of every list of such rows."""
+    return scope_for(user, perm).q(
+        province=f"{prefix}province_id", commune=f"{prefix}commune_id", village=f"{prefix}village_id"
+    )
+
+
+def commune_units_q(user: User | AnonymousUser, perm: str, prefix: str = "") -> Q:
+    """Like `units_q`, for rows that belong to a commune as a whole (a candidate list, an outside list,
+    a held record): only commune- and province-level roles see them, a village-level role nothing."""
+    return scope_for(user, perm).q(
+        province=f"{prefix}province_id", commune=f"{prefix}commune_id", village=None
+    )
+
+
 def requires_two_factor(user: User | AnonymousUser) -> bool:
     return bool(user_roles(user) & TWO_FACTOR_ROLES)
 

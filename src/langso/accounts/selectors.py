@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from langso.accounts.access import Perm, Scope, scope_for
+from langso.accounts.access import Perm, Scope, scope_for, units_q
 
 # The entries in words; the audit pages call them through here.
 from langso.accounts.audit_text import EntryRow, entry_rows  # noqa: F401
@@ -67,9 +67,7 @@ def audit_scope_q(user: User) -> Q:
         return Q()
     if scope.is_empty:
         return Q(pk__in=[])
-    residents = Resident.objects.filter(
-        scope.q(province="province_id", commune="commune_id", village="village_id")
-    )
+    residents = Resident.objects.filter(units_q(user, Perm.AUDIT_VIEW))
     users = users_in_scope(scope)
     user_keys = (
         RoleAssignment.objects.filter(_assignments_in_scope_q(scope))

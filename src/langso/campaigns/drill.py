@@ -12,9 +12,9 @@ from openpyxl import Workbook
 from langso.campaigns.models import Indicator
 from langso.campaigns.selectors import DrillRow, DrillUnit
 from langso.registry.exports import safe_cell
-from langso.skills.models import CurrentSkillLevel, Level, RuleKind, Skill, SkillRule
-from langso.skills.services import published_version
-from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
+from langso.skills.models import CurrentSkillLevel, Level, RuleKind, SkillRule
+from langso.skills.selectors import published_skills
+from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL, VNEID_SKILL
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -27,7 +27,7 @@ def indicator_skill_codes(indicator: Indicator) -> list[str]:
     """The skills an indicator's numerator looks at (see campaigns.facts), in catalogue order."""
     code = indicator.code
     if code == "adults_vneid2":
-        return ["vneid_level2"]
+        return [VNEID_SKILL]
     if code == "adults_cashless":
         return ["qr_payment", "money_transfer", "bank_app"]
     if code == "adults_online_procedure":
@@ -36,11 +36,8 @@ def indicator_skill_codes(indicator: Indicator) -> list[str]:
         rule = SkillRule.objects.filter(kind=RuleKind.DIGITAL_CITIZEN, province__isnull=True).first()
         return sorted(rule.required_levels) if rule else []
     if code.startswith("skills_"):
-        version = published_version()
         return list(
-            Skill.objects.filter(version=version, area=code.removeprefix("skills_")).values_list(
-                "code", flat=True
-            )
+            published_skills().filter(area=code.removeprefix("skills_")).values_list("code", flat=True)
         )
     return []
 
@@ -50,9 +47,7 @@ def lacks_by_resident(indicator: Indicator, residents: list[Any]) -> dict[Any, s
     current level), e.g. "chưa có điện thoại thông minh · Kích hoạt định danh điện tử mức 2: làm được
     khi có người giúp". Two queries for the whole page."""
     codes = indicator_skill_codes(indicator)
-    names = dict(
-        Skill.objects.filter(version=published_version(), code__in=codes).values_list("code", "name")
-    )
+    names = dict(published_skills().filter(code__in=codes).values_list("code", "name"))
     levels: dict[Any, dict[str, int]] = {}
     for resident_id, code, level in CurrentSkillLevel.objects.filter(
         resident_id__in=[r.pk for r in residents], skill_code__in=codes

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from langso.places.models import Commune, Village
+from langso.registry import rules as registry_rules
 from langso.registry.models import Household, Resident
 from langso.skills.models import BasicSkill, RuleKind, Skill, SkillRecord, SkillRule
-from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
+from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL, VNEID_SKILL
 from langso.teams.models import (
     ONLINE_PROCEDURES,
     HelpDeskOutcome,
@@ -37,7 +38,6 @@ from langso.teams.models import (
 # (province code, commune code, village id or None for a commune-level fact) → count
 Counts = dict[tuple[int, int, Any], int]
 
-ADULT_AGE = 18
 INACTIVE_TEAM_DAYS = 14
 
 
@@ -85,7 +85,7 @@ def residents_q(ctx: FactContext) -> QuerySet[Resident]:
 
 
 def adults_q(ctx: FactContext) -> QuerySet[Resident]:
-    return residents_q(ctx).filter(birth_year__lte=ctx.day.year - ADULT_AGE)
+    return residents_q(ctx).filter(registry_rules.adults_q(ctx.day))
 
 
 def _skill_reached(ctx: FactContext, codes: list[str], level: int) -> Exists:
@@ -187,10 +187,10 @@ def adults_with_area(
 
 
 def adults_vneid2(ctx: FactContext, **_: Any) -> QuerySet[Any]:
-    """Adults with VNeID at level 2: activated during a visit or at the help desk, or able to do it."""
+    """Adults with VNeID at level 2: activated during a visit or at the help desk, or able to do it
+    (`teams.rules.vneid_level2_q` today; here as of `ctx.day`, from the dated records)."""
     return adults_q(ctx).filter(
-        _service_done(ctx, [Service.VNEID_LEVEL2])
-        | Q(_skill_reached(ctx, ["vneid_level2"], PROFICIENT_LEVEL))
+        _service_done(ctx, [Service.VNEID_LEVEL2]) | Q(_skill_reached(ctx, [VNEID_SKILL], PROFICIENT_LEVEL))
     )
 
 

@@ -16,7 +16,14 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, scope_for
+from langso.accounts.access import (
+    Perm,
+    commune_units_q,
+    get_in_scope_or_404,
+    has_perm,
+    scope_for,
+    units_q,
+)
 from langso.accounts.models import User
 from langso.devices.models import (
     Allocation,
@@ -32,18 +39,6 @@ from langso.devices.models import (
 )
 from langso.devices.rules import reason_label
 from langso.places.models import Commune
-
-
-def commune_q(user: User, perm: str, prefix: str = "") -> Q:
-    """Rows that carry province_id/commune_id: commune- and province-level roles only."""
-    return scope_for(user, perm).q(
-        province=f"{prefix}province_id", commune=f"{prefix}commune_id", village=None
-    )
-
-
-def units_q(user: User, perm: str) -> Q:
-    return scope_for(user, perm).q(province="province_id", commune="commune_id", village="village_id")
-
 
 # --- Programmes --------------------------------------------------------------------------------------
 
@@ -142,7 +137,7 @@ def commune_in_programme(
     """A commune of the programme (it has a quota) inside the user's commune-level scope; else 404."""
     quota = get_in_scope_or_404(
         CommuneQuota.objects.select_related("commune", "commune__province"),
-        commune_q(user, perm),
+        commune_units_q(user, perm),
         programme=programme,
         commune_id=code,
     )
@@ -209,7 +204,7 @@ def candidate_get(*, user: User, candidate_id: Any, perm: str) -> Candidate:
         Candidate.objects.select_related(
             "candidate_list", "candidate_list__programme", "candidate_list__commune", "household", "resident"
         ),
-        commune_q(user, perm, prefix="candidate_list__"),
+        commune_units_q(user, perm, prefix="candidate_list__"),
         pk=candidate_id,
     )
 
@@ -253,7 +248,7 @@ def allocation_get(*, user: User, allocation_id: Any, perm: str = Perm.PROGRAMME
             "commune__province",
             "candidate__candidate_list",
         ),
-        commune_q(user, perm),
+        commune_units_q(user, perm),
         pk=allocation_id,
     )
 

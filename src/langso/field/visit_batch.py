@@ -32,7 +32,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from langso.accounts.access import Perm
+from langso.accounts.access import Perm, units_q
 from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction, AuditEntry
@@ -47,7 +47,7 @@ from langso.skills.models import (
     SkillRecord,
 )
 from langso.skills.rules import Observation, current_levels
-from langso.skills.services import published_version
+from langso.skills.selectors import published_skills
 from langso.teams import visits as team_visits
 from langso.teams.models import (
     DeviceToken,
@@ -58,7 +58,6 @@ from langso.teams.models import (
     VisitService,
     VisitSkill,
 )
-from langso.teams.selectors import units_q
 from langso.teams.synced import SyncConflict, content_hash
 
 # (status, errors, notes) for each visit of the run, in order.
@@ -102,7 +101,7 @@ def store_visits(
     )
     for resident in people:
         members_of[resident.household_id][resident.pk] = resident
-    skills = {s.code: s for s in Skill.objects.filter(version=published_version())}
+    skills = {s.code: s for s in published_skills()}
     stored = dict(Visit.objects.filter(pk__in=[v.id for v in visits]).values_list("pk", "content_hash"))
 
     good: list[_Good] = []

@@ -25,8 +25,8 @@ from langso.devices.models import Outcome as FollowUpOutcome
 from langso.registry import changes
 from langso.registry.models import Resident
 from langso.skills.explain import all_rules, next_skills_many
-from langso.skills.models import CurrentSkillLevel, Skill
-from langso.skills.services import published_version
+from langso.skills.models import CurrentSkillLevel
+from langso.skills.selectors import published_skills
 from langso.teams import selectors
 from langso.teams.models import DeviceToken, HelpDeskOutcome, Operator, Service, Technology
 
@@ -209,10 +209,7 @@ def _meta(user: User, language: str, entries: list[Any]) -> dict[str, Any]:
     communes = {m.team.commune_id: m.team.commune.name for m in memberships}
     return {
         "villages": [{"id": k, "name": v} for k, v in sorted(villages.items(), key=lambda kv: kv[1])],
-        "skills": [
-            Choice(code=s.code, label=s.display_name(language))
-            for s in Skill.objects.filter(version=published_version()).order_by("position")
-        ],
+        "skills": [Choice(code=s.code, label=s.display_name(language)) for s in published_skills()],
         "services": _choices(Service.choices),
         "operators": _choices(Operator.choices),
         "technologies": _choices(Technology.choices),

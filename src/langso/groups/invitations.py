@@ -2,9 +2,9 @@
 list; the printable list for the village head and the loudspeaker; the short message with the
 guide's link and QR the team leader shares to the village's Zalo group.
 
-The rules read the same facts the rest of the app does: "VNeID level 2" is what the worklist's
-"vneid_missing" reason and the campaign fact mean — the service done at a visit or the help desk,
-or the skill `vneid_level2` reached "can do alone" (`skills.CurrentSkillLevel`).
+The rules are the ones the rest of the app applies, from their one home: who is an adult
+(`registry.rules.adults_q`), "VNeID level 2" (`teams.rules.vneid_level2_q`, also the worklist's
+"vneid_missing" reason) and a skill reached "can do alone" (`skills.selectors.skill_reached_q`).
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ import segno
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from langso.accounts.access import Perm
+from langso.accounts.access import Perm, units_q
 from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
@@ -31,56 +30,15 @@ from langso.core.text import clean_text
 from langso.groups.models import Invitation, InvitationRuleKind, InvitedPerson
 from langso.places.models import Village
 from langso.registry.models import Household, Resident
-from langso.registry.selectors import resident_scope_q
-from langso.skills.models import CurrentSkillLevel
-from langso.teams.models import HelpDeskOutcome, HelpDeskSession, Service, VisitService
+from langso.registry.rules import adults_q
+from langso.skills.selectors import skill_reached_q
+from langso.teams.rules import vneid_level2_q
 
-ADULT_AGE = 18
-PROFICIENT = 3  # "Tự làm được"
 MAX_INVITED = 2000
-VNEID_SKILL = "vneid_level2"
 
 
 Rule = InvitationRuleKind
 RULE_CHOICES = InvitationRuleKind.choices
-
-
-def adults_q(today: datetime.date | None = None) -> Q:
-    """18 or older by birth year (what commune registers hold for many elderly people)."""
-    today = today or timezone.localdate()
-    return Q(birth_year__lte=today.year - ADULT_AGE)
-
-
-def vneid_level2_q() -> Q:
-    """Residents with VNeID level 2: done at a visit or the help desk, or the skill reached.
-
-    The subqueries leave out rows with no person (a service noted for the household, a walk-in at the
-    desk): under `exclude`, one NULL in a `NOT IN` list would make SQL exclude everyone."""
-    return (
-        Q(
-            pk__in=VisitService.objects.filter(service=Service.VNEID_LEVEL2, resident__isnull=False).values(
-                "resident_id"
-            )
-        )
-        | Q(
-            pk__in=HelpDeskSession.objects.filter(
-                procedure=Service.VNEID_LEVEL2, outcome=HelpDeskOutcome.DONE, resident__isnull=False
-            ).values("resident_id")
-        )
-        | Q(
-            pk__in=CurrentSkillLevel.objects.filter(skill_code=VNEID_SKILL, level__gte=PROFICIENT).values(
-                "resident_id"
-            )
-        )
-    )
-
-
-def skill_reached_q(skill_code: str) -> Q:
-    return Q(
-        pk__in=CurrentSkillLevel.objects.filter(skill_code=skill_code, level__gte=PROFICIENT).values(
-            "resident_id"
-        )
-    )
 
 
 @dataclass(frozen=True)
@@ -100,7 +58,7 @@ class InvitationRule:
 def invitees(*, user: User, rule: InvitationRule, today: datetime.date | None = None) -> QuerySet[Resident]:
     """The people a rule picks, within the units where the user records team work, in the order of the
     village's list (household by household). Raises ValidationError for an incomplete rule."""
-    people = Resident.objects.filter(resident_scope_q(user, Perm.VISIT_RECORD)).filter(adults_q(today))
+    people = Resident.objects.filter(units_q(user, Perm.VISIT_RECORD)).filter(adults_q(today))
     if rule.rule == Rule.HOUSEHOLDS:
         if not rule.household_ids:
             raise ValidationError({"households": [_("Chọn ít nhất một hộ.")]})
@@ -214,13 +172,7 @@ def household_choices(*, user: User, village_id: uuid.UUID) -> Iterable[Househol
 
     return (
         H.objects.filter(village_id=village_id)
-        .filter(
-            Q(
-                pk__in=Resident.objects.filter(resident_scope_q(user, Perm.VISIT_RECORD)).values(
-                    "household_id"
-                )
-            )
-        )
+        .filter(Q(pk__in=Resident.objects.filter(units_q(user, Perm.VISIT_RECORD)).values("household_id")))
         .select_related("head")
         .order_by("code")
     )

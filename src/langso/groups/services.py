@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from langso.accounts.access import Perm
+from langso.accounts.access import Perm, units_q
 from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
@@ -37,9 +37,9 @@ from langso.groups.models import (
 from langso.groups.selectors import invitation_scope_q, session_communes
 from langso.places.models import Village
 from langso.registry.models import Resident
-from langso.registry.selectors import resident_scope_q
 from langso.skills import services as skill_services
 from langso.skills.models import Evidence, Level
+from langso.skills.selectors import published_skill_codes
 from langso.teams.models import DeviceToken, Team
 from langso.teams.synced import Outcome, _field_date, store_synced
 
@@ -154,7 +154,7 @@ def session_record(
         if invitation is None:
             errors["invitation"] = [_("Không tìm thấy danh sách mời này.")]
 
-    codes = skill_services.published_skill_codes()
+    codes = published_skill_codes()
     taught = dict(data.skills)
     if len(taught) != len(data.skills):
         errors["skills"] = [_("Một kỹ năng được ghi hai lần.")]
@@ -174,7 +174,7 @@ def session_record(
     # People ticked from the registry: only people the recorder may record for, of this commune.
     residents = {
         r.pk: r
-        for r in Resident.objects.filter(resident_scope_q(acting_user, Perm.VISIT_RECORD)).filter(
+        for r in Resident.objects.filter(units_q(acting_user, Perm.VISIT_RECORD)).filter(
             pk__in=ids, commune_id=commune.code
         )
     }

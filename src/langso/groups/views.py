@@ -28,14 +28,15 @@ from langso.groups.models import Invitation
 from langso.places.models import Commune, Village
 from langso.registry import selectors as registry_selectors
 from langso.skills.models import Level, Skill
-from langso.skills.services import published_version
+from langso.skills.selectors import published_skills
+from langso.skills.shipped import VNEID_SKILL
 from langso.teams.synced import SyncConflict
 
 PEOPLE_LIMIT = 300
 
 
 def _skills() -> list[Skill]:
-    return list(Skill.objects.filter(version=published_version()).order_by("position"))
+    return list(published_skills())
 
 
 def _skill_choices() -> list[tuple[str, str]]:
@@ -229,7 +230,7 @@ def invitation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         data,
         initial={
             "rule": invitations.Rule.NOT_VNEID2,
-            "guide_slug": "vneid_level2" if "vneid_level2" in codes else "",
+            "guide_slug": VNEID_SKILL if VNEID_SKILL in codes else "",
         },
         skills=skill_choices,
         guides=[(c, n) for c, n in skill_choices if c in codes],

@@ -38,8 +38,8 @@ def guide_groups(language: str, content: Any = None) -> list[GuideGroup]:
     `content` (Tày…), only the guides translated into it, under their translated titles."""
     from langso.guides.languages import guide_codes_in
     from langso.guides.models import GuideTranslation
-    from langso.skills.models import Skill, SkillArea
-    from langso.skills.services import published_version
+    from langso.skills.models import SkillArea
+    from langso.skills.selectors import published_skills
 
     rows = Guide.objects.only("skill_code", "title", "title_en", "summary", "summary_en")
     if content is not None:
@@ -50,7 +50,7 @@ def guide_groups(language: str, content: Any = None) -> list[GuideGroup]:
             guide = guides[head.guide.skill_code]
             guide.title, guide.summary, guide.title_en, guide.summary_en = head.title, head.summary, "", ""
     groups: dict[str, GuideGroup] = {}
-    for skill in Skill.objects.filter(version=published_version()).order_by("position", "code"):
+    for skill in published_skills():
         guide = guides.pop(skill.code, None)
         if guide is None:
             continue

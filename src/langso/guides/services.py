@@ -203,11 +203,10 @@ def guide_save(
     unchanged; a step whose text changed is read again by the speech work, which compares a hash of the
     text (GuideStep.audio_text_hash), so saving the new text is all this needs to do.
     """
-    from langso.skills.models import Skill
-    from langso.skills.services import published_version
+    from langso.skills.selectors import published_skills
 
     guide = Guide.objects.select_for_update().filter(skill_code=skill_code).first()
-    if guide is None and not Skill.objects.filter(version=published_version(), code=skill_code).exists():
+    if guide is None and not published_skills().filter(code=skill_code).exists():
         raise ValidationError(
             _("Kỹ năng “%(code)s” không có trong danh mục đang dùng.") % {"code": skill_code}
         )

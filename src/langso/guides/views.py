@@ -181,12 +181,11 @@ def quiz(request: HttpRequest, skill_code: str) -> HttpResponse:
 
 @require_perm(Perm.CATALOGUE_EDIT)
 def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
-    from langso.skills.models import Skill
-    from langso.skills.services import published_version
+    from langso.skills.selectors import published_skills
 
     language = translation.get_language() or settings.LANGUAGE_CODE
     guides = {g.skill_code: g for g in Guide.objects.select_related("updated_by")}
-    skills = list(Skill.objects.filter(version=published_version()).order_by("position", "code"))
+    skills = list(published_skills())
     rows = [(s, guides.pop(s.code, None)) for s in skills]
     # Guides the province edited whose shipped file changed since: listed first in the notice.
     to_review = [g for _s, g in rows if g is not None and services.shipped_version_changed(g)]
@@ -213,14 +212,13 @@ def _other_languages() -> list[Any]:
 
 @require_perm(Perm.CATALOGUE_EDIT)
 def edit(request: AuthenticatedHttpRequest, skill_code: str | None = None) -> HttpResponse:
-    from langso.skills.models import Skill
-    from langso.skills.services import published_version
+    from langso.skills.selectors import published_skills
 
     if skill_code is None:  # a new guide, for a skill of the catalogue that has none
         skill_code = request.GET.get("skill", "")
         if Guide.objects.filter(skill_code=skill_code).exists():
             return redirect("guides:edit", skill_code)
-        skill = Skill.objects.filter(version=published_version(), code=skill_code).first()
+        skill = published_skills().filter(code=skill_code).first()
         if skill is None:
             raise Http404
         guide = None

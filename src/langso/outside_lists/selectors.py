@@ -7,14 +7,14 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from langso.accounts.access import Perm, scope_for
+from langso.accounts.access import Perm, commune_units_q
 from langso.accounts.models import User
 from langso.outside_lists.models import UNMATCHED_STATUSES, EntryStatus, ListEntry, OutsideList
 from langso.registry.models import Resident
 
 
 def _scope_q(user: User) -> Q:
-    return scope_for(user, Perm.OUTSIDE_LISTS).q(province="province_id", commune="commune_id", village=None)
+    return commune_units_q(user, Perm.OUTSIDE_LISTS)
 
 
 def lists_in_scope(user: User) -> QuerySet[OutsideList]:

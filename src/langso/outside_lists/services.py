@@ -20,9 +20,7 @@ from langso.outside_lists.selectors import entries_in_scope
 from langso.registry.models import Resident
 from langso.skills.models import CurrentSkillLevel, Evidence
 from langso.skills.services import skill_record_add
-from langso.skills.shipped import PROFICIENT_LEVEL
-
-VNEID_SKILL = "vneid_level2"
+from langso.skills.shipped import PROFICIENT_LEVEL, VNEID_SKILL
 
 
 def default_done_on(entry: ListEntry) -> datetime.date:

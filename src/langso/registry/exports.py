@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from langso.accounts.access import Perm, Scope, has_perm, scope_for
+from langso.accounts.access import Perm, Scope, has_perm, scope_for, units_q
 from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
@@ -85,7 +85,7 @@ def residents_xlsx_file(*, acting_user: User, params: Any, reveal_reason: str = 
         raise ValidationError(_("Hãy ghi rõ lý do cần số CCCD đầy đủ."), code="reason")
     filters = selectors.ResidentFilters.from_params(params)
     qs = selectors.resident_list(user=acting_user, filters=filters).filter(
-        selectors.resident_scope_q(acting_user, Perm.REGISTRY_EXPORT)
+        units_q(acting_user, Perm.REGISTRY_EXPORT)
     )
     reveal = scope_for(acting_user, Perm.REVEAL_CCCD) if reveal_reason else Scope()
     full_cccd = not reveal.is_empty
@@ -168,7 +168,7 @@ def households_xlsx_file(*, acting_user: User, params: Any) -> tuple[IO[bytes], 
     """The households the user may export under the list's filters, in the import template's columns."""
     filters = selectors.HouseholdFilters.from_params(params)
     qs = selectors.household_list(user=acting_user, filters=filters).filter(
-        selectors.resident_scope_q(acting_user, Perm.REGISTRY_EXPORT)
+        units_q(acting_user, Perm.REGISTRY_EXPORT)
     )
     sensitive = has_perm(acting_user, Perm.SENSITIVE_VIEW)
     headers = [_("Mã hộ"), _("Thôn"), _("Địa chỉ"), _("Chủ hộ"), _("Ghi chú")]

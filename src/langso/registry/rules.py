@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from langso.core.validators import check_cccd_consistency, normalize_cccd, norma
 from langso.registry.models import Poverty, Sex
 
 MIN_BIRTH_YEAR = 1900
+# Who counts as an adult everywhere (lists, invitations, the worklist, the campaign numbers).
 ADULT_AGE = 18
 
 # Today's date, fixed for the length of an import's check: reading the time zone and the clock for
@@ -45,6 +47,12 @@ def one_day() -> Iterator[datetime.date]:
         yield day
     finally:
         _TODAY.reset(token)
+
+
+def adults_q(on: datetime.date | None = None) -> Q:
+    """Residents who are adults on `on` (default today), by birth year: the year is what commune
+    registers hold for many elderly people, so age is counted by it for everyone."""
+    return Q(birth_year__lte=(on or today()).year - ADULT_AGE)
 
 
 def normalize_name(raw: Any) -> str:

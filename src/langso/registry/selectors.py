@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.accounts.access import Perm, get_in_scope_or_404, scope_for, units_q
 from langso.accounts.models import User
 from langso.core.text import fold
 from langso.core.validators import normalize_phone
 from langso.registry.models import Household, Resident
+from langso.registry.rules import adults_q
 from langso.registry.search import name_q, name_words, searched_through_names
 
 AGE_GROUPS = {
@@ -60,14 +61,6 @@ class ResidentFilters:
         )
 
 
-def _units_q(user: User, perm: str) -> Q:
-    return scope_for(user, perm).q(province="province_id", commune="commune_id", village="village_id")
-
-
-def resident_scope_q(user: User, perm: str = Perm.REGISTRY_VIEW) -> Q:
-    return _units_q(user, perm)
-
-
 def _birth_year_bounds(age_group: str, today: datetime.date) -> Q:
     low, high = AGE_GROUPS[age_group]
     condition = Q()
@@ -100,7 +93,7 @@ def search_q(query: str, *, within_one_unit: bool = False) -> Q:
 def resident_list(*, user: User, filters: ResidentFilters | None = None) -> QuerySet[Resident]:
     filters = filters or ResidentFilters()
     scope = scope_for(user, Perm.REGISTRY_VIEW)
-    qs = Resident.objects.filter(scope.q(province="province_id", commune="commune_id", village="village_id"))
+    qs = Resident.objects.filter(units_q(user, Perm.REGISTRY_VIEW))
     if filters.q:
         qs = qs.filter(search_q(filters.q, within_one_unit=_confined_to_one_unit(scope, filters)))
     if filters.village_id:
@@ -117,7 +110,7 @@ def resident_list(*, user: User, filters: ResidentFilters | None = None) -> Quer
     if filters.age_group in AGE_GROUPS:
         qs = qs.filter(_birth_year_bounds(filters.age_group, today))
     if filters.adults_only:
-        qs = qs.filter(birth_year__lte=today.year - 18)
+        qs = qs.filter(adults_q(today))
     qs = qs.select_related("village", "household").order_by("sort_key", "id")
     if _is_province_wide_name_search(scope, filters):
         # A page of a name search over a whole province is found through its distinct names, in
@@ -155,7 +148,7 @@ def _is_number_query(query: str) -> bool:
 def resident_get(*, user: User, resident_id: Any, perm: str = Perm.REGISTRY_VIEW) -> Resident:
     return get_in_scope_or_404(
         Resident.objects.select_related("household", "village", "commune", "province"),
-        _units_q(user, perm),
+        units_q(user, perm),
         pk=resident_id,
     )
 
@@ -182,7 +175,7 @@ class HouseholdFilters:
 
 def household_list(*, user: User, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
     filters = filters or HouseholdFilters()
-    qs = Household.objects.filter(_units_q(user, Perm.REGISTRY_VIEW))
+    qs = Household.objects.filter(units_q(user, Perm.REGISTRY_VIEW))
     if filters.q:
         folded = fold(filters.q)
         qs = qs.filter(Q(code__icontains=filters.q.strip()) | Q(head__name_folded__contains=folded))
@@ -196,6 +189,6 @@ def household_list(*, user: User, filters: HouseholdFilters | None = None) -> Qu
 def household_get(*, user: User, household_id: Any, perm: str = Perm.REGISTRY_VIEW) -> Household:
     return get_in_scope_or_404(
         Household.objects.select_related("village", "commune", "head"),
-        _units_q(user, perm),
+        units_q(user, perm),
         pk=household_id,
     )

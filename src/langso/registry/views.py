@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from langso.accounts.access import Perm, has_perm
+from langso.accounts.access import Perm, has_perm, units_q
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
 from langso.core.http import apply_validation_error, paginate, query_without_page, require_perm
@@ -87,7 +87,7 @@ def resident_detail(request: AuthenticatedHttpRequest, resident_id: str) -> Http
 def _in_scope(user: User, resident_id: str, perm: str) -> bool:
     if not has_perm(user, perm):
         return False
-    return selectors.Resident.objects.filter(selectors.resident_scope_q(user, perm), pk=resident_id).exists()
+    return selectors.Resident.objects.filter(units_q(user, perm), pk=resident_id).exists()
 
 
 def _household_choices(
@@ -96,9 +96,7 @@ def _household_choices(
     """The households a user may add a person to, grouped by village (an <optgroup> each), after an
     empty choice so nobody saves a person into the first household by mistake. A household without a
     head says so instead of showing an address or the village where the head's name belongs."""
-    qs = selectors.household_list(user=request.user).filter(
-        selectors.resident_scope_q(request.user, Perm.REGISTRY_EDIT)
-    )
+    qs = selectors.household_list(user=request.user).filter(units_q(request.user, Perm.REGISTRY_EDIT))
     rows = list(qs.select_related("village__commune")[:2000])
     if selected is not None and selected.pk not in {h.pk for h in rows}:
         rows.insert(0, selected)
@@ -238,7 +236,7 @@ def household_detail(request: AuthenticatedHttpRequest, household_id: str) -> Ht
     can_edit = (
         has_perm(request.user, Perm.REGISTRY_EDIT)
         and selectors.household_list(user=request.user)
-        .filter(selectors.resident_scope_q(request.user, Perm.REGISTRY_EDIT), pk=household.pk)
+        .filter(units_q(request.user, Perm.REGISTRY_EDIT), pk=household.pk)
         .exists()
     )
     return render(

@@ -18,7 +18,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from langso.accounts.access import Perm, Scope, get_in_scope_or_404, has_perm, scope_for
+from langso.accounts.access import Perm, Scope, get_in_scope_or_404, has_perm, scope_for, units_q
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
 from langso.core import throttle
@@ -28,7 +28,7 @@ from langso.core.pdf import render_pdf
 from langso.skills import certificates as service
 from langso.skills.citizen import current_citizen
 from langso.skills.models import Certificate, CertificateProgramme, Level, Skill
-from langso.skills.services import published_version
+from langso.skills.selectors import published_skills
 
 VERIFY_LIMIT = 30
 VERIFY_WINDOW_SECONDS = 10 * 60
@@ -54,9 +54,7 @@ def _certificate_for(request: HttpRequest, certificate_id: Any) -> Certificate:
         if found is not None:
             return found
     if request.user.is_authenticated and has_perm(request.user, Perm.REGISTRY_VIEW):
-        return get_in_scope_or_404(
-            queryset, scope_for(request.user, Perm.REGISTRY_VIEW).q(**UNITS), pk=certificate_id
-        )
+        return get_in_scope_or_404(queryset, units_q(request.user, Perm.REGISTRY_VIEW), pk=certificate_id)
     raise Http404
 
 
@@ -188,7 +186,7 @@ def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_perm(Perm.CATALOGUE_EDIT)
 def programme_edit(request: AuthenticatedHttpRequest, programme_id: int | None = None) -> HttpResponse:
     programme = get_object_or_404(CertificateProgramme, pk=programme_id) if programme_id else None
-    skills = list(Skill.objects.filter(version=published_version()).order_by("position"))
+    skills = list(published_skills())
     initial: dict[str, Any] = {"active": True}
     if programme is not None:
         initial = {

@@ -28,8 +28,8 @@ from langso.skills.models import (
     CertificateProgramme,
     CurrentSkillLevel,
     Level,
-    Skill,
 )
+from langso.skills.selectors import published_skill_codes, published_skills
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
@@ -76,9 +76,7 @@ def issue_due_certificates(*, resident: Resident, acting_user: User | None) -> l
 
 
 def _snapshot(required: dict[str, int], levels: dict[str, int]) -> list[dict[str, Any]]:
-    from langso.skills.services import published_version
-
-    skills = {s.code: s for s in Skill.objects.filter(version=published_version(), code__in=list(required))}
+    skills = {s.code: s for s in published_skills().filter(code__in=list(required))}
     return [
         {
             "code": code,
@@ -160,9 +158,6 @@ def programme_save(
     active: bool,
 ) -> CertificateProgramme:
     """Create or change a programme. Certificates already issued keep what they stated."""
-
-    from langso.skills.services import published_skill_codes  # services imports this module
-
     known = published_skill_codes()
     required = {code: int(level) for code, level in required_levels.items() if int(level or 0) > 0}
     if not required:

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from langso.skills.models import BasicSkill, CertificateProgramme, Level, RuleKind, Skill
-from langso.skills.services import published_version
+from langso.skills.selectors import published_skills
 from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
 
 DIGITAL_CITIZEN = "cong-dan-so"
@@ -50,7 +50,7 @@ class Rule:
 
 
 def _skills() -> dict[str, Skill]:
-    return {s.code: s for s in Skill.objects.filter(version=published_version()).order_by("position")}
+    return {s.code: s for s in published_skills()}
 
 
 def level_label(level: int) -> str:

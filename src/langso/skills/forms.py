@@ -25,7 +25,7 @@ class SkillRecordForm(forms.Form):
     def __init__(self, *args: Any, skills: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["skill_code"]).choices = skills
-        self.fields["skill_code"].grouped = True  # type: ignore[attr-defined]  # includes/form_fields.html
+        self.fields["skill_code"].grouped = True  # type: ignore[attr-defined]  # includes/field.html
 
 
 class SkillEditForm(forms.Form):

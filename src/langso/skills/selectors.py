@@ -5,11 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from langso.accounts.models import User
 from langso.registry.models import Resident
-from langso.skills.models import CatalogueStatus, RuleKind, Skill, SkillRecord, SkillRule
+from langso.skills.models import (
+    CatalogueStatus,
+    CatalogueVersion,
+    CurrentSkillLevel,
+    RuleKind,
+    Skill,
+    SkillRecord,
+    SkillRule,
+)
 from langso.skills.rules import (
     CitizenStatus,
     CurrentLevel,
@@ -17,7 +25,33 @@ from langso.skills.rules import (
     current_levels,
     digital_citizen_status,
 )
-from langso.skills.services import published_version
+from langso.skills.shipped import PROFICIENT_LEVEL
+
+# --- The catalogue in force ---------------------------------------------------------------------------
+# Reads only: the shipped catalogue is installed after every `migrate` (operations/content.py); before
+# that step has run there is no published version, and these say so (None, no skills).
+
+
+def published_version() -> CatalogueVersion | None:
+    """The catalogue version in force (at most one: a database constraint)."""
+    return CatalogueVersion.objects.filter(status=CatalogueStatus.PUBLISHED).first()
+
+
+def published_skills() -> QuerySet[Skill]:
+    """The skills of the catalogue version in force, in catalogue order: what every form, list, rule
+    and import offers or accepts. Drafts and retired versions are never in it."""
+    return Skill.objects.filter(version__status=CatalogueStatus.PUBLISHED).order_by("position", "code")
+
+
+def published_skill_codes() -> set[str]:
+    return set(published_skills().values_list("code", flat=True))
+
+
+def skill_reached_q(skill_code: str, level: int = PROFICIENT_LEVEL) -> Q:
+    """Residents whose current level of the skill is at least `level` (default "can do it alone")."""
+    return Q(
+        pk__in=CurrentSkillLevel.objects.filter(skill_code=skill_code, level__gte=level).values("resident_id")
+    )
 
 
 def rule_for(kind: str, province_id: int | None) -> SkillRule | None:
@@ -55,7 +89,7 @@ class ResidentSkills:
 
 def resident_skills(*, resident: Resident) -> ResidentSkills:
     levels = resident_levels(resident)
-    skills = list(Skill.objects.filter(version=published_version()).order_by("position"))
+    skills = list(published_skills())
     rule = rule_for(RuleKind.DIGITAL_CITIZEN, resident.province_id)
     status = digital_citizen_status(
         owns_smartphone=resident.owns_smartphone,
@@ -68,9 +102,7 @@ def resident_skills(*, resident: Resident) -> ResidentSkills:
     )
 
 
-def draft_version() -> Any:
-    from langso.skills.models import CatalogueVersion
-
+def draft_version() -> CatalogueVersion | None:
     return CatalogueVersion.objects.filter(status=CatalogueStatus.DRAFT).first()
 
 
@@ -85,13 +117,9 @@ def skill_counts(*, user: User, level: int = 3, commune_code: int | None = None)
     """For the steering committee: how many people in the user's units reached each skill."""
     from django.db.models import Count
 
-    from langso.accounts.access import Perm, scope_for
-    from langso.skills.models import CurrentSkillLevel
+    from langso.accounts.access import Perm, units_q
 
-    scope = scope_for(user, Perm.REGISTRY_VIEW)
-    rows = CurrentSkillLevel.objects.filter(
-        scope.q(province="province_id", commune="commune_id", village="village_id")
-    )
+    rows = CurrentSkillLevel.objects.filter(units_q(user, Perm.REGISTRY_VIEW))
     if commune_code:
         rows = rows.filter(commune_id=commune_code)
     totals = {
@@ -100,7 +128,7 @@ def skill_counts(*, user: User, level: int = 3, commune_code: int | None = None)
             recorded=Count("id"), reached=Count("id", filter=Q(level__gte=level))
         )
     }
-    skills = Skill.objects.filter(version=published_version()).order_by("position")
+    skills = published_skills()
     return [
         SkillCount(s, totals.get(s.code, {}).get("reached", 0), totals.get(s.code, {}).get("recorded", 0))
         for s in skills
@@ -136,13 +164,10 @@ def skill_progress_by_month(
     from django.db.models.functions import TruncMonth
     from django.utils import timezone
 
-    from langso.accounts.access import Perm, scope_for
+    from langso.accounts.access import Perm, units_q
 
     today = today or timezone.localdate()
-    scope = scope_for(user, Perm.REGISTRY_VIEW)
-    records = SkillRecord.objects.filter(
-        scope.q(province="province_id", commune="commune_id", village="village_id"), level__gte=level
-    )
+    records = SkillRecord.objects.filter(units_q(user, Perm.REGISTRY_VIEW), level__gte=level)
     if commune_code:
         records = records.filter(commune_id=commune_code)
     if village_id:
@@ -165,7 +190,7 @@ def skill_progress_by_month(
         month_keys.insert(0, _month_key(cursor))
         cursor = (cursor - datetime.timedelta(days=1)).replace(day=1)
     first_key = month_keys[0]
-    skills = {s.code: s for s in Skill.objects.filter(version=published_version())}
+    skills = {s.code: s for s in published_skills()}
     per_skill = {code: [0] * months for code in skills}
     before_window = dict.fromkeys(skills, 0)
     for row in firsts:
@@ -202,17 +227,11 @@ def digital_citizen_count(*, user: User, commune_code: int | None = None) -> Cit
     every required skill at its level, from the current levels), out of how many adults: the number a
     steering committee asks first. The campaign indicator `digital_citizens` counts the same people."""
     from django.db.models import Exists, OuterRef
-    from django.utils import timezone
 
-    from langso.accounts.access import Perm, scope_for
-    from langso.registry.rules import ADULT_AGE
-    from langso.skills.models import CurrentSkillLevel
+    from langso.accounts.access import Perm, units_q
+    from langso.registry.rules import adults_q
 
-    scope = scope_for(user, Perm.REGISTRY_VIEW)
-    adults = Resident.objects.filter(
-        scope.q(province="province_id", commune="commune_id", village="village_id"),
-        birth_year__lte=timezone.localdate().year - ADULT_AGE,
-    )
+    adults = Resident.objects.filter(units_q(user, Perm.REGISTRY_VIEW)).filter(adults_q())
     if commune_code:
         adults = adults.filter(commune_id=commune_code)
     rule = rule_for(RuleKind.DIGITAL_CITIZEN, None)

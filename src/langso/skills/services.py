@@ -25,6 +25,7 @@ from langso.skills.models import (
     SkillRecord,
     SkillRule,
 )
+from langso.skills.selectors import published_skill_codes, published_skills, published_version
 from langso.skills.shipped import ShippedCatalogue, shipped_catalogue
 
 SKILL_FIELDS = (
@@ -113,17 +114,12 @@ def install_default_catalogue() -> CatalogueVersion:
 def shipped_catalogue_changed() -> bool:
     """True when the published catalogue is one province staff made and the shipped catalogue changed
     since the version it was drafted from: staff should review the new shipped skills."""
-    published = CatalogueVersion.objects.filter(status=CatalogueStatus.PUBLISHED).first()
+    published = published_version()
     return bool(
         published is not None
         and published.published_by_id is not None
         and published.shipped_hash != shipped_catalogue().hash
     )
-
-
-def published_version() -> CatalogueVersion:
-    version = CatalogueVersion.objects.filter(status=CatalogueStatus.PUBLISHED).first()
-    return version if version is not None else install_default_catalogue()
 
 
 @transaction.atomic
@@ -142,9 +138,9 @@ def catalogue_draft_start(*, acting_user: User) -> CatalogueVersion:
     )
     skills = [
         Skill(version=draft, code=s.code, **{k: getattr(s, k) for k in SKILL_FIELDS})
-        for s in current.skills.all()
+        for s in (current.skills.all() if current is not None else ())
     ]
-    if current.shipped_hash != shipped.hash:
+    if current is None or current.shipped_hash != shipped.hash:
         have = {s.code for s in skills}
         start = max((s.position for s in skills), default=0) + 1
         skills += [
@@ -228,13 +224,8 @@ def _refresh_current_level(resident: Resident, skill_code: str) -> None:
     )
 
 
-def published_skill_codes() -> set[str]:
-    """The skill codes of the catalogue version in force."""
-    return set(Skill.objects.filter(version=published_version()).values_list("code", flat=True))
-
-
 def _current_skill(code: str) -> Skill:
-    skill = Skill.objects.filter(version=published_version(), code=code).first()
+    skill = published_skills().filter(code=code).first()
     if skill is None:
         raise ValidationError(_("Kỹ năng “%(code)s” không có trong danh mục đang dùng.") % {"code": code})
     return skill

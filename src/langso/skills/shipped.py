@@ -116,3 +116,5 @@ def shipped_catalogue() -> ShippedCatalogue:
 # The rules the code applies, from the shipped file (read once, at import).
 PROFICIENT_LEVEL: int = shipped_catalogue().proficient_level
 ONLINE_PROCEDURE_CODES: tuple[str, ...] = shipped_catalogue().online_procedures
+# The skill behind the national target "adults with VNeID at level 2" (teams.rules.vneid_level2_q).
+VNEID_SKILL = "vneid_level2"

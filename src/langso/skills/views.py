@@ -18,6 +18,7 @@ from langso.registry.selectors import resident_get
 from langso.skills import services
 from langso.skills.forms import SkillEditForm, SkillRecordForm
 from langso.skills.models import Skill, SkillArea
+from langso.skills.selectors import published_skills, published_version
 
 
 @require_perm(Perm.REGISTRY_EDIT)
@@ -27,7 +28,7 @@ def record_create(request: AuthenticatedHttpRequest, resident_id: str) -> HttpRe
     # Grouped by area, none chosen beforehand: the first skill is never recorded just because nobody
     # changed the list.
     groups: dict[str, list[tuple[str, str]]] = {}
-    for s in Skill.objects.filter(version=services.published_version()).order_by("position"):
+    for s in published_skills():
         groups.setdefault(str(dict(SkillArea.choices).get(s.area, s.area)), []).append(
             (s.code, s.display_name(language))
         )
@@ -114,7 +115,7 @@ def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
     from langso.accounts.access import has_perm
     from langso.skills.selectors import draft_version
 
-    version = services.published_version()
+    version = published_version()
     draft = draft_version()
     show = (
         draft
@@ -128,7 +129,8 @@ def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "version": show,
             "published": version,
             "draft": draft,
-            "skills": show.skills.order_by("position", "code"),
+            # No version before the content step's first run (operations/content.py): an empty table.
+            "skills": show.skills.order_by("position", "code") if show else Skill.objects.none(),
             "can_edit": has_perm(request.user, Perm.CATALOGUE_EDIT),
             "shipped_changed": has_perm(request.user, Perm.CATALOGUE_EDIT)
             and services.shipped_catalogue_changed(),

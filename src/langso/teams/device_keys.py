@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from langso.accounts.access import Perm, has_perm, scope_for
+from langso.accounts.access import Perm, commune_units_q, has_perm
 from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
@@ -93,9 +93,7 @@ def may_revoke(user: User, device: DeviceToken) -> bool:
         return True
     if not has_perm(user, Perm.TEAMS_MANAGE):
         return False
-    communes_q = scope_for(user, Perm.TEAMS_MANAGE).q(
-        province="team__province_id", commune="team__commune_id", village=None
-    )
+    communes_q = commune_units_q(user, Perm.TEAMS_MANAGE, prefix="team__")
     return TeamMember.objects.filter(communes_q, user_id=device.user_id).exists()
 
 
@@ -147,9 +145,7 @@ def devices_visible(*, user: User) -> QuerySet[DeviceToken]:
     """The user's own phones and, for a commune officer, the phones of their communes' team members."""
     condition = Q(user=user)
     if has_perm(user, Perm.TEAMS_MANAGE):
-        communes_q = scope_for(user, Perm.TEAMS_MANAGE).q(
-            province="team__province_id", commune="team__commune_id", village=None
-        )
+        communes_q = commune_units_q(user, Perm.TEAMS_MANAGE, prefix="team__")
         condition |= Q(
             user_id__in=TeamMember.objects.filter(communes_q, user__isnull=False).values("user_id")
         )

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
-from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, scope_for
+from langso.accounts.access import Perm, commune_units_q, get_in_scope_or_404, has_perm
 from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
@@ -173,7 +173,7 @@ def hold(*, device: DeviceToken, record_id: uuid.UUID, kind: str, data: dict[str
 
 
 def held_scope_q(user: User) -> Any:
-    return scope_for(user, Perm.TEAMS_MANAGE).q(province="province_id", commune="commune_id", village=None)
+    return commune_units_q(user, Perm.TEAMS_MANAGE)
 
 
 # Conflicts and held records are the commune's to decide: the same scope.

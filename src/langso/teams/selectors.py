@@ -13,28 +13,26 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from langso.accounts.access import Perm, get_in_scope_or_404, scope_for, user_roles
+from langso.accounts.access import Perm, get_in_scope_or_404, scope_for, units_q, user_roles
 from langso.accounts.models import Role, User
 from langso.places.models import Village
 from langso.registry.models import Household, Poverty, Resident
-from langso.skills.models import CurrentSkillLevel
+from langso.registry.rules import ADULT_AGE
 from langso.teams.models import (
     HouseholdAssignment,
-    Service,
     SignalReport,
     Team,
     TeamMember,
     Visit,
-    VisitService,
     signal_overdue_q,
 )
+from langso.teams.rules import vneid_level2_q
 
 # A household not visited for this many days comes back up the worklist; a team with no visit for
 # this many days is flagged to the commune.
 REVISIT_AFTER_DAYS = 30
 INACTIVE_TEAM_DAYS = 14
 ELDERLY_AGE = 60
-ADULT_AGE = 18
 
 # How much each reason weighs when ordering the worklist (highest need first).
 REASON_WEIGHTS = {
@@ -64,10 +62,6 @@ def register_follow_ups_due(reader: FollowUpsDue) -> None:
 
 def _device_checks(household_ids: list[uuid.UUID], today: datetime.date) -> dict[Any, list[Any]]:
     return _follow_ups_due[0](household_ids=household_ids, today=today) if _follow_ups_due else {}
-
-
-def units_q(user: User, perm: str) -> Q:
-    return scope_for(user, perm).q(province="province_id", commune="commune_id", village="village_id")
 
 
 def team_list(*, user: User, commune_code: int | None = None) -> QuerySet[Team]:
@@ -190,15 +184,7 @@ def worklist(
         for p in rows
         if p["birth_year"] and p["birth_year"] <= adult_cutoff
     ]
-    with_vneid = set(
-        VisitService.objects.filter(resident_id__in=adult_ids, service=Service.VNEID_LEVEL2).values_list(
-            "resident_id", flat=True
-        )
-    ) | set(
-        CurrentSkillLevel.objects.filter(
-            resident_id__in=adult_ids, skill_code="vneid_level2", level__gte=3
-        ).values_list("resident_id", flat=True)
-    )
+    with_vneid = set(Resident.objects.filter(vneid_level2_q(), pk__in=adult_ids).values_list("pk", flat=True))
 
     device_checks = _device_checks(ids, today)
     elderly_cutoff = _birth_year_cutoff(ELDERLY_AGE, today)

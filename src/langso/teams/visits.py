@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from langso.accounts.access import Perm
+from langso.accounts.access import Perm, units_q
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
@@ -31,6 +31,7 @@ from langso.registry.models import Household, Resident, SmartphoneSource
 from langso.registry.services import resident_smartphone_set
 from langso.skills import services as skill_services
 from langso.skills.models import Evidence, Level
+from langso.skills.selectors import published_skill_codes
 from langso.teams.models import (
     PHONE_EDITABLE_FIELDS,
     ConflictStatus,
@@ -43,7 +44,6 @@ from langso.teams.models import (
     VisitService,
     VisitSkill,
 )
-from langso.teams.selectors import units_q
 from langso.teams.synced import Outcome, _field_date, _parse_date, store_synced
 
 # Visit photos are optional and small: the phone shrinks them before they are stored.
@@ -272,7 +272,7 @@ def visit_record(
         raise ValidationError({"household": [_("Không tìm thấy hộ này trong phạm vi của bạn.")]})
     members = {r.pk: r for r in Resident.objects.filter(household=household)}
     errors, visited_on, follow_up_on, present = visit_errors(
-        data, household, members, skill_services.published_skill_codes()
+        data, household, members, published_skill_codes()
     )
     if errors or visited_on is None:  # no date is one of the errors
         raise ValidationError(errors)

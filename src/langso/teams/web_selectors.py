@@ -13,21 +13,19 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.accounts.access import Perm, commune_units_q, get_in_scope_or_404, units_q
 from langso.accounts.models import RoleAssignment, User
 from langso.core.text import fold
 from langso.places.models import Commune
 from langso.registry.models import Household, Resident
 from langso.teams.models import HelpDeskSession, Service, Team, TeamMember, Visit
-from langso.teams.selectors import units_q
 
 
 def team_member_get(*, user: User, member_id: Any, perm: str = Perm.TEAMS_MANAGE) -> TeamMember:
     """A member of a team inside the user's units (same 404 for missing and outside)."""
-    scope = scope_for(user, perm)
     return get_in_scope_or_404(
         TeamMember.objects.select_related("team", "team__village", "user"),
-        scope.q(province="team__province_id", commune="team__commune_id", village="team__village_id"),
+        units_q(user, perm, prefix="team__"),
         pk=member_id,
     )
 
@@ -123,9 +121,8 @@ def helpdesk_week(
 ) -> tuple[QuerySet[HelpDeskSession], list[ProcedureTotal]]:
     """This week's sessions of one commune (inside the user's units) and the totals per procedure."""
     start, end = week_bounds(today)
-    scope = scope_for(user, Perm.TEAMS_VIEW)
     sessions = HelpDeskSession.objects.filter(
-        scope.q(province="province_id", commune="commune_id", village=None),
+        commune_units_q(user, Perm.TEAMS_VIEW),
         commune=commune,
         helped_on__range=(start, end),
     ).select_related("resident", "helped_by")

@@ -25,6 +25,7 @@ from langso.registry.models import Consent, Household, Resident
 from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
 from langso.skills import services as skill_services
 from langso.skills.models import CurrentSkillLevel, SkillRecord
+from langso.skills.selectors import published_skills
 from langso.teams.models import HelpDeskSession, Team, TeamMember, Visit
 from langso.teams.tests.factories import TeamMemberFactory
 
@@ -37,7 +38,7 @@ def _registry(officer):
     village = VillageFactory(commune=commune(NGHIA_TA))
     member = TeamMemberFactory(team__village=village)
     skill_services.install_default_catalogue()
-    skill_code = skill_services.published_version().skills.order_by("position").first().code
+    skill_code = published_skills().first().code
     people = []
     for n in range(3):
         household = HouseholdFactory(village=village)

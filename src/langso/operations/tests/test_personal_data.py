@@ -20,6 +20,7 @@ from langso.registry.models import Consent, Household, Resident
 from langso.registry.tests.factories import HouseholdFactory
 from langso.skills import services as skill_services
 from langso.skills.models import CurrentSkillLevel, SkillRecord
+from langso.skills.selectors import published_skills
 from langso.teams.models import HelpDeskSession, Visit, VisitService
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def world():
         phone="0987654321",
     )
     skill_services.install_default_catalogue()
-    code = skill_services.published_version().skills.order_by("position").first().code
+    code = published_skills().first().code
     for resident in (person, other):
         registry_services.consent_record(acting_user=officer, resident=resident, purpose="digital_inclusion")
         skill_services.skill_record_add(acting_user=officer, resident=resident, skill_code=code, level=3)

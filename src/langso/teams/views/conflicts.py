@@ -8,28 +8,22 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.accounts.access import Perm, get_in_scope_or_404
 from langso.accounts.http import AuthenticatedHttpRequest
-from langso.accounts.models import User
 from langso.core.http import require_perm
 from langso.teams import phone_records, services
 from langso.teams.models import ConflictStatus, FactConflict, HeldRecord, HeldStatus
 
 
-def _scope_q(user: User) -> Q:
-    return scope_for(user, Perm.TEAMS_MANAGE).q(province="province_id", commune="commune_id", village=None)
-
-
 @require_perm(Perm.TEAMS_MANAGE)
 def conflict_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     conflicts = list(
-        FactConflict.objects.filter(_scope_q(request.user), status=ConflictStatus.OPEN)
+        FactConflict.objects.filter(phone_records.conflict_scope_q(request.user), status=ConflictStatus.OPEN)
         .select_related("household", "resident", "visit", "visit__member", "visit__recorded_by")
         .order_by("created_at")[:200]
     )
@@ -127,7 +121,9 @@ def _fact(value: object) -> str:
 @require_POST
 @require_perm(Perm.TEAMS_MANAGE)
 def conflict_resolve(request: AuthenticatedHttpRequest, conflict_id: str) -> HttpResponse:
-    conflict = get_in_scope_or_404(FactConflict.objects.all(), _scope_q(request.user), pk=conflict_id)
+    conflict = get_in_scope_or_404(
+        FactConflict.objects.all(), phone_records.conflict_scope_q(request.user), pk=conflict_id
+    )
     choice = request.POST.get("use")
     if choice not in ("phone", "server"):
         messages.error(request, _("Hãy chọn giữ giá trị nào."))

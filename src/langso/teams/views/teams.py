@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from langso.accounts.access import Perm, has_perm
+from langso.accounts.access import Perm, has_perm, units_q
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
 from langso.core.http import apply_validation_error, pick_commune, query_without_page, require_perm
@@ -41,7 +41,7 @@ HOUSEHOLDS_PAGE_SIZE = 30
 
 def _manages_team(user: User, team: Team) -> bool:
     return has_perm(user, Perm.TEAMS_MANAGE) and (
-        Team.objects.filter(selectors.units_q(user, Perm.TEAMS_MANAGE), pk=team.pk).exists()
+        Team.objects.filter(units_q(user, Perm.TEAMS_MANAGE), pk=team.pk).exists()
     )
 
 

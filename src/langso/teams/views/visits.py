@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from langso.accounts.access import Perm, has_perm
+from langso.accounts.access import Perm, has_perm, units_q
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
 from langso.core.http import paginate, query_without_page, require_perm
 from langso.registry.models import Household, Resident
-from langso.skills.models import Level, Skill
-from langso.skills.services import published_version
+from langso.skills.models import Level
+from langso.skills.selectors import published_skills
 from langso.teams import selectors, services, web_selectors
 from langso.teams.forms import (
     PROBLEMS,
@@ -85,7 +85,7 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _skill_choices() -> list[tuple[str, str]]:
     language = get_language() or "vi"
-    skills = Skill.objects.filter(version=published_version()).order_by("position", "code")
+    skills = published_skills()
     return [(s.code, s.display_name(language)) for s in skills]
 
 
@@ -203,7 +203,7 @@ def household_visits(request: AuthenticatedHttpRequest, household_id: uuid.UUID)
         for v in page
     ]
     can_record = has_perm(request.user, Perm.VISIT_RECORD) and (
-        Household.objects.filter(selectors.units_q(request.user, Perm.VISIT_RECORD), pk=household.pk).exists()
+        Household.objects.filter(units_q(request.user, Perm.VISIT_RECORD), pk=household.pk).exists()
     )
     return render(
         request,
