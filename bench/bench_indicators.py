@@ -76,8 +76,8 @@ def generate_activity(*, province_code: int, visits: int, seed: int, log: Any = 
     from langso.campaigns.models import SteeringCommittee
     from langso.places.models import Commune, Village
     from langso.registry.models import Resident
+    from langso.skills.catalogue import published_version
     from langso.skills.models import Skill
-    from langso.skills.services import published_version
     from langso.teams.models import HelpDeskSession, SignalReport, Team, Visit, VisitService
 
     if Visit.objects.filter(province_id=province_code).exists():

@@ -98,7 +98,7 @@ def set_up_phones(phones: int, visits: int, rng: random.Random) -> tuple[list[di
     from langso.accounts.models import Role, RoleAssignment, User
     from langso.places.models import Village
     from langso.registry.models import Household, Resident
-    from langso.skills.services import published_version
+    from langso.skills.catalogue import published_version
     from langso.teams import device_keys
     from langso.teams.models import DeviceToken, HouseholdAssignment, Service, Team, TeamMember
 
@@ -354,8 +354,8 @@ def bare_bulk_insert(plan: list[dict[str, Any]], batch: int) -> tuple[float, int
     from django.utils import timezone
 
     from langso.registry.models import Household, Resident
+    from langso.skills.catalogue import published_version
     from langso.skills.models import Skill, SkillRecord
-    from langso.skills.services import published_version
     from langso.teams.models import Visit, VisitSkill
 
     records = [r for p in plan for r in p["records"]]

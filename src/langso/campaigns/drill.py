@@ -4,17 +4,19 @@ indicator), and the list as an Excel file. The rows themselves come from selecto
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from langso.campaigns.models import Indicator
-from langso.campaigns.selectors import DrillRow, DrillUnit
 from langso.registry.exports import safe_cell
+from langso.skills.catalogue import published_version
 from langso.skills.models import CurrentSkillLevel, Level, RuleKind, Skill, SkillRule
-from langso.skills.services import published_version
 from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
+
+if TYPE_CHECKING:  # selectors uses this module; the row types are only annotations here
+    from langso.campaigns.selectors import DrillRow, DrillUnit
 
 # At most this many skills are named in one person's line: a phone shows two lines, not a table.
 LACKS_SHOWN = 3

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, scope_for
+from langso.accounts.decorators import require_perm
 from langso.campaigns import selectors, services
 from langso.campaigns.dashboards import (
     BOARDS_CACHE_SECONDS,
@@ -31,13 +32,17 @@ from langso.campaigns.dashboards import (
     build_boards,
     reached_by_source,
 )
+from langso.campaigns.drill import drill_xlsx
 from langso.campaigns.forms import CampaignForm, CommitteeForm, ReportForm, TargetForm
 from langso.campaigns.indicators import LEVEL_ORDER
 from langso.campaigns.models import Campaign, Indicator, SteeringCommittee, UnitLevel, WeeklyReport
 from langso.campaigns.reports import week_start, weekly_report_generate
-from langso.core.http import apply_validation_error, paginate, pick_commune, query_without_page, require_perm
+from langso.core import audit
+from langso.core.http import apply_validation_error, paginate, query_without_page
+from langso.core.models import AuditAction
 from langso.core.replicas import reads_from_replica
 from langso.places.models import Province
+from langso.places.picker import pick_commune
 
 DRILL_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -296,9 +301,6 @@ def _drill_export(
 ) -> HttpResponse:
     """The drill-down list as an Excel file (names, places, what is missing; never an identity number),
     for who may export the registry; audited like the registry's exports."""
-    from langso.campaigns.drill import drill_xlsx
-    from langso.core import audit
-    from langso.core.models import AuditAction
 
     if not has_perm(request.user, Perm.REGISTRY_EXPORT):
         raise PermissionDenied

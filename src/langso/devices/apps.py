@@ -9,6 +9,7 @@ class DevicesConfig(AppConfig):
 
     def ready(self) -> None:
         # The field app's batch learns to store follow-ups recorded on a phone.
+        # Inside ready(): the module uses models, which can be imported only once the app registry is loaded.
         from langso.devices import field_sync
 
         field_sync.register()

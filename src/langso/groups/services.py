@@ -29,14 +29,16 @@ from langso.groups.models import (
     AttendanceSkill,
     GroupSession,
     GroupSessionSkill,
+    Invitation,
     OrganiserKind,
     PlaceKind,
     Sex,
 )
 from langso.groups.selectors import invitation_scope_q, session_communes
-from langso.places.models import Village
+from langso.places.models import Commune, Village
 from langso.registry.models import Resident
 from langso.registry.selectors import resident_scope_q
+from langso.skills import catalogue as skill_catalogue
 from langso.skills import services as skill_services
 from langso.skills.models import Evidence, Level
 from langso.teams.models import DeviceToken, Team
@@ -112,7 +114,6 @@ def session_record(
 ) -> tuple[GroupSession, Outcome]:
     """Record a group session. Registry people must be within the recorder's own units; walk-ins
     need a name; each registry person gets one skill record per skill taught."""
-    from langso.places.models import Commune
 
     errors: dict[str, list[str]] = {}
     commune = Commune.objects.filter(
@@ -143,8 +144,6 @@ def session_record(
             errors["team"] = [_("Tổ không thuộc xã/phường này.")]
     invitation = None
     if data.invitation_id:
-        from langso.groups.models import Invitation
-
         invitation = (
             Invitation.objects.filter(invitation_scope_q(acting_user, Perm.TEAMS_VIEW))
             .filter(pk=data.invitation_id, commune_id=commune.code)
@@ -153,7 +152,7 @@ def session_record(
         if invitation is None:
             errors["invitation"] = [_("Không tìm thấy danh sách mời này.")]
 
-    codes = skill_services.published_skill_codes()
+    codes = skill_catalogue.published_skill_codes()
     taught = dict(data.skills)
     if len(taught) != len(data.skills):
         errors["skills"] = [_("Một kỹ năng được ghi hai lần.")]

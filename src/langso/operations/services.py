@@ -25,7 +25,11 @@ from django.utils.translation import gettext as _
 from langso.core import audit
 from langso.core.models import AuditAction, AuditEntry
 from langso.core.text import clean_text
+from langso.devices.models import Candidate
+from langso.groups.models import Attendance
+from langso.outside_lists.models import ListEntry
 from langso.registry.models import Household, Resident
+from langso.teams.models import HelpDeskSession
 
 # Stored in place of a name that was erased or anonymised (data, not a message: never translated).
 ERASED_LABEL = "[đã xóa theo yêu cầu]"
@@ -229,17 +233,14 @@ def person_erase(*, acting_user: Any, resident: Resident, reason: str) -> Erasur
         rows = _rows_of(relation, resident)
         if ERASURE_RULES[key] == "cascade":
             removed[key] = rows.count()
-    from langso.teams.models import HelpDeskSession
 
     anonymised["teams.helpdesksession.resident"] = HelpDeskSession.objects.filter(resident=resident).update(
         resident=None, walk_in_name=ERASED_LABEL, walk_in_birth_year=None, notes=""
     )
-    from langso.groups.models import Attendance
 
     anonymised["groups.attendance.resident"] = Attendance.objects.filter(resident=resident).update(
         resident=None, walk_in_name=ERASED_LABEL, walk_in_birth_year=None, walk_in_sex=""
     )
-    from langso.outside_lists.models import ListEntry
 
     anonymised["outside_lists.listentry.resident"] = ListEntry.objects.filter(resident=resident).update(
         resident=None,
@@ -251,7 +252,6 @@ def person_erase(*, acting_user: Any, resident: Resident, reason: str) -> Erasur
         village_name="",
         candidates=[],
     )
-    from langso.devices.models import Candidate
 
     removed["devices.candidate.resident"] = Candidate.objects.filter(resident=resident).delete()[0]
     anonymised["registry.household.head"] = Household.objects.filter(head=resident).update(head=None)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.core.text import fold
 from langso.places.models import Commune, Village
 
 
@@ -26,7 +27,6 @@ def commune_scope_q(user: Any, perm: str = Perm.PLACES_VIEW) -> Q:
 
 
 def commune_list(*, user: Any, perm: str = Perm.PLACES_VIEW, q: str = "") -> QuerySet[Commune]:
-    from langso.core.text import fold
 
     qs = Commune.objects.filter(commune_scope_q(user, perm)).select_related("province").distinct()
     if q:

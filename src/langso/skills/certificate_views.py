@@ -19,14 +19,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from langso.accounts.access import Perm, Scope, get_in_scope_or_404, has_perm, scope_for
+from langso.accounts.decorators import require_perm
 from langso.core import throttle
-from langso.core.http import apply_validation_error, require_perm
+from langso.core.http import apply_validation_error
 from langso.core.middleware import client_ip
 from langso.core.pdf import render_pdf
 from langso.skills import certificates as service
+from langso.skills.catalogue import published_version
 from langso.skills.citizen import current_citizen
 from langso.skills.models import Certificate, CertificateProgramme, Level, Skill
-from langso.skills.services import published_version
 
 VERIFY_LIMIT = 30
 VERIFY_WINDOW_SECONDS = 10 * 60

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.registry.models import Resident
+from langso.skills.catalogue import published_skill_codes, published_version
 from langso.skills.models import (
     Certificate,
     CertificateProgramme,
@@ -75,8 +76,6 @@ def issue_due_certificates(*, resident: Resident, acting_user: Any) -> list[Cert
 
 
 def _snapshot(required: dict[str, int], levels: dict[str, int]) -> list[dict[str, Any]]:
-    from langso.skills.services import published_version
-
     skills = {s.code: s for s in Skill.objects.filter(version=published_version(), code__in=list(required))}
     return [
         {
@@ -159,8 +158,6 @@ def programme_save(
     active: bool,
 ) -> CertificateProgramme:
     """Create or change a programme. Certificates already issued keep what they stated."""
-
-    from langso.skills.services import published_skill_codes  # services imports this module
 
     known = published_skill_codes()
     required = {code: int(level) for code, level in required_levels.items() if int(level or 0) > 0}

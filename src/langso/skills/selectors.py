@@ -7,8 +7,19 @@ from typing import Any
 
 from django.db.models import Q
 
+from langso.accounts.access import Perm, scope_for
 from langso.registry.models import Resident
-from langso.skills.models import CatalogueStatus, RuleKind, Skill, SkillRecord, SkillRule
+from langso.registry.rules import ADULT_AGE
+from langso.skills.catalogue import published_version
+from langso.skills.models import (
+    CatalogueStatus,
+    CatalogueVersion,
+    CurrentSkillLevel,
+    RuleKind,
+    Skill,
+    SkillRecord,
+    SkillRule,
+)
 from langso.skills.rules import (
     CitizenStatus,
     CurrentLevel,
@@ -16,7 +27,6 @@ from langso.skills.rules import (
     current_levels,
     digital_citizen_status,
 )
-from langso.skills.services import published_version
 
 
 def rule_for(kind: str, province_id: int | None) -> SkillRule | None:
@@ -68,7 +78,6 @@ def resident_skills(*, resident: Resident) -> ResidentSkills:
 
 
 def draft_version() -> Any:
-    from langso.skills.models import CatalogueVersion
 
     return CatalogueVersion.objects.filter(status=CatalogueStatus.DRAFT).first()
 
@@ -83,9 +92,6 @@ class SkillCount:
 def skill_counts(*, user: Any, level: int = 3, commune_code: int | None = None) -> list[SkillCount]:
     """For the steering committee: how many people in the user's units reached each skill."""
     from django.db.models import Count
-
-    from langso.accounts.access import Perm, scope_for
-    from langso.skills.models import CurrentSkillLevel
 
     scope = scope_for(user, Perm.REGISTRY_VIEW)
     rows = CurrentSkillLevel.objects.filter(
@@ -134,8 +140,6 @@ def skill_progress_by_month(
     from django.db.models import Count, Exists, OuterRef
     from django.db.models.functions import TruncMonth
     from django.utils import timezone
-
-    from langso.accounts.access import Perm, scope_for
 
     today = today or timezone.localdate()
     scope = scope_for(user, Perm.REGISTRY_VIEW)
@@ -202,10 +206,6 @@ def digital_citizen_count(*, user: Any, commune_code: int | None = None) -> Citi
     steering committee asks first. The campaign indicator `digital_citizens` counts the same people."""
     from django.db.models import Exists, OuterRef
     from django.utils import timezone
-
-    from langso.accounts.access import Perm, scope_for
-    from langso.registry.rules import ADULT_AGE
-    from langso.skills.models import CurrentSkillLevel
 
     scope = scope_for(user, Perm.REGISTRY_VIEW)
     adults = Resident.objects.filter(

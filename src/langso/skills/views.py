@@ -12,12 +12,23 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from langso.accounts.access import Perm
-from langso.core.http import apply_validation_error, require_perm
+from langso.accounts.access import Perm, has_perm, may_open, scope_for
+from langso.accounts.decorators import require_perm
+from langso.core.http import apply_validation_error
+from langso.places.models import Commune, Village
+from langso.places.selectors import commune_list
 from langso.registry.selectors import resident_get
+from langso.skills import catalogue as skill_catalogue
 from langso.skills import services
+from langso.skills.explain import all_rules, rule_by_key
 from langso.skills.forms import SkillEditForm, SkillRecordForm
-from langso.skills.models import Skill, SkillArea
+from langso.skills.models import Skill, SkillArea, SkillRecord
+from langso.skills.selectors import (
+    digital_citizen_count,
+    draft_version,
+    skill_counts,
+    skill_progress_by_month,
+)
 
 
 @require_perm(Perm.REGISTRY_EDIT)
@@ -27,7 +38,7 @@ def record_create(request: HttpRequest, resident_id: str) -> HttpResponse:
     # Grouped by area, none chosen beforehand: the first skill is never recorded just because nobody
     # changed the list.
     groups: dict[str, list[tuple[str, str]]] = {}
-    for s in Skill.objects.filter(version=services.published_version()).order_by("position"):
+    for s in Skill.objects.filter(version=skill_catalogue.published_version()).order_by("position"):
         groups.setdefault(str(dict(SkillArea.choices).get(s.area, s.area)), []).append(
             (s.code, s.display_name(language))
         )
@@ -57,7 +68,6 @@ def record_create(request: HttpRequest, resident_id: str) -> HttpResponse:
 @require_POST
 @require_perm(Perm.REGISTRY_EDIT)
 def record_void(request: HttpRequest, resident_id: str, record_id: str) -> HttpResponse:
-    from langso.skills.models import SkillRecord
 
     resident = resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     record = get_object_or_404(SkillRecord.with_voided, pk=record_id, resident=resident)
@@ -75,8 +85,6 @@ def record_void(request: HttpRequest, resident_id: str, record_id: str) -> HttpR
 
 def _user_province(user: Any) -> int | None:
     """The province whose own rules apply to what this user sees (None: national rules)."""
-    from langso.accounts.access import scope_for
-    from langso.places.models import Commune, Village
 
     scope = scope_for(user, Perm.REGISTRY_VIEW)
     provinces = set(scope.province_codes)
@@ -91,7 +99,6 @@ def _user_province(user: Any) -> int | None:
 
 @require_perm(Perm.REGISTRY_VIEW)
 def rules(request: HttpRequest) -> HttpResponse:
-    from langso.skills.explain import all_rules
 
     return render(request, "skills/rules.html", {"rules": all_rules(_user_province(request.user))})
 
@@ -101,8 +108,6 @@ def rule(request: HttpRequest, key: str) -> HttpResponse:
     """One rule, written out from the rule itself: what it asks for, skill by skill, level by level."""
     from django.http import Http404
 
-    from langso.skills.explain import rule_by_key
-
     found = rule_by_key(key, _user_province(request.user))
     if found is None:
         raise Http404
@@ -111,10 +116,8 @@ def rule(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_perm(Perm.REGISTRY_VIEW)
 def catalogue(request: HttpRequest) -> HttpResponse:
-    from langso.accounts.access import has_perm
-    from langso.skills.selectors import draft_version
 
-    version = services.published_version()
+    version = skill_catalogue.published_version()
     draft = draft_version()
     show = (
         draft
@@ -131,7 +134,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "skills": show.skills.order_by("position", "code"),
             "can_edit": has_perm(request.user, Perm.CATALOGUE_EDIT),
             "shipped_changed": has_perm(request.user, Perm.CATALOGUE_EDIT)
-            and services.shipped_catalogue_changed(),
+            and skill_catalogue.shipped_catalogue_changed(),
         },
     )
 
@@ -145,14 +148,13 @@ def draft_start(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.CATALOGUE_EDIT)
 def draft_skill_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    from langso.skills.selectors import draft_version
 
     draft = draft_version()
     if draft is None:
         return redirect("skills:catalogue")
     skill = get_object_or_404(Skill, version=draft, code=code) if code else None
     initial = (
-        {f: getattr(skill, f) for f in ("code", *services.SKILL_FIELDS)}
+        {f: getattr(skill, f) for f in ("code", *skill_catalogue.SKILL_FIELDS)}
         if skill
         else {"position": draft.skills.count()}
     )
@@ -175,7 +177,6 @@ def draft_skill_edit(request: HttpRequest, code: str | None = None) -> HttpRespo
 
 @require_perm(Perm.CATALOGUE_EDIT)
 def draft_publish(request: HttpRequest) -> HttpResponse:
-    from langso.skills.selectors import draft_version
 
     draft = draft_version()
     if request.method == "POST" and draft is not None:
@@ -193,7 +194,6 @@ def draft_publish(request: HttpRequest) -> HttpResponse:
 def _drill_unit(user: Any, commune_code: int | None) -> tuple[str, int] | None:
     """The unit whose people a number of the skills page opens (the campaigns' drill-down list), when
     the user may open that list and the page is about one commune or one province."""
-    from langso.accounts.access import Perm, may_open, scope_for
 
     if not may_open(user, "campaigns:drill"):
         return None
@@ -212,10 +212,6 @@ def _drill_unit(user: Any, commune_code: int | None) -> tuple[str, int] | None:
 @require_perm(Perm.REGISTRY_VIEW)
 def numbers(request: HttpRequest) -> HttpResponse:
     """Skills reached per area and per skill, per unit and over time, for the steering committee."""
-    from langso.accounts.access import Perm
-    from langso.places.selectors import commune_list
-    from langso.skills.models import SkillArea
-    from langso.skills.selectors import digital_citizen_count, skill_counts, skill_progress_by_month
 
     language = get_language() or "vi"
     in_scope = commune_list(user=request.user, perm=Perm.REGISTRY_VIEW)

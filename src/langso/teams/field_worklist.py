@@ -22,9 +22,9 @@ from ninja import Schema
 
 from langso.registry import changes
 from langso.registry.models import Resident
+from langso.skills.catalogue import published_version
 from langso.skills.explain import all_rules, next_skills_many
 from langso.skills.models import CurrentSkillLevel, Skill
-from langso.skills.services import published_version
 from langso.teams import selectors
 from langso.teams.models import DeviceToken, HelpDeskOutcome, Operator, Service, Technology
 

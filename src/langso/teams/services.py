@@ -28,6 +28,7 @@ from langso.core.validators import normalize_phone
 from langso.places.models import Village
 from langso.registry.models import Household, Resident, SmartphoneSource
 from langso.registry.services import resident_smartphone_set
+from langso.skills import catalogue as skill_catalogue
 from langso.skills import services as skill_services
 from langso.skills.models import Evidence, Level
 from langso.teams.models import (
@@ -373,7 +374,7 @@ def visit_record(
         raise ValidationError({"household": [_("Không tìm thấy hộ này trong phạm vi của bạn.")]})
     members = {r.pk: r for r in Resident.objects.filter(household=household)}
     errors, visited_on, follow_up_on, present = visit_errors(
-        data, household, members, skill_services.published_skill_codes()
+        data, household, members, skill_catalogue.published_skill_codes()
     )
     if errors:
         raise ValidationError(errors)

@@ -24,13 +24,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, has_perm
-from langso.core.http import apply_validation_error, paginate, pick_commune, query_without_page, require_perm
+from langso.accounts.decorators import require_perm
+from langso.core.http import apply_validation_error, paginate, query_without_page
 from langso.places.models import Commune, Village
+from langso.places.picker import pick_commune
 from langso.places.selectors import commune_list, village_choices, village_get, village_list, village_scope_q
 from langso.registry import selectors as registry_selectors
 from langso.registry.models import Household, Resident
+from langso.skills.catalogue import published_version
 from langso.skills.models import Level, Skill
-from langso.skills.services import published_version
 from langso.teams import selectors, services, web_selectors
 from langso.teams.forms import (
     PROBLEMS,

@@ -36,6 +36,7 @@ from langso.accounts.access import Perm
 from langso.core import audit
 from langso.core.models import AuditAction, AuditEntry
 from langso.registry.models import Household, Resident
+from langso.skills.catalogue import published_version
 from langso.skills.certificates import _issue, meets
 from langso.skills.models import (
     Certificate,
@@ -46,7 +47,6 @@ from langso.skills.models import (
     SkillRecord,
 )
 from langso.skills.rules import Observation, current_levels
-from langso.skills.services import published_version
 from langso.teams import services
 from langso.teams.models import (
     DeviceToken,

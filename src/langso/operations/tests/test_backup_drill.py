@@ -23,6 +23,7 @@ from langso.places.tests.factories import NGHIA_TA, VillageFactory, commune
 from langso.registry import services as registry_services
 from langso.registry.models import Consent, Household, Resident
 from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
+from langso.skills import catalogue as skill_catalogue
 from langso.skills import services as skill_services
 from langso.skills.models import CurrentSkillLevel, SkillRecord
 from langso.teams.models import HelpDeskSession, Team, TeamMember, Visit
@@ -36,8 +37,8 @@ JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4
 def _registry(officer):
     village = VillageFactory(commune=commune(NGHIA_TA))
     member = TeamMemberFactory(team__village=village)
-    skill_services.install_default_catalogue()
-    skill_code = skill_services.published_version().skills.order_by("position").first().code
+    skill_catalogue.install_default_catalogue()
+    skill_code = skill_catalogue.published_version().skills.order_by("position").first().code
     people = []
     for n in range(3):
         household = HouseholdFactory(village=village)

@@ -42,6 +42,7 @@ from langso.registry.models import (
     ImportMode,
     ImportStatus,
 )
+from langso.registry.tasks import check_import, write_import
 
 logger = logging.getLogger(__name__)
 
@@ -450,7 +451,6 @@ def job_recover(job: ImportJob, *, minutes: int = STALE_MINUTES, max_attempts: i
     worker that was only slow keeps its job. An all-or-nothing write that died left nothing behind
     (its transaction rolled back); a valid-rows write resumes after its last committed chunk.
     """
-    from langso.registry.tasks import check_import, write_import
 
     job.refresh_from_db()
     if not job_is_stale(job, minutes=minutes):

@@ -8,8 +8,8 @@ from django.urls import NoReverseMatch, reverse
 from langso.accounts.access import may_open
 from langso.accounts.models import Role
 from langso.accounts.tests.factories import user_with_role
-from langso.core.context_processors import MAIN_MENU, main_menu
 from langso.places.tests.factories import NGHIA_TA, commune
+from langso.site.context_processors import MAIN_MENU, main_menu
 
 pytestmark = pytest.mark.django_db
 

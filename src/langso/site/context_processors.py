@@ -5,6 +5,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from langso.accounts.access import may_open, user_roles
+
 # The main menu: (URL name, label). Each link shows only to a user who may open it by the single
 # statement of permissions (accounts.access: URL_ACCESS and ROLE_PERMISSIONS), so the menu never
 # offers a page that answers "no".
@@ -32,8 +34,6 @@ MAIN_MENU = [
 
 def main_menu(user: Any) -> list[tuple[str, Any]]:
     """The menu's links for `user`: (address, label)."""
-    from langso.accounts.access import may_open
-
     if not getattr(user, "is_authenticated", False):
         return []
     return [
@@ -44,8 +44,6 @@ def main_menu(user: Any) -> list[tuple[str, Any]]:
 
 
 def langso(request: HttpRequest) -> dict[str, Any]:
-    from langso.accounts.access import user_roles
-
     user = getattr(request, "user", None)
     roles = user_roles(user) if user is not None and user.is_authenticated else set()
     return {

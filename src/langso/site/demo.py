@@ -12,11 +12,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from langso.accounts.models import Role, User
+from langso.accounts.services import user_create
+from langso.campaigns.demo import load_demo_campaigns
+from langso.devices.demo import load_demo_programme
+from langso.groups.demo import load_demo_group_sessions
+from langso.outside_lists.demo import load_demo_outside_lists
 from langso.places.loaders import load_administrative_units
-from langso.places.models import Commune, Coverage, Village, VillageKind
+from langso.places.models import Commune, Coverage, Province, Village, VillageKind
 from langso.places.services import village_create
-from langso.registry.models import Household, Poverty
+from langso.registry.models import Household, Poverty, Resident
 from langso.registry.services import household_register, resident_register
+from langso.teams import services as team_services
+from langso.teams.models import HouseholdAssignment, MemberRole, SignalReport, SignalReportEvent, Team
+from langso.teams.signal_reports import SIGNAL_FIX_DAYS
 
 DEMO_PASSWORD = "LangSo-Demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
 
@@ -168,7 +176,6 @@ def _phone(rng: random.Random) -> str:
 
 
 def _ensure_users(admin_only: bool = False) -> dict[str, User]:
-    from langso.accounts.services import user_create
 
     users: dict[str, User] = {}
     for username, full_name, role, where in DEMO_USERS:
@@ -180,8 +187,6 @@ def _ensure_users(admin_only: bool = False) -> dict[str, User]:
             continue
         unit: dict[str, Any] = {}
         if "province" in where:
-            from langso.places.models import Province
-
             unit["province"] = Province.objects.get(code=where["province"])
         if "commune" in where:
             unit["commune"] = Commune.objects.get(code=where["commune"])
@@ -271,16 +276,12 @@ def load_demo_data(*, seed: int = 2025, households_per_village: int = 18) -> dic
     users = _ensure_users()
     User.objects.filter(username="vienthong.daklak", telecom_operator="").update(telecom_operator="viettel")
     created["teams"] = _ensure_teams(admin, users, rng)
-    from langso.devices.demo import load_demo_programme
 
     load_demo_programme()
-    from langso.groups.demo import load_demo_group_sessions
 
     created["group_sessions"] = load_demo_group_sessions()
-    from langso.outside_lists.demo import load_demo_outside_lists
 
     created["outside_lists"] = load_demo_outside_lists()
-    from langso.campaigns.demo import load_demo_campaigns
 
     created["campaigns"] = load_demo_campaigns()
     return created
@@ -296,7 +297,6 @@ TEAMS_SET_UP_DAYS_AGO = 150
 def _registry_kept_since(days: int) -> None:
     """The villages, households and people the demo registers were on the commune's books when the story
     starts (facts read "registered by the day" from `created_at`)."""
-    from langso.registry.models import Resident
 
     since = timezone.now() - datetime.timedelta(days=days)
     communes = [demo.code for demo in COMMUNES]
@@ -321,8 +321,6 @@ def _signal_reports_as_they_happened(reports: list[Any], confirmed: Any, confirm
     """The demo reports' history as it happened (the services write "now", which would say every
     report was made and confirmed today): each reported on its day, `confirmed` on `confirmed_on`,
     its fix deadline counted from then."""
-    from langso.teams.models import SignalReport, SignalReportEvent
-    from langso.teams.signal_reports import SIGNAL_FIX_DAYS
 
     for report in reports:
         SignalReportEvent.objects.filter(report=report, status="reported").update(
@@ -352,10 +350,6 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
     alert has something to show), households assigned, and a few visits, reports and help-desk
     sessions, made through the same services as the app."""
     import uuid
-
-    from langso.registry.models import Resident
-    from langso.teams import services as team_services
-    from langso.teams.models import HouseholdAssignment, MemberRole, Team
 
     if Team.objects.exists():
         return 0

@@ -1,13 +1,12 @@
 from typing import Any
 
 from langso.accounts.access import Perm, has_perm, scope_for
+from langso.places.models import Village
+from langso.registry.models import Household, Resident
 
 
 def home_summary(*, user: Any) -> dict[str, Any]:
     """Counts of what the user may see, for the home page."""
-    from langso.places.models import Village
-    from langso.registry.models import Household, Resident
-
     summary: dict[str, Any] = {}
     if has_perm(user, Perm.PLACES_VIEW):
         scope = scope_for(user, Perm.PLACES_VIEW)
