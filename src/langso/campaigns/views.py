@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, scope_for
+from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, may_open, scope_for
 from langso.accounts.decorators import require_perm
 from langso.campaigns import selectors, services
 from langso.campaigns.dashboards import (
@@ -72,6 +72,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
             "page": paginate(request, campaigns),
             "query": query_without_page(request),
             "can_create": not scope.is_empty,
+            "can_edit_committee": may_open(request.user, "campaigns:committee"),
             "today": timezone.localdate(),
         },
     )

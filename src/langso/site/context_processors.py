@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from langso.accounts.access import may_open, user_roles
+from langso.accounts.access import may_open
 
 # The main menu: (URL name, label). Each link shows only to a user who may open it by the single
 # statement of permissions (accounts.access: URL_ACCESS and ROLE_PERMISSIONS), so the menu never
@@ -45,9 +45,7 @@ def main_menu(user: Any) -> list[tuple[str, Any]]:
 
 def langso(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    roles = user_roles(user) if user is not None and user.is_authenticated else set()
     return {
         "DEMO_MODE": settings.DEMO_MODE,
-        "user_roles": roles,
         "main_menu": lambda: main_menu(user),
     }
