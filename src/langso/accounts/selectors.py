@@ -61,7 +61,6 @@ def users_in_scope(scope: Scope) -> QuerySet[RoleAssignment]:
 
 def audit_scope_q(user: Any) -> Q:
     """The entries this user may read: about people in their units, or by/about users working there."""
-
     scope = scope_for(user, Perm.AUDIT_VIEW)
     if scope.everything:
         return Q()

@@ -238,7 +238,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @audit_view
 def audit_resident(request: HttpRequest, resident_id: Any) -> HttpResponse:
-
     resident = people().get(user=request.user, resident_id=resident_id, perm=Perm.AUDIT_VIEW)
     queryset = selectors.audit_for_resident(resident_id=resident.pk)
     return render(

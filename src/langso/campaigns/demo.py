@@ -38,7 +38,6 @@ COMMITTEES = (
 
 
 def _user(username: str) -> Any:
-
     return User.objects.filter(username=username).first()
 
 
@@ -97,7 +96,6 @@ def _snapshots_since(start: datetime.date, today: datetime.date) -> None:
     """What the nightly job (`take_snapshots`) would have kept since the campaign started, at the end
     of each week and yesterday: the dashboards draw their trends from it, judge a target by it and the
     weekly reports of past weeks read it. Computed by the job itself for each of those days."""
-
     yesterday = today - datetime.timedelta(days=1)
     sundays = {
         start + datetime.timedelta(days=offset)

@@ -112,7 +112,6 @@ def _province_of(
 def take_snapshots(day: datetime.date) -> int:
     """Every active indicator for every unit at the end of `day`, nationwide. Re-running a day
     replaces its rows (idempotent). Returns the number of rows written."""
-
     values = compute_all(FactContext(day=day))
     commune_province = {
         str(code): province for code, province in Commune.objects.values_list("code", "province_id")

@@ -71,7 +71,6 @@ def _weights(
     split: str, day: datetime.date, *, province_code: int, commune_code: int | None
 ) -> dict[str, int]:
     """Adults (or households) per commune of the province, or per village of one commune."""
-
     ctx = FactContext(day=day, province_code=province_code, commune_code=commune_code)
     rows = households(ctx) if split == Split.HOUSEHOLDS else adults_q(ctx)
     field = "village_id" if commune_code else "commune_id"

@@ -302,7 +302,6 @@ def _drill_export(
 ) -> HttpResponse:
     """The drill-down list as an Excel file (names, places, what is missing; never an identity number),
     for who may export the registry; audited like the registry's exports."""
-
     if not has_perm(request.user, Perm.REGISTRY_EXPORT):
         raise PermissionDenied
     objects = list(rows[:DRILL_EXPORT_MAX])

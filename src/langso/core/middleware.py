@@ -106,7 +106,6 @@ class DemoErrorPagesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-
         response = self.get_response(request)
         if (
             response.status_code == 404

@@ -39,7 +39,6 @@ def demo_imei(serial: int) -> str:
 
 
 def _user(username: str) -> Any:
-
     return User.objects.filter(username=username).first()
 
 

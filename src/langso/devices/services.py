@@ -189,7 +189,6 @@ def quota_set(*, acting_user: Any, programme: Programme, commune: Commune, quota
 
 def household_facts(*, programme: Programme, households: list[Household]) -> dict[Any, rules.HouseholdFacts]:
     """The registry facts the rules read, for many households in a few grouped queries."""
-
     ids = [h.pk for h in households]
     members: dict[Any, list[rules.PersonFacts]] = {i: [] for i in ids}
     for row in Resident.objects.filter(household_id__in=ids).values(

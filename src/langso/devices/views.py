@@ -134,7 +134,6 @@ def programme_detail(request: HttpRequest, programme_id: Any) -> HttpResponse:
 
 
 def _poverty_labels(values: list[str]) -> list[str]:
-
     return [str(Poverty(v).label) for v in values if v in Poverty.values]
 
 

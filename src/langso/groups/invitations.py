@@ -208,7 +208,6 @@ def qr_svg(url: str) -> str:
 
 
 def household_choices(*, user: Any, village_id: uuid.UUID) -> Iterable[Household]:
-
     return (
         H.objects.filter(village_id=village_id)
         .filter(

@@ -114,7 +114,6 @@ def session_record(
 ) -> tuple[GroupSession, Outcome]:
     """Record a group session. Registry people must be within the recorder's own units; walk-ins
     need a name; each registry person gets one skill record per skill taught."""
-
     errors: dict[str, list[str]] = {}
     commune = Commune.objects.filter(
         session_communes(acting_user, Perm.VISIT_RECORD), code=data.commune_code

@@ -85,7 +85,6 @@ def build_all(*, force: bool = False) -> BuildStats:
     Steps whose Vietnamese reading is an approved recording of their present text are skipped, even
     with `force`: recordings live in their own table (StepRecording) and the page plays them instead
     of eSpeak's, so a build never spends time on them nor touches them."""
-
     started = time.perf_counter()
     stats = BuildStats()
     recorded = recorded_vietnamese_step_ids()

@@ -205,7 +205,6 @@ def guide_save(
     unchanged; a step whose text changed is read again by the speech work, which compares a hash of the
     text (GuideStep.audio_text_hash), so saving the new text is all this needs to do.
     """
-
     guide = Guide.objects.select_for_update().filter(skill_code=skill_code).first()
     if guide is None and not Skill.objects.filter(version=published_version(), code=skill_code).exists():
         raise ValidationError(
@@ -267,7 +266,6 @@ def quiz_evidence_record(*, acting_user: Any, resident: Any, guide: Guide, resul
     """Turn a scored check into quiz evidence for `resident` (see langso.guides.quiz.quiz_level for the
     level). `acting_user` is the team member, or None when the person took the check in their own
     citizen session. Returns the new SkillRecord, or None when nothing is recorded."""
-
     current = (
         CurrentSkillLevel.objects.select_for_update()
         .filter(resident=resident, skill_code=guide.skill_code)

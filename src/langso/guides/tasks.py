@@ -13,5 +13,4 @@ from langso.guides.audio import build_all
 
 @task()
 def build_guide_audio() -> dict[str, object]:
-
     return build_all(force=False).as_dict()

@@ -55,7 +55,6 @@ def _public_language(request: HttpRequest) -> tuple[str, str]:
 
 def _content_language(request: HttpRequest) -> Any:
     """The GuideLanguage named by ?lang= when it is an active language other than Vietnamese."""
-
     asked = request.GET.get("lang", "")
     if not asked or asked in dict(settings.LANGUAGES):
         return None
@@ -111,7 +110,6 @@ def guide_detail(request: HttpRequest, skill_code: str) -> HttpResponse:
 def _quiz_resident(request: HttpRequest) -> tuple[Any, Any, HttpResponse | None]:
     """Who the check's result is recorded for: (resident, acting user, redirect). A team member with
     ?resident=<id> in their scope, else the person of an open citizen session, else nobody."""
-
     resident_id = request.GET.get("resident")
     if resident_id:
         if not request.user.is_authenticated:
@@ -123,7 +121,6 @@ def _quiz_resident(request: HttpRequest) -> tuple[Any, Any, HttpResponse | None]
         except Http404:
             # /guides/ is public, so the audit middleware does not watch it; a person outside the
             # user's scope is a refused access to personal data all the same.
-
             denied_record(
                 acting_user=request.user,
                 path=request.get_full_path(),
@@ -181,7 +178,6 @@ def quiz(request: HttpRequest, skill_code: str) -> HttpResponse:
 
 @require_perm(Perm.CATALOGUE_EDIT)
 def manage(request: HttpRequest) -> HttpResponse:
-
     language = translation.get_language() or settings.LANGUAGE_CODE
     guides = {g.skill_code: g for g in Guide.objects.select_related("updated_by")}
     skills = list(Skill.objects.filter(version=published_version()).order_by("position", "code"))
@@ -203,13 +199,11 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 
 def _other_languages() -> list[Any]:
-
     return active_languages(with_vietnamese=False)
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
 def edit(request: HttpRequest, skill_code: str | None = None) -> HttpResponse:
-
     if skill_code is None:  # a new guide, for a skill of the catalogue that has none
         skill_code = request.GET.get("skill", "")
         if Guide.objects.filter(skill_code=skill_code).exists():

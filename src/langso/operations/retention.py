@@ -94,7 +94,6 @@ def apply_retention(
     *, dry_run: bool = False, policy: RetentionPolicy | None = None
 ) -> list[RetentionOutcome]:
     """Apply every rule; with dry_run, only count what would go. One audit entry per real run."""
-
     policy = policy or RetentionPolicy.from_settings()
     photos = Visit.objects.filter(created_at__lt=_ago(policy.visit_photo_days), photo__isnull=False)
     walk_ins = HelpDeskSession.objects.filter(

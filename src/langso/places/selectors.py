@@ -27,7 +27,6 @@ def commune_scope_q(user: Any, perm: str = Perm.PLACES_VIEW) -> Q:
 
 
 def commune_list(*, user: Any, perm: str = Perm.PLACES_VIEW, q: str = "") -> QuerySet[Commune]:
-
     qs = Commune.objects.filter(commune_scope_q(user, perm)).select_related("province").distinct()
     if q:
         qs = qs.filter(name_folded__contains=fold(q))

@@ -67,7 +67,6 @@ class ResidentForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         """Check every fact with the registry's rules now, even when another field is missing, so a
         date, CCCD or phone problem shows together with an empty name, in one round."""
-
         cleaned = super().clean()
         raw = {
             name: self.cleaned_data.get(name, self.data.get(self.add_prefix(name))) for name in self.fields

@@ -156,7 +156,6 @@ class Resident(BaseModel):
 
     @property
     def masked_cccd(self) -> str:
-
         return mask_cccd(self.cccd)
 
 
@@ -323,7 +322,6 @@ def _names_village(address: str, village_name: str) -> bool:
     """Whether the address already names the village, as whole words: "Số nhà 12, bản Cáu" names "Thôn
     Bản Cáu" and "số 5, thôn 03" names "Thôn 3", but "Số nhà 13" does not name "Thôn 3" (a number alone
     is not a village's name; most villages are numbered) nor does "đường Cầu Giấy" name "Thôn Bản Cáu"."""
-
     words = f" {village_key(address)} "
     # The whole name, and the name without its kind word; dropping more ("Bản Cáu" -> "Cáu") or
     # keeping only a number would match unrelated words of the address.

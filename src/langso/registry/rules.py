@@ -258,7 +258,6 @@ _POVERTY_WORDS = {
 
 
 def normalize_poverty(raw: Any) -> str:
-
     key = fold_compact(str(raw or ""))
     if key in _POVERTY_WORDS:
         return _POVERTY_WORDS[key]

@@ -272,7 +272,6 @@ def resident_delete(*, acting_user: Any, resident: Resident, reason: str = "") -
 
 
 def clean_household_input(data: dict[str, Any]) -> dict[str, Any]:
-
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     code = clean_text(str(data.get("code") or ""))

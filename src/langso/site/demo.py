@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,7 +177,6 @@ def _phone(rng: random.Random) -> str:
 
 
 def _ensure_users(admin_only: bool = False) -> dict[str, User]:
-
     users: dict[str, User] = {}
     for username, full_name, role, where in DEMO_USERS:
         if admin_only and role != Role.ADMINISTRATOR:
@@ -289,7 +289,7 @@ def load_demo_data(*, seed: int = 2025, households_per_village: int = 18) -> dic
 
 # The demo tells one story over the last six months: the registry is on record from its start, the teams
 # are set up a month later, the programme's list is approved and phones handed over after that, and every
-# visit, follow-up and help-desk session falls between then and today (tested: core/tests/test_demo.py).
+# visit, follow-up and help-desk session falls between then and today (tested: site/tests/test_demo.py).
 STORY_DAYS = 180
 TEAMS_SET_UP_DAYS_AGO = 150
 
@@ -297,7 +297,6 @@ TEAMS_SET_UP_DAYS_AGO = 150
 def _registry_kept_since(days: int) -> None:
     """The villages, households and people the demo registers were on the commune's books when the story
     starts (facts read "registered by the day" from `created_at`)."""
-
     since = timezone.now() - datetime.timedelta(days=days)
     communes = [demo.code for demo in COMMUNES]
     Village.objects.filter(commune_id__in=communes, created_at__gt=since).update(created_at=since)
@@ -321,7 +320,6 @@ def _signal_reports_as_they_happened(reports: list[Any], confirmed: Any, confirm
     """The demo reports' history as it happened (the services write "now", which would say every
     report was made and confirmed today): each reported on its day, `confirmed` on `confirmed_on`,
     its fix deadline counted from then."""
-
     for report in reports:
         SignalReportEvent.objects.filter(report=report, status="reported").update(
             at=_at(report.reported_on, 9)
@@ -349,8 +347,6 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
     """A team in every demo village but the last of each commune (so the "village without a team"
     alert has something to show), households assigned, and a few visits, reports and help-desk
     sessions, made through the same services as the app."""
-    import uuid
-
     if Team.objects.exists():
         return 0
     today = timezone.localdate()

@@ -94,7 +94,6 @@ def _any_of(skills: dict[str, Skill], title: str, codes: list[str], level: int) 
 
 
 def digital_citizen_rule(province_id: int | None, skills: dict[str, Skill] | None = None) -> Rule:
-
     skills = skills if skills is not None else _skills()
     row = rule_for(RuleKind.DIGITAL_CITIZEN, province_id)
     requirements: list[Requirement] = []
@@ -210,7 +209,6 @@ def check(rule: Rule, *, owns_smartphone: bool, levels: dict[str, int]) -> RuleC
 def person_rules(resident: Any) -> PersonRules:
     """Every rule for this person: met or not, exactly what is missing, and a note wherever a certificate
     and the digital-citizen status say different things."""
-
     levels = dict(CurrentSkillLevel.objects.filter(resident=resident).values_list("skill_code", "level"))
     checks = [
         check(r, owns_smartphone=resident.owns_smartphone, levels=levels)

@@ -78,7 +78,6 @@ def resident_skills(*, resident: Resident) -> ResidentSkills:
 
 
 def draft_version() -> Any:
-
     return CatalogueVersion.objects.filter(status=CatalogueStatus.DRAFT).first()
 
 

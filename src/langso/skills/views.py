@@ -68,7 +68,6 @@ def record_create(request: HttpRequest, resident_id: str) -> HttpResponse:
 @require_POST
 @require_perm(Perm.REGISTRY_EDIT)
 def record_void(request: HttpRequest, resident_id: str, record_id: str) -> HttpResponse:
-
     resident = resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     record = get_object_or_404(SkillRecord.with_voided, pk=record_id, resident=resident)
     if request.method == "POST":
@@ -85,7 +84,6 @@ def record_void(request: HttpRequest, resident_id: str, record_id: str) -> HttpR
 
 def _user_province(user: Any) -> int | None:
     """The province whose own rules apply to what this user sees (None: national rules)."""
-
     scope = scope_for(user, Perm.REGISTRY_VIEW)
     provinces = set(scope.province_codes)
     provinces |= set(
@@ -99,7 +97,6 @@ def _user_province(user: Any) -> int | None:
 
 @require_perm(Perm.REGISTRY_VIEW)
 def rules(request: HttpRequest) -> HttpResponse:
-
     return render(request, "skills/rules.html", {"rules": all_rules(_user_province(request.user))})
 
 
@@ -116,7 +113,6 @@ def rule(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_perm(Perm.REGISTRY_VIEW)
 def catalogue(request: HttpRequest) -> HttpResponse:
-
     version = skill_catalogue.published_version()
     draft = draft_version()
     show = (
@@ -148,7 +144,6 @@ def draft_start(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.CATALOGUE_EDIT)
 def draft_skill_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
-
     draft = draft_version()
     if draft is None:
         return redirect("skills:catalogue")
@@ -177,7 +172,6 @@ def draft_skill_edit(request: HttpRequest, code: str | None = None) -> HttpRespo
 
 @require_perm(Perm.CATALOGUE_EDIT)
 def draft_publish(request: HttpRequest) -> HttpResponse:
-
     draft = draft_version()
     if request.method == "POST" and draft is not None:
         try:
@@ -194,7 +188,6 @@ def draft_publish(request: HttpRequest) -> HttpResponse:
 def _drill_unit(user: Any, commune_code: int | None) -> tuple[str, int] | None:
     """The unit whose people a number of the skills page opens (the campaigns' drill-down list), when
     the user may open that list and the page is about one commune or one province."""
-
     if not may_open(user, "campaigns:drill"):
         return None
     if commune_code:
@@ -212,7 +205,6 @@ def _drill_unit(user: Any, commune_code: int | None) -> tuple[str, int] | None:
 @require_perm(Perm.REGISTRY_VIEW)
 def numbers(request: HttpRequest) -> HttpResponse:
     """Skills reached per area and per skill, per unit and over time, for the steering committee."""
-
     language = get_language() or "vi"
     in_scope = commune_list(user=request.user, perm=Perm.REGISTRY_VIEW)
     # A picker for up to a province's communes; beyond that, ?commune= still works.

@@ -13,5 +13,4 @@ register = template.Library()
 
 @register.inclusion_tag("campaigns/_resident_reached.html")
 def resident_reached(resident: Any) -> dict[str, Any]:
-
     return {"ways": person_reached(resident)}

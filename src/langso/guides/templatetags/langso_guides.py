@@ -49,7 +49,6 @@ def step_svg(step: Any) -> SafeString:
 @register.simple_tag
 def guide_codes() -> set[str]:
     """Skill codes that have a guide (one query), for linking a person's skills to their guides."""
-
     return codes()
 
 

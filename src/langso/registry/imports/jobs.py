@@ -451,7 +451,6 @@ def job_recover(job: ImportJob, *, minutes: int = STALE_MINUTES, max_attempts: i
     worker that was only slow keeps its job. An all-or-nothing write that died left nothing behind
     (its transaction rolled back); a valid-rows write resumes after its last committed chunk.
     """
-
     job.refresh_from_db()
     if not job_is_stale(job, minutes=minutes):
         return "fresh"

@@ -25,7 +25,6 @@ def _in(scope: Any, resident: Any) -> bool:
 
 @register.inclusion_tag("skills/_resident_certificates_block.html", takes_context=True)
 def resident_certificates(context: Any, resident: Any) -> dict[str, Any]:
-
     user = context["request"].user
     can_code = has_perm(user, Perm.REGISTRY_EDIT) and _in(scope_for(user, Perm.REGISTRY_EDIT), resident)
     return {

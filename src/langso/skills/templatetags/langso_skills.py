@@ -38,7 +38,6 @@ def level_label(current: Any) -> str:
 
 def _person_rules(context: Any, resident: Any) -> Any:
     """One evaluation of the rules per page, shared by the blocks below."""
-
     key = ("langso_person_rules", resident.pk)
     if key not in context.render_context:
         context.render_context[key] = person_rules(resident)
@@ -48,7 +47,6 @@ def _person_rules(context: Any, resident: Any) -> Any:
 @register.inclusion_tag("skills/_resident_next.html", takes_context=True)
 def resident_next_skills(context: Any, resident: Any, can_record: bool = False) -> dict[str, Any]:
     """What to teach this person next, with "record a skill" next to it (at the top of the page)."""
-
     suggestions = next_skills(resident, rules=_person_rules(context, resident))
     return {"resident": resident, "suggestions": suggestions, "can_record": can_record}
 
@@ -72,7 +70,6 @@ def resident_skill_bars(resident: Any, can_record: bool = False) -> dict[str, An
 @register.inclusion_tag("skills/_resident_history.html", takes_context=True)
 def resident_skill_history(context: Any, resident: Any, can_record: bool = False) -> dict[str, Any]:
     """Every record of the person, voided ones too (struck through, with who, when and why)."""
-
     records = list(
         SkillRecord.with_voided.filter(resident=resident)
         .select_related("recorded_by", "voided_by")
