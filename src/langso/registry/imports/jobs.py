@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.places.models import Commune
+from langso.registry import tasks
 from langso.registry.imports import layouts
 from langso.registry.imports.changes import stored as stored_changes
 from langso.registry.imports.checking import CheckResult, check_file
@@ -42,7 +43,6 @@ from langso.registry.models import (
     ImportMode,
     ImportStatus,
 )
-from langso.registry.tasks import check_import, write_import
 
 logger = logging.getLogger(__name__)
 
@@ -482,7 +482,7 @@ def job_recover(job: ImportJob, *, minutes: int = STALE_MINUTES, max_attempts: i
     )
     if not changed:
         return "fresh"
-    task = check_import if status == ImportStatus.CHECKING else write_import
+    task = tasks.check_import if status == ImportStatus.CHECKING else tasks.write_import
     task.enqueue(str(job.pk))
     return "requeued"
 
