@@ -33,6 +33,7 @@ from langso.accounts import selectors, services
 from langso.accounts.access import Perm, has_perm, requires_two_factor
 from langso.accounts.audit_people import people
 from langso.accounts.forms import AuditFilterForm, LoginForm, TokenForm
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.middleware import two_factor_satisfied
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -133,7 +134,7 @@ def _grouped_secret(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def _code_needed(request: HttpRequest, next_url: str) -> bool:
+def _code_needed(request: AuthenticatedHttpRequest, next_url: str) -> bool:
     user = request.user
     if not requires_two_factor(user) or user.is_verified():
         return False
@@ -145,7 +146,7 @@ def _code_needed(request: HttpRequest, next_url: str) -> bool:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_view(request: HttpRequest) -> HttpResponse:
+def two_factor_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """After the password: enter a code from the enrolled device, or enrol one (QR code + first code)."""
     next_url = _safe_next(request)
     user = request.user
@@ -221,7 +222,7 @@ def _page_context(request: HttpRequest, queryset: Any) -> dict[str, Any]:
 
 
 @audit_view
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()  # invalid fields are shown as errors; the valid ones still filter
@@ -237,7 +238,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @audit_view
-def audit_resident(request: HttpRequest, resident_id: Any) -> HttpResponse:
+def audit_resident(request: AuthenticatedHttpRequest, resident_id: Any) -> HttpResponse:
     resident = people().get(user=request.user, resident_id=resident_id, perm=Perm.AUDIT_VIEW)
     queryset = selectors.audit_for_resident(resident_id=resident.pk)
     return render(
@@ -246,7 +247,7 @@ def audit_resident(request: HttpRequest, resident_id: Any) -> HttpResponse:
 
 
 @audit_view
-def audit_user(request: HttpRequest, user_id: int) -> HttpResponse:
+def audit_user(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     subject = selectors.audit_subject_get(user=request.user, subject_id=user_id)
     queryset = selectors.audit_for_user(subject=subject)
     return render(

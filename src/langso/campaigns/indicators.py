@@ -15,7 +15,7 @@ from langso.campaigns.facts import FACTS, Counts, FactContext
 from langso.campaigns.models import Indicator, IndicatorSnapshot, UnitLevel
 from langso.places.models import Commune, Village
 
-LEVEL_ORDER = [UnitLevel.VILLAGE, UnitLevel.COMMUNE, UnitLevel.PROVINCE, UnitLevel.COUNTRY]
+LEVEL_ORDER: list[str] = [UnitLevel.VILLAGE, UnitLevel.COMMUNE, UnitLevel.PROVINCE, UnitLevel.COUNTRY]
 COUNTRY = "VN"
 
 UnitKey = tuple[str, str]  # (level, unit code as text)

@@ -8,7 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.forms import Form
+from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
@@ -17,6 +18,8 @@ COUNT_CAP = 10_000
 
 class CappedPaginator(Paginator):
     """Counts at most COUNT_CAP rows: a province-wide list needs "more than 10,000", not a full count."""
+
+    object_list: QuerySet[Any]  # only a queryset counts a slice without fetching it
 
     @cached_property
     def count(self) -> int:
@@ -32,7 +35,7 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int | None = None) -
     return paginator.get_page(request.GET.get("page"))
 
 
-def apply_validation_error(form: Form, error: ValidationError) -> None:
+def apply_validation_error(form: BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form, field by field where the field exists."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, has_perm, may_open
 from langso.accounts.decorators import require_perm
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.services import denied_record
 from langso.guides import selectors, services
 from langso.guides.forms import GuideForm, QuestionFormSet, StepFormSet, question_initial, step_initial
@@ -62,7 +63,7 @@ def _content_language(request: HttpRequest) -> Any:
 
 
 def _public(response: HttpResponse, language: str) -> HttpResponse:
-    response.public_content = True  # type: ignore[attr-defined]
+    response.public_content = True  # type: ignore[attr-defined]  # read by our cache middleware
     response["Content-Language"] = language
     # The same address answers in the cookie's language when it has no ?lang=.
     patch_vary_headers(response, ["Cookie"])
@@ -172,12 +173,12 @@ def quiz(request: HttpRequest, skill_code: str) -> HttpResponse:
     response = render(request, template, context)
     if resident is not None:
         # A citizen session is not a signed-in user, but this page is about them: never cache it.
-        response.personal_data = True  # type: ignore[attr-defined]
+        response.personal_data = True  # type: ignore[attr-defined]  # read by our cache middleware
     return response
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     language = translation.get_language() or settings.LANGUAGE_CODE
     guides = {g.skill_code: g for g in Guide.objects.select_related("updated_by")}
     skills = list(Skill.objects.filter(version=published_version()).order_by("position", "code"))
@@ -203,7 +204,7 @@ def _other_languages() -> list[Any]:
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def edit(request: HttpRequest, skill_code: str | None = None) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, skill_code: str | None = None) -> HttpResponse:
     if skill_code is None:  # a new guide, for a skill of the catalogue that has none
         skill_code = request.GET.get("skill", "")
         if Guide.objects.filter(skill_code=skill_code).exists():
@@ -262,7 +263,7 @@ def edit(request: HttpRequest, skill_code: str | None = None) -> HttpResponse:
 
 @require_perm(Perm.CATALOGUE_EDIT)
 @require_POST
-def review_shipped(request: HttpRequest, skill_code: str) -> HttpResponse:
+def review_shipped(request: AuthenticatedHttpRequest, skill_code: str) -> HttpResponse:
     """Staff settle "the shipped version changed": take the shipped guide, or keep theirs."""
     guide = selectors.guide_get(skill_code)
     take = request.POST.get("choice") == "shipped"

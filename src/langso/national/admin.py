@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from langso.accounts.admin_site import RoleAdminMixin
+from langso.accounts.http import signed_in_user
 from langso.national.models import ProvinceKey
 from langso.national.services import province_key_register
 
@@ -19,7 +20,7 @@ class ProvinceKeyAdmin(RoleAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: ProvinceKey, form: Any, change: bool) -> None:
         province_key_register(
-            acting_user=request.user,
+            acting_user=signed_in_user(request),
             province_code=obj.province_code,
             secret=obj.secret,
             is_active=obj.is_active,

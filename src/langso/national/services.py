@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.national import package as pkg
@@ -302,7 +303,7 @@ def _store_villages(package: pkg.Package) -> None:
 
 @transaction.atomic
 def province_key_register(
-    *, acting_user: Any, province_code: int, secret: str, is_active: bool = True
+    *, acting_user: User, province_code: int, secret: str, is_active: bool = True
 ) -> ProvinceKey:
     """Register (or replace) a province's signing secret (administrators, in the admin site). The
     audit line says the secret changed, never what it is."""

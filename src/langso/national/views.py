@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, Scope, scope_for
 from langso.accounts.decorators import require_perm
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.campaigns.models import UnitLevel
 from langso.national import selectors
 from langso.national.package import PackageError
@@ -44,7 +45,9 @@ def _name(model: type[Province] | type[Commune], code: int) -> str:
 
 
 @require_perm(Perm.NATIONAL_VIEW)
-def dashboard(request: HttpRequest, province: int | None = None, commune: int | None = None) -> HttpResponse:
+def dashboard(
+    request: AuthenticatedHttpRequest, province: int | None = None, commune: int | None = None
+) -> HttpResponse:
     scope = scope_for(request.user, Perm.NATIONAL_VIEW)
     if province is None and commune is None and not scope.everything and len(scope.province_codes) == 1:
         # A province's staff on the national instance: their province is their "country".

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import render
 
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.core.http import paginate, query_without_page
 from langso.places.selectors import commune_get, commune_list
 
 
-def pick_commune(request: HttpRequest, *, perm: str, picker_template: str) -> Any:
+def pick_commune(request: AuthenticatedHttpRequest, *, perm: str, picker_template: str) -> Any:
     """The commune a page is about: `?commune=` inside the user's units (404 otherwise), the user's
     only commune, or, when they cover several (or searched), the picker page to choose one.
     Returns a Commune or an HttpResponse to send as it is."""

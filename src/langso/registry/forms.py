@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -61,13 +61,13 @@ class ResidentForm(forms.Form):
         self, *args: Any, households: list[tuple[str, Any]], resident_id: Any = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["household"].choices = households
+        cast(forms.ChoiceField, self.fields["household"]).choices = households
         self.resident_id = resident_id
 
     def clean(self) -> dict[str, Any]:
         """Check every fact with the registry's rules now, even when another field is missing, so a
         date, CCCD or phone problem shows together with an empty name, in one round."""
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         raw = {
             name: self.cleaned_data.get(name, self.data.get(self.add_prefix(name))) for name in self.fields
         }
@@ -92,7 +92,7 @@ class HouseholdForm(forms.Form):
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # An empty first choice: a household saved into the first village by mistake is hard to see.
-        self.fields["village"].choices = [("", _("— Chọn thôn/bản —")), *villages]
+        cast(forms.ChoiceField, self.fields["village"]).choices = [("", _("— Chọn thôn/bản —")), *villages]
 
 
 class ConsentForm(forms.Form):
@@ -139,7 +139,7 @@ class ResidentFilterForm(forms.Form):
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [("", _("Tất cả")), *villages]
+        cast(forms.ChoiceField, self.fields["village"]).choices = [("", _("Tất cả")), *villages]
 
 
 class HouseholdFilterForm(forms.Form):
@@ -155,4 +155,4 @@ class HouseholdFilterForm(forms.Form):
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [("", _("Tất cả")), *villages]
+        cast(forms.ChoiceField, self.fields["village"]).choices = [("", _("Tất cả")), *villages]

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -6,6 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from langso.accounts.access import may_open
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from langso.accounts.models import User
 
 # The main menu: (URL name, label). Each link shows only to a user who may open it by the single
 # statement of permissions (accounts.access: URL_ACCESS and ROLE_PERMISSIONS), so the menu never
@@ -32,9 +37,9 @@ MAIN_MENU = [
 ]
 
 
-def main_menu(user: Any) -> list[tuple[str, Any]]:
+def main_menu(user: "User | AnonymousUser | None") -> list[tuple[str, Any]]:
     """The menu's links for `user`: (address, label)."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return []
     return [
         (reverse(name), label)

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, has_perm, may_open, scope_for
 from langso.accounts.decorators import require_perm
+from langso.accounts.http import AuthenticatedHttpRequest
+from langso.accounts.models import User
 from langso.core.http import apply_validation_error
 from langso.places.models import Commune, Village
 from langso.places.selectors import commune_list
@@ -32,7 +32,7 @@ from langso.skills.selectors import (
 
 
 @require_perm(Perm.REGISTRY_EDIT)
-def record_create(request: HttpRequest, resident_id: str) -> HttpResponse:
+def record_create(request: AuthenticatedHttpRequest, resident_id: str) -> HttpResponse:
     resident = resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     language = get_language() or "vi"
     # Grouped by area, none chosen beforehand: the first skill is never recorded just because nobody
@@ -67,7 +67,7 @@ def record_create(request: HttpRequest, resident_id: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.REGISTRY_EDIT)
-def record_void(request: HttpRequest, resident_id: str, record_id: str) -> HttpResponse:
+def record_void(request: AuthenticatedHttpRequest, resident_id: str, record_id: str) -> HttpResponse:
     resident = resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     record = get_object_or_404(SkillRecord.with_voided, pk=record_id, resident=resident)
     if request.method == "POST":
@@ -82,7 +82,7 @@ def record_void(request: HttpRequest, resident_id: str, record_id: str) -> HttpR
     return redirect(f"{resident.get_absolute_url()}#skill-history")
 
 
-def _user_province(user: Any) -> int | None:
+def _user_province(user: User) -> int | None:
     """The province whose own rules apply to what this user sees (None: national rules)."""
     scope = scope_for(user, Perm.REGISTRY_VIEW)
     provinces = set(scope.province_codes)
@@ -96,12 +96,12 @@ def _user_province(user: Any) -> int | None:
 
 
 @require_perm(Perm.REGISTRY_VIEW)
-def rules(request: HttpRequest) -> HttpResponse:
+def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "skills/rules.html", {"rules": all_rules(_user_province(request.user))})
 
 
 @require_perm(Perm.REGISTRY_VIEW)
-def rule(request: HttpRequest, key: str) -> HttpResponse:
+def rule(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     """One rule, written out from the rule itself: what it asks for, skill by skill, level by level."""
     from django.http import Http404
 
@@ -112,7 +112,7 @@ def rule(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_VIEW)
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
     version = skill_catalogue.published_version()
     draft = draft_version()
     show = (
@@ -136,14 +136,14 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def draft_start(request: HttpRequest) -> HttpResponse:
+def draft_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.catalogue_draft_start(acting_user=request.user)
     return redirect(f"{reverse('skills:catalogue')}?draft=1")
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def draft_skill_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+def draft_skill_edit(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
     draft = draft_version()
     if draft is None:
         return redirect("skills:catalogue")
@@ -171,7 +171,7 @@ def draft_skill_edit(request: HttpRequest, code: str | None = None) -> HttpRespo
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def draft_publish(request: HttpRequest) -> HttpResponse:
+def draft_publish(request: AuthenticatedHttpRequest) -> HttpResponse:
     draft = draft_version()
     if request.method == "POST" and draft is not None:
         try:
@@ -185,7 +185,7 @@ def draft_publish(request: HttpRequest) -> HttpResponse:
     return redirect("skills:catalogue")
 
 
-def _drill_unit(user: Any, commune_code: int | None) -> tuple[str, int] | None:
+def _drill_unit(user: User, commune_code: int | None) -> tuple[str, int] | None:
     """The unit whose people a number of the skills page opens (the campaigns' drill-down list), when
     the user may open that list and the page is about one commune or one province."""
     if not may_open(user, "campaigns:drill"):
@@ -203,7 +203,7 @@ def _drill_unit(user: Any, commune_code: int | None) -> tuple[str, int] | None:
 
 
 @require_perm(Perm.REGISTRY_VIEW)
-def numbers(request: HttpRequest) -> HttpResponse:
+def numbers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Skills reached per area and per skill, per unit and over time, for the steering committee."""
     language = get_language() or "vi"
     in_scope = commune_list(user=request.user, perm=Perm.REGISTRY_VIEW)
