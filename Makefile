@@ -34,9 +34,11 @@ demo: venv
 ## Set everything up and run lint and every test, on SQLite and on PostgreSQL, then the fault-injection suite
 test: venv lint check-deploy test-sqlite test-postgres faults
 
+# lint-imports checks the layers (pyproject.toml [tool.importlinter]): an app imports only the apps below it.
 lint: venv node_modules
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	PYTHONPATH=$(CURDIR)/src $(BIN)/lint-imports --no-cache
 	PYTHONPATH=$(CURDIR)/src $(BIN)/mypy
 	node_modules/.bin/eslint src/langso/field/static/field
 	mkdir -p var

@@ -98,7 +98,7 @@ def set_up_phones(phones: int, visits: int, rng: random.Random) -> tuple[list[di
     from langso.accounts.models import Role, RoleAssignment, User
     from langso.places.models import Village
     from langso.registry.models import Household, Resident
-    from langso.skills.services import install_default_catalogue
+    from langso.skills.catalogue import install_default_catalogue
     from langso.teams import device_keys
     from langso.teams.models import DeviceToken, HouseholdAssignment, Service, Team, TeamMember
 

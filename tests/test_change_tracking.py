@@ -78,7 +78,7 @@ NOT_COMMUNE_DATA = {
 @pytest.fixture
 def demo(settings):
     settings.DEMO_MODE = True
-    from langso.core.demo import load_demo_data
+    from langso.site.demo import load_demo_data
 
     load_demo_data(households_per_village=3)
     _extra_rows()

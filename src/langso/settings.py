@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "langso.groups",
     "langso.outside_lists",
     "langso.national",
+    "langso.site",  # the top layer: home page, main menu, demo data
 ]
 
 MIDDLEWARE = [
@@ -112,7 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "langso.core.context_processors.langso",
+                "langso.site.context_processors.langso",
             ],
         },
     },

@@ -4,9 +4,10 @@ from django.urls import include, path
 
 from langso.api import api
 from langso.core import views as core_views
+from langso.site import views as site_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("langso.accounts.urls")),

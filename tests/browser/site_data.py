@@ -1,6 +1,6 @@
 """A whole province's worth of realistic data for the browser tests that open every page.
 
-The demo data (`langso.core.demo`: four communes, one user per role, teams, visits, a smartphone
+The demo data (`langso.site.demo`: four communes, one user per role, teams, visits, a smartphone
 programme with handovers) is the base, made through the same services as the app. On top of it come the
 things the demo leaves out but some page needs: the tables the data migrations filled (transactional
 tests flush them), a campaign with targets and a weekly report, a certificate, a citizen's one-time code,
@@ -161,7 +161,6 @@ def build_site(households_per_village: int = 12) -> SiteData:
         install_default_indicators,
         target_save,
     )
-    from langso.core.demo import load_demo_data
     from langso.devices import imports as device_imports
     from langso.devices.demo import demo_imei
     from langso.devices.models import Allocation, Candidate, FollowUp, Programme
@@ -170,10 +169,12 @@ def build_site(households_per_village: int = 12) -> SiteData:
     from langso.places.models import Commune, Province
     from langso.registry import imports as registry_imports
     from langso.registry.models import Household, Resident
+    from langso.site.demo import load_demo_data
+    from langso.skills.catalogue import install_default_catalogue
     from langso.skills.certificates import programme_save
     from langso.skills.citizen import access_code_create
     from langso.skills.models import Certificate, CertificateProgramme
-    from langso.skills.services import catalogue_draft_start, install_default_catalogue, skill_record_add
+    from langso.skills.services import catalogue_draft_start, skill_record_add
     from langso.teams.models import FactConflict, SignalReport, Team, TeamMember, Visit
 
     install_default_catalogue()

@@ -296,7 +296,7 @@ def test_our_error_pages_fit_a_phone_and_are_what_a_refused_or_lost_user_sees(
         if os.environ.get("LANGSO_SCREENSHOTS"):
             _save_screenshot(page, shot)
     # A server error: the home page's numbers break.
-    from langso.core import views
+    from langso.site import views
 
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("a broken query")

@@ -25,7 +25,7 @@ def due() -> dict[str, Any]:
     from langso.devices.tests.conftest import handover, poor_household
     from langso.devices.tests.factories import DeviceFactory, ProgrammeFactory, QuotaFactory
     from langso.places.tests.factories import NGHIA_TA, VillageFactory, commune
-    from langso.skills.services import install_default_catalogue
+    from langso.skills.catalogue import install_default_catalogue
     from langso.teams.models import HouseholdAssignment
     from langso.teams.tests.factories import TeamFactory, TeamMemberFactory
 

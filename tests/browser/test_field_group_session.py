@@ -24,7 +24,7 @@ def leader() -> Any:
     from langso.accounts.tests.factories import user_with_role
     from langso.places.tests.factories import CUOR_DANG, VillageFactory, commune
     from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
-    from langso.skills.services import install_default_catalogue
+    from langso.skills.catalogue import install_default_catalogue
     from langso.teams.models import HouseholdAssignment
     from langso.teams.tests.factories import TeamFactory, TeamMemberFactory
 

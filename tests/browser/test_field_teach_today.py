@@ -24,7 +24,8 @@ def household() -> dict[str, Any]:
     from langso.accounts.tests.factories import user_with_role
     from langso.places.tests.factories import NGHIA_TA, VillageFactory, commune, ensure_units
     from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
-    from langso.skills.services import install_default_catalogue, skill_record_add
+    from langso.skills.catalogue import install_default_catalogue
+    from langso.skills.services import skill_record_add
     from langso.teams.models import HouseholdAssignment
     from langso.teams.tests.factories import TeamFactory, TeamMemberFactory
 

@@ -23,7 +23,8 @@ def leader() -> Any:
     from langso.guides.services import install_default_guides
     from langso.places.tests.factories import CUOR_DANG, VillageFactory, commune
     from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
-    from langso.skills.services import install_default_catalogue, skill_record_add
+    from langso.skills.catalogue import install_default_catalogue
+    from langso.skills.services import skill_record_add
     from langso.teams.tests.factories import TeamFactory, TeamMemberFactory
 
     install_default_catalogue()

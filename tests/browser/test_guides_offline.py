@@ -16,7 +16,7 @@ def guides() -> None:
     """Transactional tests flush the database: put the units and the default guides back."""
     from langso.guides.services import install_default_guides
     from langso.places.tests.factories import ensure_units
-    from langso.skills.services import install_default_catalogue
+    from langso.skills.catalogue import install_default_catalogue
 
     ensure_units()
     install_default_catalogue()

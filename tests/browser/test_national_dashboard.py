@@ -22,7 +22,7 @@ def received(settings: Any) -> None:
     from langso.national import services
     from langso.national.tests.seed import seed_province
     from langso.places.tests.factories import ensure_units
-    from langso.skills.services import install_default_catalogue
+    from langso.skills.catalogue import install_default_catalogue
 
     settings.NATIONAL_INSTANCE = True
     ensure_units()

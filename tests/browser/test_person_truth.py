@@ -19,7 +19,8 @@ def person() -> dict[str, Any]:
     from langso.accounts.tests.factories import commune_officer
     from langso.places.tests.factories import NGHIA_TA, VillageFactory, commune, ensure_units
     from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
-    from langso.skills.services import install_default_catalogue, skill_record_add
+    from langso.skills.catalogue import install_default_catalogue
+    from langso.skills.services import skill_record_add
 
     ensure_units()
     install_default_catalogue()  # transactional tests flush what the data migrations filled

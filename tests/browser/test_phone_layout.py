@@ -93,7 +93,8 @@ def _commune_with_data() -> dict[str, Any]:
         household.save(update_fields=["head"])
     from langso.campaigns.services import install_default_indicators
     from langso.guides.services import install_default_guides
-    from langso.skills.services import install_default_catalogue, skill_record_add
+    from langso.skills.catalogue import install_default_catalogue
+    from langso.skills.services import skill_record_add
 
     install_default_catalogue()  # transactional tests flush the tables the data migrations filled
     install_default_guides()

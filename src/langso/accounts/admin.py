@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from langso.accounts import services, views
+from langso.accounts import audit_admin, services, views  # noqa: F401  (audit_admin registers the trail's page)
 from langso.accounts.admin_site import RoleAdminMixin, has_admin_site_permission
 from langso.accounts.http import signed_in_user
 from langso.accounts.models import RoleAssignment, User

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from langso.accounts.access import requires_two_factor
+from langso.accounts.services import denied_record
 
 # Pages reachable between the password and the second factor. The auditor's pages, also under
 # /accounts/, are not among them (and check the second factor themselves as well).
@@ -69,7 +70,5 @@ class DeniedAccessAuditMiddleware:
         watched = path.startswith(DENIED_PREFIXES) or (status == 403 and path.startswith(DENIED_403_PREFIXES))
         user = getattr(request, "user", None)
         if watched and user is not None and user.is_authenticated:
-            from langso.accounts.services import denied_record
-
             denied_record(acting_user=user, path=path, status=status, method=request.method or "")
         return response

@@ -17,7 +17,8 @@ from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from langso.accounts.access import Perm, Scope, scope_for, units_q
+from langso.accounts.access import Perm, Scope, scope_for
+from langso.accounts.audit_people import people
 
 # The entries in words; the audit pages call them through here.
 from langso.accounts.audit_text import EntryRow, entry_rows  # noqa: F401
@@ -60,14 +61,12 @@ def users_in_scope(scope: Scope) -> QuerySet[RoleAssignment, Any]:
 
 def audit_scope_q(user: User) -> Q:
     """The entries this user may read: about people in their units, or by/about users working there."""
-    from langso.registry.models import Resident
-
     scope = scope_for(user, Perm.AUDIT_VIEW)
     if scope.everything:
         return Q()
     if scope.is_empty:
         return Q(pk__in=[])
-    residents = Resident.objects.filter(units_q(user, Perm.AUDIT_VIEW))
+    residents = people().ids_in_scope(scope)
     users = users_in_scope(scope)
     user_keys = (
         RoleAssignment.objects.filter(_assignments_in_scope_q(scope))
@@ -75,7 +74,7 @@ def audit_scope_q(user: User) -> Q:
         .values("key")
     )
     return (
-        Q(resident_id__in=residents.values("id"))
+        Q(resident_id__in=residents)
         | Q(actor_id__in=users)
         | Q(object_type=USER_OBJECT_TYPE, object_id__in=user_keys)
     )

@@ -31,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from langso.accounts import selectors, services
 from langso.accounts.access import Perm, has_perm, requires_two_factor
+from langso.accounts.audit_people import people
 from langso.accounts.forms import AuditFilterForm, LoginForm, TokenForm
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.middleware import two_factor_satisfied
@@ -238,9 +239,7 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @audit_view
 def audit_resident(request: AuthenticatedHttpRequest, resident_id: Any) -> HttpResponse:
-    from langso.registry.selectors import resident_get
-
-    resident = resident_get(user=request.user, resident_id=resident_id, perm=Perm.AUDIT_VIEW)
+    resident = people().get(user=request.user, resident_id=resident_id, perm=Perm.AUDIT_VIEW)
     queryset = selectors.audit_for_resident(resident_id=resident.pk)
     return render(
         request, "accounts/audit_resident.html", {"resident": resident, **_page_context(request, queryset)}

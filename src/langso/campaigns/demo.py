@@ -1,6 +1,6 @@
 """Demo data for campaigns: a 100-day peak running in each demo province, with province-wide targets
 and the steering committees of two communes, so a province officer's dashboard is not empty in the
-demo. Called by `langso.core.demo` after the registry, teams and devices demo data. Idempotent: a
+demo. Called by `langso.site.demo` after the registry, teams and devices demo data. Idempotent: a
 campaign found by its name is left as it is."""
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from langso.accounts.models import User
 from langso.campaigns import services
+from langso.campaigns.indicators import take_snapshots
 from langso.campaigns.models import Campaign, Indicator, SteeringCommittee
 from langso.places.models import Commune, Province
 
@@ -36,8 +38,6 @@ COMMITTEES = (
 
 
 def _user(username: str) -> Any:
-    from langso.accounts.models import User
-
     return User.objects.filter(username=username).first()
 
 
@@ -96,8 +96,6 @@ def _snapshots_since(start: datetime.date, today: datetime.date) -> None:
     """What the nightly job (`take_snapshots`) would have kept since the campaign started, at the end
     of each week and yesterday: the dashboards draw their trends from it, judge a target by it and the
     weekly reports of past weeks read it. Computed by the job itself for each of those days."""
-    from langso.campaigns.indicators import take_snapshots
-
     yesterday = today - datetime.timedelta(days=1)
     sundays = {
         start + datetime.timedelta(days=offset)

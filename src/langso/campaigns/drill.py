@@ -10,14 +10,15 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from langso.campaigns.models import Indicator
-from langso.campaigns.selectors import DrillRow, DrillUnit
 from langso.registry.exports import safe_cell
 from langso.skills.models import CurrentSkillLevel, Level, RuleKind, SkillRule
 from langso.skills.selectors import published_skills
 from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL, VNEID_SKILL
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # selectors uses this module; the row types are only annotations here
     from openpyxl.worksheet.worksheet import Worksheet
+
+    from langso.campaigns.selectors import DrillRow, DrillUnit
 
 # At most this many skills are named in one person's line: a phone shows two lines, not a table.
 LACKS_SHOWN = 3

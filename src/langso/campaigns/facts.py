@@ -18,6 +18,10 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from langso.campaigns.models import SteeringCommittee
+from langso.campaigns.reached import reached_q, reached_ways
+from langso.devices.models import Allocation, CommuneQuota, FollowUp
+from langso.groups.models import Attendance, GroupSession
 from langso.places.models import Commune, Village
 from langso.registry import rules as registry_rules
 from langso.registry.models import Household, Resident
@@ -123,16 +127,12 @@ def adults(ctx: FactContext, **_: Any) -> QuerySet[Any]:
 
 def adults_reached(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     """Adults a team or the commune has helped, each once however many ways (campaigns/reached.py)."""
-    from langso.campaigns.reached import reached_q
-
     return adults_q(ctx).filter(reached_q(ctx.day))
 
 
 def adults_reached_via(ctx: FactContext, *, way: str, **_: Any) -> QuerySet[Any]:
     """Adults reached one way (`campaigns.reached.WAYS`): the split of "adults reached" by source. A
     person reached two ways is in both splits, and once in the total."""
-    from langso.campaigns.reached import reached_ways
-
     ways = reached_ways(ctx.day)
     if way not in ways:
         raise ValueError(f"unknown way {way!r}")
@@ -163,8 +163,6 @@ def adults_minority_villages(ctx: FactContext, **_: Any) -> QuerySet[Any]:
 
 
 def adults_minority_villages_reached(ctx: FactContext, **_: Any) -> QuerySet[Any]:
-    from langso.campaigns.reached import reached_q
-
     return adults_minority_villages(ctx).filter(reached_q(ctx.day))
 
 
@@ -284,8 +282,6 @@ def communes(ctx: FactContext, **_: Any) -> QuerySet[Any]:
 
 
 def communes_with_committee(ctx: FactContext, **_: Any) -> QuerySet[Any]:
-    from langso.campaigns.models import SteeringCommittee
-
     committees = SteeringCommittee.objects.filter(commune_id=OuterRef("pk"), established_on__lte=ctx.day)
     return communes(ctx).filter(Exists(committees))
 
@@ -299,15 +295,11 @@ def visits_week(ctx: FactContext, **_: Any) -> QuerySet[Any]:
 
 def group_sessions_week(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     """Group sessions held in the 7 days to the day (a session belongs to its commune)."""
-    from langso.groups.models import GroupSession
-
     return ctx.units(GroupSession.objects.filter(held_on__range=(ctx.week_start, ctx.day)))
 
 
 def attendance_week(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     """People present at those sessions, walk-ins included (one row per person and session)."""
-    from langso.groups.models import Attendance
-
     return ctx.units(
         Attendance.objects.filter(session__held_on__range=(ctx.week_start, ctx.day)),
         province="session__province_id",
@@ -344,16 +336,12 @@ def teams_inactive(ctx: FactContext, *, days: int = INACTIVE_TEAM_DAYS, **_: Any
 
 def devices_handed_over(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     """Devices or cash contributions handed over by the day and not returned by then."""
-    from langso.devices.models import Allocation
-
     not_returned = Q(returned_on__isnull=True) | Q(returned_on__gt=ctx.day)
     return ctx.units(Allocation.objects.filter(not_returned, handed_over_on__lte=ctx.day))
 
 
 def device_quota(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     """Quota places of the programmes running on the day (each place a row: see `quota_places`)."""
-    from langso.devices.models import CommuneQuota
-
     return ctx.units(
         CommuneQuota.objects.filter(programme__starts_on__lte=ctx.day, programme__ends_on__gte=ctx.day)
     )
@@ -370,8 +358,6 @@ def _sum_quota(qs: QuerySet[Any], ctx: FactContext, **_: Any) -> Counts:
 
 def followups_3_months(ctx: FactContext, **_: Any) -> QuerySet[Any]:
     """The 3-month checks done by the day."""
-    from langso.devices.models import FollowUp
-
     return ctx.units(FollowUp.objects.filter(months=3, done_on__lte=ctx.day, cancelled=False))
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from langso.campaigns.facts import FACTS, Counts, FactContext
 from langso.campaigns.models import Indicator, IndicatorSnapshot, UnitLevel
+from langso.places.models import Commune, Village
 
 LEVEL_ORDER: list[str] = [UnitLevel.VILLAGE, UnitLevel.COMMUNE, UnitLevel.PROVINCE, UnitLevel.COUNTRY]
 COUNTRY = "VN"
@@ -111,8 +112,6 @@ def _province_of(
 def take_snapshots(day: datetime.date) -> int:
     """Every active indicator for every unit at the end of `day`, nationwide. Re-running a day
     replaces its rows (idempotent). Returns the number of rows written."""
-    from langso.places.models import Commune, Village
-
     values = compute_all(FactContext(day=day))
     commune_province = {
         str(code): province for code, province in Commune.objects.values_list("code", "province_id")

@@ -16,7 +16,7 @@ from langso.campaigns.facts import FactContext
 from langso.campaigns.indicators import Value, compute_all
 from langso.campaigns.models import CommuneRollup, CurrentValue, Indicator, UnitLevel
 from langso.core.replicas import primary_only
-from langso.places.models import Commune
+from langso.places.models import Commune, Village
 from langso.registry.changes import current_values
 
 
@@ -59,8 +59,6 @@ def _refresh(commune_codes: list[int], day: datetime.date, ctx: FactContext) -> 
     values = compute_all(ctx, indicators.values())
     village_commune = {}
     if any(level == UnitLevel.VILLAGE for by_unit in values.values() for level, _u in by_unit):
-        from langso.places.models import Village
-
         village_commune = {
             str(pk): commune
             for pk, commune in Village.objects.filter(commune_id__in=commune_codes).values_list(

@@ -14,10 +14,11 @@ from django.utils.formats import date_format
 
 from langso.accounts.access import Perm, Scope, get_in_scope_or_404, scope_for
 from langso.accounts.models import User
+from langso.campaigns.drill import lacks_by_resident
 from langso.campaigns.facts import FACTS, FactContext
 from langso.campaigns.indicators import drill_down
 from langso.campaigns.models import Campaign, Indicator, UnitLevel, WeeklyReport
-from langso.places.models import Commune, Village
+from langso.places.models import Commune, Province, Village
 from langso.places.selectors import commune_scope_q, village_scope_q
 
 
@@ -108,8 +109,6 @@ def drill_unit(*, user: User, level: str, unit: str) -> DrillUnit:
         )
         return DrillUnit(level, str(commune.code), commune.name, commune.province_id, commune.code)
     if level == UnitLevel.PROVINCE and sees_whole_province(user, int(unit)):
-        from langso.places.models import Province
-
         province = get_in_scope_or_404(Province.objects.all(), Q(), code=int(unit))
         return DrillUnit(level, str(province.code), province.name, province.code, None)
     raise Http404
@@ -202,8 +201,6 @@ def present_rows(rows: Any, indicator: Indicator | None = None, *, missing: bool
     shown = [_present(obj) for obj in objects]
     residents = [obj for obj in objects if obj._meta.model_name == "resident"]
     if indicator is not None and missing and residents:
-        from langso.campaigns.drill import lacks_by_resident
-
         lacks = lacks_by_resident(indicator, residents)
         shown = [
             DrillRow(row.title, row.place, row.url, lacks.get(obj.pk, ""))

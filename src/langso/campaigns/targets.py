@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from langso.campaigns.facts import FactContext, adults_q, households
 from langso.campaigns.models import Indicator, Split, Target
 
 
@@ -70,8 +71,6 @@ def _weights(
     split: str, day: datetime.date, *, province_code: int, commune_code: int | None
 ) -> dict[str, int]:
     """Adults (or households) per commune of the province, or per village of one commune."""
-    from langso.campaigns.facts import FactContext, adults_q, households
-
     ctx = FactContext(day=day, province_code=province_code, commune_code=commune_code)
     rows = households(ctx) if split == Split.HOUSEHOLDS else adults_q(ctx)
     field = "village_id" if commune_code else "commune_id"

@@ -7,6 +7,7 @@ import datetime
 from django_tasks import task
 
 from langso.campaigns.indicators import take_snapshots
+from langso.campaigns.reports import weekly_reports_for_province
 
 
 @task()
@@ -18,7 +19,5 @@ def snapshot_day(day_iso: str) -> int:
 def weekly_reports(province_code: int, week_iso: str) -> list[int]:
     """The reports of a province's campaigns for the week containing `week_iso`, made once (a rerun,
     or a retry after a worker died, finds them made and changes nothing)."""
-    from langso.campaigns.reports import weekly_reports_for_province
-
     done = weekly_reports_for_province(province_code, datetime.date.fromisoformat(week_iso))
     return [report.pk for report, _made in done]

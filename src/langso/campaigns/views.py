@@ -22,7 +22,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, scope_for
+from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, may_open, scope_for
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
 from langso.campaigns import selectors, services
@@ -33,13 +34,17 @@ from langso.campaigns.dashboards import (
     build_boards,
     reached_by_source,
 )
+from langso.campaigns.drill import drill_xlsx
 from langso.campaigns.forms import CampaignForm, CommitteeForm, ReportForm, TargetForm
 from langso.campaigns.indicators import LEVEL_ORDER
 from langso.campaigns.models import Campaign, Indicator, SteeringCommittee, UnitLevel, WeeklyReport
 from langso.campaigns.reports import week_start, weekly_report_generate
-from langso.core.http import apply_validation_error, paginate, pick_commune, query_without_page, require_perm
+from langso.core import audit
+from langso.core.http import apply_validation_error, paginate, query_without_page
+from langso.core.models import AuditAction
 from langso.core.replicas import reads_from_replica
 from langso.places.models import Province
+from langso.places.picker import pick_commune
 
 DRILL_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,6 +74,7 @@ def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": paginate(request, campaigns),
             "query": query_without_page(request),
             "can_create": not scope.is_empty,
+            "can_edit_committee": may_open(request.user, "campaigns:committee"),
             "today": timezone.localdate(),
         },
     )
@@ -300,10 +306,6 @@ def _drill_export(
 ) -> HttpResponse:
     """The drill-down list as an Excel file (names, places, what is missing; never an identity number),
     for who may export the registry; audited like the registry's exports."""
-    from langso.campaigns.drill import drill_xlsx
-    from langso.core import audit
-    from langso.core.models import AuditAction
-
     if not has_perm(request.user, Perm.REGISTRY_EXPORT):
         raise PermissionDenied
     objects = list(rows[:DRILL_EXPORT_MAX])

@@ -1,40 +1,17 @@
-"""Small helpers shared by views: permission gates, pagination, and error mapping."""
+"""Small helpers shared by views: pagination and error mapping. Permission gates are accounts'
+(`accounts.decorators.require_perm`): the foundation knows no roles."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest
-from django.http.response import HttpResponseBase
 from django.utils.functional import cached_property
-
-from langso.accounts.access import has_perm
-from langso.accounts.http import AuthenticatedHttpRequest
-
-
-def require_perm(perm: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    """Sign-in required, and a role that grants `perm` somewhere; otherwise 403."""
-
-    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not has_perm(request.user, perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
 
 COUNT_CAP = 10_000
 
@@ -71,33 +48,3 @@ def query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def pick_commune(request: AuthenticatedHttpRequest, *, perm: str, picker_template: str) -> Any:
-    """The commune a page is about: `?commune=` inside the user's units (404 otherwise), the user's
-    only commune, or, when they cover several (or searched), the picker page to choose one.
-    Returns a Commune or an HttpResponse to send as it is."""
-    from django.http import Http404
-    from django.shortcuts import render
-
-    from langso.places.selectors import commune_get, commune_list
-
-    user = request.user
-    code = str(request.GET.get("commune") or "").strip()
-    if code:
-        if not code.isdigit():
-            raise Http404
-        return commune_get(user=user, code=int(code), perm=perm)
-    communes = commune_list(user=user, perm=perm, q=str(request.GET.get("q") or "")[:100])
-    first_two = list(communes[:2])
-    if len(first_two) != 1 or request.GET.get("q"):
-        return render(
-            request,
-            picker_template,
-            {
-                "page": paginate(request, communes),
-                "query": query_without_page(request),
-                "q": request.GET.get("q", ""),
-            },
-        )
-    return first_two[0]

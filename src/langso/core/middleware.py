@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 from langso.core.context import RequestMeta, reset_request_meta, set_request_meta
+from langso.core.errors import page_not_found, server_error
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -105,8 +106,6 @@ class DemoErrorPagesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from langso.core.errors import page_not_found
-
         response = self.get_response(request)
         if (
             response.status_code == 404
@@ -119,8 +118,6 @@ class DemoErrorPagesMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.core.exceptions import PermissionDenied
         from django.http import Http404
-
-        from langso.core.errors import server_error
 
         if isinstance(exception, Http404 | PermissionDenied):
             return None  # Django turns these into our 404 (above) and 403 pages

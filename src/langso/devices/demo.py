@@ -1,6 +1,6 @@
 """Demo data for smartphone programmes: one national programme over the four demo communes.
 
-Called by `langso.core.demo` after the registry's demo data exists. Idempotent: a second call finds the
+Called by `langso.site.demo` after the registry's demo data exists. Idempotent: a second call finds the
 programme by name and changes nothing.
 """
 
@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from langso.accounts.models import User
 from langso.devices import services
 from langso.devices.models import CandidateList, Device, Outcome, Programme
 from langso.devices.rules import luhn_check_digit
@@ -23,7 +24,7 @@ QUOTAS = {1843: 6, 2071: 8, 24301: 10, 24364: 6}
 NGHIA_TA = 2071
 # A type allocation code (first 8 digits) followed by a serial; the 15th digit is the check digit.
 TAC = "35328511"
-# Within the demo's six months (core/demo.py): the list approved, then three handovers; the follow-ups
+# Within the demo's six months (site/demo.py): the list approved, then three handovers; the follow-ups
 # of the first are done, the 3-month check of the second has just fallen due.
 OPENED_DAYS_AGO = 178
 LIST_MADE_DAYS_AGO = 176
@@ -38,8 +39,6 @@ def demo_imei(serial: int) -> str:
 
 
 def _user(username: str) -> Any:
-    from langso.accounts.models import User
-
     return User.objects.filter(username=username).first()
 
 

@@ -38,7 +38,7 @@ from langso.devices.models import (
     Programme,
 )
 from langso.devices.rules import reason_label
-from langso.places.models import Commune
+from langso.places.models import Commune, Village
 
 # --- Programmes --------------------------------------------------------------------------------------
 
@@ -57,8 +57,6 @@ def programme_scope_q(user: User, perm: str = Perm.PROGRAMME_VIEW) -> Q:
     if scope.commune_codes:
         condition |= Q(quotas__commune_id__in=scope.commune_codes)
     if scope.village_ids:
-        from langso.places.models import Village
-
         communes = Village.objects.filter(pk__in=scope.village_ids).values("commune_id")
         condition |= Q(quotas__commune_id__in=communes)
     return condition
@@ -96,8 +94,6 @@ def quota_lines(*, user: User, programme: Programme) -> list[QuotaLine]:
     scope = scope_for(user, Perm.PROGRAMME_VIEW)
     quotas = CommuneQuota.objects.filter(programme=programme).select_related("commune", "commune__province")
     if not scope.everything:
-        from langso.places.models import Village
-
         village_communes = set(
             Village.objects.filter(pk__in=scope.village_ids).values_list("commune_id", flat=True)
         )

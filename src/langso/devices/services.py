@@ -51,6 +51,8 @@ from langso.devices.models import (
 from langso.places.models import Commune
 from langso.registry.models import Household, Resident, SmartphoneSource
 from langso.registry.services import resident_smartphone_set
+from langso.skills.selectors import resident_skills
+from langso.teams.models import Visit
 
 # The signed handover record, photographed on a phone or scanned. Kept in the database rather than
 # under MEDIA: it is personal data that must only be served through the scoped view (never a public
@@ -188,8 +190,6 @@ def quota_set(*, acting_user: User, programme: Programme, commune: Commune, quot
 
 def household_facts(*, programme: Programme, households: list[Household]) -> dict[Any, rules.HouseholdFacts]:
     """The registry facts the rules read, for many households in a few grouped queries."""
-    from langso.teams.models import Visit
-
     ids = [h.pk for h in households]
     members: dict[Any, list[rules.PersonFacts]] = {i: [] for i in ids}
     for row in Resident.objects.filter(household_id__in=ids).values(
@@ -821,8 +821,6 @@ def follow_up_record(
         raise ValidationError({"outcome": _("Hỗ trợ bằng tiền không có máy để trả lại.")})
     digital_citizen = None
     if allocation.resident is not None:
-        from langso.skills.selectors import resident_skills
-
         digital_citizen = resident_skills(resident=allocation.resident).status.is_digital_citizen
     before = audit.snapshot(follow_up)
     with transaction.atomic():

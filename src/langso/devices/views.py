@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, scope_for
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
 from langso.core import audit
-from langso.core.http import apply_validation_error, paginate, require_perm
+from langso.core.http import apply_validation_error, paginate
 from langso.core.models import AuditAction
 from langso.core.pdf import render_pdf
 from langso.core.text import fold
@@ -38,7 +39,7 @@ from langso.devices.models import (
 )
 from langso.places.models import Commune, Province
 from langso.registry import imports as registry_imports
-from langso.registry.models import Household, Resident
+from langso.registry.models import Household, Poverty, Resident
 
 
 def _in_commune(user: User, perm: str, commune: Commune) -> bool:
@@ -135,8 +136,6 @@ def programme_detail(request: AuthenticatedHttpRequest, programme_id: Any) -> Ht
 
 
 def _poverty_labels(values: list[str]) -> list[str]:
-    from langso.registry.models import Poverty
-
     return [str(Poverty(v).label) for v in values if v in Poverty.values]
 
 

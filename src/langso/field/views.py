@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from langso.accounts.access import Perm
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
-from langso.core.http import require_perm
 from langso.field import keys
 from langso.field.strings import ui_strings
 from langso.guides.selectors import offline_language_urls, offline_languages, offline_urls

@@ -9,6 +9,7 @@ class GroupsConfig(AppConfig):
 
     def ready(self) -> None:
         # The field app's batch learns to store group sessions recorded on a phone.
+        # Inside ready(): the module uses models, which can be imported only once the app registry is loaded.
         from langso.groups import field_sync
 
         field_sync.register()

@@ -28,8 +28,10 @@ from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
 from langso.groups.models import Invitation, InvitationRuleKind, InvitedPerson
+from langso.guides.selectors import guide_codes
 from langso.places.models import Village
 from langso.registry.models import Household, Resident
+from langso.registry.models import Household as H
 from langso.registry.rules import adults_q
 from langso.skills.selectors import skill_reached_q
 from langso.teams.rules import vneid_level2_q
@@ -97,11 +99,8 @@ def invitation_create(
         errors["title"] = [_("Ghi tên buổi.")]
     if rule.rule not in dict(RULE_CHOICES):
         errors["rule"] = [_("Cách chọn người mời không hợp lệ.")]
-    if guide_slug:
-        from langso.guides.selectors import guide_codes
-
-        if guide_slug not in guide_codes():
-            errors["guide_slug"] = [_("Không có hướng dẫn này.")]
+    if guide_slug and guide_slug not in guide_codes():
+        errors["guide_slug"] = [_("Không có hướng dẫn này.")]
     if errors:
         raise ValidationError(errors)
     people = list(invitees(user=acting_user, rule=rule).values_list("pk", "commune_id", "province_id"))
@@ -168,8 +167,6 @@ def qr_svg(url: str) -> str:
 
 
 def household_choices(*, user: User, village_id: uuid.UUID) -> Iterable[Household]:
-    from langso.registry.models import Household as H
-
     return (
         H.objects.filter(village_id=village_id)
         .filter(Q(pk__in=Resident.objects.filter(units_q(user, Perm.VISIT_RECORD)).values("household_id")))

@@ -21,7 +21,7 @@ from django.db.models import Count, Q, QuerySet
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
 from langso.accounts.models import User
-from langso.groups.models import Attendance, GroupSession, Invitation, InvitedPerson
+from langso.groups.models import Attendance, AttendanceSkill, GroupSession, Invitation, InvitedPerson
 from langso.places.models import Village
 
 
@@ -96,7 +96,6 @@ def session_page(*, session: GroupSession) -> SessionPage:
     walk_ins = [r for r in rows if not r.resident_id]
     villages = Counter(r.village.name if r.village else "—" for r in rows)
     levels: dict[int, dict[str, int]] = {}
-    from langso.groups.models import AttendanceSkill
 
     for row in AttendanceSkill.objects.filter(attendance__session=session).values(
         "attendance_id", "skill_code", "level"

@@ -30,12 +30,13 @@ from langso.groups.models import (
     AttendanceSkill,
     GroupSession,
     GroupSessionSkill,
+    Invitation,
     OrganiserKind,
     PlaceKind,
     Sex,
 )
 from langso.groups.selectors import invitation_scope_q, session_communes
-from langso.places.models import Village
+from langso.places.models import Commune, Village
 from langso.registry.models import Resident
 from langso.skills import services as skill_services
 from langso.skills.models import Evidence, Level
@@ -113,8 +114,6 @@ def session_record(
 ) -> tuple[GroupSession, Outcome]:
     """Record a group session. Registry people must be within the recorder's own units; walk-ins
     need a name; each registry person gets one skill record per skill taught."""
-    from langso.places.models import Commune
-
     errors: dict[str, list[str]] = {}
     commune = Commune.objects.filter(
         session_communes(acting_user, Perm.VISIT_RECORD), code=data.commune_code
@@ -144,8 +143,6 @@ def session_record(
             errors["team"] = [_("Tổ không thuộc xã/phường này.")]
     invitation = None
     if data.invitation_id:
-        from langso.groups.models import Invitation
-
         invitation = (
             Invitation.objects.filter(invitation_scope_q(acting_user, Perm.TEAMS_VIEW))
             .filter(pk=data.invitation_id, commune_id=commune.code)

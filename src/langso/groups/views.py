@@ -20,11 +20,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
-from langso.core.http import apply_validation_error, paginate, require_perm
+from langso.core.http import apply_validation_error, paginate
 from langso.groups import invitations, selectors, services
 from langso.groups.forms import InvitationForm, SessionForm
 from langso.groups.models import Invitation
+from langso.guides.selectors import guide_codes
 from langso.places.models import Commune, Village
 from langso.registry import selectors as registry_selectors
 from langso.skills.models import Level, Skill
@@ -218,7 +220,6 @@ def invitation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     commune = _commune_for(request, Perm.VISIT_RECORD)
     if commune is None:
         return _commune_picker(request, Perm.VISIT_RECORD)
-    from langso.guides.selectors import guide_codes
 
     villages = list(Village.objects.filter(commune=commune).order_by("name"))
     data = request.POST if request.method == "POST" else None

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.db.models.functions import Length
 
+from langso.guides.languages import recorded_vietnamese_step_ids
 from langso.guides.models import GuideStep
 from langso.guides.speech import SpeechError, speech_fingerprint, synthesize
 
@@ -84,8 +85,6 @@ def build_all(*, force: bool = False) -> BuildStats:
     Steps whose Vietnamese reading is an approved recording of their present text are skipped, even
     with `force`: recordings live in their own table (StepRecording) and the page plays them instead
     of eSpeak's, so a build never spends time on them nor touches them."""
-    from langso.guides.languages import recorded_vietnamese_step_ids
-
     started = time.perf_counter()
     stats = BuildStats()
     recorded = recorded_vietnamese_step_ids()

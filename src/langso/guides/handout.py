@@ -24,6 +24,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from langso.core.pdf import render_document
+from langso.guides.illustrations import render_svg
+from langso.guides.languages import guide_languages, guide_translation, step_translations
 from langso.guides.models import Guide
 
 CACHE_SECONDS = 7 * 24 * 3600
@@ -36,14 +38,10 @@ def guide_public_url(request: HttpRequest, guide: Guide) -> str:
 
 
 def _illustration(spec: Any, label: str) -> str:
-    from langso.guides.illustrations import render_svg
-
     return render_svg(spec, label)
 
 
 def _steps(guide: Guide, language: str, content: Any = None) -> list[dict[str, Any]]:
-    from langso.guides.languages import step_translations
-
     texts = step_translations(guide, content) if content is not None else {}
     steps = []
     for step in guide.steps.order_by("number"):
@@ -58,8 +56,6 @@ def _steps(guide: Guide, language: str, content: Any = None) -> list[dict[str, A
 def handout_pdf(guide: Guide, *, request: HttpRequest, content: Any = None) -> bytes:
     """The handout in the page's language, or in the guide language `content` (Tày…): then its text,
     its title and the QR code's address (the guide's page in that language) all follow it."""
-    from langso.guides.languages import guide_translation
-
     language = get_language() or "vi"
     steps = _steps(guide, language, content)
     url = guide_public_url(request, guide)
@@ -111,8 +107,6 @@ def handout_pdf(guide: Guide, *, request: HttpRequest, content: Any = None) -> b
 
 @require_safe
 def handout(request: HttpRequest, skill_code: str) -> HttpResponse:
-    from langso.guides.languages import guide_languages
-
     guide = get_object_or_404(Guide, skill_code=skill_code)
     if not guide.steps.exists():
         raise Http404

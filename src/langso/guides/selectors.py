@@ -13,7 +13,19 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from langso.guides.models import Guide, GuideStep
+from langso.guides.languages import (
+    active_languages,
+    current_recorded_steps,
+    current_recordings,
+    guide_codes_in,
+    guide_languages,
+    guide_translation,
+    language_get,
+    step_translations,
+)
+from langso.guides.models import Guide, GuideStep, GuideTranslation
+from langso.skills.models import SkillArea
+from langso.skills.selectors import published_skills
 
 PUBLIC_CSS = ("langso/app.css", "guides/guides.css")
 
@@ -36,11 +48,6 @@ def guide_groups(language: str, content: Any = None) -> list[GuideGroup]:
     """Every guide, grouped by the area of its skill in the catalogue in force and in catalogue order;
     guides whose skill is not in that catalogue come last, under "Khác". With a guide language
     `content` (Tày…), only the guides translated into it, under their translated titles."""
-    from langso.guides.languages import guide_codes_in
-    from langso.guides.models import GuideTranslation
-    from langso.skills.models import SkillArea
-    from langso.skills.selectors import published_skills
-
     rows = Guide.objects.only("skill_code", "title", "title_en", "summary", "summary_en")
     if content is not None:
         rows = rows.filter(skill_code__in=guide_codes_in(content))
@@ -115,14 +122,6 @@ def guide_page(guide: Guide, language: str, content: Any = None) -> GuidePage | 
     or in the interface `language` (vi/en), and per step the reading to play: an approved recording
     in that language, else eSpeak's Vietnamese reading on a Vietnamese or English page. None when the
     guide is not translated into `content`."""
-    from langso.guides.languages import (
-        current_recordings,
-        guide_languages,
-        guide_translation,
-        language_get,
-        step_translations,
-    )
-
     available = guide_languages(guide)
     steps = list(guide.steps.all())
     if content is not None:
@@ -169,8 +168,6 @@ def _espeak_url(step_id: int) -> str:
 
 def index_languages() -> list[Any]:
     """The active guide languages (other than Vietnamese) that at least one guide is translated into."""
-    from langso.guides.languages import active_languages, guide_codes_in
-
     return [lang for lang in active_languages(with_vietnamese=False) if guide_codes_in(lang)]
 
 
@@ -203,8 +200,6 @@ def offline_language_urls(codes: list[str]) -> list[str]:
     (Tày, Ê-đê…): the index and each translated guide's page in that language (?lang=tay), and the
     published recordings. Vietnamese ("vi") adds the recorded Vietnamese readings. Unknown or
     switched-off codes are ignored."""
-    from langso.guides.languages import current_recorded_steps, guide_codes_in, language_get
-
     urls: list[str] = []
     for code in dict.fromkeys(codes):
         lang = language_get(code)
@@ -220,8 +215,6 @@ def offline_language_urls(codes: list[str]) -> list[str]:
 def offline_languages() -> list[dict[str, Any]]:
     """The guide languages a phone can keep: the active ones with translated guides or, for
     Vietnamese, with recorded readings; each with how many guides it has."""
-    from langso.guides.languages import active_languages, current_recorded_steps, guide_codes_in
-
     out = []
     for lang in active_languages():
         if lang.is_vietnamese:

@@ -17,6 +17,9 @@ from langso.guides.models import Guide, GuideStep, QuizQuestion
 from langso.guides.quiz import QuizResult, quiz_level
 from langso.guides.rules import MAX_CHOICES, MAX_QUESTIONS, MAX_STEPS, MIN_CHOICES, MIN_QUESTIONS, MIN_STEPS
 from langso.guides.shipped import GuideContent, shipped_guides
+from langso.skills.models import CurrentSkillLevel, Evidence
+from langso.skills.selectors import published_skills
+from langso.skills.services import skill_record_add
 
 GUIDE_FIELDS = ["title", "title_en", "summary", "summary_en", "pass_mark"]
 
@@ -203,8 +206,6 @@ def guide_save(
     unchanged; a step whose text changed is read again by the speech work, which compares a hash of the
     text (GuideStep.audio_text_hash), so saving the new text is all this needs to do.
     """
-    from langso.skills.selectors import published_skills
-
     guide = Guide.objects.select_for_update().filter(skill_code=skill_code).first()
     if guide is None and not published_skills().filter(code=skill_code).exists():
         raise ValidationError(
@@ -266,9 +267,6 @@ def quiz_evidence_record(*, acting_user: User, resident: Any, guide: Guide, resu
     """Turn a scored check into quiz evidence for `resident` (see langso.guides.quiz.quiz_level for the
     level). `acting_user` is the team member, or None when the person took the check in their own
     citizen session. Returns the new SkillRecord, or None when nothing is recorded."""
-    from langso.skills.models import CurrentSkillLevel, Evidence
-    from langso.skills.services import skill_record_add
-
     current = (
         CurrentSkillLevel.objects.select_for_update()
         .filter(resident=resident, skill_code=guide.skill_code)

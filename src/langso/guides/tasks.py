@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from langso.guides.audio import build_all
+
 
 @task()
 def build_guide_audio() -> dict[str, object]:
-    from langso.guides.audio import build_all
-
     return build_all(force=False).as_dict()

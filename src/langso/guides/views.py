@@ -20,13 +20,18 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from langso.accounts.access import Perm, may_open
+from langso.accounts.access import Perm, has_perm, may_open
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
-from langso.core.http import require_perm
+from langso.accounts.services import denied_record
 from langso.guides import selectors, services
 from langso.guides.forms import GuideForm, QuestionFormSet, StepFormSet, question_initial, step_initial
+from langso.guides.languages import active_languages, guides_per_language, language_get
 from langso.guides.models import Guide
 from langso.guides.quiz import score_quiz
+from langso.registry.selectors import resident_get
+from langso.skills.citizen import current_citizen
+from langso.skills.selectors import published_skills
 
 
 def _public_language(request: HttpRequest) -> tuple[str, str]:
@@ -50,8 +55,6 @@ def _public_language(request: HttpRequest) -> tuple[str, str]:
 
 def _content_language(request: HttpRequest) -> Any:
     """The GuideLanguage named by ?lang= when it is an active language other than Vietnamese."""
-    from langso.guides.languages import language_get
-
     asked = request.GET.get("lang", "")
     if not asked or asked in dict(settings.LANGUAGES):
         return None
@@ -107,10 +110,6 @@ def guide_detail(request: HttpRequest, skill_code: str) -> HttpResponse:
 def _quiz_resident(request: HttpRequest) -> tuple[Any, Any, HttpResponse | None]:
     """Who the check's result is recorded for: (resident, acting user, redirect). A team member with
     ?resident=<id> in their scope, else the person of an open citizen session, else nobody."""
-    from langso.accounts.access import has_perm
-    from langso.registry.selectors import resident_get
-    from langso.skills.citizen import current_citizen
-
     resident_id = request.GET.get("resident")
     if resident_id:
         if not request.user.is_authenticated:
@@ -122,8 +121,6 @@ def _quiz_resident(request: HttpRequest) -> tuple[Any, Any, HttpResponse | None]
         except Http404:
             # /guides/ is public, so the audit middleware does not watch it; a person outside the
             # user's scope is a refused access to personal data all the same.
-            from langso.accounts.services import denied_record
-
             denied_record(
                 acting_user=request.user,
                 path=request.get_full_path(),
@@ -181,15 +178,12 @@ def quiz(request: HttpRequest, skill_code: str) -> HttpResponse:
 
 @require_perm(Perm.CATALOGUE_EDIT)
 def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
-    from langso.skills.selectors import published_skills
-
     language = translation.get_language() or settings.LANGUAGE_CODE
     guides = {g.skill_code: g for g in Guide.objects.select_related("updated_by")}
     skills = list(published_skills())
     rows = [(s, guides.pop(s.code, None)) for s in skills]
     # Guides the province edited whose shipped file changed since: listed first in the notice.
     to_review = [g for _s, g in rows if g is not None and services.shipped_version_changed(g)]
-    from langso.guides.languages import guides_per_language
 
     return render(
         request,
@@ -205,15 +199,11 @@ def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _other_languages() -> list[Any]:
-    from langso.guides.languages import active_languages
-
     return active_languages(with_vietnamese=False)
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
 def edit(request: AuthenticatedHttpRequest, skill_code: str | None = None) -> HttpResponse:
-    from langso.skills.selectors import published_skills
-
     if skill_code is None:  # a new guide, for a skill of the catalogue that has none
         skill_code = request.GET.get("skill", "")
         if Guide.objects.filter(skill_code=skill_code).exists():

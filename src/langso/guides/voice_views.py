@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from langso.accounts.access import Perm, may_open
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
-from langso.core.http import require_perm
 from langso.guides import languages as langs
 from langso.guides import recordings, selectors
 from langso.guides.models import Guide, GuideLanguage, GuideStep, RecordingStatus, StepRecording

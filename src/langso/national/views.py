@@ -11,9 +11,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, Scope, scope_for
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.campaigns.models import UnitLevel
-from langso.core.http import require_perm
 from langso.national import selectors
 from langso.national.package import PackageError
 from langso.national.services import package_receive

@@ -36,6 +36,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.core.text import fold
+
 MANIFEST_FORMAT = "langso-backup"
 MANIFEST_VERSION = 1
 MANIFEST_SUFFIX = ".manifest.json"
@@ -201,8 +203,6 @@ def _sqlite_open(path: Path) -> sqlite3.Connection:
     """A plain connection to a copy, with the SQL functions Django's connections have: the CHECK
     constraints (e.g. REGEXP on IMEI numbers) call them during integrity_check."""
     from django.db.backends.sqlite3._functions import register  # type: ignore[import-untyped]  # private, not in the stubs
-
-    from langso.core.text import fold
 
     opened = sqlite3.connect(path)
     register(opened)

@@ -31,7 +31,7 @@ from langso.guides.models import Guide
 from langso.guides.services import install_default_guides, shipped_version_changed
 from langso.guides.shipped import load_languages, shipped_guides
 from langso.registry.change_tracking import ensure_change_triggers
-from langso.skills.services import install_default_catalogue, shipped_catalogue_changed
+from langso.skills.catalogue import install_default_catalogue, shipped_catalogue_changed
 from langso.skills.shipped import shipped_catalogue
 
 

@@ -27,7 +27,13 @@ from django.utils import timezone
 
 from langso.core import audit
 from langso.core.models import AuditAction, AuditEntry
+from langso.groups.models import Attendance
+from langso.guides.models import RecordingStatus, StepRecording
 from langso.operations.services import ERASED_LABEL
+from langso.registry.imports import purge_files
+from langso.registry.models import ImportJob
+from langso.skills.models import CitizenAccessCode
+from langso.teams.models import HelpDeskSession, Visit
 
 # Audit entries are the proof of who saw and changed personal data; complaints and inspections reach
 # back years, so the job refuses to prune them younger than this whatever the configuration says.
@@ -88,12 +94,6 @@ def apply_retention(
     *, dry_run: bool = False, policy: RetentionPolicy | None = None
 ) -> list[RetentionOutcome]:
     """Apply every rule; with dry_run, only count what would go. One audit entry per real run."""
-    from langso.groups.models import Attendance
-    from langso.guides.models import RecordingStatus, StepRecording
-    from langso.registry.models import ImportJob
-    from langso.skills.models import CitizenAccessCode
-    from langso.teams.models import HelpDeskSession, Visit
-
     policy = policy or RetentionPolicy.from_settings()
     photos = Visit.objects.filter(created_at__lt=_ago(policy.visit_photo_days), photo__isnull=False)
     walk_ins = HelpDeskSession.objects.filter(
@@ -130,8 +130,6 @@ def apply_retention(
             "audit_entries": entries.count(),
         }
         return [RetentionOutcome(key, labels[key], count) for key, count in counts.items()]
-
-    from langso.registry.imports import purge_files
 
     with transaction.atomic():
         counts = {

@@ -26,7 +26,11 @@ from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction, AuditEntry
 from langso.core.text import clean_text
+from langso.devices.models import Candidate
+from langso.groups.models import Attendance
+from langso.outside_lists.models import ListEntry
 from langso.registry.models import Household, Resident
+from langso.teams.models import HelpDeskSession
 
 # Stored in place of a name that was erased or anonymised (data, not a message: never translated).
 ERASED_LABEL = "[đã xóa theo yêu cầu]"
@@ -230,17 +234,14 @@ def person_erase(*, acting_user: User, resident: Resident, reason: str) -> Erasu
         rows = _rows_of(relation, resident)
         if ERASURE_RULES[key] == "cascade":
             removed[key] = rows.count()
-    from langso.teams.models import HelpDeskSession
 
     anonymised["teams.helpdesksession.resident"] = HelpDeskSession.objects.filter(resident=resident).update(
         resident=None, walk_in_name=ERASED_LABEL, walk_in_birth_year=None, notes=""
     )
-    from langso.groups.models import Attendance
 
     anonymised["groups.attendance.resident"] = Attendance.objects.filter(resident=resident).update(
         resident=None, walk_in_name=ERASED_LABEL, walk_in_birth_year=None, walk_in_sex=""
     )
-    from langso.outside_lists.models import ListEntry
 
     anonymised["outside_lists.listentry.resident"] = ListEntry.objects.filter(resident=resident).update(
         resident=None,
@@ -252,7 +253,6 @@ def person_erase(*, acting_user: User, resident: Resident, reason: str) -> Erasu
         village_name="",
         candidates=[],
     )
-    from langso.devices.models import Candidate
 
     removed["devices.candidate.resident"] = Candidate.objects.filter(resident=resident).delete()[0]
     anonymised["registry.household.head"] = Household.objects.filter(head=resident).update(head=None)

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
-from langso.core.http import apply_validation_error, require_perm
+from langso.core.http import apply_validation_error
 from langso.operations import services
 from langso.operations.forms import ErasureForm
 from langso.operations.health import operations_health

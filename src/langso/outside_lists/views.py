@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
 from langso.core import audit
-from langso.core.http import paginate, require_perm
+from langso.core.http import paginate
 from langso.core.models import AuditAction
 from langso.outside_lists import imports, selectors, services
 from langso.outside_lists.columns import COLUMNS

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
 from langso.accounts.models import User
+from langso.core.text import fold
 from langso.places.models import Commune, Village
 
 
@@ -27,8 +28,6 @@ def commune_scope_q(user: User, perm: str = Perm.PLACES_VIEW) -> Q:
 
 
 def commune_list(*, user: User, perm: str = Perm.PLACES_VIEW, q: str = "") -> QuerySet[Commune]:
-    from langso.core.text import fold
-
     qs = Commune.objects.filter(commune_scope_q(user, perm)).select_related("province").distinct()
     if q:
         qs = qs.filter(name_folded__contains=fold(q))

@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, has_perm
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
-from langso.core.http import apply_validation_error, paginate, require_perm
+from langso.core.http import apply_validation_error, paginate
 from langso.places import selectors, services
 from langso.places.forms import CoverageForm, VillageForm
 from langso.places.models import Village

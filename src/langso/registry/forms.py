@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from langso.core.ethnicity import EthnicGroup
 from langso.core.forms import DayField
 from langso.registry.models import ConsentMethod, ConsentPurpose, Poverty, Sex
+from langso.registry.services import resident_input_errors
 
 DATE_PLACEHOLDER = _("ngày/tháng/năm, ví dụ 05/03/1960")
 
@@ -66,8 +67,6 @@ class ResidentForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         """Check every fact with the registry's rules now, even when another field is missing, so a
         date, CCCD or phone problem shows together with an empty name, in one round."""
-        from langso.registry.services import resident_input_errors
-
         cleaned = super().clean() or {}
         raw = {
             name: self.cleaned_data.get(name, self.data.get(self.add_prefix(name))) for name in self.fields

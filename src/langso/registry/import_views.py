@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
-from langso.core.http import require_perm
 from langso.places.selectors import commune_get, commune_list
 from langso.registry import exports, imports
 from langso.registry.models import ImportJob, ImportKind, ImportMode, ImportStatus

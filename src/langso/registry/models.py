@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from langso.core.ethnicity import EthnicGroup
 from langso.core.models import BaseModel
+from langso.core.validators import mask_cccd
+from langso.places.naming import village_key, village_keys
 
 
 class Poverty(models.TextChoices):
@@ -154,8 +156,6 @@ class Resident(BaseModel):
 
     @property
     def masked_cccd(self) -> str:
-        from langso.core.validators import mask_cccd
-
         return mask_cccd(self.cccd)
 
 
@@ -322,8 +322,6 @@ def _names_village(address: str, village_name: str) -> bool:
     """Whether the address already names the village, as whole words: "Số nhà 12, bản Cáu" names "Thôn
     Bản Cáu" and "số 5, thôn 03" names "Thôn 3", but "Số nhà 13" does not name "Thôn 3" (a number alone
     is not a village's name; most villages are numbered) nor does "đường Cầu Giấy" name "Thôn Bản Cáu"."""
-    from langso.places.naming import village_key, village_keys
-
     words = f" {village_key(address)} "
     # The whole name, and the name without its kind word; dropping more ("Bản Cáu" -> "Cáu") or
     # keeping only a number would match unrelated words of the address.

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from langso.core import dates
 from langso.core.ethnicity import match_ethnic_group
-from langso.core.text import clean_text, fold, name_in_title_case, split_parenthesised
+from langso.core.text import clean_text, fold, fold_compact, name_in_title_case, split_parenthesised
 from langso.core.validators import check_cccd_consistency, normalize_cccd, normalize_phone
 from langso.registry.models import Poverty, Sex
 
@@ -267,8 +267,6 @@ _POVERTY_WORDS = {
 
 
 def normalize_poverty(raw: Any) -> str:
-    from langso.core.text import fold_compact
-
     key = fold_compact(str(raw or ""))
     if key in _POVERTY_WORDS:
         return _POVERTY_WORDS[key]

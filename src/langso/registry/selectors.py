@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from langso.accounts.access import Perm, get_in_scope_or_404, scope_for, units_q
+from langso.accounts.access import Perm, Scope, get_in_scope_or_404, scope_for, units_q
 from langso.accounts.models import User
 from langso.core.text import fold
 from langso.core.validators import normalize_phone
@@ -143,6 +143,13 @@ def _confined_to_one_unit(scope: Any, filters: ResidentFilters) -> bool:
 def _is_number_query(query: str) -> bool:
     digits = re.sub(r"[\s.\-+()]", "", query.strip())
     return digits.isdigit() and len(digits) >= 9
+
+
+def resident_ids_in_scope(scope: Scope) -> QuerySet[Resident, Any]:
+    """The ids of the people living in the units of `scope` (for the audit pages' subquery)."""
+    return Resident.objects.filter(
+        scope.q(province="province_id", commune="commune_id", village="village_id")
+    ).values("id")
 
 
 def resident_get(*, user: User, resident_id: Any, perm: str = Perm.REGISTRY_VIEW) -> Resident:

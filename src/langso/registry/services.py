@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
-from langso.core.text import fold, vietnamese_sort_key
+from langso.core.text import clean_text, fold, vietnamese_sort_key
 from langso.places.models import Village
 from langso.registry import rules
 from langso.registry.models import Consent, Household, Poverty, Resident, SmartphoneSource
+from langso.registry.signals import resident_removing
 
 RESIDENT_FIELDS = (
     "full_name",
@@ -247,7 +248,7 @@ def resident_delete(*, acting_user: User, resident: Resident, reason: str = "") 
     snapshot = _redact(audit.snapshot(resident, list(RESIDENT_FIELDS)))
     Household.objects.filter(head=resident).update(head=None)
     resident_id, label = resident.pk, str(resident)
-    _keep_help_desk_counts(resident)
+    resident_removing.send(sender=Resident, resident=resident)
     try:
         with transaction.atomic():
             resident.delete()
@@ -271,19 +272,7 @@ def resident_delete(*, acting_user: User, resident: Resident, reason: str = "") 
     )
 
 
-def _keep_help_desk_counts(resident: Resident) -> None:
-    """Help-desk sessions stay counted for the commune when the person leaves the registry: they
-    become anonymous walk-ins (a session must name someone)."""
-    from langso.teams.models import HelpDeskSession
-
-    HelpDeskSession.objects.filter(resident=resident).update(
-        resident=None, walk_in_name=_("Người đã rời khỏi sổ"), walk_in_birth_year=None
-    )
-
-
 def clean_household_input(data: dict[str, Any]) -> dict[str, Any]:
-    from langso.core.text import clean_text
-
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     code = clean_text(str(data.get("code") or ""))

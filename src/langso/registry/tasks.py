@@ -13,6 +13,7 @@ from langso.registry.models import ImportJob
 
 @task()
 def check_import(job_id: str) -> None:
+    # Inside: the import package enqueues these tasks, so it imports this module at load time.
     from langso.registry.imports import job_check
 
     job = ImportJob.objects.filter(pk=job_id).first()
@@ -22,6 +23,7 @@ def check_import(job_id: str) -> None:
 
 @task()
 def write_import(job_id: str) -> None:
+    # Inside: the import package imports this module (see above).
     from langso.registry.imports import job_write
 
     job = ImportJob.objects.filter(pk=job_id).first()

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, has_perm, units_q
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
-from langso.core.http import apply_validation_error, paginate, query_without_page, require_perm
+from langso.core.http import apply_validation_error, paginate, query_without_page
 from langso.core.replicas import reads_from_replica
 from langso.places.selectors import village_choices, village_get, village_list
 from langso.registry import exports, selectors, services
@@ -27,7 +28,6 @@ from langso.registry.forms import (
     ResidentForm,
 )
 from langso.registry.models import Household
-from langso.skills import selectors as skill_selectors
 
 VILLAGE_CHOICES_LIMIT = 500
 
@@ -77,7 +77,6 @@ def resident_detail(request: AuthenticatedHttpRequest, resident_id: str) -> Http
             "can_reveal": bool(resident.cccd) and _in_scope(user, resident_id, Perm.REVEAL_CCCD),
             "show_sensitive": _in_scope(user, resident_id, Perm.SENSITIVE_VIEW),
             "can_audit": _in_scope(user, resident_id, Perm.AUDIT_VIEW),
-            "skills": skill_selectors.resident_skills(resident=resident),
             "can_record_skill": has_perm(user, Perm.REGISTRY_EDIT)
             and _in_scope(user, resident_id, Perm.REGISTRY_EDIT),
         },

@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from langso.accounts.access import Perm, Scope, get_in_scope_or_404, has_perm, scope_for, units_q
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
 from langso.core import throttle
-from langso.core.http import apply_validation_error, require_perm
+from langso.core.http import apply_validation_error
 from langso.core.middleware import client_ip
 from langso.core.pdf import render_pdf
 from langso.skills import certificates as service

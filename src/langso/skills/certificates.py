@@ -158,6 +158,7 @@ def programme_save(
     active: bool,
 ) -> CertificateProgramme:
     """Create or change a programme. Certificates already issued keep what they stated."""
+
     known = published_skill_codes()
     required = {code: int(level) for code, level in required_levels.items() if int(level or 0) > 0}
     if not required:

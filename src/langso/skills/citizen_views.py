@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from langso.accounts.access import Perm
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
-from langso.core.http import require_perm
 from langso.registry.selectors import resident_get
 from langso.skills import citizen
 from langso.skills.models import Certificate

@@ -15,8 +15,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from langso.skills.models import BasicSkill, CertificateProgramme, Level, RuleKind, Skill
-from langso.skills.selectors import published_skills
+from langso.registry.models import Resident
+from langso.skills.models import (
+    BasicSkill,
+    Certificate,
+    CertificateProgramme,
+    CurrentSkillLevel,
+    Level,
+    RuleKind,
+    Skill,
+)
+from langso.skills.selectors import published_skills, rule_for
 from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
 
 DIGITAL_CITIZEN = "cong-dan-so"
@@ -84,8 +93,6 @@ def _any_of(skills: dict[str, Skill], title: str, codes: list[str], level: int) 
 
 
 def digital_citizen_rule(province_id: int | None, skills: dict[str, Skill] | None = None) -> Rule:
-    from langso.skills.selectors import rule_for
-
     skills = skills if skills is not None else _skills()
     row = rule_for(RuleKind.DIGITAL_CITIZEN, province_id)
     requirements: list[Requirement] = []
@@ -201,9 +208,6 @@ def check(rule: Rule, *, owns_smartphone: bool, levels: dict[str, int]) -> RuleC
 def person_rules(resident: Any) -> PersonRules:
     """Every rule for this person: met or not, exactly what is missing, and a note wherever a certificate
     and the digital-citizen status say different things."""
-    from langso.registry.models import Resident
-    from langso.skills.models import Certificate, CurrentSkillLevel
-
     levels = dict(CurrentSkillLevel.objects.filter(resident=resident).values_list("skill_code", "level"))
     checks = [
         check(r, owns_smartphone=resident.owns_smartphone, levels=levels)
@@ -315,8 +319,6 @@ def next_skills_many(
     the household rule is judged as on a person's page, with a few queries for the lot instead of
     several per person."""
     if levels is None:
-        from langso.skills.models import CurrentSkillLevel
-
         levels = {}
         for pk, code, level in CurrentSkillLevel.objects.filter(
             resident__in=[p.pk for p in people]

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from langso.accounts.access import Perm, units_q
 from langso.accounts.models import User
 from langso.registry.models import Resident
+from langso.registry.rules import adults_q
 from langso.skills.models import (
     CatalogueStatus,
     CatalogueVersion,
@@ -117,8 +119,6 @@ def skill_counts(*, user: User, level: int = 3, commune_code: int | None = None)
     """For the steering committee: how many people in the user's units reached each skill."""
     from django.db.models import Count
 
-    from langso.accounts.access import Perm, units_q
-
     rows = CurrentSkillLevel.objects.filter(units_q(user, Perm.REGISTRY_VIEW))
     if commune_code:
         rows = rows.filter(commune_id=commune_code)
@@ -163,8 +163,6 @@ def skill_progress_by_month(
     from django.db.models import Count, Exists, OuterRef
     from django.db.models.functions import TruncMonth
     from django.utils import timezone
-
-    from langso.accounts.access import Perm, units_q
 
     today = today or timezone.localdate()
     records = SkillRecord.objects.filter(units_q(user, Perm.REGISTRY_VIEW), level__gte=level)
@@ -227,9 +225,6 @@ def digital_citizen_count(*, user: User, commune_code: int | None = None) -> Cit
     every required skill at its level, from the current levels), out of how many adults: the number a
     steering committee asks first. The campaign indicator `digital_citizens` counts the same people."""
     from django.db.models import Exists, OuterRef
-
-    from langso.accounts.access import Perm, units_q
-    from langso.registry.rules import adults_q
 
     adults = Resident.objects.filter(units_q(user, Perm.REGISTRY_VIEW)).filter(adults_q())
     if commune_code:

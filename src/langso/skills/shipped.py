@@ -1,6 +1,6 @@
 """The skills catalogue and its rules as shipped: `skills/content/catalogue.toml`, read and checked.
 
-The file is the reviewed source; `install_default_catalogue` (skills/services.py) puts it into the
+The file is the reviewed source; `install_default_catalogue` (skills/catalogue.py) puts it into the
 database after `migrate`. The rule constants below (what "proficient" means, which skills are online
 procedures) are read from the same file when this module is imported, so a broken file stops the
 application at start with the file and the key named, never halfway through a page.

@@ -10,15 +10,27 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from langso.accounts.access import Perm
+from langso.accounts.access import Perm, has_perm, may_open, scope_for
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
-from langso.core.http import apply_validation_error, require_perm
+from langso.core.http import apply_validation_error
+from langso.places.models import Commune, Village
+from langso.places.selectors import commune_list
 from langso.registry.selectors import resident_get
+from langso.skills import catalogue as skill_catalogue
 from langso.skills import services
+from langso.skills.explain import all_rules, rule_by_key
 from langso.skills.forms import SkillEditForm, SkillRecordForm
-from langso.skills.models import Skill, SkillArea
-from langso.skills.selectors import published_skills, published_version
+from langso.skills.models import Skill, SkillArea, SkillRecord
+from langso.skills.selectors import (
+    digital_citizen_count,
+    draft_version,
+    published_skills,
+    published_version,
+    skill_counts,
+    skill_progress_by_month,
+)
 
 
 @require_perm(Perm.REGISTRY_EDIT)
@@ -58,8 +70,6 @@ def record_create(request: AuthenticatedHttpRequest, resident_id: str) -> HttpRe
 @require_POST
 @require_perm(Perm.REGISTRY_EDIT)
 def record_void(request: AuthenticatedHttpRequest, resident_id: str, record_id: str) -> HttpResponse:
-    from langso.skills.models import SkillRecord
-
     resident = resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     record = get_object_or_404(SkillRecord.with_voided, pk=record_id, resident=resident)
     if request.method == "POST":
@@ -76,9 +86,6 @@ def record_void(request: AuthenticatedHttpRequest, resident_id: str, record_id: 
 
 def _user_province(user: User) -> int | None:
     """The province whose own rules apply to what this user sees (None: national rules)."""
-    from langso.accounts.access import scope_for
-    from langso.places.models import Commune, Village
-
     scope = scope_for(user, Perm.REGISTRY_VIEW)
     provinces = set(scope.province_codes)
     provinces |= set(
@@ -92,8 +99,6 @@ def _user_province(user: User) -> int | None:
 
 @require_perm(Perm.REGISTRY_VIEW)
 def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
-    from langso.skills.explain import all_rules
-
     return render(request, "skills/rules.html", {"rules": all_rules(_user_province(request.user))})
 
 
@@ -101,8 +106,6 @@ def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
 def rule(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     """One rule, written out from the rule itself: what it asks for, skill by skill, level by level."""
     from django.http import Http404
-
-    from langso.skills.explain import rule_by_key
 
     found = rule_by_key(key, _user_province(request.user))
     if found is None:
@@ -112,9 +115,6 @@ def rule(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
 
 @require_perm(Perm.REGISTRY_VIEW)
 def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    from langso.accounts.access import has_perm
-    from langso.skills.selectors import draft_version
-
     version = published_version()
     draft = draft_version()
     show = (
@@ -133,7 +133,7 @@ def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "skills": show.skills.order_by("position", "code") if show else Skill.objects.none(),
             "can_edit": has_perm(request.user, Perm.CATALOGUE_EDIT),
             "shipped_changed": has_perm(request.user, Perm.CATALOGUE_EDIT)
-            and services.shipped_catalogue_changed(),
+            and skill_catalogue.shipped_catalogue_changed(),
         },
     )
 
@@ -147,14 +147,12 @@ def draft_start(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_perm(Perm.CATALOGUE_EDIT)
 def draft_skill_edit(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
-    from langso.skills.selectors import draft_version
-
     draft = draft_version()
     if draft is None:
         return redirect("skills:catalogue")
     skill = get_object_or_404(Skill, version=draft, code=code) if code else None
     initial = (
-        {f: getattr(skill, f) for f in ("code", *services.SKILL_FIELDS)}
+        {f: getattr(skill, f) for f in ("code", *skill_catalogue.SKILL_FIELDS)}
         if skill
         else {"position": draft.skills.count()}
     )
@@ -177,8 +175,6 @@ def draft_skill_edit(request: AuthenticatedHttpRequest, code: str | None = None)
 
 @require_perm(Perm.CATALOGUE_EDIT)
 def draft_publish(request: AuthenticatedHttpRequest) -> HttpResponse:
-    from langso.skills.selectors import draft_version
-
     draft = draft_version()
     if request.method == "POST" and draft is not None:
         try:
@@ -195,8 +191,6 @@ def draft_publish(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _drill_unit(user: User, commune_code: int | None) -> tuple[str, int] | None:
     """The unit whose people a number of the skills page opens (the campaigns' drill-down list), when
     the user may open that list and the page is about one commune or one province."""
-    from langso.accounts.access import Perm, may_open, scope_for
-
     if not may_open(user, "campaigns:drill"):
         return None
     if commune_code:
@@ -214,11 +208,6 @@ def _drill_unit(user: User, commune_code: int | None) -> tuple[str, int] | None:
 @require_perm(Perm.REGISTRY_VIEW)
 def numbers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Skills reached per area and per skill, per unit and over time, for the steering committee."""
-    from langso.accounts.access import Perm
-    from langso.places.selectors import commune_list
-    from langso.skills.models import SkillArea
-    from langso.skills.selectors import digital_citizen_count, skill_counts, skill_progress_by_month
-
     language = get_language() or "vi"
     in_scope = commune_list(user=request.user, perm=Perm.REGISTRY_VIEW)
     # A picker for up to a province's communes; beyond that, ?commune= still works.

@@ -214,7 +214,7 @@ def test_the_trail_reads_in_plain_vietnamese_without_codes_or_english(client, wo
     """Exports, refused pages, skill records, visits and citizen access as the services write them."""
     from tests.browser.test_every_page_every_role import words_a_user_does_not_use
 
-    from langso.skills.services import install_default_catalogue
+    from langso.skills.catalogue import install_default_catalogue
 
     install_default_catalogue()
     officer, inside = world["officer"], world["inside"]

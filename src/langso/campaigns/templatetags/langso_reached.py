@@ -6,11 +6,11 @@ from typing import Any
 
 from django import template
 
+from langso.campaigns.reached import person_reached
+
 register = template.Library()
 
 
 @register.inclusion_tag("campaigns/_resident_reached.html")
 def resident_reached(resident: Any) -> dict[str, Any]:
-    from langso.campaigns.reached import person_reached
-
     return {"ways": person_reached(resident)}

@@ -74,7 +74,7 @@ def test_an_expired_form_gets_our_page_and_nothing_is_saved(auditor):
 
 
 def test_a_server_error_is_our_page(client, monkeypatch):
-    from langso.core import views
+    from langso.site import views
 
     def broken(request):
         raise RuntimeError("boom")
@@ -106,7 +106,7 @@ def test_the_demo_under_debug_shows_our_404_not_the_list_of_every_address(client
 
 @override_settings(DEBUG=True, DEMO_MODE=True)
 def test_the_demo_under_debug_shows_our_500_page(client, monkeypatch):
-    from langso.core import views
+    from langso.site import views
 
     def broken(**kwargs):
         raise RuntimeError("boom")

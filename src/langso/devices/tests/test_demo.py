@@ -9,7 +9,7 @@ from langso.devices.rules import normalize_imei
 
 @pytest.mark.django_db
 def test_the_demo_programme_loads_once_with_an_approved_list_and_handovers():
-    from langso.core.demo import load_demo_data
+    from langso.site.demo import load_demo_data
 
     load_demo_data(households_per_village=12)  # the demo command loads the programme too
     programme = Programme.objects.get(name=DEMO_PROGRAMME)

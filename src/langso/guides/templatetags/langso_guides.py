@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from langso.guides.illustrations import render_svg
+from langso.guides.selectors import guide_codes as codes
 
 register = template.Library()
 
@@ -48,8 +49,6 @@ def step_svg(step: Any) -> SafeString:
 @register.simple_tag
 def guide_codes() -> set[str]:
     """Skill codes that have a guide (one query), for linking a person's skills to their guides."""
-    from langso.guides.selectors import guide_codes as codes
-
     return codes()
 
 

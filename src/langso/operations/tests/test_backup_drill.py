@@ -23,6 +23,7 @@ from langso.places.tests.factories import NGHIA_TA, VillageFactory, commune
 from langso.registry import services as registry_services
 from langso.registry.models import Consent, Household, Resident
 from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
+from langso.skills import catalogue as skill_catalogue
 from langso.skills import services as skill_services
 from langso.skills.models import CurrentSkillLevel, SkillRecord
 from langso.skills.selectors import published_skills
@@ -37,7 +38,7 @@ JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4
 def _registry(officer):
     village = VillageFactory(commune=commune(NGHIA_TA))
     member = TeamMemberFactory(team__village=village)
-    skill_services.install_default_catalogue()
+    skill_catalogue.install_default_catalogue()
     skill_code = published_skills().first().code
     people = []
     for n in range(3):

@@ -18,6 +18,7 @@ from langso.places.tests.factories import CUOR_DANG, NGHIA_TA, VillageFactory, c
 from langso.registry import services as registry_services
 from langso.registry.models import Consent, Household, Resident
 from langso.registry.tests.factories import HouseholdFactory
+from langso.skills import catalogue as skill_catalogue
 from langso.skills import services as skill_services
 from langso.skills.models import CurrentSkillLevel, SkillRecord
 from langso.skills.selectors import published_skills
@@ -54,7 +55,7 @@ def world():
         cccd="001058098765",
         phone="0987654321",
     )
-    skill_services.install_default_catalogue()
+    skill_catalogue.install_default_catalogue()
     code = published_skills().first().code
     for resident in (person, other):
         registry_services.consent_record(acting_user=officer, resident=resident, purpose="digital_inclusion")

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_lists_with_matches_reviews_and_people_not_found(settings):
-    from langso.core.demo import load_demo_data
     from langso.outside_lists.demo import load_demo_outside_lists
+    from langso.site.demo import load_demo_data
 
     settings.DEMO_MODE = True
     load_demo_data(households_per_village=3)

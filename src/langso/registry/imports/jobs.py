@@ -24,6 +24,7 @@ from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.places.models import Commune
+from langso.registry import tasks
 from langso.registry.imports import layouts
 from langso.registry.imports.changes import stored as stored_changes
 from langso.registry.imports.checking import CheckResult, check_file
@@ -472,8 +473,6 @@ def job_recover(job: ImportJob, *, minutes: int = STALE_MINUTES, max_attempts: i
     worker that was only slow keeps its job. An all-or-nothing write that died left nothing behind
     (its transaction rolled back); a valid-rows write resumes after its last committed chunk.
     """
-    from langso.registry.tasks import check_import, write_import
-
     job.refresh_from_db()
     if not job_is_stale(job, minutes=minutes):
         return "fresh"
@@ -505,7 +504,7 @@ def job_recover(job: ImportJob, *, minutes: int = STALE_MINUTES, max_attempts: i
     )
     if not changed:
         return "fresh"
-    task = check_import if status == ImportStatus.CHECKING else write_import
+    task = tasks.check_import if status == ImportStatus.CHECKING else tasks.write_import
     task.enqueue(str(job.pk))
     return "requeued"
 

@@ -28,6 +28,7 @@ from langso.registry.imports.columns import (
     REASONS_HEADER,
     RELATION,
     RELATION_HEADERS,
+    RELATION_LABEL,
     Column,
 )
 from langso.registry.imports.reading import (
@@ -136,8 +137,6 @@ def header_names(spec: tuple[Column, ...]) -> dict[str, str]:
 
 def field_choices(spec: tuple[Column, ...]) -> list[tuple[str, str]]:
     """The fields a column can be mapped to, for the mapping form."""
-    from langso.registry.imports.columns import RELATION_LABEL
-
     choices = [(c.key, str(c.header)) for c in spec]
     if any(c.key == "is_head" for c in spec):
         choices.append((RELATION, str(RELATION_LABEL)))

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from langso.core.db import _converter
 from langso.core.models import AuditAction, AuditEntry
 from langso.core.text import fold, place_sort_key
 from langso.places.models import Village
@@ -107,8 +108,6 @@ def _insert(model: type[Any], rows: list[dict[str, Any]], *, ready: frozenset[st
     if not rows:
         return
     from django.db import connections, router
-
-    from langso.core.db import _converter
 
     connection = connections[router.db_for_write(model)]
     # A database-made key (AutoField) is left to the database; a UUID key must be in every row.

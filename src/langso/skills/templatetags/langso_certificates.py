@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from langso.accounts.access import Perm, has_perm, scope_for
+from langso.skills.certificate_views import revoke_scope
 from langso.skills.models import Certificate
 
 register = template.Library()
@@ -24,8 +25,6 @@ def _in(scope: Any, resident: Any) -> bool:
 
 @register.inclusion_tag("skills/_resident_certificates_block.html", takes_context=True)
 def resident_certificates(context: Any, resident: Any) -> dict[str, Any]:
-    from langso.skills.certificate_views import revoke_scope
-
     user = context["request"].user
     can_code = has_perm(user, Perm.REGISTRY_EDIT) and _in(scope_for(user, Perm.REGISTRY_EDIT), resident)
     return {

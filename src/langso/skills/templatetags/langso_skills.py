@@ -7,6 +7,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from langso.skills.explain import next_skills, person_rules
+from langso.skills.models import Level, Skill, SkillRecord
+from langso.skills.selectors import resident_skills
+
 register = template.Library()
 
 
@@ -29,15 +33,11 @@ def level_steps(current: Any) -> SafeString:
 def level_label(current: Any) -> str:
     from django.utils.translation import gettext
 
-    from langso.skills.models import Level
-
     return str(Level(current.level).label) if current else gettext("Chưa ghi nhận")
 
 
 def _person_rules(context: Any, resident: Any) -> Any:
     """One evaluation of the rules per page, shared by the blocks below."""
-    from langso.skills.explain import person_rules
-
     key = ("langso_person_rules", resident.pk)
     if key not in context.render_context:
         context.render_context[key] = person_rules(resident)
@@ -47,8 +47,6 @@ def _person_rules(context: Any, resident: Any) -> Any:
 @register.inclusion_tag("skills/_resident_next.html", takes_context=True)
 def resident_next_skills(context: Any, resident: Any, can_record: bool = False) -> dict[str, Any]:
     """What to teach this person next, with "record a skill" next to it (at the top of the page)."""
-    from langso.skills.explain import next_skills
-
     suggestions = next_skills(resident, rules=_person_rules(context, resident))
     return {"resident": resident, "suggestions": suggestions, "can_record": can_record}
 
@@ -58,11 +56,20 @@ def resident_rules(context: Any, resident: Any) -> dict[str, Any]:
     return {"resident": resident, "rules": _person_rules(context, resident)}
 
 
+@register.inclusion_tag("skills/resident_skills.html")
+def resident_skill_bars(resident: Any, can_record: bool = False) -> dict[str, Any]:
+    """The person's current level in every skill of the catalogue (on the registry's person page, which
+    is below skills in the layers and so leaves the reading to this tag)."""
+    return {
+        "resident": resident,
+        "skills": resident_skills(resident=resident),
+        "can_record_skill": can_record,
+    }
+
+
 @register.inclusion_tag("skills/_resident_history.html", takes_context=True)
 def resident_skill_history(context: Any, resident: Any, can_record: bool = False) -> dict[str, Any]:
     """Every record of the person, voided ones too (struck through, with who, when and why)."""
-    from langso.skills.models import Skill, SkillRecord
-
     records = list(
         SkillRecord.with_voided.filter(resident=resident)
         .select_related("recorded_by", "voided_by")

@@ -8,6 +8,7 @@ from langso.accounts.models import Role
 from langso.accounts.tests.factories import user_with_role
 from langso.places.tests.factories import NGHIA_TA, VillageFactory, commune
 from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
+from langso.skills import catalogue as skill_catalogue
 from langso.skills import selectors, services
 from langso.skills.models import CatalogueStatus, SkillRecord
 
@@ -27,7 +28,7 @@ def resident():
 
 
 def test_old_records_keep_the_meaning_of_the_catalogue_version_they_were_made_under(staff, resident):
-    v1 = services.install_default_catalogue()
+    v1 = skill_catalogue.install_default_catalogue()
     old = services.skill_record_add(acting_user=staff, resident=resident, skill_code="qr_payment", level=3)
     draft = services.catalogue_draft_start(acting_user=staff)
     services.draft_skill_save(
@@ -43,13 +44,13 @@ def test_old_records_keep_the_meaning_of_the_catalogue_version_they_were_made_un
 
 
 def test_a_published_catalogue_cannot_be_edited(staff):
-    published = services.install_default_catalogue()
+    published = skill_catalogue.install_default_catalogue()
     with pytest.raises(ValidationError):
         services.draft_skill_save(acting_user=staff, draft=published, code="qr_payment", name="x")
 
 
 def test_a_persons_page_data_derives_levels_and_the_digital_citizen_status(staff, resident):
-    services.install_default_catalogue()
+    skill_catalogue.install_default_catalogue()
     today = timezone.localdate()
     for code in ("vneid_level2", "qr_payment", "online_birth_registration"):
         services.skill_record_add(
@@ -70,7 +71,7 @@ def test_a_persons_page_data_derives_levels_and_the_digital_citizen_status(staff
 
 
 def test_a_province_may_set_its_own_digital_citizen_rule(staff, resident):
-    services.install_default_catalogue()
+    skill_catalogue.install_default_catalogue()
     services.skill_rule_update(
         acting_user=staff,
         kind="digital_citizen",
@@ -86,7 +87,7 @@ def test_a_province_may_set_its_own_digital_citizen_rule(staff, resident):
 
 
 def test_records_refuse_an_unknown_skill_a_bad_level_or_a_future_date(staff, resident):
-    services.install_default_catalogue()
+    skill_catalogue.install_default_catalogue()
     with pytest.raises(ValidationError):
         services.skill_record_add(acting_user=staff, resident=resident, skill_code="flying", level=2)
     with pytest.raises(ValidationError):

@@ -17,6 +17,7 @@ from langso.accounts.tests.factories import user_with_role
 from langso.core.content import ContentError
 from langso.places.tests.factories import NGHIA_TA, VillageFactory, commune
 from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
+from langso.skills import catalogue as skill_catalogue
 from langso.skills import selectors, services, shipped
 from langso.skills.models import CatalogueStatus, CatalogueVersion, Skill
 
@@ -82,14 +83,14 @@ def test_a_catalogue_the_province_published_is_kept_and_a_new_draft_brings_the_n
     draft = services.catalogue_draft_start(acting_user=staff)
     services.draft_skill_save(acting_user=staff, draft=draft, code="qr_payment", name="Thanh toán QR và ví")
     ours = services.catalogue_publish(acting_user=staff, draft=draft)
-    assert not services.shipped_catalogue_changed()
+    assert not skill_catalogue.shipped_catalogue_changed()
     _append(catalogue_file, NEW_SKILL)
 
     call_command("migrate", verbosity=0)
 
     assert selectors.published_version() == ours
     assert not Skill.objects.filter(code="weather_app").exists()
-    assert services.shipped_catalogue_changed()
+    assert skill_catalogue.shipped_catalogue_changed()
     client.force_login(staff)
     assert (
         "Danh mục gốc đi kèm phần mềm đã thay đổi" in client.get(reverse("skills:catalogue")).content.decode()
@@ -99,7 +100,7 @@ def test_a_catalogue_the_province_published_is_kept_and_a_new_draft_brings_the_n
     assert draft.skills.get(code="qr_payment").name == "Thanh toán QR và ví", "the province's edit stays"
     assert draft.skills.filter(code="weather_app").exists()
     services.catalogue_publish(acting_user=staff, draft=draft)
-    assert not services.shipped_catalogue_changed()
+    assert not skill_catalogue.shipped_catalogue_changed()
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, get_in_scope_or_404
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
-from langso.core.http import require_perm
 from langso.teams import phone_records, services
 from langso.teams.models import ConflictStatus, FactConflict, HeldRecord, HeldStatus
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
-from langso.core.http import paginate, query_without_page, require_perm
+from langso.core.http import paginate, query_without_page
 from langso.places.models import Commune
 from langso.registry import selectors as registry_selectors
 from langso.registry.models import Resident

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, has_perm
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
-from langso.core.http import apply_validation_error, paginate, query_without_page, require_perm
+from langso.core.http import apply_validation_error, paginate, query_without_page
 from langso.teams import selectors, services
 from langso.teams.forms import (
     SignalFilterForm,

@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, has_perm, units_q
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
-from langso.core.http import apply_validation_error, pick_commune, query_without_page, require_perm
+from langso.core.http import apply_validation_error, query_without_page
 from langso.places.models import Village
+from langso.places.picker import pick_commune
 from langso.places.selectors import commune_list, village_get, village_scope_q
 from langso.registry.models import Household
 from langso.teams import selectors, services, web_selectors

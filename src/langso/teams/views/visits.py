@@ -18,9 +18,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, has_perm, units_q
+from langso.accounts.decorators import require_perm
 from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.models import User
-from langso.core.http import paginate, query_without_page, require_perm
+from langso.core.http import paginate, query_without_page
 from langso.registry.models import Household, Resident
 from langso.skills.models import Level
 from langso.skills.selectors import published_skills

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from langso.campaigns.reports import week_start, weekly_reports_for_province
+from langso.campaigns.tasks import weekly_reports
 from langso.places.models import Province
 
 
@@ -35,8 +36,6 @@ class Command(BaseCommand):
             day = timezone.localdate() - datetime.timedelta(days=7)
         start = week_start(day)
         if options["enqueue"]:
-            from langso.campaigns.tasks import weekly_reports
-
             result = weekly_reports.enqueue(options["province"], start.isoformat())
             self.stdout.write(f"week of {start}: task {result.id} enqueued")
             return

@@ -1,6 +1,8 @@
 from typing import TYPE_CHECKING, Any
 
 from langso.accounts.access import Perm, has_perm, scope_for
+from langso.places.models import Village
+from langso.registry.models import Household, Resident
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -10,9 +12,6 @@ if TYPE_CHECKING:
 
 def home_summary(*, user: "User | AnonymousUser") -> dict[str, Any]:
     """Counts of what the user may see, for the home page."""
-    from langso.places.models import Village
-    from langso.registry.models import Household, Resident
-
     summary: dict[str, Any] = {}
     if has_perm(user, Perm.PLACES_VIEW):
         scope = scope_for(user, Perm.PLACES_VIEW)

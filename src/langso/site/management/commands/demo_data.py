@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from langso.core.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
+from langso.site.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
 
 
 class Command(BaseCommand):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,11 +13,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from langso.accounts.models import Role, User
+from langso.accounts.services import user_create
+from langso.campaigns.demo import load_demo_campaigns
+from langso.devices.demo import load_demo_programme
+from langso.groups.demo import load_demo_group_sessions
+from langso.outside_lists.demo import load_demo_outside_lists
 from langso.places.loaders import load_administrative_units
-from langso.places.models import Commune, Coverage, Village, VillageKind
+from langso.places.models import Commune, Coverage, Province, Village, VillageKind
 from langso.places.services import village_create
-from langso.registry.models import Household, Poverty
+from langso.registry.models import Household, Poverty, Resident
 from langso.registry.services import household_register, resident_register
+from langso.teams import services as team_services
+from langso.teams.models import HouseholdAssignment, MemberRole, SignalReport, SignalReportEvent, Team
+from langso.teams.signal_reports import SIGNAL_FIX_DAYS
 
 DEMO_PASSWORD = "LangSo-Demo-2026"  # noqa: S105 - printed on purpose: demo accounts only
 
@@ -168,8 +177,6 @@ def _phone(rng: random.Random) -> str:
 
 
 def _ensure_users(admin_only: bool = False) -> dict[str, User]:
-    from langso.accounts.services import user_create
-
     users: dict[str, User] = {}
     for username, full_name, role, where in DEMO_USERS:
         if admin_only and role != Role.ADMINISTRATOR:
@@ -180,8 +187,6 @@ def _ensure_users(admin_only: bool = False) -> dict[str, User]:
             continue
         unit: dict[str, Any] = {}
         if "province" in where:
-            from langso.places.models import Province
-
             unit["province"] = Province.objects.get(code=where["province"])
         if "commune" in where:
             unit["commune"] = Commune.objects.get(code=where["commune"])
@@ -271,16 +276,12 @@ def load_demo_data(*, seed: int = 2025, households_per_village: int = 18) -> dic
     users = _ensure_users()
     User.objects.filter(username="vienthong.daklak", telecom_operator="").update(telecom_operator="viettel")
     created["teams"] = _ensure_teams(admin, users, rng)
-    from langso.devices.demo import load_demo_programme
 
     load_demo_programme()
-    from langso.groups.demo import load_demo_group_sessions
 
     created["group_sessions"] = load_demo_group_sessions()
-    from langso.outside_lists.demo import load_demo_outside_lists
 
     created["outside_lists"] = load_demo_outside_lists()
-    from langso.campaigns.demo import load_demo_campaigns
 
     created["campaigns"] = load_demo_campaigns()
     return created
@@ -288,7 +289,7 @@ def load_demo_data(*, seed: int = 2025, households_per_village: int = 18) -> dic
 
 # The demo tells one story over the last six months: the registry is on record from its start, the teams
 # are set up a month later, the programme's list is approved and phones handed over after that, and every
-# visit, follow-up and help-desk session falls between then and today (tested: core/tests/test_demo.py).
+# visit, follow-up and help-desk session falls between then and today (tested: site/tests/test_demo.py).
 STORY_DAYS = 180
 TEAMS_SET_UP_DAYS_AGO = 150
 
@@ -296,8 +297,6 @@ TEAMS_SET_UP_DAYS_AGO = 150
 def _registry_kept_since(days: int) -> None:
     """The villages, households and people the demo registers were on the commune's books when the story
     starts (facts read "registered by the day" from `created_at`)."""
-    from langso.registry.models import Resident
-
     since = timezone.now() - datetime.timedelta(days=days)
     communes = [demo.code for demo in COMMUNES]
     Village.objects.filter(commune_id__in=communes, created_at__gt=since).update(created_at=since)
@@ -321,9 +320,6 @@ def _signal_reports_as_they_happened(reports: list[Any], confirmed: Any, confirm
     """The demo reports' history as it happened (the services write "now", which would say every
     report was made and confirmed today): each reported on its day, `confirmed` on `confirmed_on`,
     its fix deadline counted from then."""
-    from langso.teams.models import SignalReport, SignalReportEvent
-    from langso.teams.signal_reports import SIGNAL_FIX_DAYS
-
     for report in reports:
         SignalReportEvent.objects.filter(report=report, status="reported").update(
             at=_at(report.reported_on, 9)
@@ -351,12 +347,6 @@ def _ensure_teams(admin: User, users: dict[str, User], rng: random.Random) -> in
     """A team in every demo village but the last of each commune (so the "village without a team"
     alert has something to show), households assigned, and a few visits, reports and help-desk
     sessions, made through the same services as the app."""
-    import uuid
-
-    from langso.registry.models import Resident
-    from langso.teams import services as team_services
-    from langso.teams.models import HouseholdAssignment, MemberRole, Team
-
     if Team.objects.exists():
         return 0
     today = timezone.localdate()

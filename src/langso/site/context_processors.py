@@ -5,6 +5,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from langso.accounts.access import may_open
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -37,8 +39,6 @@ MAIN_MENU = [
 
 def main_menu(user: "User | AnonymousUser | None") -> list[tuple[str, Any]]:
     """The menu's links for `user`: (address, label)."""
-    from langso.accounts.access import may_open
-
     if user is None or not user.is_authenticated:
         return []
     return [
@@ -49,12 +49,8 @@ def main_menu(user: "User | AnonymousUser | None") -> list[tuple[str, Any]]:
 
 
 def langso(request: HttpRequest) -> dict[str, Any]:
-    from langso.accounts.access import user_roles
-
     user = getattr(request, "user", None)
-    roles = user_roles(user) if user is not None and user.is_authenticated else set()
     return {
         "DEMO_MODE": settings.DEMO_MODE,
-        "user_roles": roles,
         "main_menu": lambda: main_menu(user),
     }
