@@ -10,7 +10,7 @@ from django.urls import reverse
 from langso.accounts.models import Role
 from langso.accounts.tests.factories import user_with_role
 from langso.places.tests.factories import NGHIA_TA, commune
-from langso.skills import selectors, services
+from langso.skills import catalogue, selectors, services
 from langso.skills.models import CatalogueStatus, CatalogueVersion, Skill
 from langso.skills.shipped import shipped_catalogue
 
@@ -27,7 +27,7 @@ def _codes() -> list[str]:
 
 
 def test_the_published_skills_are_those_of_the_version_in_force_never_a_draft_or_a_retired_one(staff):
-    first = services.install_default_catalogue()
+    first = catalogue.install_default_catalogue()
     shipped = [s.code for s in shipped_catalogue().skills]
     assert _codes() == shipped, "the shipped catalogue, in its order"
 
