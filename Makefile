@@ -6,6 +6,12 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/langso
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite runs in parallel (pytest-xdist): PYTEST_WORKERS processes, each with its own test database.
+# `--dist loadgroup` hands the tests out a few at a time in pytest-django's order, and keeps a module
+# marked xdist_group on one worker (the read-replica tests build their two clusters once).
+# PYTEST_WORKERS=0 runs serially, in this one process.
+PYTEST_WORKERS ?= 2
+PYTEST_XDIST = -n $(PYTEST_WORKERS) $(if $(filter 0,$(PYTEST_WORKERS)),,--dist loadgroup)
 
 .PHONY: run test venv lint format test-sqlite test-postgres test-browser screenshots postgres-up demo check-deploy bench messages clean load faults fuzz a11y
 
@@ -53,14 +59,14 @@ check-deploy: venv
 	DJANGO_ALLOWED_HOSTS=langso.example.vn $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 test-sqlite: venv node_modules
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 postgres-up:
 	@pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -h 127.0.0.1 -p 5432 -q && exit 0; sleep 1; done; echo "PostgreSQL is not reachable on 127.0.0.1:5432"; exit 1
 
 test-postgres: venv node_modules postgres-up
-	DATABASE_URL=$(PG_URL) LANGSO_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) LANGSO_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 ## Browser tests only (Debian's chromium at 360×740; failure screenshots go to test-artifacts/)
 test-browser: venv node_modules

@@ -465,6 +465,7 @@ def _expected(name: str, rule: str, role: str) -> str:
     return "ok"
 
 
+@pytest.mark.slow
 def test_every_role_gets_on_every_url_exactly_what_the_table_says() -> None:
     data = _inside_one_village(build_site())
     names = _checked_urls()

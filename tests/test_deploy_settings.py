@@ -149,6 +149,7 @@ def test_development_is_the_default_and_never_leaks_into_production() -> None:
     assert result.stdout.strip().splitlines()[-1] == "True ['127.0.0.1', 'localhost', 'testserver']"
 
 
+@pytest.mark.slow
 def test_migrate_makes_the_shared_cache_table_and_the_cache_works(tmp_path: Path) -> None:
     env = _production_env(
         LANGSO_CACHE_URL="db",

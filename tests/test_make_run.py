@@ -137,6 +137,7 @@ def installation(tmp_path: Path):
     return env
 
 
+@pytest.mark.slow
 def test_make_run_serves_the_app_and_its_worker_finishes_a_3000_row_import_and_ctrl_c_stops_both(
     installation, tmp_path
 ):

@@ -29,7 +29,8 @@ from langso.core.replicas import (
 from langso.places.models import Province
 from tests.faults.harness import ThrowawayPostgres, postgres_bin_dir, wait_until
 
-pytestmark = pytest.mark.postgres_only
+# One worker runs the whole module under xdist (`--dist loadgroup`): the pair of clusters is built once.
+pytestmark = [pytest.mark.postgres_only, pytest.mark.xdist_group("read_replica")]
 
 PRIMARY, REPLICA = "ha_primary", "ha_replica"
 DATABASE = "langso_pair"

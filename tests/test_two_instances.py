@@ -125,6 +125,7 @@ def sign_in_and_get(base: str, path: str) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
+@pytest.mark.slow
 def test_two_provinces_send_to_the_national_instance_over_http(tmp_path):
     today = timezone.localdate()
     days_offline = [today - datetime.timedelta(days=n) for n in (3, 2, 1)]

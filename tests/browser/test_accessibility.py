@@ -496,6 +496,7 @@ def _report(problems: list[str], mild: dict[str, int], checked: int) -> None:
     assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems)
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_page_passes_axe_fits_360_px_and_has_big_enough_touch_targets(
@@ -688,6 +689,7 @@ def _measure_page(browser: Browser, base_url: str, user: Any | None, name: str, 
         context.close()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_field_app_and_main_pages_stay_light_on_a_cheap_phone(

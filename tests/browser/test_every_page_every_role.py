@@ -220,6 +220,7 @@ def test_the_word_and_date_checks_catch_what_they_are_for() -> None:
     assert words_a_user_does_not_use("Ngày 07/12/2026 · 83 hộ · Nhóm Zalo · totruong.banCau") == []
 
 
+@pytest.mark.slow
 def test_every_page_for_every_role_reads_well_on_a_phone_with_debug_off(
     browser: Browser, live_server: Any, settings: Any
 ) -> None:
