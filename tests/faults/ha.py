@@ -204,6 +204,8 @@ class PatroniNode:
                 "data_dir": str(self.data),
                 "bin_dir": str(postgres_bin_dir()),
                 "pgpass": str(self.base / "pgpass"),
+                # A new replica's pg_basebackup asks for a checkpoint: at once, not spread over minutes.
+                "basebackup": [{"checkpoint": "fast"}],
                 "authentication": {
                     "superuser": {"username": "postgres", "password": SUPERUSER_PASSWORD},
                     "replication": {"username": "replicator", "password": REPLICATION_PASSWORD},
@@ -220,6 +222,9 @@ class PatroniNode:
                     # so skipping fsync loses nothing here and spares a shared disk.
                     "fsync": "off",
                     "full_page_writes": "off",
+                    "logging_collector": "on",  # data/log/, shown when the drill fails
+                    "log_directory": "log",
+                    "log_min_messages": "info",
                 },
             },
         }
@@ -272,12 +277,11 @@ class PatroniNode:
         wait_until(lambda: not _alive(postmaster), timeout=10, what="the postmaster to die")
 
     def tail(self) -> str:
-        logs = [f"--- {self.name} patroni\n{self.process.tail()}"]
-        for path in sorted((self.data / "log").glob("*.log")) if (self.data / "log").exists() else []:
-            logs.append(
-                f"--- {self.name} {path.name}\n"
-                + "\n".join(path.read_text(errors="replace").splitlines()[-20:])
-            )
+        """Patroni's log, and PostgreSQL's (also from a data directory Patroni set aside after a failure)."""
+        logs = [f"--- {self.name} patroni\n{self.process.tail(150)}"]
+        for path in sorted(self.base.glob("data*/log/*.log")):
+            text = path.read_text(errors="replace").splitlines()[-40:]
+            logs.append(f"--- {self.name} {path.relative_to(self.base)}\n" + "\n".join(text))
         return "\n".join(logs)
 
 
@@ -301,7 +305,7 @@ def _alive(pid: int) -> bool:
 
 
 class HaCluster:
-    """etcd + two Patroni nodes. `start()` waits for a leader and a synchronous, streaming replica."""
+    """etcd + two Patroni nodes: db1 leads, db2 is its synchronous, streaming replica."""
 
     def __init__(self, base: Path) -> None:
         self.base = base
@@ -309,14 +313,17 @@ class HaCluster:
         self.etcd = Etcd(base)
         self.nodes = [PatroniNode(f"db{n}", base, self.etcd) for n in (1, 2)]
 
-    def start(self, timeout: float = 90) -> None:
+    def start_leader(self, timeout: float = 90) -> None:
+        """etcd, and db1 bootstrapping the cluster: it leads, alone (commits do not wait for a replica
+        until one is in sync, as `synchronous_mode` without `synchronous_mode_strict` does)."""
         self.etcd.start()
         self.nodes[0].start()
-        wait_until(
-            lambda: self.leader() is self.nodes[0], timeout=timeout, what=f"db1 to lead\n{self.logs()}"
-        )
+        wait_until(lambda: self.leader() is self.nodes[0], timeout=timeout, what="db1 to lead")
+
+    def start_replica(self, timeout: float = 90) -> None:
+        """db2 clones the leader (pg_basebackup, by Patroni), streams, and becomes the synchronous standby."""
         self.nodes[1].start()
-        wait_until(self.replica_in_sync, timeout=timeout, what=f"a synchronous replica\n{self.logs()}")
+        wait_until(self.replica_in_sync, timeout=timeout, what="a synchronous replica")
 
     def leader(self) -> PatroniNode | None:
         for node in self.nodes:

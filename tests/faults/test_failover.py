@@ -31,6 +31,7 @@ import threading
 import time
 import urllib.request
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ BATCHES_BEFORE = 3  # acknowledged batches per phone before the kill
 BATCHES_AFTER = 3  # ... and after it
 PAUSE = 1.0  # between a phone's batches: under the server's 60 requests a minute per key
 RETRY_EVERY = 0.5
+IN_FLIGHT = 0.03  # the kill comes this long after a batch was sent, while it is being written
 GIVE_UP_AFTER = (
     150  # a phone stops resending after this long: the drill ends even when the app does not recover
 )
@@ -79,7 +81,11 @@ def ha(request: pytest.FixtureRequest) -> Iterator[HaCluster]:
         pytest.skip(message)
     cluster = HaCluster(Path(tempfile.mkdtemp(prefix="langso-drill-")))
     try:
-        cluster.start()
+        try:
+            cluster.start_leader()
+        except BaseException:
+            print(cluster.logs())
+            raise
         yield cluster
         if request.node.stash.get(_failed_key, False):
             print(cluster.logs())
@@ -98,6 +104,7 @@ class Phone:
     acknowledged: list[tuple[float, list[str]]] = field(default_factory=list)  # (when, ids)
     attempts: list[tuple[float, float, Any]] = field(default_factory=list)  # (started, ended, status)
     duplicates: int = 0
+    in_flight_since: float = 0.0  # when the request being answered now was sent (0: none)
     rejected: list[Any] = field(default_factory=list)
     n: int = 0
 
@@ -131,12 +138,14 @@ class Phone:
             self.sent.extend(ids)
             while True:  # a batch once put in the outbox is sent until acknowledged, even when stopping
                 started = time.monotonic()
+                self.in_flight_since = started
                 try:
                     status, answer = http_json(
                         "POST", self.url, {"records": records}, token=self.token, timeout=20
                     )
                 except OSError as error:
                     status, answer = repr(error)[:80], None
+                self.in_flight_since = 0.0
                 self.attempts.append((started, time.monotonic(), status))
                 if status == 200:
                     break
@@ -189,6 +198,9 @@ def test_the_app_carries_on_when_the_primary_dies_and_loses_no_acknowledged_visi
         driver(env, "base")
         seed = driver(env, "seed-field", "--households", "30", "--phones", str(PHONES))
         report_seed = driver(env, "seed-report", "--campaigns", "1")
+        # The replica joins once the schema is there (cloning it is quicker than replaying it), and from
+        # then on every commit waits for it.
+        ha.start_replica()
         port = free_port()
         server = gunicorn(env, workdir, port)
         task_worker = worker(env, workdir)
@@ -216,6 +228,16 @@ def test_the_app_carries_on_when_the_primary_dies_and_loses_no_acknowledged_visi
         assert ha.replica_in_sync()
         acked_before = {i for p in phones for _when, ids in p.acknowledged for i in ids}
 
+        # The machine dies while a phone's batch is being written (the server takes a while over one).
+        wait_until(
+            lambda: any(
+                p.in_flight_since and time.monotonic() - p.in_flight_since > IN_FLIGHT for p in phones
+            ),
+            timeout=30,
+            every=0.005,
+            what="a batch in flight",
+        )
+        in_flight_at_kill = sum(1 for p in phones if p.in_flight_since)
         killed_at = time.monotonic()
         primary.kill()
         wait_until(lambda: ha.leader() is replica, timeout=90, every=0.05, what=f"the promotion\n{ha.logs()}")
@@ -289,7 +311,10 @@ def test_the_app_carries_on_when_the_primary_dies_and_loses_no_acknowledged_visi
             "acknowledged_before_kill": len(acked_before),
             "acknowledged": len(acked),
             "answered_duplicate": sum(p.duplicates for p in phones),
-            "failed_attempts": sum(1 for p in phones for *_t, status in p.attempts if status != 200),
+            "batches_in_flight_at_kill": in_flight_at_kill,
+            "failed_attempts": dict(
+                Counter(str(status) for p in phones for *_t, status in p.attempts if status != 200)
+            ),
             "worker_restarts": task_worker.restarts,
             "drill_s": round(time.monotonic() - started, 1),
         }
