@@ -375,6 +375,7 @@ class HaCluster:
         return (
             f"postgres://postgres:{SUPERUSER_PASSWORD}@{hosts}/{database}"
             "?target_session_attrs=read-write&connect_timeout=3"
+            "&keepalives_idle=10&keepalives_interval=3&keepalives_count=3&tcp_user_timeout=20000"
         )
 
     def logs(self) -> str:
