@@ -99,7 +99,8 @@ load: venv postgres-up
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,load]'
 	bash bench/load/run.sh
 
-# Faults: kill the app server, the worker and a throwaway PostgreSQL in the middle of the work.
+# Faults: kill the app server, the worker and a throwaway PostgreSQL in the middle of the work, and the
+# primary of a Patroni pair under the running app (needs patroni and etcd-server; skipped without them).
 # No browser test runs here, so CI's rule that the browser tests ran (LANGSO_REQUIRE_BROWSER) is off.
 faults: venv postgres-up
 	LANGSO_REQUIRE_BROWSER= LANGSO_FAULTS=1 $(BIN)/python -m pytest tests/faults $(PYTEST_ARGS)

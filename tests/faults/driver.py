@@ -2,7 +2,7 @@
 (the test process itself only drives processes and reads the database with plain SQL).
 
     python tests/faults/driver.py base                       # migrate, load the administrative units
-    python tests/faults/driver.py seed-field --households 25
+    python tests/faults/driver.py seed-field --households 25 [--phones 3]
     python tests/faults/driver.py start-import --rows 20000 --path /tmp/x.xlsx [--bad-rows 3]
     python tests/faults/driver.py confirm-import --job <id> --mode valid_only
     python tests/faults/driver.py seed-report --campaigns 4
@@ -45,6 +45,32 @@ def base(_args: argparse.Namespace) -> dict[str, Any]:
     return {"migrated": True}
 
 
+def _continue_sequences() -> None:
+    """Each step is a process of its own, and factory sequences start at 0 in each: two seeding steps on
+    one database would both make household HGD-0001 and user0. Start past every row there is."""
+    from django.contrib.auth import get_user_model
+
+    from langso.accounts.tests.factories import UserFactory
+    from langso.places.models import Village
+    from langso.places.tests.factories import VillageFactory
+    from langso.registry.models import Household, Resident
+    from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
+    from langso.teams.models import Team, TeamMember
+    from langso.teams.tests.factories import TeamFactory, TeamMemberFactory
+
+    models = [get_user_model(), Village, Household, Resident, Team, TeamMember]
+    start = sum(model.objects.count() for model in models)
+    for made in (
+        UserFactory,
+        VillageFactory,
+        HouseholdFactory,
+        ResidentFactory,
+        TeamFactory,
+        TeamMemberFactory,
+    ):
+        made.reset_sequence(start)
+
+
 def seed_field(args: argparse.Namespace) -> dict[str, Any]:
     """A team member with a phone, and households assigned to them (two people each)."""
     from langso.accounts.models import Role
@@ -55,6 +81,7 @@ def seed_field(args: argparse.Namespace) -> dict[str, Any]:
     from langso.teams.models import HouseholdAssignment
     from langso.teams.tests.factories import TeamFactory, TeamMemberFactory
 
+    _continue_sequences()
     village = VillageFactory(commune=commune(NGHIA_TA), name="Thôn Bản Cáu")
     user = user_with_role(Role.TEAM_MEMBER, village=village)
     member = TeamMemberFactory(team=TeamFactory(village=village), user=user)
@@ -66,8 +93,12 @@ def seed_field(args: argparse.Namespace) -> dict[str, Any]:
             household=household, member=member, assigned_on=timezone.localdate()
         )
         households.append({"id": str(household.pk), "people": [str(p.pk) for p in people]})
-    _device, token = services.device_token_issue(acting_user=user, name="Máy của tổ")
-    return {"token": token, "households": households, "village": str(village.pk)}
+    # One key per phone: the member's own, and (--phones) the others of the team sharing the list.
+    tokens = [
+        services.device_token_issue(acting_user=user, name=f"Máy {n + 1} của tổ")[1]
+        for n in range(args.phones)
+    ]
+    return {"token": tokens[0], "tokens": tokens, "households": households, "village": str(village.pk)}
 
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Ma", "Lò", "Nông", "Triệu", "Đặng", "Hà", "Lục"]
@@ -170,6 +201,7 @@ def seed_report(args: argparse.Namespace) -> dict[str, Any]:
     from langso.places.tests.factories import VillageFactory, commune
     from langso.registry.tests.factories import ResidentFactory
 
+    _continue_sequences()
     nghia_ta = commune(NGHIA_TA)
     villages = [VillageFactory(commune=nghia_ta, name=f"Thôn {i}") for i in range(1, 6)]
     for i in range(60):
@@ -211,6 +243,7 @@ def main() -> None:
     sub.add_parser("base").set_defaults(run=base)
     p = sub.add_parser("seed-field")
     p.add_argument("--households", type=int, default=25)
+    p.add_argument("--phones", type=int, default=1)
     p.set_defaults(run=seed_field)
     p = sub.add_parser("start-import")
     p.add_argument("--rows", type=int, default=20_000)
