@@ -119,3 +119,71 @@ class ReceivedCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fact} {self.commune_code}/{self.village_code}: {self.count}"
+
+
+class NationalSplit(models.TextChoices):
+    """How the country's count target (e.g. home visits a week) becomes each province's share."""
+
+    ADULTS = "adults", _("Chia theo số người trưởng thành")
+    HOUSEHOLDS = "households", _("Chia theo số hộ")
+    MANUAL = "manual", _("Giao riêng cho từng tỉnh")
+
+
+class NationalTarget(models.Model):
+    """A target national staff set for the country (`province_code` empty), or a province's own.
+
+    The rules are the province campaigns' (`campaigns.targets`): a rate applies to every unit as it is;
+    a count is the country's total, each province judged against its share (its own when set by hand,
+    else the rest split by `split`), each commune and village against its part of that share. Weights
+    come from the received counts (adults, households), never from a person."""
+
+    indicator = models.ForeignKey(
+        "campaigns.Indicator", on_delete=models.PROTECT, related_name="+", verbose_name=_("chỉ số")
+    )
+    province_code = models.PositiveIntegerField(_("mã tỉnh"), null=True, blank=True)
+    value = models.DecimalField(_("chỉ tiêu"), max_digits=12, decimal_places=2)
+    deadline = models.DateField(_("hạn"))
+    split = models.CharField(
+        _("cách chia chỉ tiêu số lượng cho các tỉnh"),
+        max_length=12,
+        choices=NationalSplit.choices,
+        default=NationalSplit.ADULTS,
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu quốc gia")
+        verbose_name_plural = _("chỉ tiêu quốc gia")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator"],
+                condition=models.Q(province_code__isnull=True),
+                name="national_target_once_for_country",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "province_code"], name="national_target_once_per_province"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.province_code or 'VN'} ≥ {self.value}"
+
+
+class NationalWeeklyReport(models.Model):
+    """The country's weekly report (Monday to Sunday) as a PDF, made from the received daily counts:
+    made once per week by the schedule, again (replacing it) when national staff ask for it. Kept in
+    the database like the provinces' reports (`campaigns.WeeklyReport`)."""
+
+    week_start = models.DateField(_("tuần bắt đầu"), unique=True)
+    as_of = models.DateField(_("số liệu đến ngày"), null=True, blank=True)
+    previous_as_of = models.DateField(_("số liệu tuần trước đến ngày"), null=True, blank=True)
+    pdf = models.BinaryField(_("tệp PDF"), editable=False)
+    generated_at = models.DateTimeField(_("lập lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("báo cáo tuần toàn quốc")
+        verbose_name_plural = _("báo cáo tuần toàn quốc")
+        ordering = ["-week_start"]
+
+    def __str__(self) -> str:
+        return f"{self.week_start:%d/%m/%Y}"
