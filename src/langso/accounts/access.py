@@ -583,7 +583,8 @@ def _permissions_markdown() -> str:
         needs = ACCESS_WORDS.get(rule, f"`{rule}`")
         marks = ["✓" if _role_opens(role, rule) else "" for role in roles]
         if name in URL_LEVEL:
-            needs += f", held at a {URL_LEVEL[name]} or above"
+            level = URL_LEVEL[name]
+            needs += ", held for the whole country" if level == "country" else f", held at a {level} or above"
         if name in URL_OWN:
             needs += ", the user who made it"
         lines.append(f"| `{name}` | {needs} | " + " | ".join(marks) + " |")

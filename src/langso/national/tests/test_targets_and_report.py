@@ -272,6 +272,8 @@ def test_the_weekly_report_is_this_week_against_last_week_as_the_provinces_count
 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(download.content)).pages)
     assert "Báo cáo tuần toàn quốc" in text and "Thái Nguyên" in text and "Đắk Lắk" in text
+    for secret in two_provinces[66]["names"] + two_provinces[66]["cccds"] + two_provinces[66]["phones"]:
+        assert secret not in text
     stored = NationalWeeklyReport.objects.get()
     again = client.get(reverse("national:report_download", args=[stored.pk]))
     assert again.content == download.content
