@@ -147,10 +147,16 @@ def test_two_provinces_send_to_the_national_instance_over_http(tmp_path):
             people[key] += made[key]
     assert len(people["cccds"]) >= 8
 
+    # Thái Nguyên still signs with the shared secret (the transition); Đắk Lắk made its Ed25519 key
+    # pair, and the national instance holds only its public key.
+    key_file = tmp_path / "dak-lak-national.pem"
+    public_key = manage(province_b, "national_keygen", "--output", str(key_file)).stdout.split()[-1]
+    assert key_file.stat().st_mode & 0o777 == 0o600 and "PRIVATE KEY" in key_file.read_text()
     shell(
         national,
         "from langso.national.services import province_key_register as r; "
-        + "; ".join(f"r(acting_user=None, province_code={c}, secret={s!r})" for c, s in SECRETS.items())
+        f"r(acting_user=None, province_code=19, secret={SECRETS[19]!r}); "
+        f"r(acting_user=None, province_code=66, public_key={public_key!r})"
         + "; from langso.accounts.models import User, RoleAssignment; "
         f"u = User.objects.create_user('kiemtra-quocgia', password={PASSWORD!r}); "
         "RoleAssignment.objects.create(user=u, role='auditor'); print(1)",
@@ -195,7 +201,7 @@ def test_two_provinces_send_to_the_national_instance_over_http(tmp_path):
 
         # Đắk Lắk is offline three days: each night's package is built, the send fails, and waits.
         dead = f"http://127.0.0.1:{free_port()}/national/receive/"
-        b = {"LANGSO_NATIONAL_PROVINCE": "66", "LANGSO_NATIONAL_SECRET": SECRETS[66]}
+        b = {"LANGSO_NATIONAL_PROVINCE": "66", "LANGSO_NATIONAL_PRIVATE_KEY_FILE": str(key_file)}
         for day in days_offline:
             failed = manage(
                 province_b,
@@ -237,6 +243,10 @@ def test_two_provinces_send_to_the_national_instance_over_http(tmp_path):
         assert status == 200 and "Thái Nguyên" in page and "Đắk Lắk" in page
         status, page = sign_in_and_get(base, "/national/provinces/66/")
         assert status == 200 and "/national/communes/24301/" in page
+        # The country's weekly report, made by the schedule's command, read over HTTP.
+        assert "đã lập" in manage(national, "national_weekly_report", "--week", today.isoformat()).stdout
+        status, page = sign_in_and_get(base, "/national/report/")
+        assert status == 200 and "Báo cáo tuần toàn quốc" in page and "Tổng hợp các chỉ số" in page
     finally:
         server.kill()
 
@@ -291,6 +301,7 @@ def test_no_national_table_has_a_column_for_a_person():
                     "digest",
                     "envelope",
                     "secret",
+                    "public_key",
                     "acknowledgement",
                     "last_error",
                     "via",

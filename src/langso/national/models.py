@@ -15,6 +15,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from langso.national.keys import validate_public_key
+
 
 class OutgoingPackage(models.Model):
     """A province's package for one day (province side)."""
@@ -47,11 +49,26 @@ class OutgoingPackage(models.Model):
 
 
 class ProvinceKey(models.Model):
-    """The shared secret a province signs its packages with (national side), registered by an
-    administrator. HMAC-SHA256: the national instance holds the same secret as the province."""
+    """How the national instance checks a province's packages (national side), registered by an
+    administrator: the province's Ed25519 public key (it verifies, it cannot sign) and, while the
+    province moves to Ed25519, the HMAC secret it shares with the province (empty: HMAC refused)."""
 
     province_code = models.PositiveIntegerField(_("mã tỉnh"), primary_key=True)
-    secret = models.CharField(_("khóa bí mật dùng chung"), max_length=200)
+    public_key = models.CharField(
+        _("khóa công khai Ed25519"),
+        max_length=100,
+        blank=True,
+        validators=[validate_public_key],
+        help_text=_("44 ký tự base64 do lệnh national_keygen in ra trên máy chủ của tỉnh."),
+    )
+    secret = models.CharField(
+        _("khóa bí mật dùng chung"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Chỉ dùng trong thời gian tỉnh chuyển sang Ed25519; để trống thì gói ký kiểu cũ bị từ chối."
+        ),
+    )
     is_active = models.BooleanField(_("đang dùng"), default=True)
     registered_at = models.DateTimeField(_("đăng ký lúc"), auto_now_add=True)
 
@@ -167,6 +184,16 @@ class NationalTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.province_code or 'VN'} ≥ {self.value}"
+
+    @property
+    def value_text(self) -> str:
+        """The target as people write it: "99,5 %", "60 %", "1.200" (no trailing zeros)."""
+        from django.utils.formats import number_format
+
+        value = self.value.normalize()
+        places = max(0, -int(value.as_tuple().exponent))
+        shown = number_format(value, places, use_l10n=True, force_grouping=True)
+        return f"{shown} %" if self.indicator.display == "percent" else shown
 
 
 class NationalWeeklyReport(models.Model):
