@@ -93,11 +93,11 @@ def test_national_staff_set_a_target_see_every_unit_against_it_and_download_the_
     page.get_by_role("link", name="Thêm chỉ tiêu").click()
     assert_no_horizontal_scroll(page)
     page.get_by_label("Tỉ lệ người trưởng thành có định danh điện tử mức 2").check()
-    page.get_by_label("Chỉ tiêu", exact=True).fill("99,5")
+    page.get_by_label("Chỉ tiêu:", exact=True).fill("99,5")
     page.get_by_role("button", name="Lưu chỉ tiêu").click()
     expect(page.locator(".errorlist")).to_contain_text("Cần ghi ngày.")  # refused, said in Vietnamese
     deadline = timezone.localdate() + datetime.timedelta(days=1)
-    page.get_by_label("Hạn", exact=True).fill(deadline.strftime("%d/%m/%Y"))
+    page.get_by_label("Hạn:", exact=True).fill(deadline.strftime("%d/%m/%Y"))
     page.get_by_role("button", name="Lưu chỉ tiêu").click()
     expect(page.locator("main")).to_contain_text("Đã lưu chỉ tiêu.")
     expect(page.locator(".list")).to_contain_text(f"chỉ tiêu 99,5 % trước {deadline:%d/%m/%Y}")
