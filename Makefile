@@ -37,6 +37,7 @@ test: venv lint check-deploy test-sqlite test-postgres faults
 lint: venv node_modules
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	PYTHONPATH=$(CURDIR)/src $(BIN)/mypy
 	node_modules/.bin/eslint src/langso/field/static/field
 	mkdir -p var
 	$(BIN)/python manage.py makemigrations --check --dry-run

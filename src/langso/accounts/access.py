@@ -14,12 +14,14 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.utils import translation
 
-from langso.accounts.models import Role
+from langso.accounts.models import Role, RoleAssignment, User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -436,7 +438,7 @@ def url_access(url_name: str) -> str | None:
     return URL_ACCESS.get(url_name)
 
 
-def may_open(user: Any, url_name: str) -> bool:
+def may_open(user: User | AnonymousUser, url_name: str) -> bool:
     """Whether `user` may open the address named `url_name` somewhere, by URL_ACCESS and
     ROLE_PERMISSIONS (units aside: the page itself then shows only the user's units). For links: the
     menu and the pages show a link only to who may follow it."""
@@ -483,23 +485,23 @@ class Scope:
         return condition
 
 
-def _assignments(user: Any) -> list[Any]:
+def _assignments(user: User | AnonymousUser) -> list[RoleAssignment]:
     cached = getattr(user, "_langso_assignments", None)
     if cached is None:
         cached = list(user.role_assignments.all()) if user.is_authenticated and user.is_active else []
-        user._langso_assignments = cached
+        user._langso_assignments = cached  # type: ignore[union-attr]  # a cache for this request's user
     return cached
 
 
-def user_roles(user: Any) -> set[str]:
+def user_roles(user: User | AnonymousUser) -> set[str]:
     return {assignment.role for assignment in _assignments(user)}
 
 
-def has_perm(user: Any, perm: str) -> bool:
+def has_perm(user: User | AnonymousUser, perm: str) -> bool:
     return any(perm in ROLE_PERMISSIONS.get(a.role, frozenset()) for a in _assignments(user))
 
 
-def scope_for(user: Any, perm: str) -> Scope:
+def scope_for(user: User | AnonymousUser, perm: str) -> Scope:
     provinces: set[int] = set()
     communes: set[int] = set()
     villages: set[uuid.UUID] = set()
@@ -521,7 +523,7 @@ def scope_for(user: Any, perm: str) -> Scope:
     )
 
 
-def requires_two_factor(user: Any) -> bool:
+def requires_two_factor(user: User | AnonymousUser) -> bool:
     return bool(user_roles(user) & TWO_FACTOR_ROLES)
 
 
@@ -529,7 +531,7 @@ def get_in_scope_or_404(queryset: models.QuerySet[M], scope_q: Q, **lookup: Any)
     """Fetch one object inside the user's scope; the same 404 for missing and out of scope."""
     try:
         return queryset.filter(scope_q).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     except Exception as exc:  # invalid UUID text raises ValidationError
         from django.core.exceptions import ValidationError

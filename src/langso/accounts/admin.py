@@ -21,13 +21,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from langso.accounts import services, views
 from langso.accounts.admin_site import RoleAdminMixin, has_admin_site_permission
+from langso.accounts.http import signed_in_user
 from langso.accounts.models import RoleAssignment, User
 from langso.core import audit
 from langso.core.models import AuditAction
 
-admin.site.has_permission = has_admin_site_permission  # type: ignore[method-assign]
-admin.site.login = views.admin_login  # type: ignore[method-assign,assignment]
-admin.site.logout = views.logout_view  # type: ignore[method-assign,assignment]
+admin.site.has_permission = has_admin_site_permission  # type: ignore[method-assign]  # roles decide
+admin.site.login = views.admin_login  # type: ignore[method-assign]  # our sign-in
+admin.site.logout = views.logout_view  # type: ignore[method-assign,assignment]  # our sign-out
 admin.site.site_header = _("Quản trị Làng Số")
 admin.site.site_title = _("Quản trị Làng Số")
 admin.site.index_title = _("Quản trị hệ thống")
@@ -36,13 +37,13 @@ AUDITED_USER_FIELDS = ["username", "full_name", "email", "phone", "organisation"
 
 
 class LangsoUserCreationForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]  # Meta is missing from the stubs
         model = User
         fields = ("username", "full_name")
 
 
 class LangsoUserChangeForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]  # Meta is missing from the stubs
         model = User
         fields = "__all__"
 
@@ -132,11 +133,11 @@ class UserAdmin(RoleAdminMixin, DjangoUserAdmin):
                 changes["password"] = ["•••", "•••"]
             if changes:
                 services.admin_change_record(
-                    acting_user=request.user, action=AuditAction.UPDATE, obj=obj, changes=changes
+                    acting_user=signed_in_user(request), action=AuditAction.UPDATE, obj=obj, changes=changes
                 )
         else:
             services.admin_change_record(
-                acting_user=request.user, action=AuditAction.CREATE, obj=obj, changes=after
+                acting_user=signed_in_user(request), action=AuditAction.CREATE, obj=obj, changes=after
             )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
@@ -148,7 +149,7 @@ class UserAdmin(RoleAdminMixin, DjangoUserAdmin):
         after = _role_labels(form.instance)
         if before != after:
             services.admin_change_record(
-                acting_user=request.user,
+                acting_user=signed_in_user(request),
                 action=AuditAction.UPDATE,
                 obj=form.instance,
                 changes={"roles": [before, after]},
@@ -162,19 +163,19 @@ class UserAdmin(RoleAdminMixin, DjangoUserAdmin):
         entry = super().log_change(request, obj, message)
         match = getattr(request, "resolver_match", None)
         if match is not None and (match.url_name or "").endswith("_password_change"):
-            services.password_changed_record(acting_user=request.user, user=obj)
+            services.password_changed_record(acting_user=signed_in_user(request), user=obj)
         return entry
 
     @admin.action(description=_("Mở khóa đăng nhập"))
     def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
-            services.user_unlock(acting_user=request.user, user=user)
+            services.user_unlock(acting_user=signed_in_user(request), user=user)
         self.message_user(request, _("Đã mở khóa các tài khoản đã chọn."), messages.SUCCESS)
 
     @admin.action(description=_("Đặt lại xác thực hai bước (mất điện thoại)"))
     def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
-            services.two_factor_reset(acting_user=request.user, user=user)
+            services.two_factor_reset(acting_user=signed_in_user(request), user=user)
         self.message_user(
             request, _("Lần đăng nhập tới, người dùng sẽ đăng ký lại ứng dụng xác thực."), messages.SUCCESS
         )

@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from langso.accounts.access import Perm, has_perm
+from langso.accounts.models import User
 
 
-def demo_admin_without_second_factor(user: Any) -> bool:
+def demo_admin_without_second_factor(user: User | AnonymousUser) -> bool:
     """The demo's administrator in demo mode, outside production: no second factor for the admin."""
     return bool(settings.DEMO_MODE and not settings.PRODUCTION and getattr(user, "is_demo", False))
 

@@ -457,7 +457,7 @@ def describe_changes(entry: AuditEntry) -> list[ChangeLine]:
     for key, value in changes.items():
         if key in _HIDDEN_KEYS:
             continue
-        model_field = _field_for(model, key) or _field_for(model, _FIELD_ALIASES.get(key, key))
+        model_field = _field_for(model, key) or _field_for(model, _FIELD_ALIASES.get(key) or key)
         label = _label(model, model_field, key)
         if entry.action == AuditAction.UPDATE and isinstance(value, list) and len(value) == 2:
             lines.append(

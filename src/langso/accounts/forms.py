@@ -108,7 +108,7 @@ class AuditFilterForm(forms.Form):
     user = forms.CharField(label=_("Tên đăng nhập"), required=False, max_length=150)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start: datetime.date | None = cleaned.get("date_from")
         end: datetime.date | None = cleaned.get("date_to")
         if start and end and start > end:

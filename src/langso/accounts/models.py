@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -28,6 +30,8 @@ class User(AbstractUser):
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
     # Demo accounts may skip two-factor sign-in when the site runs in demo mode (the sign-in page says so).
     is_demo = models.BooleanField(default=False, editable=False)
+    # Set on the request's user by django_otp's OTPMiddleware: whether this sign-in gave its second factor.
+    is_verified: Callable[[], bool]
 
     class Meta:
         verbose_name = _("người dùng")

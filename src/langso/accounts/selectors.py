@@ -28,7 +28,7 @@ AUDIT_PAGE_SIZE = 50
 USER_OBJECT_TYPE = "accounts.user"
 
 
-def two_factor_device(user: Any) -> TOTPDevice | None:
+def two_factor_device(user: User) -> TOTPDevice | None:
     """The user's confirmed TOTP device, if they have enrolled one."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
 
@@ -53,12 +53,12 @@ def _assignments_in_scope_q(scope: Scope) -> Q:
     return condition
 
 
-def users_in_scope(scope: Scope) -> QuerySet[RoleAssignment]:
+def users_in_scope(scope: Scope) -> QuerySet[RoleAssignment, Any]:
     """The ids (as `user_id`) of the users holding a role in a unit of `scope`, for a subquery."""
     return RoleAssignment.objects.filter(_assignments_in_scope_q(scope)).values("user_id")
 
 
-def audit_scope_q(user: Any) -> Q:
+def audit_scope_q(user: User) -> Q:
     """The entries this user may read: about people in their units, or by/about users working there."""
     from langso.registry.models import Resident
 
@@ -95,7 +95,7 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def audit_list(*, user: Any, filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
+def audit_list(*, user: User, filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
     filters = filters or AuditFilters()
     qs = AuditEntry.objects.filter(audit_scope_q(user))
     if filters.action:
@@ -114,7 +114,7 @@ def audit_for_resident(*, resident_id: Any) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(resident_id=resident_id).select_related("actor")
 
 
-def audit_subject_get(*, user: Any, subject_id: int) -> User:
+def audit_subject_get(*, user: User, subject_id: int) -> User:
     """A user whose trail the auditor may read; the same 404 for missing and outside their units."""
     scope = scope_for(user, Perm.AUDIT_VIEW)
     users = User.objects.all()

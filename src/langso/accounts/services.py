@@ -14,6 +14,7 @@ from typing import Any
 import django_otp
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -167,7 +168,7 @@ def _login_failed(user: User, now: datetime.datetime) -> LoginOutcome:
             action=AuditAction.LOCKED,
             obj=user,
             changes={
-                "locked_until": user.locked_until.isoformat(),
+                "locked_until": user.locked_until.isoformat() if user.locked_until else None,
                 "failed_login_count": user.failed_login_count,
             },
             note=NOTE_LOCKED,
@@ -177,14 +178,14 @@ def _login_failed(user: User, now: datetime.datetime) -> LoginOutcome:
 
 
 @transaction.atomic
-def logout_record(*, acting_user: Any) -> None:
+def logout_record(*, acting_user: User | AnonymousUser) -> None:
     """Audit a sign-out (the view then ends the session)."""
     if getattr(acting_user, "is_authenticated", False):
         audit.record(actor=acting_user, action=AuditAction.LOGOUT, obj=acting_user)
 
 
 @transaction.atomic
-def user_unlock(*, acting_user: Any, user: User) -> User:
+def user_unlock(*, acting_user: User, user: User) -> User:
     locked_until = user.locked_until.isoformat() if user.locked_until else None
     before = {"failed_login_count": user.failed_login_count, "locked_until": locked_until}
     User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
@@ -204,12 +205,12 @@ def user_unlock(*, acting_user: Any, user: User) -> User:
 # --- Two-factor sign-in ----------------------------------------------------------------------
 
 
-def two_factor_relaxed(user: Any) -> bool:
+def two_factor_relaxed(user: User) -> bool:
     """Demo accounts skip the second factor when the site runs in demo mode (the sign-in page says so)."""
     return bool(settings.DEMO_MODE and getattr(user, "is_demo", False))
 
 
-def two_factor_needed(user: Any) -> bool:
+def two_factor_needed(user: User) -> bool:
     """Whether this user must give a TOTP code after the password."""
     return requires_two_factor(user) and not two_factor_relaxed(user)
 
@@ -277,8 +278,9 @@ def two_factor_verify(*, user: User, device: TOTPDevice, token: str) -> TwoFacto
 
 
 @transaction.atomic
-def two_factor_reset(*, acting_user: Any, user: User) -> int:
+def two_factor_reset(*, acting_user: User, user: User) -> int:
     """Remove a user's TOTP devices (a lost phone): the next sign-in enrols a new one."""
+    count: int
     count, _detail = TOTPDevice.objects.filter(user=user).delete()
     audit.record(
         actor=acting_user,
@@ -306,7 +308,7 @@ def _unit_kwargs(province: Any, commune: Any, village: Any) -> dict[str, Any]:
 @transaction.atomic
 def user_create(
     *,
-    acting_user: Any,
+    acting_user: User | None,
     username: str,
     password: str,
     full_name: str,
@@ -365,7 +367,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_set_password(*, acting_user: Any, user: User, password: str) -> User:
+def user_set_password(*, acting_user: User, user: User, password: str) -> User:
     """Set a new password (validated) and audit it; the hash never enters the trail."""
     try:
         validate_password(password, user=user)
@@ -377,7 +379,7 @@ def user_set_password(*, acting_user: Any, user: User, password: str) -> User:
     return user
 
 
-def password_changed_record(*, acting_user: Any, user: User) -> None:
+def password_changed_record(*, acting_user: User, user: User) -> None:
     audit.record(
         actor=acting_user,
         action=AuditAction.UPDATE,
@@ -389,7 +391,7 @@ def password_changed_record(*, acting_user: Any, user: User) -> None:
 
 def admin_change_record(
     *,
-    acting_user: Any,
+    acting_user: User,
     action: str,
     obj: models.Model | None = None,
     changes: dict[str, Any] | None = None,
@@ -413,7 +415,7 @@ def admin_change_record(
 # --- Refused access --------------------------------------------------------------------------
 
 
-def denied_record(*, acting_user: Any, path: str, status: int, method: str) -> None:
+def denied_record(*, acting_user: User, path: str, status: int, method: str) -> None:
     """Audit a refused page or API call (403, or a 404 that may hide another unit's data)."""
     with transaction.atomic():
         audit.record(

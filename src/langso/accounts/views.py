@@ -32,6 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from langso.accounts import selectors, services
 from langso.accounts.access import Perm, has_perm, requires_two_factor
 from langso.accounts.forms import AuditFilterForm, LoginForm, TokenForm
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.accounts.middleware import two_factor_satisfied
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -132,7 +133,7 @@ def _grouped_secret(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def _code_needed(request: HttpRequest, next_url: str) -> bool:
+def _code_needed(request: AuthenticatedHttpRequest, next_url: str) -> bool:
     user = request.user
     if not requires_two_factor(user) or user.is_verified():
         return False
@@ -144,7 +145,7 @@ def _code_needed(request: HttpRequest, next_url: str) -> bool:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_view(request: HttpRequest) -> HttpResponse:
+def two_factor_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """After the password: enter a code from the enrolled device, or enrol one (QR code + first code)."""
     next_url = _safe_next(request)
     user = request.user
@@ -220,7 +221,7 @@ def _page_context(request: HttpRequest, queryset: Any) -> dict[str, Any]:
 
 
 @audit_view
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()  # invalid fields are shown as errors; the valid ones still filter
@@ -236,7 +237,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @audit_view
-def audit_resident(request: HttpRequest, resident_id: Any) -> HttpResponse:
+def audit_resident(request: AuthenticatedHttpRequest, resident_id: Any) -> HttpResponse:
     from langso.registry.selectors import resident_get
 
     resident = resident_get(user=request.user, resident_id=resident_id, perm=Perm.AUDIT_VIEW)
@@ -247,7 +248,7 @@ def audit_resident(request: HttpRequest, resident_id: Any) -> HttpResponse:
 
 
 @audit_view
-def audit_user(request: HttpRequest, user_id: int) -> HttpResponse:
+def audit_user(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     subject = selectors.audit_subject_get(user=request.user, subject_id=user_id)
     queryset = selectors.audit_for_user(subject=subject)
     return render(

@@ -149,7 +149,7 @@ def _series_many(
     row_units: list[str] | None,
     parent_level: str,
     parent_unit: str,
-) -> dict[tuple[str, str], list[tuple[datetime.date, float]]]:
+) -> dict[int, dict[tuple[str, str], list[tuple[datetime.date, float]]]]:
     """The daily snapshots of the last SERIES_DAYS days before `day`, per indicator and unit, oldest
     first: one query for the whole dashboard."""
     wanted = Q(level=parent_level, unit=parent_unit)

@@ -4,7 +4,7 @@ indicator), and the list as an Excel file. The rows themselves come from selecto
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -15,6 +15,9 @@ from langso.registry.exports import safe_cell
 from langso.skills.models import CurrentSkillLevel, Level, RuleKind, Skill, SkillRule
 from langso.skills.services import published_version
 from langso.skills.shipped import ONLINE_PROCEDURE_CODES, PROFICIENT_LEVEL
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # At most this many skills are named in one person's line: a phone shows two lines, not a table.
 LACKS_SHOWN = 3
@@ -75,7 +78,7 @@ def drill_xlsx(*, indicator: Indicator, unit: DrillUnit, rows: list[DrillRow], m
     """The list as the screen shows it (name, place, what is missing): names and places only, never an
     identity number."""
     book = Workbook()
-    sheet = book.active
+    sheet = cast("Worksheet", book.active)  # a new workbook's one sheet
     sheet.title = (_("Còn thiếu") if missing else _("Đã đạt"))[:31]
     sheet.append([safe_cell(f"{indicator.name} — {unit.name}")])
     sheet.append([_("Họ tên / tên"), _("Nơi ở"), _("Còn thiếu")])

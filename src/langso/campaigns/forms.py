@@ -4,7 +4,7 @@ services' so every way in checks them the same."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +37,7 @@ class CampaignForm(forms.Form):
         if provinces is None:
             del self.fields["province"]
         else:
-            self.fields["province"].queryset = provinces
+            cast(forms.ModelChoiceField, self.fields["province"]).queryset = provinces
 
 
 class TargetForm(forms.Form):
@@ -88,9 +88,9 @@ class TargetForm(forms.Form):
 
     def __init__(self, *args: Any, province_code: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Commune.objects.filter(province_id=province_code).order_by(
-            "sort_key"
-        )
+        cast(forms.ModelChoiceField, self.fields["commune"]).queryset = Commune.objects.filter(
+            province_id=province_code
+        ).order_by("sort_key")
 
 
 class CommitteeForm(forms.Form):

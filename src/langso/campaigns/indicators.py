@@ -14,7 +14,7 @@ from django.db import transaction
 from langso.campaigns.facts import FACTS, Counts, FactContext
 from langso.campaigns.models import Indicator, IndicatorSnapshot, UnitLevel
 
-LEVEL_ORDER = [UnitLevel.VILLAGE, UnitLevel.COMMUNE, UnitLevel.PROVINCE, UnitLevel.COUNTRY]
+LEVEL_ORDER: list[str] = [UnitLevel.VILLAGE, UnitLevel.COMMUNE, UnitLevel.PROVINCE, UnitLevel.COUNTRY]
 COUNTRY = "VN"
 
 UnitKey = tuple[str, str]  # (level, unit code as text)

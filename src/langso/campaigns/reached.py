@@ -69,7 +69,7 @@ def person_reached(resident: Any, *, limit: int = 20) -> list[ReachedWay]:
     for visit in (
         Visit.objects.filter(present=resident).select_related("member__user").order_by("-visited_on")[:limit]
     ):
-        by = str(visit.member.user) if visit.member_id and visit.member.user_id else ""
+        by = str(visit.member.user) if visit.member and visit.member.user_id else ""
         ways.append(
             ReachedWay("visit", visit.visited_on, _("Buổi hướng dẫn tại nhà") + (f" ({by})" if by else ""))
         )

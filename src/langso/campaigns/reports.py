@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from langso.accounts.models import User
 from langso.campaigns.dashboards import Board, build_boards
 from langso.campaigns.models import Campaign, Display, WeeklyReport
 from langso.campaigns.services import may_manage_province
@@ -33,6 +34,9 @@ from langso.core.models import AuditAction
 from langso.core.pdf import render_pdf
 from langso.core.text import clean_text
 from langso.registry.exports import safe_cell
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 REPORT_LANGUAGE = "vi"
 
@@ -70,7 +74,9 @@ CHART_ENDS = 15  # a province of 100 communes: the chart shows the 15 best and t
 
 def _chart_rows(board: Board) -> tuple[list[tuple[str, float | None]], int]:
     """The bars to draw (ranked, units with a value only) and how many were left out to fit a page."""
-    ranked = [(row.name, row.ratio) for row in board.rows if row.ratio is not None]
+    ranked: list[tuple[str, float | None]] = [
+        (row.name, row.ratio) for row in board.rows if row.ratio is not None
+    ]
     if len(ranked) <= 2 * CHART_ENDS:
         return ranked, 0
     return [*ranked[:CHART_ENDS], ("…", None), *ranked[-CHART_ENDS:]], len(ranked) - 2 * CHART_ENDS
@@ -108,7 +114,7 @@ def render_report_xlsx(data: ReportData) -> bytes:
     safe against formula injection (a commune or campaign name starting with "=" stays text)."""
     with translation.override(REPORT_LANGUAGE):
         book = Workbook()
-        summary = book.active
+        summary = cast("Worksheet", book.active)  # a new workbook's one sheet
         summary.title = _("Tổng hợp")
         bold = Font(bold=True)
         head = [
@@ -202,7 +208,7 @@ def render_report_xlsx(data: ReportData) -> bytes:
 
 def weekly_report_generate(
     *,
-    acting_user: Any,
+    acting_user: User | None,
     campaign: Campaign,
     week: datetime.date | None = None,
     comment: str | None = None,

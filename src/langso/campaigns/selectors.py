@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 
 from langso.accounts.access import Perm, Scope, get_in_scope_or_404, scope_for
+from langso.accounts.models import User
 from langso.campaigns.facts import FACTS, FactContext
 from langso.campaigns.indicators import drill_down
 from langso.campaigns.models import Campaign, Indicator, UnitLevel, WeeklyReport
@@ -36,12 +37,12 @@ def _province_codes_seen(scope: Scope) -> Q:
     return condition
 
 
-def campaign_list(*, user: Any) -> QuerySet[Campaign]:
+def campaign_list(*, user: User) -> QuerySet[Campaign]:
     scope = scope_for(user, Perm.CAMPAIGNS_VIEW)
     return Campaign.objects.filter(_province_codes_seen(scope)).select_related("province")
 
 
-def campaign_get(*, user: Any, campaign_id: Any) -> Campaign:
+def campaign_get(*, user: User, campaign_id: Any) -> Campaign:
     return get_in_scope_or_404(
         Campaign.objects.select_related("province"),
         _province_codes_seen(scope_for(user, Perm.CAMPAIGNS_VIEW)),
@@ -49,13 +50,13 @@ def campaign_get(*, user: Any, campaign_id: Any) -> Campaign:
     )
 
 
-def sees_whole_province(user: Any, province_code: int) -> bool:
+def sees_whole_province(user: User, province_code: int) -> bool:
     """The province ranking compares communes: for roles held at the province or above."""
     scope = scope_for(user, Perm.CAMPAIGNS_VIEW)
     return scope.everything or province_code in scope.province_codes
 
 
-def communes_in_view(*, user: Any, campaign: Campaign) -> QuerySet[Commune]:
+def communes_in_view(*, user: User, campaign: Campaign) -> QuerySet[Commune]:
     return (
         Commune.objects.filter(commune_scope_q(user, Perm.CAMPAIGNS_VIEW), province_id=campaign.province_id)
         .distinct()
@@ -63,12 +64,12 @@ def communes_in_view(*, user: Any, campaign: Campaign) -> QuerySet[Commune]:
     )
 
 
-def commune_for_dashboard(*, user: Any, campaign: Campaign, code: Any) -> Commune:
+def commune_for_dashboard(*, user: User, campaign: Campaign, code: Any) -> Commune:
     """A commune of the campaign's province inside the user's units; 404 otherwise."""
     return get_in_scope_or_404(communes_in_view(user=user, campaign=campaign), Q(), code=code)
 
 
-def campaign_scope_for_reports(user: Any) -> Q:
+def campaign_scope_for_reports(user: User) -> Q:
     """Stored weekly reports compare every commune: for roles held at the province or above."""
     scope = scope_for(user, Perm.CAMPAIGNS_VIEW)
     return Q() if scope.everything else Q(province_id__in=scope.province_codes)
@@ -90,7 +91,7 @@ class DrillUnit:
     commune_code: int | None
 
 
-def drill_unit(*, user: Any, level: str, unit: str) -> DrillUnit:
+def drill_unit(*, user: User, level: str, unit: str) -> DrillUnit:
     """The unit a number belongs to, if it is the user's; the same 404 as a unit that does not exist."""
     if level == UnitLevel.VILLAGE:
         village = get_in_scope_or_404(
@@ -175,12 +176,12 @@ _RELATED = {
 
 
 def drill_rows(
-    *, user: Any, indicator: Indicator, unit: DrillUnit, day: datetime.date, missing: bool = True
+    *, user: User, indicator: Indicator, unit: DrillUnit, day: datetime.date, missing: bool = True
 ) -> QuerySet[Any]:
     """The rows behind a unit's number (by default those still missing), limited to the user's units:
     a team leader opening the commune's number sees the people of their own village."""
     ctx = FactContext(day=day, province_code=unit.province_code, commune_code=unit.commune_code)
-    qs = drill_down(indicator, ctx, level=unit.level, unit=unit.unit, missing=missing)
+    qs: QuerySet[Any] = drill_down(indicator, ctx, level=unit.level, unit=unit.unit, missing=missing)
     fact = FACTS[indicator.denominator if missing and indicator.denominator else indicator.numerator]
     province, commune, village = fact.paths
     qs = qs.filter(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, scope_for
+from langso.accounts.models import User
 from langso.campaigns.models import Campaign, Display, Indicator, Split, SteeringCommittee, Target
 from langso.campaigns.shipped import SHIPPED_FIELDS, row_hash, shipped_indicators
 from langso.core import audit
@@ -28,13 +28,13 @@ from langso.places.models import Commune, Province
 PERCENT_MAX = Decimal(100)
 
 
-def may_manage_province(user: Any, province_code: int) -> bool:
+def may_manage_province(user: User, province_code: int) -> bool:
     """Campaigns are set by the province: a role granting CAMPAIGNS_MANAGE at the province (or above)."""
     scope = scope_for(user, Perm.CAMPAIGNS_MANAGE)
     return scope.everything or province_code in scope.province_codes
 
 
-def _require_province(user: Any, province_code: int) -> None:
+def _require_province(user: User, province_code: int) -> None:
     if not may_manage_province(user, province_code):
         raise Http404
 
@@ -46,7 +46,7 @@ def _check_period(starts_on: datetime.date, ends_on: datetime.date) -> None:
 
 @transaction.atomic
 def campaign_create(
-    *, acting_user: Any, province: Province, name: str, starts_on: datetime.date, ends_on: datetime.date
+    *, acting_user: User, province: Province, name: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> Campaign:
     _require_province(acting_user, province.code)
     _check_period(starts_on, ends_on)
@@ -61,7 +61,7 @@ def campaign_create(
 
 @transaction.atomic
 def campaign_update(
-    *, acting_user: Any, campaign: Campaign, name: str, starts_on: datetime.date, ends_on: datetime.date
+    *, acting_user: User, campaign: Campaign, name: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> Campaign:
     _require_province(acting_user, campaign.province_id)
     _check_period(starts_on, ends_on)
@@ -132,7 +132,7 @@ def _validate_target(
 @transaction.atomic
 def target_save(
     *,
-    acting_user: Any,
+    acting_user: User,
     campaign: Campaign,
     indicator: Indicator,
     value: Decimal,
@@ -173,7 +173,7 @@ def target_save(
 
 
 @transaction.atomic
-def target_delete(*, acting_user: Any, target: Target) -> None:
+def target_delete(*, acting_user: User, target: Target) -> None:
     """Remove a target; removing a province-wide one removes its communes' overrides too."""
     _require_province(acting_user, target.campaign.province_id)
     overrides = []
@@ -188,7 +188,7 @@ def target_delete(*, acting_user: Any, target: Target) -> None:
         row.delete()
 
 
-def may_edit_committee(user: Any, commune: Commune) -> bool:
+def may_edit_committee(user: User, commune: Commune) -> bool:
     scope = scope_for(user, Perm.COMMITTEE_EDIT)
     return (
         scope.everything or commune.code in scope.commune_codes or commune.province_id in scope.province_codes
@@ -198,7 +198,7 @@ def may_edit_committee(user: Any, commune: Commune) -> bool:
 @transaction.atomic
 def committee_save(
     *,
-    acting_user: Any,
+    acting_user: User,
     commune: Commune,
     established_on: datetime.date,
     decision: str = "",

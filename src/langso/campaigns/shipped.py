@@ -67,7 +67,7 @@ def _indicator(table: Table) -> ShippedIndicator:
     table.only(*SHIPPED_FIELDS)
 
     def length(field: str) -> int | None:
-        return Indicator._meta.get_field(field).max_length
+        return Indicator._meta.get_field(field).max_length  # type: ignore[union-attr]  # a concrete field
 
     numerator, numerator_params = _fact(table, "numerator", required=True)
     denominator, denominator_params = _fact(table, "denominator", required=False)

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, scope_for
+from langso.accounts.http import AuthenticatedHttpRequest
+from langso.accounts.models import User
 from langso.campaigns import selectors, services
 from langso.campaigns.dashboards import (
     BOARDS_CACHE_SECONDS,
@@ -47,7 +49,7 @@ def _screen(request: HttpRequest) -> bool:
     return request.GET.get("screen") == "1"
 
 
-def _manageable(user: Any, campaign: Campaign) -> Campaign:
+def _manageable(user: User, campaign: Campaign) -> Campaign:
     if not services.may_manage_province(user, campaign.province_id):
         raise Http404
     return campaign
@@ -57,7 +59,7 @@ def _manageable(user: Any, campaign: Campaign) -> Campaign:
 
 
 @require_perm(Perm.CAMPAIGNS_VIEW)
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     campaigns = selectors.campaign_list(user=request.user)
     scope = scope_for(request.user, Perm.CAMPAIGNS_MANAGE)
     return render(
@@ -72,14 +74,14 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _manage_provinces(user: Any) -> Any:
+def _manage_provinces(user: User) -> Any:
     scope = scope_for(user, Perm.CAMPAIGNS_MANAGE)
     provinces = Province.objects.order_by("sort_key")
     return provinces if scope.everything else provinces.filter(code__in=scope.province_codes)
 
 
 @require_perm(Perm.CAMPAIGNS_MANAGE)
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     provinces = _manage_provinces(request.user)
     form = CampaignForm(request.POST or None, provinces=provinces)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +96,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.CAMPAIGNS_MANAGE)
-def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_edit(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _manageable(request.user, selectors.campaign_get(user=request.user, campaign_id=campaign_id))
     initial = {"name": campaign.name, "starts_on": campaign.starts_on, "ends_on": campaign.ends_on}
     form = CampaignForm(request.POST or None, initial=initial)
@@ -122,7 +124,9 @@ def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @require_perm(Perm.CAMPAIGNS_MANAGE)
-def target_form(request: HttpRequest, campaign_id: int, target_id: int | None = None) -> HttpResponse:
+def target_form(
+    request: AuthenticatedHttpRequest, campaign_id: int, target_id: int | None = None
+) -> HttpResponse:
     campaign = _manageable(request.user, selectors.campaign_get(user=request.user, campaign_id=campaign_id))
     target = get_in_scope_or_404(campaign.targets.all(), Q(), pk=target_id) if target_id else None
     initial = (
@@ -154,7 +158,7 @@ def target_form(request: HttpRequest, campaign_id: int, target_id: int | None = 
 
 @require_POST
 @require_perm(Perm.CAMPAIGNS_MANAGE)
-def target_delete(request: HttpRequest, campaign_id: int, target_id: int) -> HttpResponse:
+def target_delete(request: AuthenticatedHttpRequest, campaign_id: int, target_id: int) -> HttpResponse:
     campaign = _manageable(request.user, selectors.campaign_get(user=request.user, campaign_id=campaign_id))
     target = get_in_scope_or_404(campaign.targets.select_related("campaign"), Q(), pk=target_id)
     services.target_delete(acting_user=request.user, target=target)
@@ -165,7 +169,7 @@ def target_delete(request: HttpRequest, campaign_id: int, target_id: int) -> Htt
 # --- Dashboards ---------------------------------------------------------------------------------
 
 
-def _dashboard(request: HttpRequest, campaign: Campaign, commune: Any = None) -> HttpResponse:
+def _dashboard(request: AuthenticatedHttpRequest, campaign: Campaign, commune: Any = None) -> HttpResponse:
     user = request.user
     target = request.GET.get("target", "")
     target = target if target.isdigit() else ""
@@ -222,7 +226,7 @@ def _boards_html(
 
 @require_perm(Perm.CAMPAIGNS_VIEW)
 @reads_from_replica()
-def dashboard(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
     """The province ranking for those who hold the province; others go to their own commune(s)."""
     user = request.user
     campaign = selectors.campaign_get(user=user, campaign_id=campaign_id)
@@ -242,7 +246,7 @@ def dashboard(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @require_perm(Perm.CAMPAIGNS_VIEW)
 @reads_from_replica()
-def commune_dashboard(request: HttpRequest, campaign_id: int, code: int) -> HttpResponse:
+def commune_dashboard(request: AuthenticatedHttpRequest, campaign_id: int, code: int) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
     commune = selectors.commune_for_dashboard(user=request.user, campaign=campaign, code=code)
     return _dashboard(request, campaign, commune)
@@ -250,7 +254,7 @@ def commune_dashboard(request: HttpRequest, campaign_id: int, code: int) -> Http
 
 @require_perm(Perm.CAMPAIGNS_VIEW)
 @reads_from_replica()
-def drill(request: HttpRequest, indicator_code: str, level: str, unit: str) -> HttpResponse:
+def drill(request: AuthenticatedHttpRequest, indicator_code: str, level: str, unit: str) -> HttpResponse:
     """The people (or villages, households, reports) behind one unit's number: by default those still
     missing — who a team should help next."""
     user = request.user
@@ -325,7 +329,7 @@ def _drill_export(
 
 
 @require_perm(Perm.COMMITTEE_EDIT)
-def committee(request: HttpRequest) -> HttpResponse:
+def committee(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     commune = pick_commune(
         request, perm=Perm.COMMITTEE_EDIT, picker_template="campaigns/committee_picker.html"
@@ -366,7 +370,7 @@ def _file_name(report: WeeklyReport) -> str:
 
 @require_perm(Perm.CAMPAIGNS_VIEW)
 @reads_from_replica()
-def report(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
     """The weekly report: write the committee's comment, make the PDF or Excel file; earlier weeks'
     files to download."""
     user = request.user
@@ -396,7 +400,7 @@ def report(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @require_perm(Perm.CAMPAIGNS_VIEW)
 @reads_from_replica()
-def report_download(request: HttpRequest, report_id: int, file_format: str) -> HttpResponse:
+def report_download(request: AuthenticatedHttpRequest, report_id: int, file_format: str) -> HttpResponse:
     if file_format not in ("pdf", "xlsx"):
         raise Http404
     user = request.user

@@ -8,6 +8,8 @@ import decimal
 import uuid
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from langso.core.context import current_request_meta
@@ -43,7 +45,7 @@ def diff(
 
 def entry(
     *,
-    actor: Any,
+    actor: AbstractBaseUser | AnonymousUser | None,
     action: str | AuditAction,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -62,7 +64,7 @@ def entry(
         object_repr = object_repr or str(obj)[:200]
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry(
-        actor=actor_user,
+        actor=actor_user,  # type: ignore[misc]  # the user model, which core may not name (layers)
         actor_username=(actor_user.get_username() if actor_user else username)[:150],
         ip_address=meta.ip_address,
         user_agent=meta.user_agent[:300],

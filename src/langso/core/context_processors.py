@@ -1,9 +1,14 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from langso.accounts.models import User
 
 # The main menu: (URL name, label). Each link shows only to a user who may open it by the single
 # statement of permissions (accounts.access: URL_ACCESS and ROLE_PERMISSIONS), so the menu never
@@ -30,11 +35,11 @@ MAIN_MENU = [
 ]
 
 
-def main_menu(user: Any) -> list[tuple[str, Any]]:
+def main_menu(user: "User | AnonymousUser | None") -> list[tuple[str, Any]]:
     """The menu's links for `user`: (address, label)."""
     from langso.accounts.access import may_open
 
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return []
     return [
         (reverse(name), label)

@@ -38,7 +38,7 @@ def _host_and_port(item: str) -> tuple[str, str]:
     return unquote(host), port
 
 
-def parse_database_url(url: str, **kwargs: Any) -> dict[str, Any]:
+def parse_database_url(url: str, **kwargs: Any) -> dj_database_url.DBConfig:
     """Django's DATABASES entry for `url`. Keyword arguments are dj-database-url's (conn_max_age…)."""
     parts = urlsplit(url)
     userinfo, at, hostlist = parts.netloc.rpartition("@")
@@ -74,7 +74,7 @@ def register_database(alias: str, url: str) -> None:
 def forget_database(alias: str) -> None:
     from django.db import connections
 
-    wrapper = getattr(connections._connections, alias, None)
+    wrapper = getattr(connections._connections, alias, None)  # type: ignore[attr-defined]  # private, not in the stubs
     if wrapper is not None:
         wrapper.close()
-        delattr(connections._connections, alias)
+        delattr(connections._connections, alias)  # type: ignore[attr-defined]  # private, not in the stubs

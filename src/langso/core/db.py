@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -14,7 +15,7 @@ from langso.core.text import fold
 
 
 @receiver(connection_created)
-def register_sqlite_functions(sender, connection, **kwargs):  # type: ignore[no-untyped-def]
+def register_sqlite_functions(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
         # SQLite's lower() and LIKE fold ASCII only; vn_fold gives SQL the same folding as Python.
         connection.connection.create_function("vn_fold", 1, fold, deterministic=True)
@@ -98,7 +99,7 @@ def _uuid_hex(value: Any) -> str | None:
 def _converter(field: models.Field, connection: Any) -> Any:
     """The cheapest correct conversion of a field's Python value to what the database driver takes."""
     kind = field.get_internal_type()
-    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]  # a relation's
     if kind in _PASS_THROUGH:
         return None
     native_uuid = connection.features.has_native_uuid_field

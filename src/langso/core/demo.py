@@ -120,7 +120,7 @@ COMMUNES = (
     ),
 )
 
-DEMO_USERS = (
+DEMO_USERS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
     ("tinh.thainguyen", "Trần Thu Hà", Role.PROVINCE_STAFF, {"province": 19}),
     ("tinh.daklak", "Y Khăm Niê", Role.PROVINCE_STAFF, {"province": 66}),
     ("xa.nghiata", "Ma Văn Sơn", Role.COMMUNE_OFFICER, {"commune": 2071}),

@@ -44,7 +44,7 @@ def render_error(
         logger.exception("the error page %s could not be drawn; showing the bare page", template)
         body = loader.render_to_string(_BARE_500, {})
     response = HttpResponse(body, status=status)
-    response.langso_error_page = True  # type: ignore[attr-defined]
+    response.langso_error_page = True  # type: ignore[attr-defined]  # read by our middleware
     return response
 
 

@@ -100,7 +100,7 @@ _ALIASES = {
     "boy": "49",
 }
 
-_BY_FOLDED = {fold_compact(label): value for value, label in EthnicGroup.choices}
+_BY_FOLDED = {fold_compact(str(label)): value for value, label in EthnicGroup.choices}
 _BY_FOLDED.update(_ALIASES)
 
 

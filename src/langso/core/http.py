@@ -10,20 +10,23 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.forms import BaseForm
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.functional import cached_property
 
 from langso.accounts.access import has_perm
+from langso.accounts.http import AuthenticatedHttpRequest
 
 
-def require_perm(perm: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def require_perm(perm: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Sign-in required, and a role that grants `perm` somewhere; otherwise 403."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not has_perm(request.user, perm):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -39,6 +42,8 @@ COUNT_CAP = 10_000
 class CappedPaginator(Paginator):
     """Counts at most COUNT_CAP rows: a province-wide list needs "more than 10,000", not a full count."""
 
+    object_list: QuerySet[Any]  # only a queryset counts a slice without fetching it
+
     @cached_property
     def count(self) -> int:
         return self.object_list[: COUNT_CAP + 1].count()
@@ -53,7 +58,7 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int | None = None) -
     return paginator.get_page(request.GET.get("page"))
 
 
-def apply_validation_error(form: Form, error: ValidationError) -> None:
+def apply_validation_error(form: BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form, field by field where the field exists."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
@@ -68,7 +73,7 @@ def query_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def pick_commune(request: HttpRequest, *, perm: str, picker_template: str) -> Any:
+def pick_commune(request: AuthenticatedHttpRequest, *, perm: str, picker_template: str) -> Any:
     """The commune a page is about: `?commune=` inside the user's units (404 otherwise), the user's
     only commune, or, when they cover several (or searched), the picker page to choose one.
     Returns a Commune or an HttpResponse to send as it is."""

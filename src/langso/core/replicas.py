@@ -227,7 +227,7 @@ def _bookkeeping_tables() -> tuple[str, ...]:
     must not send the next dashboards to the primary."""
     tables = ['"django_session"']
     for cache in settings.CACHES.values():
-        if cache.get("BACKEND", "").endswith("DatabaseCache"):
+        if str(cache.get("BACKEND", "")).endswith("DatabaseCache"):
             tables.append(f'"{cache["LOCATION"]}"')
     return tuple(tables)
 

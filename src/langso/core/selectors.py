@@ -1,9 +1,14 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langso.accounts.access import Perm, has_perm, scope_for
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def home_summary(*, user: Any) -> dict[str, Any]:
+    from langso.accounts.models import User
+
+
+def home_summary(*, user: "User | AnonymousUser") -> dict[str, Any]:
     """Counts of what the user may see, for the home page."""
     from langso.places.models import Village
     from langso.registry.models import Household, Resident

@@ -3,11 +3,12 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.core import selectors
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"summary": selectors.home_summary(user=request.user)})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING, cast
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -10,6 +11,9 @@ from openpyxl.styles import Font
 
 from langso.devices.selectors import ProgrammeReport
 from langso.registry.exports import safe_cell
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 
 def report_headers() -> list[str]:
@@ -59,7 +63,7 @@ def report_rows(report: ProgrammeReport) -> list[list[object]]:
 
 def report_xlsx(report: ProgrammeReport) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = cast("Worksheet", book.active)  # a new workbook's one sheet
     sheet.title = _("Báo cáo")[:31]
     sheet.append([safe_cell(report.programme.name)])
     sheet["A1"].font = Font(bold=True, size=13)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from langso.accounts.access import Perm
+from langso.accounts.models import User
 from langso.devices import selectors, services
 from langso.devices.models import FieldFollowUp, FollowUp
 from langso.teams.field_sync import register_kind
@@ -34,7 +35,7 @@ class FollowUpData(Schema):
 
 
 def _store(
-    user: Any, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
+    user: User, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
 ) -> tuple[str, list[str]]:
     f = FollowUpData.model_validate(data)
     try:
@@ -74,7 +75,7 @@ def _store(
         )
         return row
 
-    _row, outcome = store_synced(FieldFollowUp, record_id, payload, create)  # type: ignore[arg-type]
+    _row, outcome = store_synced(FieldFollowUp, record_id, payload, create)  # type: ignore[type-var]  # kept like a SyncedRecord, not one
     return outcome, []
 
 

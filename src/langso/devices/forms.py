@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -31,9 +31,9 @@ class ProgrammeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, provinces: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = provinces
+        cast(forms.ModelChoiceField, self.fields["province"]).queryset = provinces
         self.fields["province"].required = False
-        self.fields["province"].empty_label = _("Toàn quốc (chỉ quản trị viên)")
+        cast(forms.ModelChoiceField, self.fields["province"]).empty_label = _("Toàn quốc (chỉ quản trị viên)")
 
 
 class QuotaForm(forms.Form):
@@ -88,10 +88,14 @@ class AllocateForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["device"].choices = [("", _("Tự chọn máy còn trong kho"))] + devices
-        self.fields["receiver"].choices = receivers
+        cast(forms.ChoiceField, self.fields["device"]).choices = [
+            ("", _("Tự chọn máy còn trong kho"))
+        ] + devices
+        cast(forms.ChoiceField, self.fields["receiver"]).choices = receivers
         if not cash:
-            self.fields["kind"].choices = [c for c in AllocationKind.choices if c[0] == AllocationKind.DEVICE]
+            cast(forms.ChoiceField, self.fields["kind"]).choices = [
+                c for c in AllocationKind.choices if c[0] == AllocationKind.DEVICE
+            ]
 
 
 class ScanForm(forms.Form):

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import fold_compact
@@ -39,6 +40,9 @@ from langso.registry.imports import (
     refused_rows_xlsx,
 )
 from langso.registry.imports.templates import EXAMPLE_PREFIX
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -193,7 +197,7 @@ def _refused_file(data: bytes, filename: str, result: Checked) -> bytes:
 
 
 def import_check(
-    *, acting_user: Any, programme: Programme, commune: Commune | None, filename: str, data: bytes
+    *, acting_user: User, programme: Programme, commune: Commune | None, filename: str, data: bytes
 ) -> DeviceImport:
     """Store the file and its dry-run report (or its layout, when the officer must map its columns).
     FileRefused when the file as a whole cannot be read."""
@@ -220,7 +224,7 @@ def _record(job: DeviceImport, result: Checked) -> None:
     job.refused = _refused_file(bytes(job.data), job.original_name, result)
 
 
-def import_map_columns(*, acting_user: Any, job: DeviceImport, fields: list[str]) -> DeviceImport:
+def import_map_columns(*, acting_user: User, job: DeviceImport, fields: list[str]) -> DeviceImport:
     """The officer's mapping of the supplier's columns: remembered, then the file checked again."""
     if job.created_by_id != acting_user.pk:
         raise PermissionDenied
@@ -241,7 +245,7 @@ def import_map_columns(*, acting_user: Any, job: DeviceImport, fields: list[str]
     return job
 
 
-def import_confirm(*, acting_user: Any, job: DeviceImport, mode: str) -> DeviceImport:
+def import_confirm(*, acting_user: User, job: DeviceImport, mode: str) -> DeviceImport:
     """Write the checked file (checked again now). Devices already in the programme are matched by IMEI:
     updated while in stock, left alone once handed over."""
     if job.created_by_id != acting_user.pk:
@@ -302,7 +306,7 @@ def import_confirm(*, acting_user: Any, job: DeviceImport, mode: str) -> DeviceI
     return job
 
 
-def import_cancel(*, acting_user: Any, job: DeviceImport) -> DeviceImport:
+def import_cancel(*, acting_user: User, job: DeviceImport) -> DeviceImport:
     if job.created_by_id != acting_user.pk:
         raise PermissionDenied
     if job.status in (ImportStatus.CHECKED, ImportStatus.MAPPING):
@@ -318,7 +322,7 @@ def template_xlsx() -> bytes:
     from openpyxl.styles import Font
 
     book = Workbook()
-    sheet = book.active
+    sheet = cast("Worksheet", book.active)  # a new workbook's one sheet
     sheet.title = _("Danh sách máy")[:31]
     sheet.append([str(c.header) for c in COLUMNS])
     sheet.append([EXAMPLE_PREFIX + "490154203237518", "Itel A50", "0912345678", _("Mới")])

@@ -12,9 +12,13 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from langso.devices.models import Programme
 
 KINH = "01"
 FOLLOW_UP_MONTHS = (1, 3, 6)
@@ -115,23 +119,23 @@ class Rules:
     weight_no_phone_visit: int = 10
 
     @classmethod
-    def of(cls, programme: object) -> Rules:
+    def of(cls, programme: Programme) -> Rules:
         """The rules of a Programme row."""
         p = programme
         return cls(
-            poverty_classes=frozenset(p.poverty_classes or ()),  # type: ignore[attr-defined]
-            poverty_max_age_years=p.poverty_max_age_years,  # type: ignore[attr-defined]
-            min_age=p.min_age,  # type: ignore[attr-defined]
-            require_no_smartphone=p.require_no_smartphone,  # type: ignore[attr-defined]
-            exclude_earlier_recipients=p.exclude_earlier_recipients,  # type: ignore[attr-defined]
-            per_adult=p.per == "adult",  # type: ignore[attr-defined]
-            elderly_age=p.elderly_age,  # type: ignore[attr-defined]
-            weight_poor=p.weight_poor,  # type: ignore[attr-defined]
-            weight_near_poor=p.weight_near_poor,  # type: ignore[attr-defined]
-            weight_elderly=p.weight_elderly,  # type: ignore[attr-defined]
-            weight_disability=p.weight_disability,  # type: ignore[attr-defined]
-            weight_minority=p.weight_minority,  # type: ignore[attr-defined]
-            weight_no_phone_visit=p.weight_no_phone_visit,  # type: ignore[attr-defined]
+            poverty_classes=frozenset(p.poverty_classes or ()),
+            poverty_max_age_years=p.poverty_max_age_years,
+            min_age=p.min_age,
+            require_no_smartphone=p.require_no_smartphone,
+            exclude_earlier_recipients=p.exclude_earlier_recipients,
+            per_adult=p.per == "adult",
+            elderly_age=p.elderly_age,
+            weight_poor=p.weight_poor,
+            weight_near_poor=p.weight_near_poor,
+            weight_elderly=p.weight_elderly,
+            weight_disability=p.weight_disability,
+            weight_minority=p.weight_minority,
+            weight_no_phone_visit=p.weight_no_phone_visit,
         )
 
 

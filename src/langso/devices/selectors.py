@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, scope_for
+from langso.accounts.models import User
 from langso.devices.models import (
     Allocation,
     AllocationStatus,
@@ -33,21 +34,21 @@ from langso.devices.rules import reason_label
 from langso.places.models import Commune
 
 
-def commune_q(user: Any, perm: str, prefix: str = "") -> Q:
+def commune_q(user: User, perm: str, prefix: str = "") -> Q:
     """Rows that carry province_id/commune_id: commune- and province-level roles only."""
     return scope_for(user, perm).q(
         province=f"{prefix}province_id", commune=f"{prefix}commune_id", village=None
     )
 
 
-def units_q(user: Any, perm: str) -> Q:
+def units_q(user: User, perm: str) -> Q:
     return scope_for(user, perm).q(province="province_id", commune="commune_id", village="village_id")
 
 
 # --- Programmes --------------------------------------------------------------------------------------
 
 
-def programme_scope_q(user: Any, perm: str = Perm.PROGRAMME_VIEW) -> Q:
+def programme_scope_q(user: User, perm: str = Perm.PROGRAMME_VIEW) -> Q:
     """A programme is seen by those in its province, or with a quota in their units; a national one by all
     who hold the permission."""
     scope = scope_for(user, perm)
@@ -68,12 +69,12 @@ def programme_scope_q(user: Any, perm: str = Perm.PROGRAMME_VIEW) -> Q:
     return condition
 
 
-def programme_list(*, user: Any) -> QuerySet[Programme]:
+def programme_list(*, user: User) -> QuerySet[Programme]:
     ids = Programme.objects.filter(programme_scope_q(user)).values("pk")
     return Programme.objects.filter(pk__in=ids).select_related("province")
 
 
-def programme_get(*, user: Any, programme_id: Any) -> Programme:
+def programme_get(*, user: User, programme_id: Any) -> Programme:
     return get_in_scope_or_404(programme_list(user=user), Q(), pk=programme_id)
 
 
@@ -95,7 +96,7 @@ class QuotaLine:
         return round(100 * self.handed_over / self.quota, 1) if self.quota else 0.0
 
 
-def quota_lines(*, user: Any, programme: Programme) -> list[QuotaLine]:
+def quota_lines(*, user: User, programme: Programme) -> list[QuotaLine]:
     """Quota vs handed over for each commune of the user's units (every commune for national staff)."""
     scope = scope_for(user, Perm.PROGRAMME_VIEW)
     quotas = CommuneQuota.objects.filter(programme=programme).select_related("commune", "commune__province")
@@ -136,7 +137,7 @@ def quota_lines(*, user: Any, programme: Programme) -> list[QuotaLine]:
 
 
 def commune_in_programme(
-    *, user: Any, programme: Programme, code: int, perm: str = Perm.PROGRAMME_VIEW
+    *, user: User, programme: Programme, code: int, perm: str = Perm.PROGRAMME_VIEW
 ) -> Commune:
     """A commune of the programme (it has a quota) inside the user's commune-level scope; else 404."""
     quota = get_in_scope_or_404(
@@ -203,7 +204,7 @@ def candidate_lines(*, candidate_list: CandidateList, quota: int) -> list[Candid
     return lines
 
 
-def candidate_get(*, user: Any, candidate_id: Any, perm: str) -> Candidate:
+def candidate_get(*, user: User, candidate_id: Any, perm: str) -> Candidate:
     return get_in_scope_or_404(
         Candidate.objects.select_related(
             "candidate_list", "candidate_list__programme", "candidate_list__commune", "household", "resident"
@@ -216,7 +217,7 @@ def candidate_get(*, user: Any, candidate_id: Any, perm: str) -> Candidate:
 # --- Inventory ---------------------------------------------------------------------------------------
 
 
-def device_list(*, user: Any, programme: Programme, status: str = "") -> QuerySet[Device]:
+def device_list(*, user: User, programme: Programme, status: str = "") -> QuerySet[Device]:
     scope = scope_for(user, Perm.PROGRAMME_VIEW)
     devices = Device.objects.filter(programme=programme).select_related("commune")
     if not scope.everything:
@@ -240,7 +241,7 @@ def device_counts(*, programme: Programme) -> dict[str, int]:
 # --- Allocations and follow-ups ----------------------------------------------------------------------
 
 
-def allocation_get(*, user: Any, allocation_id: Any, perm: str = Perm.PROGRAMME_VIEW) -> Allocation:
+def allocation_get(*, user: User, allocation_id: Any, perm: str = Perm.PROGRAMME_VIEW) -> Allocation:
     return get_in_scope_or_404(
         Allocation.objects.select_related(
             "programme",
@@ -258,7 +259,7 @@ def allocation_get(*, user: Any, allocation_id: Any, perm: str = Perm.PROGRAMME_
 
 
 def follow_up_list(
-    *, user: Any, due_before: datetime.date | None = None, open_only: bool = True
+    *, user: User, due_before: datetime.date | None = None, open_only: bool = True
 ) -> QuerySet[FollowUp]:
     rows = FollowUp.objects.filter(units_q(user, Perm.FOLLOWUP_RECORD), cancelled=False).select_related(
         "allocation", "allocation__programme", "allocation__device", "household", "village"
@@ -270,7 +271,7 @@ def follow_up_list(
     return rows.order_by("due_on", "months")
 
 
-def follow_up_get(*, user: Any, follow_up_id: Any) -> FollowUp:
+def follow_up_get(*, user: User, follow_up_id: Any) -> FollowUp:
     return get_in_scope_or_404(
         FollowUp.objects.select_related(
             "allocation", "allocation__programme", "allocation__resident", "household"
@@ -346,7 +347,7 @@ class ProgrammeReport:
     def total(self) -> ReportLine | None:
         if not self.lines:
             return None
-        return ReportLine(
+        return ReportLine(  # type: ignore[call-arg]  # mypy does not count the starred fields
             Commune(name=_("Tổng cộng")),
             *(
                 sum(getattr(line, f) for line in self.lines)
@@ -373,7 +374,7 @@ def _median(values: list[int]) -> float | None:
     return float(values[middle]) if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
-def programme_report(*, user: Any, programme: Programme) -> ProgrammeReport:
+def programme_report(*, user: User, programme: Programme) -> ProgrammeReport:
     """Per commune of the user's units: quota vs handed over, days from approval to handover, and
     outcomes — % in use at the 3-month check (of those checked), % reached digital-citizen status
     (of recipients, their latest check; people without a check count as not yet)."""
@@ -403,7 +404,7 @@ def programme_report(*, user: Any, programme: Programme) -> ProgrammeReport:
             with_person[a["commune_id"]] += 1
     three: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     # Each recipient's latest check that recorded the status: (done_on, months) -> is a citizen.
-    latest_citizen: dict[Any, tuple[tuple[datetime.date, int], bool, int]] = {}
+    latest_citizen: dict[Any, tuple[tuple[Any, int], bool, int]] = {}  # (done_on, months): done_on is set
     for f in FollowUp.objects.filter(
         allocation__programme=programme, commune_id__in=communes, done_on__isnull=False
     ).values("allocation_id", "commune_id", "months", "outcome", "done_on", "digital_citizen"):
@@ -440,5 +441,5 @@ def programme_report(*, user: Any, programme: Programme) -> ProgrammeReport:
     return report
 
 
-def can(user: Any, perm: str) -> bool:
+def can(user: User, perm: str) -> bool:
     return has_perm(user, perm)

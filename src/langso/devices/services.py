@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, scope_for
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
@@ -90,7 +91,7 @@ PROGRAMME_FIELDS = [
 
 
 def _in_scope(
-    user: Any, perm: str, *, commune_id: int | None, province_id: int | None, village_id: Any = None
+    user: User, perm: str, *, commune_id: int | None, province_id: int | None, village_id: Any = None
 ) -> bool:
     """Whether the user's units for `perm` cover this place (a village only where one is given)."""
     scope = scope_for(user, perm)
@@ -103,13 +104,13 @@ def _in_scope(
 
 
 def _require(
-    user: Any, perm: str, *, commune_id: int | None, province_id: int | None, village_id: Any = None
+    user: User, perm: str, *, commune_id: int | None, province_id: int | None, village_id: Any = None
 ) -> None:
     if not _in_scope(user, perm, commune_id=commune_id, province_id=province_id, village_id=village_id):
         raise PermissionDenied
 
 
-def may_manage_programme(user: Any, programme: Programme | None, province_id: int | None = None) -> bool:
+def may_manage_programme(user: User, programme: Programme | None, province_id: int | None = None) -> bool:
     """Province staff manage their province's programmes; a national programme only administrators."""
     province_id = programme.province_id if programme is not None else province_id
     scope = scope_for(user, Perm.PROGRAMME_MANAGE)
@@ -119,7 +120,7 @@ def may_manage_programme(user: Any, programme: Programme | None, province_id: in
 # --- Programmes and quotas ---------------------------------------------------------------------------
 
 
-def programme_save(*, acting_user: Any, programme: Programme | None = None, **values: Any) -> Programme:
+def programme_save(*, acting_user: User, programme: Programme | None = None, **values: Any) -> Programme:
     unknown = set(values) - set(PROGRAMME_FIELDS)
     if unknown:
         raise TypeError(f"unknown programme fields: {sorted(unknown)}")
@@ -153,7 +154,7 @@ def programme_save(*, acting_user: Any, programme: Programme | None = None, **va
     return programme
 
 
-def quota_set(*, acting_user: Any, programme: Programme, commune: Commune, quota: int) -> CommuneQuota:
+def quota_set(*, acting_user: User, programme: Programme, commune: Commune, quota: int) -> CommuneQuota:
     if not may_manage_programme(acting_user, programme):
         raise PermissionDenied
     if programme.province_id and commune.province_id != programme.province_id:
@@ -242,7 +243,7 @@ def _latest(programme: Programme, commune: Commune, *, lock: bool = False) -> Ca
 
 
 def _new_version(
-    acting_user: Any, programme: Programme, commune: Commune, latest: CandidateList | None
+    acting_user: User, programme: Programme, commune: Commune, latest: CandidateList | None
 ) -> CandidateList:
     """A draft: version 1, or a copy of the latest (approved) version with its candidates."""
     draft = CandidateList.objects.create(
@@ -272,7 +273,7 @@ def _new_version(
     return draft
 
 
-def draft_for(*, acting_user: Any, programme: Programme, commune: Commune) -> CandidateList:
+def draft_for(*, acting_user: User, programme: Programme, commune: Commune) -> CandidateList:
     """The commune's draft list, made if needed: a change after approval starts a new version."""
     _require(acting_user, Perm.CANDIDATES_EDIT, commune_id=commune.pk, province_id=commune.province_id)
     with transaction.atomic():
@@ -283,7 +284,7 @@ def draft_for(*, acting_user: Any, programme: Programme, commune: Commune) -> Ca
 
 
 def candidate_list_generate(
-    *, acting_user: Any, programme: Programme, commune: Commune, today: datetime.date | None = None
+    *, acting_user: User, programme: Programme, commune: Commune, today: datetime.date | None = None
 ) -> CandidateList:
     """Fill the draft from the rules. Manual additions and removals (with their reasons) are kept."""
     today = today or timezone.localdate()
@@ -345,7 +346,7 @@ def _editable(candidate_list: CandidateList) -> None:
 
 def candidate_add(
     *,
-    acting_user: Any,
+    acting_user: User,
     programme: Programme,
     commune: Commune,
     household: Household,
@@ -408,7 +409,7 @@ def candidate_add(
     return candidate
 
 
-def candidate_remove(*, acting_user: Any, candidate: Candidate, reason: str) -> Candidate:
+def candidate_remove(*, acting_user: User, candidate: Candidate, reason: str) -> Candidate:
     """Take someone off the draft list with a written reason; the row stays, marked, so it is seen."""
     reason = clean_text(reason)
     if not reason:
@@ -442,7 +443,7 @@ def candidate_remove(*, acting_user: Any, candidate: Candidate, reason: str) -> 
 
 
 def candidate_list_approve(
-    *, acting_user: Any, candidate_list: CandidateList, decision: str
+    *, acting_user: User, candidate_list: CandidateList, decision: str
 ) -> CandidateList:
     """Record the commune committee's approval: the list is locked; the version it replaces is superseded."""
     _require(
@@ -512,7 +513,7 @@ def device_values(
 
 def device_add(
     *,
-    acting_user: Any,
+    acting_user: User,
     programme: Programme,
     commune: Commune | None,
     imei: Any,
@@ -541,7 +542,7 @@ def _imei_taken_message(held: Device, programme: Programme) -> str:
     ) % {"name": held.programme.name}
 
 
-def _require_inventory(user: Any, programme: Programme, commune: Commune | None) -> None:
+def _require_inventory(user: User, programme: Programme, commune: Commune | None) -> None:
     if commune is not None:
         _require(user, Perm.DEVICES_INVENTORY, commune_id=commune.pk, province_id=commune.province_id)
     elif not may_manage_programme(user, programme):
@@ -564,7 +565,7 @@ class Handover:
 
 def allocate(
     *,
-    acting_user: Any,
+    acting_user: User,
     candidate: Candidate,
     handover: Handover,
     kind: str = AllocationKind.DEVICE,
@@ -720,7 +721,7 @@ def _scan_type(data: bytes) -> str:
     raise ValidationError(_("Chỉ nhận ảnh JPEG, PNG hoặc tệp PDF của biên bản đã ký."))
 
 
-def handover_scan_attach(*, acting_user: Any, allocation: Allocation, data: bytes) -> Allocation:
+def handover_scan_attach(*, acting_user: User, allocation: Allocation, data: bytes) -> Allocation:
     _require(
         acting_user,
         Perm.DEVICES_ALLOCATE,
@@ -750,7 +751,7 @@ def handover_scan_attach(*, acting_user: Any, allocation: Allocation, data: byte
 
 
 def allocation_return(
-    *, acting_user: Any, allocation: Allocation, returned_on: datetime.date, condition: str = Condition.GOOD
+    *, acting_user: User, allocation: Allocation, returned_on: datetime.date, condition: str = Condition.GOOD
 ) -> Allocation:
     """The device comes back: it returns to the commune's store, the allocation and its history stay."""
     _require(
@@ -792,7 +793,7 @@ def allocation_return(
 
 def follow_up_record(
     *,
-    acting_user: Any,
+    acting_user: User,
     follow_up: FollowUp,
     done_on: datetime.date,
     outcome: str,
@@ -819,7 +820,7 @@ def follow_up_record(
     if outcome == Outcome.RETURNED and allocation.kind != AllocationKind.DEVICE:
         raise ValidationError({"outcome": _("Hỗ trợ bằng tiền không có máy để trả lại.")})
     digital_citizen = None
-    if allocation.resident_id:
+    if allocation.resident is not None:
         from langso.skills.selectors import resident_skills
 
         digital_citizen = resident_skills(resident=allocation.resident).status.is_digital_citizen
@@ -855,7 +856,7 @@ def follow_up_record(
             # finds the phone in use confirms the handover, it must not move its date to the check's.
             resident_smartphone_set(
                 acting_user=acting_user,
-                resident=allocation.resident,
+                resident=allocation.resident,  # type: ignore[arg-type]  # resident_id is set
                 owns=True,
                 source=SmartphoneSource.HANDOVER,
                 on=done_on,
@@ -874,7 +875,7 @@ def _owns_from_handover(resident_id: Any) -> bool:
     ).exists()
 
 
-def _device_gone(acting_user: Any, allocation: Allocation, source: str, on: datetime.date) -> None:
+def _device_gone(acting_user: User, allocation: Allocation, source: str, on: datetime.date) -> None:
     """The programme's phone left the person: if the registry's "owns a smartphone" came from that
     handover it is no longer known to be true, and the next visit is asked to check."""
     if allocation.kind != AllocationKind.DEVICE or not allocation.resident_id:

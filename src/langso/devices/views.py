@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, scope_for
+from langso.accounts.http import AuthenticatedHttpRequest
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.http import apply_validation_error, paginate, require_perm
 from langso.core.models import AuditAction
@@ -39,7 +41,7 @@ from langso.registry import imports as registry_imports
 from langso.registry.models import Household, Resident
 
 
-def _in_commune(user: Any, perm: str, commune: Commune) -> bool:
+def _in_commune(user: User, perm: str, commune: Commune) -> bool:
     return services._in_scope(user, perm, commune_id=commune.pk, province_id=commune.province_id)
 
 
@@ -56,7 +58,7 @@ def _devices_by_model(free: Any) -> list[tuple[str, Any]]:
 
 
 @require_perm(Perm.PROGRAMME_VIEW)
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "devices/programme_list.html",
@@ -67,7 +69,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _provinces(user: Any) -> Any:
+def _provinces(user: User) -> Any:
     scope = scope_for(user, Perm.PROGRAMME_MANAGE)
     return (
         Province.objects.all() if scope.everything else Province.objects.filter(code__in=scope.province_codes)
@@ -75,7 +77,7 @@ def _provinces(user: Any) -> Any:
 
 
 @require_perm(Perm.PROGRAMME_MANAGE)
-def programme_edit(request: HttpRequest, programme_id: Any = None) -> HttpResponse:
+def programme_edit(request: AuthenticatedHttpRequest, programme_id: Any = None) -> HttpResponse:
     programme = (
         selectors.programme_get(user=request.user, programme_id=programme_id) if programme_id else None
     )
@@ -97,7 +99,7 @@ def programme_edit(request: HttpRequest, programme_id: Any = None) -> HttpRespon
 
 
 @require_perm(Perm.PROGRAMME_VIEW)
-def programme_detail(request: HttpRequest, programme_id: Any) -> HttpResponse:
+def programme_detail(request: AuthenticatedHttpRequest, programme_id: Any) -> HttpResponse:
     programme = selectors.programme_get(user=request.user, programme_id=programme_id)
     can_manage = services.may_manage_programme(request.user, programme)
     quota_form = forms.QuotaForm(request.POST or None) if can_manage else None
@@ -141,7 +143,7 @@ def _poverty_labels(values: list[str]) -> list[str]:
 # --- Candidate lists ---------------------------------------------------------------------------------
 
 
-def _list_context(request: HttpRequest, programme: Any, commune: Commune) -> dict[str, Any]:
+def _list_context(request: AuthenticatedHttpRequest, programme: Any, commune: Commune) -> dict[str, Any]:
     version = request.GET.get("version", "")
     candidate_list = selectors.list_get(
         programme=programme, commune=commune, version=int(version) if version.isdigit() else None
@@ -170,7 +172,7 @@ def _list_context(request: HttpRequest, programme: Any, commune: Commune) -> dic
 
 
 @require_perm(Perm.PROGRAMME_VIEW)
-def candidate_list(request: HttpRequest, programme_id: Any, code: int) -> HttpResponse:
+def candidate_list(request: AuthenticatedHttpRequest, programme_id: Any, code: int) -> HttpResponse:
     programme = selectors.programme_get(user=request.user, programme_id=programme_id)
     commune = selectors.commune_in_programme(user=request.user, programme=programme, code=code)
     context = _list_context(request, programme, commune)
@@ -191,7 +193,7 @@ def candidate_list(request: HttpRequest, programme_id: Any, code: int) -> HttpRe
 
 
 def _list_action(
-    request: HttpRequest, programme: Any, commune: Commune, action: str, context: dict[str, Any]
+    request: AuthenticatedHttpRequest, programme: Any, commune: Commune, action: str, context: dict[str, Any]
 ) -> None:
     user = request.user
     if action == "generate":
@@ -258,7 +260,7 @@ def _list_action(
 
 
 @require_perm(Perm.DEVICES_ALLOCATE)
-def allocate(request: HttpRequest, candidate_id: Any) -> HttpResponse:
+def allocate(request: AuthenticatedHttpRequest, candidate_id: Any) -> HttpResponse:
     candidate = selectors.candidate_get(
         user=request.user, candidate_id=candidate_id, perm=Perm.DEVICES_ALLOCATE
     )
@@ -324,7 +326,7 @@ def allocate(request: HttpRequest, candidate_id: Any) -> HttpResponse:
 
 
 @require_perm(Perm.PROGRAMME_VIEW)
-def allocation_detail(request: HttpRequest, allocation_id: Any) -> HttpResponse:
+def allocation_detail(request: AuthenticatedHttpRequest, allocation_id: Any) -> HttpResponse:
     allocation = selectors.allocation_get(user=request.user, allocation_id=allocation_id)
     can_allocate = _in_commune(request.user, Perm.DEVICES_ALLOCATE, allocation.commune)
     scan_form = forms.ScanForm(request.POST or None, request.FILES or None) if can_allocate else None
@@ -366,7 +368,7 @@ def allocation_detail(request: HttpRequest, allocation_id: Any) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.FOLLOWUP_RECORD)
-def allocation_return(request: HttpRequest, allocation_id: Any) -> HttpResponse:
+def allocation_return(request: AuthenticatedHttpRequest, allocation_id: Any) -> HttpResponse:
     allocation = selectors.allocation_get(
         user=request.user, allocation_id=allocation_id, perm=Perm.FOLLOWUP_RECORD
     )
@@ -389,7 +391,7 @@ def allocation_return(request: HttpRequest, allocation_id: Any) -> HttpResponse:
 
 
 @require_perm(Perm.PROGRAMME_VIEW)
-def allocation_scan(request: HttpRequest, allocation_id: Any) -> HttpResponse:
+def allocation_scan(request: AuthenticatedHttpRequest, allocation_id: Any) -> HttpResponse:
     allocation = selectors.allocation_get(user=request.user, allocation_id=allocation_id)
     if not allocation.scan:
         raise Http404
@@ -410,7 +412,7 @@ def handover_context(allocation: Any) -> dict[str, Any]:
 
 
 @require_perm(Perm.PROGRAMME_VIEW)
-def handover_pdf(request: HttpRequest, allocation_id: Any) -> HttpResponse:
+def handover_pdf(request: AuthenticatedHttpRequest, allocation_id: Any) -> HttpResponse:
     allocation = selectors.allocation_get(user=request.user, allocation_id=allocation_id)
     pdf = render_pdf("devices/handover_pdf.html", handover_context(allocation), request=request)
     audit.record(
@@ -430,7 +432,7 @@ def handover_pdf(request: HttpRequest, allocation_id: Any) -> HttpResponse:
 # --- Inventory ---------------------------------------------------------------------------------------
 
 
-def _import_commune(request: HttpRequest, programme: Any) -> Commune | None:
+def _import_commune(request: AuthenticatedHttpRequest, programme: Any) -> Commune | None:
     """Where imported devices go: the officer's commune (one), or the central store for managers."""
     scope = scope_for(request.user, Perm.DEVICES_INVENTORY)
     code = str(request.POST.get("commune") or "").strip()
@@ -447,7 +449,7 @@ def _import_commune(request: HttpRequest, programme: Any) -> Commune | None:
 
 
 @require_perm(Perm.PROGRAMME_VIEW)
-def inventory(request: HttpRequest, programme_id: Any) -> HttpResponse:
+def inventory(request: AuthenticatedHttpRequest, programme_id: Any) -> HttpResponse:
     programme = selectors.programme_get(user=request.user, programme_id=programme_id)
     can_import = has_perm(request.user, Perm.DEVICES_INVENTORY)
     form = forms.ImportForm(request.POST or None, request.FILES or None) if can_import else None
@@ -490,7 +492,7 @@ def inventory(request: HttpRequest, programme_id: Any) -> HttpResponse:
 
 
 @require_perm(Perm.DEVICES_INVENTORY)
-def import_refused(request: HttpRequest, job_id: Any) -> HttpResponse:
+def import_refused(request: AuthenticatedHttpRequest, job_id: Any) -> HttpResponse:
     """The supplier's refused rows, as written, with the reasons: to fix and import again."""
     job = get_in_scope_or_404(DeviceImport.objects.all(), Q(created_by=request.user), pk=job_id)
     if not job.refused:
@@ -504,7 +506,7 @@ def import_refused(request: HttpRequest, job_id: Any) -> HttpResponse:
 
 
 @require_perm(Perm.DEVICES_INVENTORY)
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(
         imports.template_xlsx(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -514,7 +516,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.DEVICES_INVENTORY)
-def import_job(request: HttpRequest, job_id: Any) -> HttpResponse:
+def import_job(request: AuthenticatedHttpRequest, job_id: Any) -> HttpResponse:
     job = get_in_scope_or_404(
         DeviceImport.objects.select_related("programme", "commune"), Q(created_by=request.user), pk=job_id
     )
@@ -557,7 +559,7 @@ def import_job(request: HttpRequest, job_id: Any) -> HttpResponse:
 
 
 @require_perm(Perm.FOLLOWUP_RECORD)
-def follow_up_list(request: HttpRequest) -> HttpResponse:
+def follow_up_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=14)
     return render(
@@ -571,7 +573,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.FOLLOWUP_RECORD)
-def follow_up_record(request: HttpRequest, follow_up_id: Any) -> HttpResponse:
+def follow_up_record(request: AuthenticatedHttpRequest, follow_up_id: Any) -> HttpResponse:
     follow_up = selectors.follow_up_get(user=request.user, follow_up_id=follow_up_id)
     form = forms.FollowUpForm(
         request.POST or None, initial={"done_on": timezone.localdate(), "sim_active": "yes"}
@@ -592,7 +594,7 @@ def follow_up_record(request: HttpRequest, follow_up_id: Any) -> HttpResponse:
 
 
 @require_perm(Perm.PROGRAMME_VIEW)
-def report(request: HttpRequest, programme_id: Any, fmt: str = "html") -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, programme_id: Any, fmt: str = "html") -> HttpResponse:
     programme = selectors.programme_get(user=request.user, programme_id=programme_id)
     data = selectors.programme_report(user=request.user, programme=programme)
     context = {"report": data, "programme": programme, "total": data.total()}

@@ -1,7 +1,14 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from langso.accounts.models import User
 
 
 class FieldConfig(AppConfig):
@@ -15,7 +22,7 @@ class FieldConfig(AppConfig):
         user_logged_out.connect(_signed_out, dispatch_uid="langso.field.signed_out")
 
 
-def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _signed_out(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
     if request is not None:
         from langso.field.keys import sign_out_browser
 

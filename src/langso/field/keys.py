@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from langso.accounts.models import User
 from langso.teams import device_keys
 from langso.teams.api import FIELD_COOKIE
 from langso.teams.models import DeviceToken
@@ -25,7 +25,7 @@ from langso.teams.models import DeviceToken
 COOKIE_SECONDS = 365 * 24 * 3600
 
 
-def encode(*, device: DeviceToken, token: str, user: Any) -> str:
+def encode(*, device: DeviceToken, token: str, user: User) -> str:
     data = {
         "v": 1,
         "t": token,
@@ -63,7 +63,7 @@ def set_cookie(response: HttpResponse, value: str) -> None:
     )
 
 
-def sign_out_browser(request: HttpRequest, user: Any) -> None:
+def sign_out_browser(request: HttpRequest, user: User | None) -> None:
     """The member signs out of the website in this browser: the phone key it holds ends now, and the
     answer drops the cookie (accounts.views.logout_view removes what `sign_out_cookies` names)."""
     token = token_from(request)
@@ -71,4 +71,4 @@ def sign_out_browser(request: HttpRequest, user: Any) -> None:
         device = device_keys.device_by_token(token)
         if device is not None and user is not None and device.user_id == user.pk:
             device_keys.device_sign_out(device=device)
-    request.sign_out_cookies = [*getattr(request, "sign_out_cookies", []), FIELD_COOKIE]  # type: ignore[attr-defined]
+    request.sign_out_cookies = [*getattr(request, "sign_out_cookies", []), FIELD_COOKIE]  # type: ignore[attr-defined]  # read by logout_view

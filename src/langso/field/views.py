@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from langso.accounts.access import Perm
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.core.http import require_perm
 from langso.field import keys
 from langso.field.strings import ui_strings
@@ -43,8 +45,11 @@ SCRIPTS = (
 SHELL_STATIC = (*SCRIPTS, "field/app.css", "field/icon-192.png", "field/icon-512.png", "langso/app.css")
 
 
-def _public(response: HttpResponse) -> HttpResponse:
-    response.public_content = True  # type: ignore[attr-defined]
+ResponseT = TypeVar("ResponseT", bound=HttpResponseBase)
+
+
+def _public(response: ResponseT) -> ResponseT:
+    response.public_content = True  # type: ignore[attr-defined]  # read by our cache middleware
     return response
 
 
@@ -125,11 +130,11 @@ def offline_manifest(request: HttpRequest) -> JsonResponse:
         }
     )
     response["Cache-Control"] = "no-cache"
-    return _public(response)  # type: ignore[return-value]
+    return _public(response)
 
 
 @require_perm(Perm.VISIT_RECORD)
-def connect(request: HttpRequest) -> HttpResponse:
+def connect(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Pair this phone with the signed-in member: a device key, and the member's sealing key, handed
     to the app in its cookie (see field.keys). Whatever key the phone held before — the same member's
     or someone else's — is revoked: a phone holds one member's key at a time."""
@@ -145,7 +150,7 @@ def connect(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.VISIT_RECORD)
-def devices(request: HttpRequest) -> HttpResponse:
+def devices(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The phones holding a key: the member's own, and for a commune officer their members' too."""
     rows = list(device_keys.devices_visible(user=request.user)[:300])
     return render(request, "field/devices.html", {"devices": rows, "now": timezone.now()})
@@ -153,7 +158,7 @@ def devices(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.VISIT_RECORD)
-def device_revoke(request: HttpRequest, device_id: Any) -> HttpResponse:
+def device_revoke(request: AuthenticatedHttpRequest, device_id: Any) -> HttpResponse:
     device = get_object_or_404(device_keys.devices_visible(user=request.user), pk=device_id)
     device_keys.device_token_revoke(acting_user=request.user, device=device)
     messages.success(

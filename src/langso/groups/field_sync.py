@@ -13,6 +13,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from langso.accounts.access import Perm
+from langso.accounts.models import User
 from langso.groups import services
 from langso.teams.field_sync import register_kind
 from langso.teams.models import DeviceToken
@@ -53,7 +54,7 @@ class GroupSessionData(Schema):
 
 
 def _store(
-    user: Any, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
+    user: User, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
 ) -> tuple[str, list[str]]:
     g = GroupSessionData.model_validate(data)
     _session, outcome = services.session_record(
@@ -80,7 +81,7 @@ def _store(
 
 
 def _commune(data: dict[str, Any]) -> int | None:
-    return int(data.get("commune_code"))  # type: ignore[arg-type]
+    return int(data.get("commune_code"))  # type: ignore[arg-type]  # None raises: a bad record
 
 
 def register() -> None:

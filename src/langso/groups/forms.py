@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +25,8 @@ class SessionForm(forms.Form):
     organiser_name = forms.CharField(label=_("Tên đơn vị tổ chức"), max_length=150, required=False)
     notes = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
 
-    def __init__(self, *args: object, walk_in_villages: list[tuple[str, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, walk_in_villages: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for i in range(WALK_IN_ROWS):
             self.fields[f"wi{i}_name"] = forms.CharField(label=_("Tên"), max_length=100, required=False)
             self.fields[f"wi{i}_year"] = forms.IntegerField(label=_("Năm sinh"), required=False)
@@ -58,8 +60,8 @@ class InvitationForm(forms.Form):
     guide_slug = forms.ChoiceField(label=_("Hướng dẫn gửi kèm"), required=False)
 
     def __init__(
-        self, *args: object, skills: list[tuple[str, str]], guides: list[tuple[str, str]], **kwargs: object
+        self, *args: Any, skills: list[tuple[str, str]], guides: list[tuple[str, str]], **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["skill_code"].choices = [("", "—"), *skills]  # type: ignore[attr-defined]
-        self.fields["guide_slug"].choices = [("", "—"), *guides]  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["skill_code"]).choices = [("", "—"), *skills]
+        cast(forms.ChoiceField, self.fields["guide_slug"]).choices = [("", "—"), *guides]

@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
@@ -96,7 +97,7 @@ class InvitationRule:
         }
 
 
-def invitees(*, user: Any, rule: InvitationRule, today: datetime.date | None = None) -> QuerySet[Resident]:
+def invitees(*, user: User, rule: InvitationRule, today: datetime.date | None = None) -> QuerySet[Resident]:
     """The people a rule picks, within the units where the user records team work, in the order of the
     village's list (household by household). Raises ValidationError for an incomplete rule."""
     people = Resident.objects.filter(resident_scope_q(user, Perm.VISIT_RECORD)).filter(adults_q(today))
@@ -124,7 +125,7 @@ def invitees(*, user: Any, rule: InvitationRule, today: datetime.date | None = N
 @transaction.atomic
 def invitation_create(
     *,
-    acting_user: Any,
+    acting_user: User,
     rule: InvitationRule,
     title: str,
     planned_on: datetime.date | None = None,
@@ -208,7 +209,7 @@ def qr_svg(url: str) -> str:
     return mark_safe(segno.make(url, error="m").svg_inline(scale=4))  # noqa: S308
 
 
-def household_choices(*, user: Any, village_id: uuid.UUID) -> Iterable[Household]:
+def household_choices(*, user: User, village_id: uuid.UUID) -> Iterable[Household]:
     from langso.registry.models import Household as H
 
     return (

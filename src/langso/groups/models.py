@@ -9,6 +9,8 @@ their skill records (evidence "group session"), linked from `AttendanceSkill`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from langso.core.models import BaseModel
 from langso.teams.models import SyncedRecord
+
+if TYPE_CHECKING:
+    from langso.registry.models import Resident
 
 
 class PlaceKind(models.TextChoices):
@@ -72,7 +77,9 @@ class Invitation(BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
-    people = models.ManyToManyField("registry.Resident", through="InvitedPerson", related_name="+")
+    people: models.ManyToManyField[Resident, InvitedPerson] = models.ManyToManyField(
+        "registry.Resident", through="InvitedPerson", related_name="+"
+    )
 
     class Meta:
         verbose_name = _("danh sách mời")

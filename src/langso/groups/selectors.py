@@ -13,7 +13,6 @@ as people: they have no identity to count once across sources.
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,11 +20,12 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.accounts.models import User
 from langso.groups.models import Attendance, GroupSession, Invitation, InvitedPerson
 from langso.places.models import Village
 
 
-def session_communes(user: Any, perm: str = Perm.TEAMS_VIEW) -> Q:
+def session_communes(user: User, perm: str = Perm.TEAMS_VIEW) -> Q:
     """A filter on `places.Commune`: the communes whose group sessions the user may see or record."""
     scope = scope_for(user, perm)
     condition = scope.q(province="province_id", commune="code", village=None)
@@ -34,7 +34,7 @@ def session_communes(user: Any, perm: str = Perm.TEAMS_VIEW) -> Q:
     return condition
 
 
-def _commune_rows_q(user: Any, perm: str) -> Q:
+def _commune_rows_q(user: User, perm: str) -> Q:
     scope = scope_for(user, perm)
     condition = scope.q(province="province_id", commune="commune_id", village=None)
     if scope.village_ids:
@@ -42,15 +42,15 @@ def _commune_rows_q(user: Any, perm: str) -> Q:
     return condition
 
 
-def session_scope_q(user: Any, perm: str = Perm.TEAMS_VIEW) -> Q:
+def session_scope_q(user: User, perm: str = Perm.TEAMS_VIEW) -> Q:
     return _commune_rows_q(user, perm)
 
 
-def invitation_scope_q(user: Any, perm: str = Perm.TEAMS_VIEW) -> Q:
+def invitation_scope_q(user: User, perm: str = Perm.TEAMS_VIEW) -> Q:
     return _commune_rows_q(user, perm)
 
 
-def session_list(*, user: Any, commune_code: int | None = None) -> QuerySet[GroupSession]:
+def session_list(*, user: User, commune_code: int | None = None) -> QuerySet[GroupSession]:
     qs = GroupSession.objects.filter(session_scope_q(user))
     if commune_code:
         qs = qs.filter(commune_id=commune_code)
@@ -64,7 +64,7 @@ def session_list(*, user: Any, commune_code: int | None = None) -> QuerySet[Grou
     )
 
 
-def session_get(*, user: Any, session_id: Any) -> GroupSession:
+def session_get(*, user: User, session_id: Any) -> GroupSession:
     return get_in_scope_or_404(
         GroupSession.objects.select_related("commune", "village", "team", "invitation", "recorded_by"),
         session_scope_q(user),
@@ -81,7 +81,7 @@ class SessionPage:
     invited_absent: list[Any] = field(default_factory=list)
     invited_count: int = 0
     skills: list[Any] = field(default_factory=list)
-    levels: dict[uuid.UUID, dict[str, int]] = field(default_factory=dict)
+    levels: dict[int, dict[str, int]] = field(default_factory=dict)
 
 
 def session_page(*, session: GroupSession) -> SessionPage:
@@ -95,7 +95,7 @@ def session_page(*, session: GroupSession) -> SessionPage:
     present = [r for r in rows if r.resident_id]
     walk_ins = [r for r in rows if not r.resident_id]
     villages = Counter(r.village.name if r.village else "—" for r in rows)
-    levels: dict[uuid.UUID, dict[str, int]] = {}
+    levels: dict[int, dict[str, int]] = {}
     from langso.groups.models import AttendanceSkill
 
     for row in AttendanceSkill.objects.filter(attendance__session=session).values(
@@ -122,7 +122,7 @@ def session_page(*, session: GroupSession) -> SessionPage:
     return page
 
 
-def invitation_list(*, user: Any) -> QuerySet[Invitation]:
+def invitation_list(*, user: User) -> QuerySet[Invitation]:
     return (
         Invitation.objects.filter(invitation_scope_q(user))
         .select_related("commune", "village")
@@ -131,7 +131,7 @@ def invitation_list(*, user: Any) -> QuerySet[Invitation]:
     )
 
 
-def invitation_get(*, user: Any, invitation_id: Any) -> Invitation:
+def invitation_get(*, user: User, invitation_id: Any) -> Invitation:
     return get_in_scope_or_404(
         Invitation.objects.select_related("commune", "village", "created_by"),
         invitation_scope_q(user),
@@ -167,7 +167,7 @@ def residents_reached_q(
 
 
 def walk_in_count(
-    *, user: Any, since: datetime.date | None = None, until: datetime.date | None = None
+    *, user: User, since: datetime.date | None = None, until: datetime.date | None = None
 ) -> int:
     qs = Attendance.objects.filter(
         resident__isnull=True, session__in=GroupSession.objects.filter(session_scope_q(user))

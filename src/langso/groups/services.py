@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
@@ -108,7 +109,7 @@ def _check_levels(levels: dict[str, int], codes: set[str], errors: dict[str, lis
 
 
 def session_record(
-    *, acting_user: Any, data: SessionInput, device: DeviceToken | None = None
+    *, acting_user: User, data: SessionInput, device: DeviceToken | None = None
 ) -> tuple[GroupSession, Outcome]:
     """Record a group session. Registry people must be within the recorder's own units; walk-ins
     need a name; each registry person gets one skill record per skill taught."""
@@ -272,4 +273,4 @@ def session_record(
         return session
 
     session, outcome = store_synced(GroupSession, data.id, data.payload(), create)
-    return session, outcome  # type: ignore[return-value]
+    return session, outcome

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.core.http import apply_validation_error, paginate, require_perm
 from langso.groups import invitations, selectors, services
 from langso.groups.forms import InvitationForm, SessionForm
@@ -62,7 +63,7 @@ def _uuid(value: Any) -> uuid.UUID | None:
 
 
 @require_perm(Perm.TEAMS_VIEW)
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -77,7 +78,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _commune_for(request: HttpRequest, perm: str) -> Commune | None:
+def _commune_for(request: AuthenticatedHttpRequest, perm: str) -> Commune | None:
     communes = Commune.objects.filter(selectors.session_communes(request.user, perm))
     code = str(request.GET.get("commune") or "")
     if code:
@@ -89,7 +90,7 @@ def _commune_for(request: HttpRequest, perm: str) -> Commune | None:
     return first_two[0] if len(first_two) == 1 else None
 
 
-def _commune_picker(request: HttpRequest, perm: str) -> HttpResponse:
+def _commune_picker(request: AuthenticatedHttpRequest, perm: str) -> HttpResponse:
     communes = Commune.objects.filter(selectors.session_communes(request.user, perm)).order_by("name")
     return render(
         request, "groups/commune_picker.html", {"page": paginate(request, communes), "path": request.path}
@@ -97,7 +98,7 @@ def _commune_picker(request: HttpRequest, perm: str) -> HttpResponse:
 
 
 @require_perm(Perm.VISIT_RECORD)
-def session_create(request: HttpRequest) -> HttpResponse:
+def session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     commune = _commune_for(request, Perm.VISIT_RECORD)
     if commune is None:
@@ -196,7 +197,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.TEAMS_VIEW)
-def session_detail(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, session_id: uuid.UUID) -> HttpResponse:
     session = selectors.session_get(user=request.user, session_id=session_id)
     page = selectors.session_page(session=session)
     names = dict(_skill_choices())
@@ -211,7 +212,7 @@ def session_detail(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 
 
 @require_perm(Perm.VISIT_RECORD)
-def invitation_create(request: HttpRequest) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     commune = _commune_for(request, Perm.VISIT_RECORD)
     if commune is None:
@@ -276,7 +277,7 @@ def _guide_url(request: HttpRequest, invitation: Invitation) -> str:
 
 
 @require_perm(Perm.TEAMS_VIEW)
-def invitation_detail(request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
+def invitation_detail(request: AuthenticatedHttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
     invitation = selectors.invitation_get(user=request.user, invitation_id=invitation_id)
     guide_url = _guide_url(request, invitation)
     return render(
@@ -294,7 +295,7 @@ def invitation_detail(request: HttpRequest, invitation_id: uuid.UUID) -> HttpRes
 
 
 @require_perm(Perm.TEAMS_VIEW)
-def invitation_print(request: HttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
+def invitation_print(request: AuthenticatedHttpRequest, invitation_id: uuid.UUID) -> HttpResponse:
     invitation = selectors.invitation_get(user=request.user, invitation_id=invitation_id)
     guide_url = _guide_url(request, invitation)
     return render(

@@ -67,7 +67,7 @@ def ensure_step_audio(step: GuideStep) -> bytes:
     under a text it does not read. Raises SpeechError if the text has nothing to read.
     """
     if step_audio_is_current(step):
-        return bytes(step.audio)
+        return bytes(step.audio)  # type: ignore[arg-type]  # current: the audio is stored
     current = text_hash(step)
     audio = synthesize(step.text, voice=VOICE)
     seconds = Decimal(str(audio.seconds))

@@ -22,8 +22,10 @@ def step_audio(request: HttpRequest, step_id: int) -> HttpResponse:
     # An empty response only carries the headers that a 304 repeats.
     headers = HttpResponse(headers={"ETag": etag, "Cache-Control": CACHE_CONTROL})
     conditional = get_conditional_response(request, etag=etag, response=headers)
-    if conditional is not headers:  # 304 Not Modified (or 412 for a failed If-Match)
-        conditional.public_content = True  # type: ignore[attr-defined]
+    if (
+        conditional is not None and conditional is not headers
+    ):  # 304 Not Modified (or 412 for a failed If-Match)
+        conditional.public_content = True  # type: ignore[attr-defined]  # read by our cache middleware
         return conditional
     try:
         mp3 = ensure_step_audio(step)
@@ -35,5 +37,5 @@ def step_audio(request: HttpRequest, step_id: int) -> HttpResponse:
     response["Content-Length"] = str(len(mp3))
     response["Content-Disposition"] = f'inline; filename="{step.guide.skill_code}-{step.number}.mp3"'
     # Guides are public: the security middleware lets this be cached even for a signed-in user.
-    response.public_content = True  # type: ignore[attr-defined]
+    response.public_content = True  # type: ignore[attr-defined]  # read by our cache middleware
     return response

@@ -59,7 +59,7 @@ class StepForm(forms.Form):
         return validate_spec(self.cleaned_data.get("illustration"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not (data.get("text") or "").strip() and (
             (data.get("text_en") or "").strip() or data.get("illustration")
         ):
@@ -99,7 +99,7 @@ class QuestionForm(forms.Form):
         return [(self[f"choice_{i}"], self[f"choice_{i}_en"]) for i in range(MAX_CHOICES)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not (data.get("prompt") or "").strip():
             return data
         filled = [i for i in range(MAX_CHOICES) if (data.get(f"choice_{i}") or "").strip()]

@@ -127,5 +127,5 @@ def handout(request: HttpRequest, skill_code: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     suffix = f"-{content.code}" if content is not None else ""
     response["Content-Disposition"] = f'inline; filename="huong-dan-{guide.skill_code}{suffix}.pdf"'
-    response.public_content = True  # type: ignore[attr-defined]
+    response.public_content = True  # type: ignore[attr-defined]  # read by our cache middleware
     return response

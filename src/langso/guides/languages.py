@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 
 from langso.accounts.access import Perm, scope_for
+from langso.accounts.models import User
 from langso.accounts.selectors import users_in_scope
 from langso.guides.models import (
     Guide,
@@ -183,7 +184,7 @@ def recorded_vietnamese_step_ids() -> set[int]:
     return current_recorded_steps(vietnamese) if vietnamese else set()
 
 
-def reviewable_recordings(user: Any) -> QuerySet[StepRecording]:
+def reviewable_recordings(user: User) -> QuerySet[StepRecording]:
     """The recordings this reviewer may hear and decide on: those made by members working in their
     units (a member's voice is personal data; a province reviews its own people's recordings)."""
     scope = scope_for(user, Perm.GUIDE_REVIEW)

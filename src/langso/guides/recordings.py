@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.guides.languages import step_text
@@ -66,7 +67,7 @@ def sniff_audio(data: bytes, declared: str) -> str:
 
 
 @transaction.atomic
-def language_set_active(*, acting_user: Any, language: GuideLanguage, active: bool) -> GuideLanguage:
+def language_set_active(*, acting_user: User, language: GuideLanguage, active: bool) -> GuideLanguage:
     """Switch a language on or off for the province's guides (Vietnamese is always on)."""
     if language.is_vietnamese and not active:
         raise ValidationError(_("Tiếng Việt luôn được dùng; không thể tắt."))
@@ -87,7 +88,7 @@ def language_set_active(*, acting_user: Any, language: GuideLanguage, active: bo
 @transaction.atomic
 def translation_save(
     *,
-    acting_user: Any,
+    acting_user: User,
     guide: Guide,
     language: GuideLanguage,
     title: str,
@@ -161,7 +162,7 @@ def translation_save(
 
 @transaction.atomic
 def recording_upload(
-    *, acting_user: Any, step: GuideStep, language: GuideLanguage, data: bytes, content_type: str
+    *, acting_user: User, step: GuideStep, language: GuideLanguage, data: bytes, content_type: str
 ) -> StepRecording:
     """Store a member's recording of `step` in `language`, waiting for review.
 
@@ -207,7 +208,7 @@ def recording_upload(
 
 @transaction.atomic
 def recording_review(
-    *, acting_user: Any, recording: StepRecording, approve: bool, reason: str = ""
+    *, acting_user: User, recording: StepRecording, approve: bool, reason: str = ""
 ) -> StepRecording:
     """Approve a waiting recording (it replaces the step's approved one in that language, if any) or
     reject it with a reason the member reads."""

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.guides.illustrations import validate_spec
@@ -115,7 +116,7 @@ def shipped_version_changed(guide: Guide) -> bool:
 
 
 @transaction.atomic
-def guide_review_shipped(*, acting_user: Any, guide: Guide, take_shipped: bool) -> Guide:
+def guide_review_shipped(*, acting_user: User, guide: Guide, take_shipped: bool) -> Guide:
     """Settle "the shipped version changed" on an edited guide: take the shipped version (the guide
     follows its file again) or keep the province's text (marked as reviewed against this version)."""
     content = shipped_content(guide)
@@ -186,7 +187,7 @@ def _clean_question(number: int, q: QuestionInput) -> dict[str, Any]:
 @transaction.atomic
 def guide_save(
     *,
-    acting_user: Any,
+    acting_user: User,
     skill_code: str,
     title: str,
     title_en: str = "",
@@ -262,7 +263,7 @@ def guide_save(
 
 
 @transaction.atomic
-def quiz_evidence_record(*, acting_user: Any, resident: Any, guide: Guide, result: QuizResult) -> Any:
+def quiz_evidence_record(*, acting_user: User, resident: Any, guide: Guide, result: QuizResult) -> Any:
     """Turn a scored check into quiz evidence for `resident` (see langso.guides.quiz.quiz_level for the
     level). `acting_user` is the team member, or None when the person took the check in their own
     citizen session. Returns the new SkillRecord, or None when nothing is recorded."""

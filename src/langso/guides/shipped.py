@@ -165,7 +165,7 @@ def load_languages(path: Path = LANGUAGES_FILE) -> tuple[LanguageContent, ...]:
     slugs, never "en" (the interface's own other language)."""
     root = read_toml(path)
     root.only("languages")
-    languages = []
+    languages: list[LanguageContent] = []
     for table in root.tables("languages", low=1):
         table.only("code", "name", "tag")
         code = table.text("code", max_length=_length(GuideLanguage, "code"))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, may_open
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.core.http import require_perm
 from langso.guides import selectors, services
 from langso.guides.forms import GuideForm, QuestionFormSet, StepFormSet, question_initial, step_initial
@@ -58,7 +59,7 @@ def _content_language(request: HttpRequest) -> Any:
 
 
 def _public(response: HttpResponse, language: str) -> HttpResponse:
-    response.public_content = True  # type: ignore[attr-defined]
+    response.public_content = True  # type: ignore[attr-defined]  # read by our cache middleware
     response["Content-Language"] = language
     # The same address answers in the cookie's language when it has no ?lang=.
     patch_vary_headers(response, ["Cookie"])
@@ -174,12 +175,12 @@ def quiz(request: HttpRequest, skill_code: str) -> HttpResponse:
     response = render(request, template, context)
     if resident is not None:
         # A citizen session is not a signed-in user, but this page is about them: never cache it.
-        response.personal_data = True  # type: ignore[attr-defined]
+        response.personal_data = True  # type: ignore[attr-defined]  # read by our cache middleware
     return response
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     from langso.skills.models import Skill
     from langso.skills.services import published_version
 
@@ -211,7 +212,7 @@ def _other_languages() -> list[Any]:
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def edit(request: HttpRequest, skill_code: str | None = None) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, skill_code: str | None = None) -> HttpResponse:
     from langso.skills.models import Skill
     from langso.skills.services import published_version
 
@@ -273,7 +274,7 @@ def edit(request: HttpRequest, skill_code: str | None = None) -> HttpResponse:
 
 @require_perm(Perm.CATALOGUE_EDIT)
 @require_POST
-def review_shipped(request: HttpRequest, skill_code: str) -> HttpResponse:
+def review_shipped(request: AuthenticatedHttpRequest, skill_code: str) -> HttpResponse:
     """Staff settle "the shipped version changed": take the shipped guide, or keep theirs."""
     guide = selectors.guide_get(skill_code)
     take = request.POST.get("choice") == "shipped"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from langso.accounts.access import Perm, may_open
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.core.http import require_perm
 from langso.guides import languages as langs
 from langso.guides import recordings, selectors
@@ -36,7 +37,7 @@ def _language_or_404(code: str, *, allow_vietnamese: bool = True) -> GuideLangua
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def languages(request: HttpRequest) -> HttpResponse:
+def languages(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The list of languages (data); province staff switch on the ones their people speak."""
     if request.method == "POST":
         language = get_object_or_404(GuideLanguage, code=request.POST.get("code", ""))
@@ -55,7 +56,7 @@ def languages(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def translate(request: HttpRequest, skill_code: str, lang: str) -> HttpResponse:
+def translate(request: AuthenticatedHttpRequest, skill_code: str, lang: str) -> HttpResponse:
     language = _language_or_404(lang, allow_vietnamese=False)
     guide = selectors.guide_get(skill_code)
     steps = list(guide.steps.all())
@@ -96,7 +97,7 @@ def translate(request: HttpRequest, skill_code: str, lang: str) -> HttpResponse:
 
 
 @require_perm(Perm.GUIDE_RECORD)
-def record_choose(request: HttpRequest) -> HttpResponse:
+def record_choose(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where a team member starts: per active language, the guides that can be recorded in it."""
     titles = dict(Guide.objects.values_list("skill_code", "title"))
     rows = [
@@ -109,7 +110,7 @@ def record_choose(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.GUIDE_RECORD)
-def record(request: HttpRequest, skill_code: str, lang: str) -> HttpResponse:
+def record(request: AuthenticatedHttpRequest, skill_code: str, lang: str) -> HttpResponse:
     """The page a team member records a guide's steps on, one by one (GET), and where each recording
     is sent (POST, multipart: `step` number and `audio` file; answers JSON)."""
     language = _language_or_404(lang)
@@ -175,7 +176,7 @@ def record(request: HttpRequest, skill_code: str, lang: str) -> HttpResponse:
 
 
 @require_perm(Perm.GUIDE_REVIEW)
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     mine = langs.reviewable_recordings(request.user)
     waiting = (
         mine.filter(status=RecordingStatus.PENDING)
@@ -194,7 +195,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.GUIDE_REVIEW)
-def review(request: HttpRequest, recording_id: Any) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, recording_id: Any) -> HttpResponse:
     recording = get_object_or_404(langs.reviewable_recordings(request.user).defer("audio"), pk=recording_id)
     approve = request.POST.get("decision") == "approve"
     try:
@@ -212,7 +213,7 @@ def review(request: HttpRequest, recording_id: Any) -> HttpResponse:
 
 
 @require_perm(Perm.GUIDE_REVIEW)
-def recording_audio(request: HttpRequest, recording_id: Any) -> HttpResponse:
+def recording_audio(request: AuthenticatedHttpRequest, recording_id: Any) -> HttpResponse:
     """A recording's sound, for its reviewer (a waiting one is not public)."""
     recording = get_object_or_404(langs.reviewable_recordings(request.user), pk=recording_id)
     response = HttpResponse(bytes(recording.audio), content_type=recording.content_type)
@@ -231,8 +232,8 @@ def step_recording(request: HttpRequest, lang: str, step_id: int) -> HttpRespons
     etag = f'"{current.sha256}"'
     headers = HttpResponse(headers={"ETag": etag, "Cache-Control": PUBLIC_AUDIO_CACHE})
     conditional = get_conditional_response(request, etag=etag, response=headers)
-    if conditional is not headers:
-        conditional.public_content = True  # type: ignore[attr-defined]
+    if conditional is not None and conditional is not headers:
+        conditional.public_content = True  # type: ignore[attr-defined]  # read by our cache middleware
         return conditional
     audio = StepRecording.objects.values_list("audio", flat=True).get(pk=current.pk)
     response = HttpResponse(bytes(audio), content_type=current.content_type)
@@ -241,7 +242,7 @@ def step_recording(request: HttpRequest, lang: str, step_id: int) -> HttpRespons
     response["Content-Length"] = str(current.size)
     filename = f"{step.guide.skill_code}-{step.number}-{language.code}.{current.extension}"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.public_content = True  # type: ignore[attr-defined]
+    response.public_content = True  # type: ignore[attr-defined]  # read by our cache middleware
     return response
 
 

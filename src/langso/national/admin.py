@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from langso.accounts.admin_site import RoleAdminMixin
+from langso.accounts.http import signed_in_user
 from langso.national.models import ProvinceKey
 from langso.national.services import province_key_register
 
@@ -22,7 +23,7 @@ class ProvinceKeyForm(forms.ModelForm):
         fields = ["province_code", "public_key", "secret", "is_active"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if not data.get("public_key") and not data.get("secret"):
             raise ValidationError(_("Cần khóa công khai Ed25519 của tỉnh (hoặc khóa bí mật dùng chung)."))
         return data
@@ -36,7 +37,7 @@ class ProvinceKeyAdmin(RoleAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: ProvinceKey, form: Any, change: bool) -> None:
         province_key_register(
-            acting_user=request.user,
+            acting_user=signed_in_user(request),
             province_code=obj.province_code,
             secret=obj.secret,
             public_key=obj.public_key,

@@ -196,7 +196,7 @@ def unit_targets(
             target, found, provinces, weights(day_counts, target.split, "package__province_code")
         )
 
-    if level == UnitLevel.COUNTRY:
+    if level == UnitLevel.COUNTRY or province_code is None:
         return country, of_provinces(units)
     province = of_provinces(sent)[str(province_code)]
     in_province = day_counts.filter(package__province_code=province_code)
@@ -204,6 +204,8 @@ def unit_targets(
         return province, part_shares(
             province, target, units, weights(in_province, target.split, "commune_code")
         )
+    if commune_code is None:
+        return province, {}
     communes = [str(c) for c in in_province.order_by().values_list("commune_code", flat=True).distinct()]
     commune = part_shares(province, target, communes, weights(in_province, target.split, "commune_code")).get(
         str(commune_code)

@@ -87,11 +87,12 @@ def _row(indicator: Indicator, level: str, unit: str, name: str, value: Value | 
 
 
 def _unit_field(level: str) -> str:
-    return {
+    fields: dict[str, str] = {
         UnitLevel.PROVINCE: "package__province_code",
         UnitLevel.COMMUNE: "commune_code",
         UnitLevel.VILLAGE: "village_code",
-    }[level]
+    }
+    return fields[level]
 
 
 def _sums(counts: Any, keys: set[str], group: str | None) -> dict[tuple[str, str], int]:

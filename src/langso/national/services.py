@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.national import keys
@@ -88,7 +89,11 @@ def package_build(
         same = (
             existing is not None and existing.digest == digest and existing.dictionary == dictionary_version()
         )
-        if same and (existing.acknowledged_at or pkg.scheme_of(existing.envelope) == signer.scheme):
+        if (
+            existing is not None
+            and same
+            and (existing.acknowledged_at or pkg.scheme_of(existing.envelope) == signer.scheme)
+        ):
             return existing
         # Counts changed: the next version. The same counts not yet acknowledged but signed the old way
         # (a province moving to Ed25519): signed again, same version, so the national instance takes it.
@@ -341,7 +346,7 @@ def _store_villages(package: pkg.Package) -> None:
 @transaction.atomic
 def province_key_register(
     *,
-    acting_user: Any,
+    acting_user: User | None,
     province_code: int,
     secret: str = "",
     public_key: str = "",

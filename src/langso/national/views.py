@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, Scope, get_in_scope_or_404, scope_for
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.campaigns.models import UnitLevel
 from langso.campaigns.reports import week_start
 from langso.core.http import apply_validation_error, require_perm
@@ -54,7 +55,9 @@ def _name(model: type[Province] | type[Commune], code: int) -> str:
 
 
 @require_perm(Perm.NATIONAL_VIEW)
-def dashboard(request: HttpRequest, province: int | None = None, commune: int | None = None) -> HttpResponse:
+def dashboard(
+    request: AuthenticatedHttpRequest, province: int | None = None, commune: int | None = None
+) -> HttpResponse:
     scope = scope_for(request.user, Perm.NATIONAL_VIEW)
     if province is None and commune is None and not scope.everything and len(scope.province_codes) == 1:
         # A province's staff on the national instance: their province is their "country".
@@ -136,7 +139,11 @@ def target_form(request: HttpRequest, target_id: int | None = None) -> HttpRespo
             "value": target.value,
             "deadline": target.deadline,
             "split": target.split,
-            "province": Province.objects.filter(code=target.province_code).first(),
+            "province": (
+                Province.objects.filter(code=target.province_code).first()
+                if target.province_code is not None
+                else None
+            ),
         }
         if target
         else {}

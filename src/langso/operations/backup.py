@@ -200,7 +200,7 @@ def backup(output: Path, *, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
 def _sqlite_open(path: Path) -> sqlite3.Connection:
     """A plain connection to a copy, with the SQL functions Django's connections have: the CHECK
     constraints (e.g. REGEXP on IMEI numbers) call them during integrity_check."""
-    from django.db.backends.sqlite3._functions import register
+    from django.db.backends.sqlite3._functions import register  # type: ignore[import-untyped]  # private, not in the stubs
 
     from langso.core.text import fold
 
@@ -409,7 +409,7 @@ def restore(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> RestoreReport:
 
 
 def _sqlite_restore(connection: BaseDatabaseWrapper, path: Path) -> Path | None:
-    in_memory = connection.is_in_memory_db()
+    in_memory = connection.is_in_memory_db()  # type: ignore[attr-defined]  # SQLite's wrapper: the SQLite path
     database = None if in_memory else Path(connection.settings_dict["NAME"]).absolute()
     # Unpacked next to the database, so the final rename stays on one file system (atomic).
     directory = Path(tempfile.gettempdir()) if database is None else database.parent

@@ -72,6 +72,6 @@ def start_heartbeat(*, worker_id: str, queues: str) -> threading.Thread:
     beat_once()  # before the first task: even a worker that only runs one batch is seen
 
     thread = threading.Thread(target=run, name="langso-worker-heartbeat", daemon=True)
-    thread.stop = stop  # type: ignore[attr-defined]
+    thread.stop = stop  # type: ignore[attr-defined]  # the worker stops the beat with it
     thread.start()
     return thread

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction, AuditEntry
 from langso.core.text import clean_text
@@ -69,7 +70,7 @@ def person_relations() -> list[Any]:
         and not f.concrete
         and (f.one_to_many or f.one_to_one or f.many_to_many)
         # The table behind a many-to-many field is reached through that field (teams.visit.present).
-        and not f.related_model._meta.auto_created
+        and not f.related_model._meta.auto_created  # type: ignore[union-attr]  # a relation's model, resolved
     ]
 
 
@@ -112,8 +113,8 @@ def _row(instance: models.Model, files: dict[str, bytes], folder: str) -> dict[s
     return data
 
 
-def _rows_of(relation: Any, resident: Resident) -> models.QuerySet:
-    model = relation.related_model
+def _rows_of(relation: Any, resident: Resident) -> models.QuerySet[Any]:
+    model: type[models.Model] = relation.related_model
     if relation.many_to_many:
         return model._base_manager.filter(**{relation.field.name: resident}).distinct()
     return model._base_manager.filter(**{relation.field.name: resident})
@@ -160,7 +161,7 @@ def _audit_q(resident: Resident) -> Q:
 
 
 @transaction.atomic
-def person_export(*, acting_user: Any, resident: Resident) -> bytes:
+def person_export(*, acting_user: User, resident: Resident) -> bytes:
     """A ZIP of everything stored about the person: data.json, the photos and scans, and a short note."""
     data, files = person_data(resident)
     exported_at = timezone.now()
@@ -194,7 +195,7 @@ class ErasureResult:
 
 
 @transaction.atomic
-def person_erase(*, acting_user: Any, resident: Resident, reason: str) -> ErasureResult:
+def person_erase(*, acting_user: User, resident: Resident, reason: str) -> ErasureResult:
     """Delete the person and everything about them; keep counts that others rely on, without them.
 
     Help-desk sessions stay as anonymous sessions (the commune's "procedures done" stay right), and

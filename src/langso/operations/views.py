@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.core.http import apply_validation_error, require_perm
 from langso.operations import services
 from langso.operations.forms import ErasureForm
@@ -21,7 +22,7 @@ from langso.registry import selectors
 
 @require_POST
 @require_perm(Perm.PERSONAL_DATA_REQUESTS)
-def person_export(request: HttpRequest, resident_id: str) -> HttpResponse:
+def person_export(request: AuthenticatedHttpRequest, resident_id: str) -> HttpResponse:
     resident = selectors.resident_get(
         user=request.user, resident_id=resident_id, perm=Perm.PERSONAL_DATA_REQUESTS
     )
@@ -33,7 +34,7 @@ def person_export(request: HttpRequest, resident_id: str) -> HttpResponse:
 
 
 @require_perm(Perm.PERSONAL_DATA_REQUESTS)
-def person_erase(request: HttpRequest, resident_id: str) -> HttpResponse:
+def person_erase(request: AuthenticatedHttpRequest, resident_id: str) -> HttpResponse:
     resident = selectors.resident_get(
         user=request.user, resident_id=resident_id, perm=Perm.PERSONAL_DATA_REQUESTS
     )
@@ -53,7 +54,7 @@ def person_erase(request: HttpRequest, resident_id: str) -> HttpResponse:
 
 
 @require_perm(Perm.OPERATIONS_VIEW)
-def health(request: HttpRequest) -> HttpResponse:
+def health(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each part's health: databases and replicas with their lag, the worker and the queue, the last
     backup and restore drill, the last national send."""
     return render(request, "operations/health.html", operations_health())

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, provinces: Any, fixed_commune: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["province"].queryset = provinces
+        cast(forms.ModelChoiceField, self.fields["province"]).queryset = provinces
         if provinces.count() == 1:
             self.fields["province"].initial = provinces.first()
             self.fields["province"].widget = forms.HiddenInput()

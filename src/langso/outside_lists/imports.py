@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, scope_for
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.dates import parse_date_vn
 from langso.core.models import AuditAction
@@ -138,7 +139,7 @@ def row_key(source: str, values: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _may_import(user: Any, province: Province, commune: Commune | None) -> None:
+def _may_import(user: User, province: Province, commune: Commune | None) -> None:
     scope = scope_for(user, Perm.OUTSIDE_LISTS)
     if scope.everything or province.code in scope.province_codes:
         return
@@ -148,7 +149,7 @@ def _may_import(user: Any, province: Province, commune: Commune | None) -> None:
 
 
 def list_upload(
-    *, acting_user: Any, source: str, province: Province, commune: Commune | None, upload: UploadedFile
+    *, acting_user: User, source: str, province: Province, commune: Commune | None, upload: UploadedFile
 ) -> OutsideList:
     """Store the file and import it (or wait for its columns to be mapped). ValidationError with a
     Vietnamese message for a file that cannot be taken."""
@@ -202,7 +203,7 @@ def list_upload(
     return outside
 
 
-def list_map_columns(*, acting_user: Any, outside: OutsideList, fields: list[str]) -> OutsideList:
+def list_map_columns(*, acting_user: User, outside: OutsideList, fields: list[str]) -> OutsideList:
     """The officer's mapping of the list's columns: remembered, then the list imported."""
     if outside.created_by_id != acting_user.pk:
         raise PermissionDenied
@@ -234,7 +235,7 @@ def list_map_columns(*, acting_user: Any, outside: OutsideList, fields: list[str
     return outside
 
 
-def list_cancel(*, acting_user: Any, outside: OutsideList) -> None:
+def list_cancel(*, acting_user: User, outside: OutsideList) -> None:
     if outside.created_by_id != acting_user.pk:
         raise PermissionDenied
     if outside.status == ListStatus.MAPPING:
@@ -254,7 +255,7 @@ def _communes_by_name(province: Province) -> dict[str, Commune]:
     return out
 
 
-def _write(acting_user: Any, outside: OutsideList, read: Read) -> None:
+def _write(acting_user: User, outside: OutsideList, read: Read) -> None:
     """Match every valid row and write the entries and evidence (inside the caller's transaction)."""
     province = outside.province
     communes = _communes_by_name(province) if outside.commune is None else {}

@@ -8,25 +8,26 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from langso.accounts.access import Perm, scope_for
+from langso.accounts.models import User
 from langso.outside_lists.models import UNMATCHED_STATUSES, EntryStatus, ListEntry, OutsideList
 from langso.registry.models import Resident
 
 
-def _scope_q(user: Any) -> Q:
+def _scope_q(user: User) -> Q:
     return scope_for(user, Perm.OUTSIDE_LISTS).q(province="province_id", commune="commune_id", village=None)
 
 
-def lists_in_scope(user: Any) -> QuerySet[OutsideList]:
+def lists_in_scope(user: User) -> QuerySet[OutsideList]:
     return OutsideList.objects.filter(_scope_q(user)).select_related("commune", "province", "created_by")
 
 
-def entries_in_scope(user: Any) -> QuerySet[ListEntry]:
+def entries_in_scope(user: User) -> QuerySet[ListEntry]:
     """The rows a user may see and decide: their province's, or their commune's (a row whose commune
     the list did not say is seen by the province only)."""
     return ListEntry.objects.filter(_scope_q(user))
 
 
-def review_entries(user: Any) -> QuerySet[ListEntry]:
+def review_entries(user: User) -> QuerySet[ListEntry]:
     return (
         entries_in_scope(user)
         .filter(status=EntryStatus.REVIEW)
@@ -45,7 +46,7 @@ def candidates_of(entries: list[ListEntry]) -> dict[str, list[Resident]]:
     return {str(e.pk): [people[i] for i in e.candidates if i in people] for e in entries}
 
 
-def unmatched_entries(user: Any, *, commune_code: int | None = None) -> QuerySet[ListEntry]:
+def unmatched_entries(user: User, *, commune_code: int | None = None) -> QuerySet[ListEntry]:
     qs = (
         entries_in_scope(user).filter(status__in=UNMATCHED_STATUSES).select_related("commune", "outside_list")
     )
@@ -54,7 +55,7 @@ def unmatched_entries(user: Any, *, commune_code: int | None = None) -> QuerySet
     return qs.order_by("commune__sort_key", "source", "name_folded", "pk")
 
 
-def unmatched_by_commune(user: Any) -> list[dict[str, Any]]:
+def unmatched_by_commune(user: User) -> list[dict[str, Any]]:
     """Per commune (and "commune not known"), how many rows of each source found no one."""
     rows = (
         entries_in_scope(user)

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.outside_lists.models import EntryStatus, ListEntry, ListSource, OutsideEvidence
@@ -29,7 +30,7 @@ def default_done_on(entry: ListEntry) -> datetime.date:
     return entry.done_on or timezone.localdate(entry.outside_list.created_at)
 
 
-def evidence_write(*, acting_user: Any, entry: ListEntry, resident: Resident) -> OutsideEvidence | None:
+def evidence_write(*, acting_user: User, entry: ListEntry, resident: Resident) -> OutsideEvidence | None:
     """The person's evidence for the row (once per source and row identity: a second call writes
     nothing). A police activation also records the VNeID level-2 skill, through the skills service,
     when the person's current level is below "can do alone"."""
@@ -78,13 +79,14 @@ def evidence_write(*, acting_user: Any, entry: ListEntry, resident: Resident) ->
 
 @transaction.atomic
 def entry_resolve(
-    *, acting_user: Any, entry: ListEntry, resident_id: Any = None, reject: bool = False
+    *, acting_user: User, entry: ListEntry, resident_id: Any = None, reject: bool = False
 ) -> ListEntry:
     """An officer's decision on a row waiting for review: it is this person (one of those it could be),
     or no one in the registry. Only a row of the officer's own units; decided once."""
-    entry = entries_in_scope(acting_user).select_for_update().filter(pk=entry.pk).first()
-    if entry is None:
+    locked = entries_in_scope(acting_user).select_for_update().filter(pk=entry.pk).first()
+    if locked is None:
         raise Http404
+    entry = locked
     if entry.status != EntryStatus.REVIEW:
         raise ValidationError(_("Dòng này đã được xử lý."))
     if reject:

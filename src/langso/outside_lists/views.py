@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.accounts.http import AuthenticatedHttpRequest
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.http import paginate, require_perm
 from langso.core.models import AuditAction
@@ -29,7 +31,7 @@ from langso.registry.exports import safe_cell
 from langso.registry.imports import field_choices, layout_rows
 
 
-def _provinces(user: Any) -> Any:
+def _provinces(user: User) -> Any:
     scope = scope_for(user, Perm.OUTSIDE_LISTS)
     if scope.everything:
         return Province.objects.order_by("sort_key")
@@ -39,7 +41,7 @@ def _provinces(user: Any) -> Any:
     return Province.objects.filter(code__in=codes).order_by("sort_key")
 
 
-def _fixed_commune(user: Any) -> Commune | None:
+def _fixed_commune(user: User) -> Commune | None:
     """A user whose lists are one commune's (a commune officer): that commune."""
     scope = scope_for(user, Perm.OUTSIDE_LISTS)
     if scope.everything or scope.province_codes or len(scope.commune_codes) != 1:
@@ -60,7 +62,7 @@ def _upload_commune(form: UploadForm, fixed: Commune | None, province: Province)
 
 
 @require_perm(Perm.OUTSIDE_LISTS)
-def list_index(request: HttpRequest) -> HttpResponse:
+def list_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     fixed = _fixed_commune(request.user)
     form = UploadForm(
         request.POST or None, request.FILES or None, provinces=_provinces(request.user), fixed_commune=fixed
@@ -97,7 +99,7 @@ def list_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.OUTSIDE_LISTS)
-def list_detail(request: HttpRequest, list_id: Any) -> HttpResponse:
+def list_detail(request: AuthenticatedHttpRequest, list_id: Any) -> HttpResponse:
     # lists_in_scope filters by the user's units: the extra condition is none.
     outside = get_in_scope_or_404(selectors.lists_in_scope(request.user), Q(), pk=list_id)
     mine = outside.created_by_id == request.user.pk
@@ -129,7 +131,7 @@ def list_detail(request: HttpRequest, list_id: Any) -> HttpResponse:
 
 
 @require_perm(Perm.OUTSIDE_LISTS)
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginate(request, selectors.review_entries(request.user), per_page=20)
     entries = list(page.object_list)
     candidates = selectors.candidates_of(entries)
@@ -142,7 +144,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.OUTSIDE_LISTS)
 @require_POST
-def entry_resolve(request: HttpRequest, entry_id: Any) -> HttpResponse:
+def entry_resolve(request: AuthenticatedHttpRequest, entry_id: Any) -> HttpResponse:
     entry = get_in_scope_or_404(selectors.entries_in_scope(request.user), Q(), pk=entry_id)
     try:
         services.entry_resolve(
@@ -159,7 +161,7 @@ def entry_resolve(request: HttpRequest, entry_id: Any) -> HttpResponse:
     return redirect(reverse("outside_lists:review") + (f"?page={page}" if page.isdigit() else ""))
 
 
-def _unmatched_rows(request: HttpRequest, code: str) -> Any:
+def _unmatched_rows(request: AuthenticatedHttpRequest, code: str) -> Any:
     """One commune's rows (`code`), those of no known commune ("none"), or all the user may see."""
     rows = selectors.unmatched_entries(request.user)
     if code == "none":
@@ -170,7 +172,7 @@ def _unmatched_rows(request: HttpRequest, code: str) -> Any:
 
 
 @require_perm(Perm.OUTSIDE_LISTS)
-def unmatched(request: HttpRequest) -> HttpResponse:
+def unmatched(request: AuthenticatedHttpRequest) -> HttpResponse:
     code = request.GET.get("commune", "")
     commune_code = int(code) if code.isdigit() else None
     rows = _unmatched_rows(request, code) if code else None
@@ -187,7 +189,7 @@ def unmatched(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.OUTSIDE_LISTS)
-def unmatched_xlsx(request: HttpRequest) -> HttpResponse:
+def unmatched_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The rows that matched no one, for the communes to look for these people (names and birth dates:
     personal data, so the export is audited)."""
     from openpyxl import Workbook

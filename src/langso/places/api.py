@@ -8,7 +8,9 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from langso.accounts.access import Perm, has_perm
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.places import selectors
+from langso.places.models import Village
 
 router = Router(tags=["places"])
 
@@ -37,7 +39,7 @@ def _require(request: HttpRequest) -> None:
 
 
 @router.get("/communes", response=list[CommuneOut], summary="Xã/phường trong phạm vi của người dùng")
-def list_communes(request: HttpRequest, q: str = "") -> list[CommuneOut]:
+def list_communes(request: AuthenticatedHttpRequest, q: str = "") -> list[CommuneOut]:
     _require(request)
     return [
         CommuneOut(code=c.code, name=c.name, province_code=c.province_id, province_name=c.province.name)
@@ -45,7 +47,7 @@ def list_communes(request: HttpRequest, q: str = "") -> list[CommuneOut]:
     ]
 
 
-def _village_out(v: selectors.Village) -> VillageOut:
+def _village_out(v: Village) -> VillageOut:
     return VillageOut(
         id=v.pk,
         name=v.name,
@@ -59,13 +61,13 @@ def _village_out(v: selectors.Village) -> VillageOut:
 
 
 @router.get("/communes/{code}/villages", response=list[VillageOut], summary="Thôn/bản của một xã")
-def list_villages(request: HttpRequest, code: int) -> list[VillageOut]:
+def list_villages(request: AuthenticatedHttpRequest, code: int) -> list[VillageOut]:
     _require(request)
     commune = selectors.commune_get(user=request.user, code=code)
     return [_village_out(v) for v in selectors.village_list(user=request.user, commune=commune)]
 
 
 @router.get("/villages/{village_id}", response=VillageOut, summary="Một thôn/bản")
-def get_village(request: HttpRequest, village_id: uuid.UUID) -> VillageOut:
+def get_village(request: AuthenticatedHttpRequest, village_id: uuid.UUID) -> VillageOut:
     _require(request)
     return _village_out(selectors.village_get(user=request.user, village_id=village_id))

@@ -7,14 +7,15 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.accounts.models import User
 from langso.places.models import Commune, Village
 
 
-def village_scope_q(user: Any, perm: str = Perm.PLACES_VIEW) -> Q:
+def village_scope_q(user: User, perm: str = Perm.PLACES_VIEW) -> Q:
     return scope_for(user, perm).q(province="commune__province_id", commune="commune_id", village="id")
 
 
-def commune_scope_q(user: Any, perm: str = Perm.PLACES_VIEW) -> Q:
+def commune_scope_q(user: User, perm: str = Perm.PLACES_VIEW) -> Q:
     scope = scope_for(user, perm)
     if scope.everything:
         return Q()
@@ -25,7 +26,7 @@ def commune_scope_q(user: Any, perm: str = Perm.PLACES_VIEW) -> Q:
     return condition
 
 
-def commune_list(*, user: Any, perm: str = Perm.PLACES_VIEW, q: str = "") -> QuerySet[Commune]:
+def commune_list(*, user: User, perm: str = Perm.PLACES_VIEW, q: str = "") -> QuerySet[Commune]:
     from langso.core.text import fold
 
     qs = Commune.objects.filter(commune_scope_q(user, perm)).select_related("province").distinct()
@@ -34,14 +35,14 @@ def commune_list(*, user: Any, perm: str = Perm.PLACES_VIEW, q: str = "") -> Que
     return qs.order_by("province__sort_key", "sort_key")
 
 
-def commune_get(*, user: Any, code: Any, perm: str = Perm.PLACES_VIEW) -> Commune:
+def commune_get(*, user: User, code: Any, perm: str = Perm.PLACES_VIEW) -> Commune:
     return get_in_scope_or_404(
         Commune.objects.select_related("province").distinct(), commune_scope_q(user, perm), code=code
     )
 
 
 def village_list(
-    *, user: Any, commune: Commune | None = None, perm: str = Perm.PLACES_VIEW
+    *, user: User, commune: Commune | None = None, perm: str = Perm.PLACES_VIEW
 ) -> QuerySet[Village]:
     qs = Village.objects.filter(village_scope_q(user, perm)).select_related("commune")
     if commune is not None:
@@ -49,7 +50,7 @@ def village_list(
     return qs.annotate(household_count=Count("households")).order_by("sort_key")
 
 
-def village_get(*, user: Any, village_id: Any, perm: str = Perm.PLACES_VIEW) -> Village:
+def village_get(*, user: User, village_id: Any, perm: str = Perm.PLACES_VIEW) -> Village:
     return get_in_scope_or_404(
         Village.objects.select_related("commune__province"), village_scope_q(user, perm), pk=village_id
     )

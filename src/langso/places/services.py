@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text, fold, place_sort_key
@@ -54,7 +55,7 @@ def _check_name(commune: Commune, name: str, *, exclude_id: Any = None, current:
 @transaction.atomic
 def village_create(
     *,
-    acting_user: Any,
+    acting_user: User,
     commune: Commune,
     name: str,
     kind: str = VillageKind.THON,
@@ -86,7 +87,7 @@ def village_create(
 
 
 @transaction.atomic
-def village_update(*, acting_user: Any, village: Village, **fields: Any) -> Village:
+def village_update(*, acting_user: User, village: Village, **fields: Any) -> Village:
     allowed = {"name", "kind", "broadband", "mobile_4g", "mobile_5g", "coverage_checked_on"}
     unknown = set(fields) - allowed
     if unknown:

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, has_perm
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.core.http import apply_validation_error, paginate, require_perm
 from langso.places import selectors, services
 from langso.places.forms import CoverageForm, VillageForm
@@ -14,7 +15,7 @@ from langso.places.models import Village
 
 
 @require_perm(Perm.PLACES_VIEW)
-def commune_list(request: HttpRequest) -> HttpResponse:
+def commune_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     page = paginate(request, selectors.commune_list(user=request.user, q=q), per_page=50)
     if page.paginator.count == 1 and not q:
@@ -23,7 +24,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.PLACES_VIEW)
-def commune_detail(request: HttpRequest, code: int) -> HttpResponse:
+def commune_detail(request: AuthenticatedHttpRequest, code: int) -> HttpResponse:
     commune = selectors.commune_get(user=request.user, code=code)
     villages = selectors.village_list(user=request.user, commune=commune)
     can_add = has_perm(request.user, Perm.VILLAGE_EDIT) and _commune_editable(request, commune.code)
@@ -32,12 +33,12 @@ def commune_detail(request: HttpRequest, code: int) -> HttpResponse:
     )
 
 
-def _commune_editable(request: HttpRequest, code: int) -> bool:
+def _commune_editable(request: AuthenticatedHttpRequest, code: int) -> bool:
     return selectors.commune_list(user=request.user, perm=Perm.VILLAGE_EDIT).filter(code=code).exists()
 
 
 @require_perm(Perm.VILLAGE_EDIT)
-def village_create(request: HttpRequest, code: int) -> HttpResponse:
+def village_create(request: AuthenticatedHttpRequest, code: int) -> HttpResponse:
     commune = selectors.commune_get(user=request.user, code=code, perm=Perm.VILLAGE_EDIT)
     form = VillageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -52,7 +53,7 @@ def village_create(request: HttpRequest, code: int) -> HttpResponse:
 
 
 @require_perm(Perm.PLACES_VIEW)
-def village_detail(request: HttpRequest, village_id: str) -> HttpResponse:
+def village_detail(request: AuthenticatedHttpRequest, village_id: str) -> HttpResponse:
     village = selectors.village_get(user=request.user, village_id=village_id)
     editable = _village_editable(request, village, Perm.VILLAGE_EDIT)
     coverage_editable = _village_editable(request, village, Perm.COVERAGE_EDIT)
@@ -68,7 +69,7 @@ def village_detail(request: HttpRequest, village_id: str) -> HttpResponse:
     )
 
 
-def _village_editable(request: HttpRequest, village: Village, perm: str) -> bool:
+def _village_editable(request: AuthenticatedHttpRequest, village: Village, perm: str) -> bool:
     return (
         has_perm(request.user, perm)
         and Village.objects.filter(selectors.village_scope_q(request.user, perm), pk=village.pk).exists()
@@ -76,7 +77,7 @@ def _village_editable(request: HttpRequest, village: Village, perm: str) -> bool
 
 
 @require_perm(Perm.VILLAGE_EDIT)
-def village_edit(request: HttpRequest, village_id: str) -> HttpResponse:
+def village_edit(request: AuthenticatedHttpRequest, village_id: str) -> HttpResponse:
     village = selectors.village_get(user=request.user, village_id=village_id, perm=Perm.VILLAGE_EDIT)
     form = VillageForm(request.POST or None, initial={"name": village.name, "kind": village.kind})
     if request.method == "POST" and form.is_valid():
@@ -93,7 +94,7 @@ def village_edit(request: HttpRequest, village_id: str) -> HttpResponse:
 
 
 @require_perm(Perm.COVERAGE_EDIT)
-def coverage_edit(request: HttpRequest, village_id: str) -> HttpResponse:
+def coverage_edit(request: AuthenticatedHttpRequest, village_id: str) -> HttpResponse:
     village = selectors.village_get(user=request.user, village_id=village_id, perm=Perm.COVERAGE_EDIT)
     form = CoverageForm(
         request.POST or None,

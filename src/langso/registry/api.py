@@ -10,7 +10,9 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from langso.accounts.access import Perm, has_perm
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.registry import selectors
+from langso.registry.models import Resident
 
 router = Router(tags=["registry"])
 
@@ -66,7 +68,7 @@ class HouseholdPage(Schema):
     results: list[HouseholdOut]
 
 
-def _resident_out(resident: selectors.Resident) -> ResidentOut:
+def _resident_out(resident: Resident) -> ResidentOut:
     return ResidentOut(
         id=resident.pk,
         full_name=resident.full_name,
@@ -88,7 +90,7 @@ def _require(request: HttpRequest, perm: str) -> None:
 
 
 @router.get("/residents", response=ResidentPage, summary="Tìm người dân trong phạm vi của người dùng")
-def list_residents(request: HttpRequest, params: Query[ResidentQuery]) -> ResidentPage:
+def list_residents(request: AuthenticatedHttpRequest, params: Query[ResidentQuery]) -> ResidentPage:
     _require(request, Perm.REGISTRY_VIEW)
     filters = selectors.ResidentFilters(
         q=params.q[:100],
@@ -106,17 +108,17 @@ def list_residents(request: HttpRequest, params: Query[ResidentQuery]) -> Reside
 
 
 @router.get("/residents/{resident_id}", response=ResidentOut, summary="Một người dân")
-def get_resident(request: HttpRequest, resident_id: uuid.UUID) -> ResidentOut:
+def get_resident(request: AuthenticatedHttpRequest, resident_id: uuid.UUID) -> ResidentOut:
     _require(request, Perm.REGISTRY_VIEW)
     return _resident_out(selectors.resident_get(user=request.user, resident_id=resident_id))
 
 
 @router.get("/households", response=HouseholdPage, summary="Các hộ trong phạm vi của người dùng")
 def list_households(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     q: str = "",
     village: uuid.UUID | None = None,
-    offset: int = Query(0, le=MAX_OFFSET),
+    offset: int = Query(0, le=MAX_OFFSET),  # type: ignore[type-arg]  # ninja's Query as a default
     limit: int = 25,
 ) -> HouseholdPage:
     _require(request, Perm.REGISTRY_VIEW)
@@ -141,7 +143,7 @@ def list_households(
 
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="Một hộ")
-def get_household(request: HttpRequest, household_id: uuid.UUID) -> HouseholdOut:
+def get_household(request: AuthenticatedHttpRequest, household_id: uuid.UUID) -> HouseholdOut:
     _require(request, Perm.REGISTRY_VIEW)
     h = selectors.household_get(user=request.user, household_id=household_id)
     return HouseholdOut(

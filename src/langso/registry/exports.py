@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from langso.accounts.access import Perm, Scope, has_perm, scope_for
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.places.models import Commune, Village
@@ -72,7 +73,7 @@ def _filters_for_audit(params: Any) -> dict[str, Any]:
 REVEAL_REASON_MIN = 5
 
 
-def residents_xlsx_file(*, acting_user: Any, params: Any, reveal_reason: str = "") -> tuple[IO[bytes], int]:
+def residents_xlsx_file(*, acting_user: User, params: Any, reveal_reason: str = "") -> tuple[IO[bytes], int]:
     """The residents the user may export under the list's filters (`params`: the query string).
 
     CCCD numbers are masked, as on the screen, unless the user may see full numbers and gives a reason
@@ -158,12 +159,12 @@ def residents_xlsx_file(*, acting_user: Any, params: Any, reveal_reason: str = "
     return handle, count
 
 
-def residents_xlsx(*, acting_user: Any, params: Any, reveal_reason: str = "") -> tuple[bytes, int]:
+def residents_xlsx(*, acting_user: User, params: Any, reveal_reason: str = "") -> tuple[bytes, int]:
     handle, count = residents_xlsx_file(acting_user=acting_user, params=params, reveal_reason=reveal_reason)
     return _read(handle), count
 
 
-def households_xlsx_file(*, acting_user: Any, params: Any) -> tuple[IO[bytes], int]:
+def households_xlsx_file(*, acting_user: User, params: Any) -> tuple[IO[bytes], int]:
     """The households the user may export under the list's filters, in the import template's columns."""
     filters = selectors.HouseholdFilters.from_params(params)
     qs = selectors.household_list(user=acting_user, filters=filters).filter(
@@ -176,7 +177,7 @@ def households_xlsx_file(*, acting_user: Any, params: Any) -> tuple[IO[bytes], i
 
     def rows() -> Iterable[list[Any]]:
         for h in qs.iterator(chunk_size=2000):
-            row = [h.code, h.village.name, h.address, h.head.full_name if h.head else "", h.notes]
+            row: list[Any] = [h.code, h.village.name, h.address, h.head.full_name if h.head else "", h.notes]
             if sensitive:
                 row += [h.get_poverty_display(), h.poverty_year]
             yield row
@@ -191,12 +192,12 @@ def households_xlsx_file(*, acting_user: Any, params: Any) -> tuple[IO[bytes], i
     return handle, count
 
 
-def households_xlsx(*, acting_user: Any, params: Any) -> tuple[bytes, int]:
+def households_xlsx(*, acting_user: User, params: Any) -> tuple[bytes, int]:
     handle, count = households_xlsx_file(acting_user=acting_user, params=params)
     return _read(handle), count
 
 
-def villages_xlsx_file(*, acting_user: Any, commune: Commune) -> tuple[IO[bytes], int]:
+def villages_xlsx_file(*, acting_user: User, commune: Commune) -> tuple[IO[bytes], int]:
     """A commune's villages with their coverage, in the import template's columns (the caller has
     checked that the commune is inside the user's export scope)."""
     labels = {"yes": _("Có"), "partial": _("Một phần"), "no": _("Không"), "unknown": ""}

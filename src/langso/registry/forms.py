@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +60,7 @@ class ResidentForm(forms.Form):
         self, *args: Any, households: list[tuple[str, Any]], resident_id: Any = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["household"].choices = households
+        cast(forms.ChoiceField, self.fields["household"]).choices = households
         self.resident_id = resident_id
 
     def clean(self) -> dict[str, Any]:
@@ -68,7 +68,7 @@ class ResidentForm(forms.Form):
         date, CCCD or phone problem shows together with an empty name, in one round."""
         from langso.registry.services import resident_input_errors
 
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         raw = {
             name: self.cleaned_data.get(name, self.data.get(self.add_prefix(name))) for name in self.fields
         }
@@ -93,7 +93,7 @@ class HouseholdForm(forms.Form):
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # An empty first choice: a household saved into the first village by mistake is hard to see.
-        self.fields["village"].choices = [("", _("— Chọn thôn/bản —")), *villages]
+        cast(forms.ChoiceField, self.fields["village"]).choices = [("", _("— Chọn thôn/bản —")), *villages]
 
 
 class ConsentForm(forms.Form):
@@ -140,7 +140,7 @@ class ResidentFilterForm(forms.Form):
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [("", _("Tất cả")), *villages]
+        cast(forms.ChoiceField, self.fields["village"]).choices = [("", _("Tất cả")), *villages]
 
 
 class HouseholdFilterForm(forms.Form):
@@ -156,4 +156,4 @@ class HouseholdFilterForm(forms.Form):
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [("", _("Tất cả")), *villages]
+        cast(forms.ChoiceField, self.fields["village"]).choices = [("", _("Tất cả")), *villages]

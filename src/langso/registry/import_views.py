@@ -4,13 +4,14 @@ in the langso.registry.imports package and langso.registry.exports."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -19,6 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.accounts.http import AuthenticatedHttpRequest
+from langso.accounts.models import User
 from langso.core.http import require_perm
 from langso.places.selectors import commune_get, commune_list
 from langso.registry import exports, imports
@@ -44,7 +47,7 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         communes = list(commune_list(user=user, perm=Perm.REGISTRY_IMPORT)[: COMMUNE_CHOICES_LIMIT + 1])
@@ -55,7 +58,9 @@ class UploadForm(forms.Form):
                 help_text=gettext_lazy("Mã đơn vị hành chính, ví dụ 2071."),
             )
         else:
-            self.fields["commune"].choices = [(c.code, f"{c.name} — {c.province.name}") for c in communes]
+            cast(forms.ChoiceField, self.fields["commune"]).choices = [
+                (c.code, f"{c.name} — {c.province.name}") for c in communes
+            ]
             if len(communes) == 1:
                 self.fields["commune"].initial = communes[0].code
         self.fields["file"].help_text = self.fields["file"].help_text % {
@@ -93,7 +98,7 @@ def _check_now_or_later(job: ImportJob) -> None:
 
 
 @require_perm(Perm.REGISTRY_IMPORT)
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,7 +118,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_IMPORT)
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     if kind not in ImportKind.values:
         raise Http404
     response = HttpResponse(imports.template_xlsx(kind), content_type=XLSX)
@@ -122,7 +127,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_IMPORT)
-def import_job(request: HttpRequest, job_id: Any) -> HttpResponse:
+def import_job(request: AuthenticatedHttpRequest, job_id: Any) -> HttpResponse:
     job = _job(request, job_id)
     running = job.status in imports.RUNNING
     problems = job.problems[:PROBLEMS_SHOWN]
@@ -160,7 +165,7 @@ def import_job(request: HttpRequest, job_id: Any) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.REGISTRY_IMPORT)
-def import_columns(request: HttpRequest, job_id: Any) -> HttpResponse:
+def import_columns(request: AuthenticatedHttpRequest, job_id: Any) -> HttpResponse:
     """The officer's mapping of her columns: remembered for the commune, then the file checked again."""
     job = _job(request, job_id)
     count = len(job.layout.get("headers", []))
@@ -177,7 +182,7 @@ def import_columns(request: HttpRequest, job_id: Any) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_IMPORT)
-def import_refused(request: HttpRequest, job_id: Any) -> HttpResponse:
+def import_refused(request: AuthenticatedHttpRequest, job_id: Any) -> HttpResponse:
     """The refused rows as .xlsx: her rows as she wrote them, with the reasons, to fix and import again."""
     job = _job(request, job_id)
     content = imports.job_refused_file(job)
@@ -191,7 +196,7 @@ def import_refused(request: HttpRequest, job_id: Any) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.REGISTRY_IMPORT)
-def import_confirm(request: HttpRequest, job_id: Any) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, job_id: Any) -> HttpResponse:
     job = _job(request, job_id)
     if request.POST.get("action") == "cancel":
         try:
@@ -215,7 +220,7 @@ def import_confirm(request: HttpRequest, job_id: Any) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.REGISTRY_IMPORT)
-def import_retry(request: HttpRequest, job_id: Any) -> HttpResponse:
+def import_retry(request: AuthenticatedHttpRequest, job_id: Any) -> HttpResponse:
     """A job that stopped making progress: re-queue it (or fail it after several tries)."""
     job = _job(request, job_id)
     outcome = imports.job_recover(job)
@@ -229,7 +234,7 @@ def import_retry(request: HttpRequest, job_id: Any) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_EXPORT)
-def villages_export(request: HttpRequest) -> HttpResponse:
+def villages_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The villages of one commune (?commune=code; the only one when the user has one) as .xlsx."""
     code = str(request.GET.get("commune") or "")
     if not code.isdigit():

@@ -39,9 +39,10 @@ def today() -> datetime.date:
 @contextlib.contextmanager
 def one_day() -> Iterator[datetime.date]:
     """Within the block, `today()` is the date it started on (a batch of rows checked as of one day)."""
-    token = _TODAY.set(today())
+    day = today()
+    token = _TODAY.set(day)
     try:
-        yield _TODAY.get()  # type: ignore[misc]
+        yield day
     finally:
         _TODAY.reset(token)
 

@@ -127,7 +127,7 @@ class ResidentSearchQuerySet(QuerySet):
     _name_search: _ProvinceNameSearch | None = None
 
     def _clone(self) -> Self:
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]  # Django's private _clone is not in the stubs
         clone._name_search = self._name_search
         return clone
 
@@ -164,7 +164,14 @@ class ResidentSearchQuerySet(QuerySet):
         with connections[self.db].cursor() as cursor:
             while True:
                 wanted = high - len(found)  # every name has at least one resident, bar leftovers
-                params = [search.province_code, *after, *search.patterns, wanted, search.province_code, high]
+                params: list[Any] = [
+                    search.province_code,
+                    *after,
+                    *search.patterns,
+                    wanted,
+                    search.province_code,
+                    high,
+                ]
                 cursor.execute(next_read if after else first_read, params)
                 rows = cursor.fetchall()
                 found.extend((sort_key, pk) for sort_key, _name, pk in rows if pk is not None)
@@ -175,7 +182,7 @@ class ResidentSearchQuerySet(QuerySet):
         page_ids = [pk for _sort_key, pk in found[low:high]]
         if not page_ids:
             return []
-        unsliced = self._chain()
+        unsliced = self._chain()  # type: ignore[attr-defined]  # Django's private _chain is not in the stubs
         unsliced.query.clear_limits()
         unsliced._name_search = None
         rows_by_id = {row.pk: row for row in unsliced.filter(pk__in=page_ids)}
@@ -188,7 +195,7 @@ def searched_through_names(queryset: QuerySet, *, province_code: int, query: str
     The caller vouches that `queryset` holds only the residents of `province_code` whose name
     matches `query` (no other condition), ordered by sort_key and id.
     """
-    fast = ResidentSearchQuerySet(model=queryset.model, query=queryset.query.chain(), using=queryset._db)
+    fast = ResidentSearchQuerySet(model=queryset.model, query=queryset.query.chain(), using=queryset._db)  # type: ignore[attr-defined]  # private, not in the stubs
     fast._name_search = _ProvinceNameSearch(
         province_code=province_code, patterns=tuple(name_patterns(query)), where=fast.query.where.clone()
     )

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.accounts.models import User
 from langso.core.text import fold
 from langso.core.validators import normalize_phone
 from langso.registry.models import Household, Resident
@@ -59,11 +60,11 @@ class ResidentFilters:
         )
 
 
-def _units_q(user: Any, perm: str) -> Q:
+def _units_q(user: User, perm: str) -> Q:
     return scope_for(user, perm).q(province="province_id", commune="commune_id", village="village_id")
 
 
-def resident_scope_q(user: Any, perm: str = Perm.REGISTRY_VIEW) -> Q:
+def resident_scope_q(user: User, perm: str = Perm.REGISTRY_VIEW) -> Q:
     return _units_q(user, perm)
 
 
@@ -96,7 +97,7 @@ def search_q(query: str, *, within_one_unit: bool = False) -> Q:
     return name_q(text, within_one_unit=within_one_unit)
 
 
-def resident_list(*, user: Any, filters: ResidentFilters | None = None) -> QuerySet[Resident]:
+def resident_list(*, user: User, filters: ResidentFilters | None = None) -> QuerySet[Resident]:
     filters = filters or ResidentFilters()
     scope = scope_for(user, Perm.REGISTRY_VIEW)
     qs = Resident.objects.filter(scope.q(province="province_id", commune="commune_id", village="village_id"))
@@ -151,7 +152,7 @@ def _is_number_query(query: str) -> bool:
     return digits.isdigit() and len(digits) >= 9
 
 
-def resident_get(*, user: Any, resident_id: Any, perm: str = Perm.REGISTRY_VIEW) -> Resident:
+def resident_get(*, user: User, resident_id: Any, perm: str = Perm.REGISTRY_VIEW) -> Resident:
     return get_in_scope_or_404(
         Resident.objects.select_related("household", "village", "commune", "province"),
         _units_q(user, perm),
@@ -179,7 +180,7 @@ class HouseholdFilters:
         )
 
 
-def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
+def household_list(*, user: User, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
     filters = filters or HouseholdFilters()
     qs = Household.objects.filter(_units_q(user, Perm.REGISTRY_VIEW))
     if filters.q:
@@ -192,7 +193,7 @@ def household_list(*, user: Any, filters: HouseholdFilters | None = None) -> Que
     return qs.select_related("village", "head").order_by("village__sort_key", "code")
 
 
-def household_get(*, user: Any, household_id: Any, perm: str = Perm.REGISTRY_VIEW) -> Household:
+def household_get(*, user: User, household_id: Any, perm: str = Perm.REGISTRY_VIEW) -> Household:
     return get_in_scope_or_404(
         Household.objects.select_related("village", "commune", "head"),
         _units_q(user, perm),

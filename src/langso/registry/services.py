@@ -12,6 +12,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import fold, vietnamese_sort_key
@@ -120,7 +121,7 @@ def _place(resident: Resident, household: Household) -> None:
 
 
 @transaction.atomic
-def resident_register(*, acting_user: Any, household: Household, **data: Any) -> Resident:
+def resident_register(*, acting_user: User, household: Household, **data: Any) -> Resident:
     cleaned = clean_resident_input(data)
     if _cccd_taken(cleaned["cccd"]):
         raise _duplicate_cccd_error()
@@ -154,7 +155,7 @@ def _note_smartphone(resident: Resident, source: str, on: datetime.date, *, to_c
 
 def resident_smartphone_set(
     *,
-    acting_user: Any,
+    acting_user: User,
     resident: Resident,
     owns: bool,
     source: str,
@@ -206,7 +207,7 @@ def _make_head(household: Household, resident: Resident) -> None:
 
 @transaction.atomic
 def resident_update(
-    *, acting_user: Any, resident: Resident, household: Household | None = None, **data: Any
+    *, acting_user: User, resident: Resident, household: Household | None = None, **data: Any
 ) -> Resident:
     current = {name: getattr(resident, name) for name in RESIDENT_FIELDS}
     current.update(data)
@@ -242,7 +243,7 @@ def resident_update(
 
 
 @transaction.atomic
-def resident_delete(*, acting_user: Any, resident: Resident, reason: str = "") -> None:
+def resident_delete(*, acting_user: User, resident: Resident, reason: str = "") -> None:
     snapshot = _redact(audit.snapshot(resident, list(RESIDENT_FIELDS)))
     Household.objects.filter(head=resident).update(head=None)
     resident_id, label = resident.pk, str(resident)
@@ -309,7 +310,7 @@ def _household_code_taken_error() -> ValidationError:
 
 
 @transaction.atomic
-def household_register(*, acting_user: Any, village: Village, **data: Any) -> Household:
+def household_register(*, acting_user: User, village: Village, **data: Any) -> Household:
     cleaned = clean_household_input(data)
     household = Household(
         **cleaned, village=village, commune_id=village.commune_id, province_id=village.commune.province_id
@@ -332,7 +333,7 @@ def household_register(*, acting_user: Any, village: Village, **data: Any) -> Ho
 
 @transaction.atomic
 def household_update(
-    *, acting_user: Any, household: Household, village: Village | None = None, **data: Any
+    *, acting_user: User, household: Household, village: Village | None = None, **data: Any
 ) -> Household:
     current = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS}
     current.update(data)
@@ -361,7 +362,7 @@ def household_update(
 @transaction.atomic
 def consent_record(
     *,
-    acting_user: Any,
+    acting_user: User,
     resident: Resident,
     purpose: str,
     given: bool = True,
@@ -393,7 +394,7 @@ def consent_record(
     return consent
 
 
-def cccd_reveal(*, acting_user: Any, resident: Resident) -> str:
+def cccd_reveal(*, acting_user: User, resident: Resident) -> str:
     """Return the full CCCD number and record that this user saw it."""
     audit.record(
         actor=acting_user, action=AuditAction.REVEAL, obj=resident, resident_id=resident.pk, note="cccd"

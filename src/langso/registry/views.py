@@ -6,13 +6,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, has_perm
+from langso.accounts.http import AuthenticatedHttpRequest
+from langso.accounts.models import User
 from langso.core.http import apply_validation_error, paginate, query_without_page, require_perm
 from langso.core.replicas import reads_from_replica
 from langso.places.selectors import village_choices, village_get, village_list
@@ -30,7 +32,7 @@ from langso.skills import selectors as skill_selectors
 VILLAGE_CHOICES_LIMIT = 500
 
 
-def _village_choices(request: HttpRequest, perm: str) -> list[tuple[str, Any]]:
+def _village_choices(request: AuthenticatedHttpRequest, perm: str) -> list[tuple[str, Any]]:
     villages = village_list(user=request.user, perm=perm).select_related("commune")[
         : VILLAGE_CHOICES_LIMIT + 1
     ]
@@ -39,7 +41,7 @@ def _village_choices(request: HttpRequest, perm: str) -> list[tuple[str, Any]]:
 
 @require_perm(Perm.REGISTRY_VIEW)
 @reads_from_replica()
-def resident_list(request: HttpRequest) -> HttpResponse:
+def resident_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = selectors.ResidentFilters.from_params(request.GET)
     form = ResidentFilterForm(request.GET or None, villages=_village_choices(request, Perm.REGISTRY_VIEW))
     page = paginate(request, selectors.resident_list(user=request.user, filters=filters))
@@ -61,7 +63,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_VIEW)
-def resident_detail(request: HttpRequest, resident_id: str) -> HttpResponse:
+def resident_detail(request: AuthenticatedHttpRequest, resident_id: str) -> HttpResponse:
     resident = selectors.resident_get(user=request.user, resident_id=resident_id)
     user = request.user
     return render(
@@ -82,13 +84,15 @@ def resident_detail(request: HttpRequest, resident_id: str) -> HttpResponse:
     )
 
 
-def _in_scope(user: object, resident_id: str, perm: str) -> bool:
+def _in_scope(user: User, resident_id: str, perm: str) -> bool:
     if not has_perm(user, perm):
         return False
     return selectors.Resident.objects.filter(selectors.resident_scope_q(user, perm), pk=resident_id).exists()
 
 
-def _household_choices(request: HttpRequest, selected: Household | None = None) -> list[tuple[str, Any]]:
+def _household_choices(
+    request: AuthenticatedHttpRequest, selected: Household | None = None
+) -> list[tuple[str, Any]]:
     """The households a user may add a person to, grouped by village (an <optgroup> each), after an
     empty choice so nobody saves a person into the first household by mistake. A household without a
     head says so instead of showing an address or the village where the head's name belongs."""
@@ -107,12 +111,12 @@ def _household_choices(request: HttpRequest, selected: Household | None = None) 
     return [("", _("— Chọn hộ gia đình —")), *groups.items()]
 
 
-def _editable_household(request: HttpRequest, household_id: str) -> Household:
+def _editable_household(request: AuthenticatedHttpRequest, household_id: str) -> Household:
     return selectors.household_get(user=request.user, household_id=household_id, perm=Perm.REGISTRY_EDIT)
 
 
 @require_perm(Perm.REGISTRY_EDIT)
-def resident_create(request: HttpRequest) -> HttpResponse:
+def resident_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial_household = request.GET.get("household")
     form = ResidentForm(
         request.POST or None, households=_household_choices(request), initial={"household": initial_household}
@@ -131,7 +135,7 @@ def resident_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_EDIT)
-def resident_edit(request: HttpRequest, resident_id: str) -> HttpResponse:
+def resident_edit(request: AuthenticatedHttpRequest, resident_id: str) -> HttpResponse:
     resident = selectors.resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     initial = {
         "full_name": resident.full_name,
@@ -170,7 +174,7 @@ def resident_edit(request: HttpRequest, resident_id: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.REGISTRY_EDIT)
-def resident_delete(request: HttpRequest, resident_id: str) -> HttpResponse:
+def resident_delete(request: AuthenticatedHttpRequest, resident_id: str) -> HttpResponse:
     resident = selectors.resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     household = resident.household
     try:
@@ -186,14 +190,14 @@ def resident_delete(request: HttpRequest, resident_id: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.REVEAL_CCCD)
-def resident_reveal_cccd(request: HttpRequest, resident_id: str) -> HttpResponse:
+def resident_reveal_cccd(request: AuthenticatedHttpRequest, resident_id: str) -> HttpResponse:
     resident = selectors.resident_get(user=request.user, resident_id=resident_id, perm=Perm.REVEAL_CCCD)
     number = services.cccd_reveal(acting_user=request.user, resident=resident)
     return render(request, "registry/cccd_revealed.html", {"resident": resident, "number": number})
 
 
 @require_perm(Perm.REGISTRY_EDIT)
-def consent_create(request: HttpRequest, resident_id: str) -> HttpResponse:
+def consent_create(request: AuthenticatedHttpRequest, resident_id: str) -> HttpResponse:
     resident = selectors.resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -209,7 +213,7 @@ def consent_create(request: HttpRequest, resident_id: str) -> HttpResponse:
 
 @require_perm(Perm.REGISTRY_VIEW)
 @reads_from_replica()
-def household_list(request: HttpRequest) -> HttpResponse:
+def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = selectors.HouseholdFilters.from_params(request.GET)
     form = HouseholdFilterForm(request.GET or None, villages=_village_choices(request, Perm.REGISTRY_VIEW))
     page = paginate(request, selectors.household_list(user=request.user, filters=filters))
@@ -228,7 +232,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_VIEW)
-def household_detail(request: HttpRequest, household_id: str) -> HttpResponse:
+def household_detail(request: AuthenticatedHttpRequest, household_id: str) -> HttpResponse:
     household = selectors.household_get(user=request.user, household_id=household_id)
     members = household.members.order_by("-is_head", "birth_year", "sort_key")
     can_edit = (
@@ -250,7 +254,7 @@ def household_detail(request: HttpRequest, household_id: str) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_EDIT)
-def household_create(request: HttpRequest) -> HttpResponse:
+def household_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = HouseholdForm(
         request.POST or None,
         villages=_village_choices(request, Perm.REGISTRY_EDIT),
@@ -270,7 +274,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_EDIT)
-def household_edit(request: HttpRequest, household_id: str) -> HttpResponse:
+def household_edit(request: AuthenticatedHttpRequest, household_id: str) -> HttpResponse:
     household = _editable_household(request, household_id)
     initial = {
         "code": household.code,
@@ -309,7 +313,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 @require_perm(Perm.REGISTRY_EXPORT)
 @reads_from_replica()
-def residents_export(request: HttpRequest) -> HttpResponse:
+def residents_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the list's people with masked CCCD numbers. POST with a reason (the list page's "with full
     numbers" form): full numbers where the user may see them, audited as a reveal."""
     reason = request.POST.get("reason", "") if request.method == "POST" else ""
@@ -328,6 +332,6 @@ def residents_export(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.REGISTRY_EXPORT)
 @reads_from_replica()
-def households_export(request: HttpRequest) -> HttpResponse:
+def households_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     content, _count = exports.households_xlsx(acting_user=request.user, params=request.GET)
     return _xlsx_response(content, exports.export_filename("ho-gia-dinh"))

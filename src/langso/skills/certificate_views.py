@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from langso.accounts.access import Perm, Scope, get_in_scope_or_404, has_perm, scope_for
+from langso.accounts.http import AuthenticatedHttpRequest
+from langso.accounts.models import User
 from langso.core import throttle
 from langso.core.http import apply_validation_error, require_perm
 from langso.core.middleware import client_ip
@@ -34,7 +36,7 @@ VERIFY_WINDOW_SECONDS = 10 * 60
 UNITS = {"province": "province_id", "commune": "commune_id", "village": "village_id"}
 
 
-def revoke_scope(user: Any) -> Scope:
+def revoke_scope(user: User) -> Scope:
     """Where a user may revoke: registry editors at a commune or above (a commune officer, not a team
     leader, whose role sits at a village)."""
     scope = scope_for(user, Perm.REGISTRY_EDIT)
@@ -91,7 +93,7 @@ def certificate_pdf(request: HttpRequest, certificate_id: Any) -> HttpResponse:
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="chung-nhan-{certificate.verification_code}.pdf"'
-    response.personal_data = True  # type: ignore[attr-defined]
+    response.personal_data = True  # type: ignore[attr-defined]  # read by our cache middleware
     return response
 
 
@@ -126,7 +128,7 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
 
 @require_perm(Perm.REGISTRY_EDIT)
 @require_POST
-def certificate_revoke(request: HttpRequest, certificate_id: Any) -> HttpResponse:
+def certificate_revoke(request: AuthenticatedHttpRequest, certificate_id: Any) -> HttpResponse:
     certificate = get_in_scope_or_404(
         Certificate.objects.select_related("resident"),
         revoke_scope(request.user).q(**UNITS),
@@ -165,7 +167,7 @@ class ProgrammeForm(forms.Form):
                 coerce=int,
                 initial=0,
                 required=False,
-                empty_value=0,
+                empty_value=0,  # type: ignore[arg-type]  # Django takes any value; the stubs say str
             )
             self.skill_fields.append((skill.code, name))
 
@@ -174,7 +176,7 @@ class ProgrammeForm(forms.Form):
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     language = get_language() or "vi"
     programmes = [
         (p, p.display_name(language), p.certificates.filter(revoked_at__isnull=True).count())
@@ -184,7 +186,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def programme_edit(request: HttpRequest, programme_id: int | None = None) -> HttpResponse:
+def programme_edit(request: AuthenticatedHttpRequest, programme_id: int | None = None) -> HttpResponse:
     programme = get_object_or_404(CertificateProgramme, pk=programme_id) if programme_id else None
     skills = list(Skill.objects.filter(version=published_version()).order_by("position"))
     initial: dict[str, Any] = {"active": True}

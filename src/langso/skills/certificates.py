@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.registry.models import Resident
@@ -53,7 +54,7 @@ def meets(required: dict[str, int], levels: dict[str, int]) -> bool:
     return bool(required) and all(levels.get(code, 0) >= needed for code, needed in required.items())
 
 
-def issue_due_certificates(*, resident: Resident, acting_user: Any) -> list[Certificate]:
+def issue_due_certificates(*, resident: Resident, acting_user: User | None) -> list[Certificate]:
     """Issue every active programme's certificate whose levels the person now meets and does not hold."""
     levels = dict(CurrentSkillLevel.objects.filter(resident=resident).values_list("skill_code", "level"))
     if not levels:
@@ -90,7 +91,7 @@ def _snapshot(required: dict[str, int], levels: dict[str, int]) -> list[dict[str
 
 
 def _issue(
-    *, resident: Resident, programme: CertificateProgramme, levels: dict[str, int], acting_user: Any
+    *, resident: Resident, programme: CertificateProgramme, levels: dict[str, int], acting_user: User | None
 ) -> Certificate | None:
     for _attempt in range(5):
         try:
@@ -126,7 +127,7 @@ def _issue(
 
 
 @transaction.atomic
-def certificate_revoke(*, acting_user: Any, certificate: Certificate, reason: str) -> Certificate:
+def certificate_revoke(*, acting_user: User, certificate: Certificate, reason: str) -> Certificate:
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise ValidationError({"reason": [_("Hãy ghi lý do thu hồi.")]})
@@ -150,7 +151,7 @@ def certificate_revoke(*, acting_user: Any, certificate: Certificate, reason: st
 @transaction.atomic
 def programme_save(
     *,
-    acting_user: Any,
+    acting_user: User,
     programme: CertificateProgramme | None,
     name: str,
     name_en: str,

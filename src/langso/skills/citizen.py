@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import enum
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,6 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from langso.accounts.models import User
 from langso.core import audit, throttle
 from langso.core.middleware import client_ip
 from langso.core.models import AuditAction
@@ -69,7 +69,7 @@ def normalise_code(text: str) -> str:
 
 
 @transaction.atomic
-def access_code_create(*, acting_user: Any, resident: Resident) -> tuple[CitizenAccessCode, str]:
+def access_code_create(*, acting_user: User, resident: Resident) -> tuple[CitizenAccessCode, str]:
     """A new one-time code for a person; any unused earlier code stops working. Returns (row, code)."""
     # Lock the person so two team members pressing the button at once leave one open code.
     Resident.objects.select_for_update().filter(pk=resident.pk).exists()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from langso.accounts.access import Perm
+from langso.accounts.http import AuthenticatedHttpRequest
 from langso.core.http import require_perm
 from langso.registry.selectors import resident_get
 from langso.skills import citizen
@@ -55,7 +56,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "guides_url": _guides_url(),
         },
     )
-    response.personal_data = True  # type: ignore[attr-defined]
+    response.personal_data = True  # type: ignore[attr-defined]  # read by our cache middleware
     return response
 
 
@@ -67,7 +68,7 @@ def me_exit(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.REGISTRY_EDIT)
 @require_POST
-def access_code_create(request: HttpRequest, resident_id: str) -> HttpResponse:
+def access_code_create(request: AuthenticatedHttpRequest, resident_id: str) -> HttpResponse:
     """Make a one-time code and show it once, on a slip to print or read aloud."""
     resident = resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     row, code = citizen.access_code_create(acting_user=request.user, resident=resident)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,7 @@ class SkillRecordForm(forms.Form):
 
     def __init__(self, *args: Any, skills: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skill_code"].choices = skills
+        cast(forms.ChoiceField, self.fields["skill_code"]).choices = skills
         self.fields["skill_code"].grouped = True  # type: ignore[attr-defined]  # includes/form_fields.html
 
 

@@ -137,7 +137,7 @@ class Evidence(models.TextChoices):
 
 # When two records share a date, stronger evidence decides the current level. A level set for a whole
 # group at once is weaker than a member watching one person do it, stronger than the person's word.
-EVIDENCE_STRENGTH = {
+EVIDENCE_STRENGTH: dict[str, int] = {
     Evidence.SELF: 0,
     Evidence.GROUP: 1,
     Evidence.OBSERVED: 2,

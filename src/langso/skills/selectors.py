@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from langso.accounts.models import User
 from langso.registry.models import Resident
 from langso.skills.models import CatalogueStatus, RuleKind, Skill, SkillRecord, SkillRule
 from langso.skills.rules import (
@@ -80,7 +81,7 @@ class SkillCount:
     recorded: int  # people with any record
 
 
-def skill_counts(*, user: Any, level: int = 3, commune_code: int | None = None) -> list[SkillCount]:
+def skill_counts(*, user: User, level: int = 3, commune_code: int | None = None) -> list[SkillCount]:
     """For the steering committee: how many people in the user's units reached each skill."""
     from django.db.models import Count
 
@@ -120,7 +121,7 @@ def _month_key(day: Any) -> str:
 
 def skill_progress_by_month(
     *,
-    user: Any,
+    user: User,
     months: int = 12,
     level: int = 3,
     commune_code: int | None = None,
@@ -196,7 +197,7 @@ class CitizenCount:
     adults: int  # adults in the registry of the units
 
 
-def digital_citizen_count(*, user: Any, commune_code: int | None = None) -> CitizenCount:
+def digital_citizen_count(*, user: User, commune_code: int | None = None) -> CitizenCount:
     """How many adults of the user's units are digital citizens by the national rule (a smartphone and
     every required skill at its level, from the current levels), out of how many adults: the number a
     steering committee asks first. The campaign indicator `digital_citizens` counts the same people."""

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.registry.models import Resident
@@ -126,7 +127,7 @@ def published_version() -> CatalogueVersion:
 
 
 @transaction.atomic
-def catalogue_draft_start(*, acting_user: Any) -> CatalogueVersion:
+def catalogue_draft_start(*, acting_user: User) -> CatalogueVersion:
     """A draft copy of the published catalogue, to edit before publishing. One draft at a time."""
     draft = CatalogueVersion.objects.select_for_update().filter(status=CatalogueStatus.DRAFT).first()
     if draft is not None:
@@ -160,7 +161,7 @@ def catalogue_draft_start(*, acting_user: Any) -> CatalogueVersion:
 
 
 @transaction.atomic
-def draft_skill_save(*, acting_user: Any, draft: CatalogueVersion, code: str, **fields: Any) -> Skill:
+def draft_skill_save(*, acting_user: User, draft: CatalogueVersion, code: str, **fields: Any) -> Skill:
     """Add or change a skill in the draft. Published versions are never edited."""
     if draft.status != CatalogueStatus.DRAFT:
         raise ValidationError(_("Chỉ sửa được bản nháp của danh mục; phiên bản đã áp dụng giữ nguyên."))
@@ -183,7 +184,7 @@ def draft_skill_save(*, acting_user: Any, draft: CatalogueVersion, code: str, **
 
 
 @transaction.atomic
-def catalogue_publish(*, acting_user: Any, draft: CatalogueVersion, note: str = "") -> CatalogueVersion:
+def catalogue_publish(*, acting_user: User, draft: CatalogueVersion, note: str = "") -> CatalogueVersion:
     draft = CatalogueVersion.objects.select_for_update().get(pk=draft.pk)
     if draft.status != CatalogueStatus.DRAFT:
         raise ValidationError(_("Phiên bản này không phải bản nháp."))
@@ -242,7 +243,7 @@ def _current_skill(code: str) -> Skill:
 @transaction.atomic
 def skill_record_add(
     *,
-    acting_user: Any,
+    acting_user: User | None,
     resident: Resident,
     skill_code: str,
     level: int,
@@ -293,7 +294,7 @@ def skill_record_add(
 
 
 @transaction.atomic
-def skill_record_void(*, acting_user: Any, record: SkillRecord, reason: str) -> SkillRecord:
+def skill_record_void(*, acting_user: User, record: SkillRecord, reason: str) -> SkillRecord:
     """Take a wrong record out of the person's levels and every number, keeping it in the history with
     who voided it, when and why. The commune's numbers are recomputed (the change triggers see it)."""
     reason = " ".join((reason or "").split())[:300]
@@ -322,7 +323,7 @@ def skill_record_void(*, acting_user: Any, record: SkillRecord, reason: str) -> 
 @transaction.atomic
 def skill_rule_update(
     *,
-    acting_user: Any,
+    acting_user: User,
     kind: str,
     required_levels: dict[str, int],
     requires_smartphone: bool = True,

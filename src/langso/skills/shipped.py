@@ -48,7 +48,7 @@ class ShippedCatalogue:
 
 
 def _max_length(field: str) -> int:
-    return int(Skill._meta.get_field(field).max_length or 0)
+    return int(Skill._meta.get_field(field).max_length or 0)  # type: ignore[union-attr]  # a concrete field
 
 
 def _skill(table: Table) -> ShippedSkill:

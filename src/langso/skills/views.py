@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm
+from langso.accounts.http import AuthenticatedHttpRequest
+from langso.accounts.models import User
 from langso.core.http import apply_validation_error, require_perm
 from langso.registry.selectors import resident_get
 from langso.skills import services
@@ -21,7 +21,7 @@ from langso.skills.models import Skill, SkillArea
 
 
 @require_perm(Perm.REGISTRY_EDIT)
-def record_create(request: HttpRequest, resident_id: str) -> HttpResponse:
+def record_create(request: AuthenticatedHttpRequest, resident_id: str) -> HttpResponse:
     resident = resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
     language = get_language() or "vi"
     # Grouped by area, none chosen beforehand: the first skill is never recorded just because nobody
@@ -56,7 +56,7 @@ def record_create(request: HttpRequest, resident_id: str) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.REGISTRY_EDIT)
-def record_void(request: HttpRequest, resident_id: str, record_id: str) -> HttpResponse:
+def record_void(request: AuthenticatedHttpRequest, resident_id: str, record_id: str) -> HttpResponse:
     from langso.skills.models import SkillRecord
 
     resident = resident_get(user=request.user, resident_id=resident_id, perm=Perm.REGISTRY_EDIT)
@@ -73,7 +73,7 @@ def record_void(request: HttpRequest, resident_id: str, record_id: str) -> HttpR
     return redirect(f"{resident.get_absolute_url()}#skill-history")
 
 
-def _user_province(user: Any) -> int | None:
+def _user_province(user: User) -> int | None:
     """The province whose own rules apply to what this user sees (None: national rules)."""
     from langso.accounts.access import scope_for
     from langso.places.models import Commune, Village
@@ -90,14 +90,14 @@ def _user_province(user: Any) -> int | None:
 
 
 @require_perm(Perm.REGISTRY_VIEW)
-def rules(request: HttpRequest) -> HttpResponse:
+def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     from langso.skills.explain import all_rules
 
     return render(request, "skills/rules.html", {"rules": all_rules(_user_province(request.user))})
 
 
 @require_perm(Perm.REGISTRY_VIEW)
-def rule(request: HttpRequest, key: str) -> HttpResponse:
+def rule(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     """One rule, written out from the rule itself: what it asks for, skill by skill, level by level."""
     from django.http import Http404
 
@@ -110,7 +110,7 @@ def rule(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTRY_VIEW)
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
     from langso.accounts.access import has_perm
     from langso.skills.selectors import draft_version
 
@@ -137,14 +137,14 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def draft_start(request: HttpRequest) -> HttpResponse:
+def draft_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.catalogue_draft_start(acting_user=request.user)
     return redirect(f"{reverse('skills:catalogue')}?draft=1")
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def draft_skill_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+def draft_skill_edit(request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
     from langso.skills.selectors import draft_version
 
     draft = draft_version()
@@ -174,7 +174,7 @@ def draft_skill_edit(request: HttpRequest, code: str | None = None) -> HttpRespo
 
 
 @require_perm(Perm.CATALOGUE_EDIT)
-def draft_publish(request: HttpRequest) -> HttpResponse:
+def draft_publish(request: AuthenticatedHttpRequest) -> HttpResponse:
     from langso.skills.selectors import draft_version
 
     draft = draft_version()
@@ -190,7 +190,7 @@ def draft_publish(request: HttpRequest) -> HttpResponse:
     return redirect("skills:catalogue")
 
 
-def _drill_unit(user: Any, commune_code: int | None) -> tuple[str, int] | None:
+def _drill_unit(user: User, commune_code: int | None) -> tuple[str, int] | None:
     """The unit whose people a number of the skills page opens (the campaigns' drill-down list), when
     the user may open that list and the page is about one commune or one province."""
     from langso.accounts.access import Perm, may_open, scope_for
@@ -210,7 +210,7 @@ def _drill_unit(user: Any, commune_code: int | None) -> tuple[str, int] | None:
 
 
 @require_perm(Perm.REGISTRY_VIEW)
-def numbers(request: HttpRequest) -> HttpResponse:
+def numbers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Skills reached per area and per skill, per unit and over time, for the steering committee."""
     from langso.accounts.access import Perm
     from langso.places.selectors import commune_list

@@ -26,6 +26,8 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from langso.accounts.access import Perm, has_perm
+from langso.accounts.http import AuthenticatedHttpRequest
+from langso.accounts.models import User
 from langso.teams import device_keys, field_sync
 from langso.teams.field_worklist import WorklistOut, worklist_for_device
 from langso.teams.models import DeviceToken
@@ -37,6 +39,13 @@ MAX_BATCH = 100
 RATE_LIMIT_PER_MINUTE = 60
 # The cookie the field app keeps its key in (see langso.field.keys).
 FIELD_COOKIE = "langso_field"
+
+
+class DeviceRequest(HttpRequest):
+    """A request DeviceAuth let through: the phone's key and its member (for the type checker)."""
+
+    device: DeviceToken
+    user: User
 
 
 class DeviceAuth(HttpBearer):
@@ -55,13 +64,13 @@ class DeviceAuth(HttpBearer):
             return None
         _rate_limit(device)
         request.user = device.user
-        request.device = device  # type: ignore[attr-defined]
+        request.device = device  # type: ignore[attr-defined]  # what makes it a DeviceRequest
         return device
 
 
 def _rate_limit(device: DeviceToken) -> None:
     key = f"sync-rate:{device.pk}:{int(timezone.now().timestamp() // 60)}"
-    count = cache.get_or_set(key, 0, timeout=120)
+    count = cache.get_or_set(key, 0, timeout=120) or 0
     if count >= RATE_LIMIT_PER_MINUTE:
         raise HttpError(429, _("Quá nhiều yêu cầu từ thiết bị này; hãy thử lại sau một phút."))
     try:
@@ -105,7 +114,7 @@ class DeviceOut(Schema):
 @router.post(
     "/devices", response=DeviceIssued, auth=django_auth, summary="Cấp khóa đồng bộ cho một điện thoại"
 )
-def device_issue(request: HttpRequest, payload: DeviceIn) -> DeviceIssued:
+def device_issue(request: AuthenticatedHttpRequest, payload: DeviceIn) -> DeviceIssued:
     if not has_perm(request.user, Perm.VISIT_RECORD):
         raise HttpError(403, _("Bạn không có quyền dùng ứng dụng thực địa."))
     device, token = device_keys.device_token_issue(acting_user=request.user, name=payload.name)
@@ -113,12 +122,12 @@ def device_issue(request: HttpRequest, payload: DeviceIn) -> DeviceIssued:
 
 
 @router.get("/devices", response=list[DeviceOut], auth=django_auth, summary="Các điện thoại của tôi")
-def device_list(request: HttpRequest) -> list[DeviceToken]:
+def device_list(request: AuthenticatedHttpRequest) -> list[DeviceToken]:
     return list(DeviceToken.objects.filter(user=request.user))
 
 
 @router.post("/devices/{device_id}/revoke", response=DeviceOut, auth=django_auth, summary="Thu hồi khóa")
-def device_revoke(request: HttpRequest, device_id: uuid.UUID) -> DeviceToken:
+def device_revoke(request: AuthenticatedHttpRequest, device_id: uuid.UUID) -> DeviceToken:
     # The member's own phones, or (a commune officer) those of their communes' members; the same 404
     # for a device that does not exist and one that is not theirs.
     device = device_keys.devices_visible(user=request.user).filter(pk=device_id).first()
@@ -161,8 +170,8 @@ def _drop_cookie(response: HttpResponse) -> None:
     auth=DeviceAuth(allow_revoked=True),
     summary="Đăng xuất máy này: thu hồi khóa, xóa phiên đăng nhập của máy",
 )
-def sign_out(request: HttpRequest, response: HttpResponse) -> SignedOut:
-    device = request.device  # type: ignore[attr-defined]
+def sign_out(request: DeviceRequest, response: HttpResponse) -> SignedOut:
+    device = request.device
     device_keys.device_sign_out(device=device)
     _end_website_session(request, {device.user_id})
     _drop_cookie(response)
@@ -190,11 +199,11 @@ def sign_out_receipts(request: HttpRequest, payload: Receipts) -> SignedOut:
 
 @router.get("/worklist", response=WorklistOut, auth=DeviceAuth(), summary="Danh sách hộ cần đến của tôi")
 @decorate_view(gzip_page)
-def worklist(request: HttpRequest, since: str = "", delta: bool = False) -> WorklistOut:
+def worklist(request: DeviceRequest, since: str = "", delta: bool = False) -> WorklistOut:
     """`since` is the cursor of the phone's last download; with `delta=1` and a cursor this device
     was given, only what changed is sent (see teams.field_worklist)."""
     return worklist_for_device(
-        device=request.device,  # type: ignore[attr-defined]
+        device=request.device,
         since=since,
         delta=delta,
         language=getattr(request, "LANGUAGE_CODE", "vi"),
@@ -246,8 +255,8 @@ class RevokedOut(Schema):
     summary="Gửi các bản ghi làm ngoại tuyến",
 )
 @decorate_view(gzip_page)
-def batch(request: HttpRequest, payload: BatchIn) -> Any:
-    device = request.device  # type: ignore[attr-defined]
+def batch(request: DeviceRequest, payload: BatchIn) -> Any:
+    device = request.device
     outcomes = field_sync.receive_batch(
         device=device,
         records=[

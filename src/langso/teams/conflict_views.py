@@ -3,35 +3,38 @@ change, and records that came from a revoked phone ("từ máy đã thu hồi").
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.accounts.http import AuthenticatedHttpRequest
+from langso.accounts.models import User
 from langso.core.http import require_perm
 from langso.teams import field_sync, services
 from langso.teams.models import ConflictStatus, FactConflict, HeldRecord, HeldStatus
 
 
-def _scope_q(user: object):  # type: ignore[no-untyped-def]
+def _scope_q(user: User) -> Q:
     return scope_for(user, Perm.TEAMS_MANAGE).q(province="province_id", commune="commune_id", village=None)
 
 
 @require_perm(Perm.TEAMS_MANAGE)
-def conflict_list(request: HttpRequest) -> HttpResponse:
-    conflicts = (
+def conflict_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    conflicts = list(
         FactConflict.objects.filter(_scope_q(request.user), status=ConflictStatus.OPEN)
         .select_related("household", "resident", "visit", "visit__member", "visit__recorded_by")
         .order_by("created_at")[:200]
     )
-    conflicts = list(conflicts)
     for conflict in conflicts:
-        conflict.shown = [
+        conflict.shown = [  # type: ignore[attr-defined]  # for the template
             _fact(conflict.phone_before),
             _fact(conflict.phone_after),
             _fact(conflict.server_value),
@@ -42,7 +45,7 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
         .order_by("received_at")[:200]
     )
     for record in held:
-        record.summary = held_summary(record)
+        record.summary = held_summary(record)  # type: ignore[attr-defined]  # for the template
     return render(request, "teams/conflicts.html", {"conflicts": conflicts, "held": held})
 
 
@@ -59,7 +62,7 @@ def held_summary(record: HeldRecord) -> list[tuple[str, str]]:
     }
     lines = [(_("Loại"), kinds.get(record.kind, record.kind))]
     if record.kind == "visit":
-        household = Household.objects.filter(pk=_uuid(data.get("household_id"))).first()
+        household = Household.objects.filter(pk=_uuid(data.get("household_id"))).first()  # type: ignore[misc]  # None finds none
         lines.append((_("Hộ"), household.code if household else "—"))
     for key in ("visited_on", "helped_on", "reported_on", "done_on"):
         day = _day(data.get(key))
@@ -85,9 +88,7 @@ def _day(value: object) -> str:
         return value.strip()[:30]
 
 
-def _uuid(value: object) -> object:
-    import uuid
-
+def _uuid(value: object) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -96,7 +97,7 @@ def _uuid(value: object) -> object:
 
 @require_POST
 @require_perm(Perm.TEAMS_MANAGE)
-def held_decide(request: HttpRequest, held_id: str) -> HttpResponse:
+def held_decide(request: AuthenticatedHttpRequest, held_id: str) -> HttpResponse:
     held = field_sync.held_get(user=request.user, held_id=held_id)
     choice = request.POST.get("decision")
     if choice not in ("accept", "drop"):
@@ -125,7 +126,7 @@ def _fact(value: object) -> str:
 
 @require_POST
 @require_perm(Perm.TEAMS_MANAGE)
-def conflict_resolve(request: HttpRequest, conflict_id: str) -> HttpResponse:
+def conflict_resolve(request: AuthenticatedHttpRequest, conflict_id: str) -> HttpResponse:
     conflict = get_in_scope_or_404(FactConflict.objects.all(), _scope_q(request.user), pk=conflict_id)
     choice = request.POST.get("use")
     if choice not in ("phone", "server"):

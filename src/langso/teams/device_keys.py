@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, has_perm, scope_for
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
@@ -40,7 +41,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def field_key_for(user: Any) -> bytes:
+def field_key_for(user: User) -> bytes:
     """The member's sealing key (made once, the same on every phone and every connection)."""
     found = FieldUserKey.objects.filter(user=user).values_list("key", flat=True).first()
     if found is not None:
@@ -54,7 +55,7 @@ def field_key_for(user: Any) -> bytes:
 
 
 @transaction.atomic
-def device_token_issue(*, acting_user: Any, name: str, replacing: str = "") -> tuple[DeviceToken, str]:
+def device_token_issue(*, acting_user: User, name: str, replacing: str = "") -> tuple[DeviceToken, str]:
     """A new key for one phone; the plain token is returned once and never stored. `replacing` is
     the key the phone held until now (whoever's it was): it is revoked, so a phone never holds two."""
     if replacing:
@@ -86,7 +87,7 @@ def _revoke(device: DeviceToken, *, by: Any, reason: str) -> bool:
     return bool(updated)
 
 
-def may_revoke(user: Any, device: DeviceToken) -> bool:
+def may_revoke(user: User, device: DeviceToken) -> bool:
     """The member themselves, or a commune officer over a commune where the member is in a team."""
     if device.user_id == getattr(user, "pk", None):
         return True
@@ -99,7 +100,7 @@ def may_revoke(user: Any, device: DeviceToken) -> bool:
 
 
 @transaction.atomic
-def device_token_revoke(*, acting_user: Any, device: DeviceToken) -> DeviceToken:
+def device_token_revoke(*, acting_user: User, device: DeviceToken) -> DeviceToken:
     if not may_revoke(acting_user, device):
         raise PermissionDenied
     reason = REASON_MEMBER if device.user_id == acting_user.pk else REASON_OFFICER
@@ -142,7 +143,7 @@ def device_for_token(token: str) -> DeviceToken | None:
     return device
 
 
-def devices_visible(*, user: Any) -> QuerySet[DeviceToken]:
+def devices_visible(*, user: User) -> QuerySet[DeviceToken]:
     """The user's own phones and, for a commune officer, the phones of their communes' team members."""
     condition = Q(user=user)
     if has_perm(user, Perm.TEAMS_MANAGE):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from langso.accounts.access import Perm, get_in_scope_or_404, has_perm, scope_for
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.teams import services
@@ -44,7 +45,7 @@ class Result:
 
 # A handler stores one record for `user` (it raises ValidationError, PermissionDenied or
 # services.SyncConflict to refuse it); `commune_of` says which commune a held record belongs to.
-Handler = Callable[[Any, DeviceToken | None, uuid.UUID, dict[str, Any]], tuple[str, list[str]]]
+Handler = Callable[[User, DeviceToken | None, uuid.UUID, dict[str, Any]], tuple[str, list[str]]]
 CommuneOf = Callable[[dict[str, Any]], int | None]
 
 
@@ -84,7 +85,7 @@ def recorder_mismatch_message() -> str:
 
 
 def store_record(
-    *, user: Any, device: DeviceToken | None, record_id: uuid.UUID, kind: str, data: dict[str, Any]
+    *, user: User, device: DeviceToken | None, record_id: uuid.UUID, kind: str, data: dict[str, Any]
 ) -> Result:
     """Store one record for `user` (who must be its recorder), or refuse it with reasons."""
     handler = _KINDS.get(kind)
@@ -113,7 +114,7 @@ def store_record(
         return Result("rejected", {"id": [conflict.message]})
     except ValueError as error:  # pydantic's ValidationError is a ValueError
         return Result("rejected", pydantic_errors(error))
-    return Result(outcome, notes=notes)  # type: ignore[arg-type]
+    return Result(outcome, notes=notes)  # type: ignore[arg-type]  # a handler's outcome is a Status
 
 
 def receive(
@@ -153,7 +154,7 @@ def receive_batch(*, device: DeviceToken, records: list[Incoming]) -> list[Resul
     def flush() -> None:
         outcomes = visit_batch.store_visits(user=device.user, device=device, visits=[v for _i, v in run])
         for (index, _visit), (status, errors, notes) in zip(run, outcomes, strict=True):
-            results[index] = Result(status, errors, notes)  # type: ignore[arg-type]
+            results[index] = Result(status, errors, notes)  # type: ignore[arg-type]  # a Status
         run.clear()
         in_run.clear()
 
@@ -254,7 +255,7 @@ def hold(*, device: DeviceToken, record_id: uuid.UUID, kind: str, data: dict[str
     return Result("held")
 
 
-def held_scope_q(user: Any) -> Any:
+def held_scope_q(user: User) -> Any:
     return scope_for(user, Perm.TEAMS_MANAGE).q(province="province_id", commune="commune_id", village=None)
 
 
@@ -262,14 +263,14 @@ def held_scope_q(user: Any) -> Any:
 conflict_scope_q = held_scope_q
 
 
-def held_get(*, user: Any, held_id: Any) -> HeldRecord:
+def held_get(*, user: User, held_id: Any) -> HeldRecord:
     return get_in_scope_or_404(
         HeldRecord.objects.select_related("recorded_by", "device"), held_scope_q(user), pk=held_id
     )
 
 
 @transaction.atomic
-def held_decide(*, acting_user: Any, held: HeldRecord, accept: bool) -> Result:
+def held_decide(*, acting_user: User, held: HeldRecord, accept: bool) -> Result:
     """An officer accepts a held record (stored under its recorder, as if their phone had sent it) or
     drops it. A record the checks refuse stays held, with the reasons, for the officer to drop."""
     held = HeldRecord.objects.select_for_update().get(pk=held.pk)
@@ -369,7 +370,7 @@ def _fact_label(value: Any) -> str:
 
 def conflict_note(conflict: FactConflict) -> str:
     """What the commune kept when a correction made on the phone met a different change on the server."""
-    if conflict.resident_id:
+    if conflict.resident is not None:
         what = _("“có điện thoại thông minh” của %(name)s") % {"name": conflict.resident.full_name}
     else:
         what = _("địa chỉ của hộ")
@@ -417,14 +418,14 @@ def visit_input(record_id: uuid.UUID, data: dict[str, Any]) -> services.VisitInp
 
 
 def _store_visit(
-    user: Any, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
+    user: User, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
 ) -> tuple[str, list[str]]:
     _obj, outcome = services.visit_record(acting_user=user, device=device, data=visit_input(record_id, data))
     return outcome, conflict_notes(record_id)
 
 
 def _store_helpdesk(
-    user: Any, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
+    user: User, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
 ) -> tuple[str, list[str]]:
     h = HelpDeskData.model_validate(data)
     _obj, outcome = services.helpdesk_record(
@@ -434,7 +435,7 @@ def _store_helpdesk(
 
 
 def _store_signal(
-    user: Any, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
+    user: User, device: DeviceToken | None, record_id: uuid.UUID, data: dict[str, Any]
 ) -> tuple[str, list[str]]:
     s = SignalData.model_validate(data)
     _obj, outcome = services.signal_report_create(
@@ -458,7 +459,7 @@ def _signal_commune(data: dict[str, Any]) -> int | None:
 
 
 def _helpdesk_commune(data: dict[str, Any]) -> int | None:
-    return int(data.get("commune_code"))  # type: ignore[arg-type]
+    return int(data.get("commune_code"))  # type: ignore[arg-type]  # None raises: a bad record
 
 
 register_kind("visit", handler=_store_visit, commune_of=_visit_commune, perm=Perm.VISIT_RECORD)

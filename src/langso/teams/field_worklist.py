@@ -20,6 +20,7 @@ from typing import Any
 from django.utils import timezone
 from ninja import Schema
 
+from langso.accounts.models import User
 from langso.registry import changes
 from langso.registry.models import Resident
 from langso.skills.explain import all_rules, next_skills_many
@@ -130,7 +131,7 @@ def _format_cursor(version: str, values: dict[int, int]) -> str:
     return f"{CURSOR_PREFIX}{version}.{changes.format_cursor(values)}"
 
 
-def _households(user: Any) -> tuple[list[Any], list[WorklistHouseholdOut]]:
+def _households(user: User) -> tuple[list[Any], list[WorklistHouseholdOut]]:
     """Only what a visit needs: names, birth years, smartphone, current skill levels. No CCCD,
     ethnicity, poverty status or phone numbers leave the server for the phone."""
     entries = selectors.worklist(user=user)
@@ -199,7 +200,7 @@ def _households(user: Any) -> tuple[list[Any], list[WorklistHouseholdOut]]:
     return entries, households
 
 
-def _meta(user: Any, language: str, entries: list[Any]) -> dict[str, Any]:
+def _meta(user: User, language: str, entries: list[Any]) -> dict[str, Any]:
     from langso.devices.models import Outcome as FollowUpOutcome
 
     memberships = list(selectors.memberships_of(user).select_related("team__village", "team__commune"))
@@ -225,7 +226,8 @@ def _meta(user: Any, language: str, entries: list[Any]) -> dict[str, Any]:
 
 def _rule_titles(provinces: set[int]) -> list[Choice]:
     titles: dict[str, str] = {}
-    for province in sorted(provinces) or [None]:
+    province_ids: list[int | None] = [*sorted(provinces)] or [None]  # no province: the national rules
+    for province in province_ids:
         for rule in all_rules(province):
             titles.setdefault(rule.key, str(rule.title))
     return [Choice(code=key, label=title) for key, title in titles.items()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -23,6 +23,9 @@ from langso.teams.models import (
     SignalStatus,
     Technology,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_PLACEHOLDER = _("ngày/tháng/năm, ví dụ 05/03/2026")
 
@@ -74,7 +77,7 @@ class TeamForm(forms.Form):
             del self.fields["village"]
         else:
             del self.fields["is_active"]
-            self.fields["village"].choices = [("", "—"), *(villages or [])]
+            cast(forms.ChoiceField, self.fields["village"]).choices = [("", "—"), *(villages or [])]
 
     def clean_established_on(self) -> Any:
         value = self.cleaned_data.get("established_on")
@@ -128,10 +131,10 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, members: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [("", "—"), *members]
+        cast(forms.ChoiceField, self.fields["member"]).choices = [("", "—"), *members]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("action") == "assign" and not data.get("member"):
             self.add_error("member", _("Hãy chọn thành viên nhận các hộ này."))
         return data
@@ -154,8 +157,8 @@ class WorklistFilterForm(forms.Form):
         self, *args: Any, reasons: list[tuple[str, str]], villages: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = [("", _("Tất cả")), *reasons]
-        self.fields["village"].choices = [("", _("Tất cả")), *villages]
+        cast(forms.ChoiceField, self.fields["reason"]).choices = [("", _("Tất cả")), *reasons]
+        cast(forms.ChoiceField, self.fields["village"]).choices = [("", _("Tất cả")), *villages]
 
 
 # --- Home visit ---------------------------------------------------------------------------------
@@ -202,7 +205,7 @@ class VisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.skill_rows = skill_rows
         self.service_rows = service_rows
-        self.fields["present"].choices = people
+        cast(forms.ChoiceField, self.fields["present"]).choices = people
         person_choices = [("", "—"), *people]
         for i in range(skill_rows):
             self.fields[f"skill_person_{i}"] = forms.ChoiceField(
@@ -229,7 +232,7 @@ class VisitForm(forms.Form):
 
     def skill_row_fields(self) -> list[tuple[Any, Any, Any, str]]:
         """Each row's person, skill and level, and the name of the skill chosen (the list's summary)."""
-        names = dict(self.fields["skill_code_0"].choices) if self.skill_rows else {}
+        names = dict(self.fields["skill_code_0"].choices) if self.skill_rows else {}  # type: ignore[attr-defined]  # a ChoiceField
         rows = []
         for i in range(self.skill_rows):
             skill = self[f"skill_code_{i}"]
@@ -252,7 +255,7 @@ class VisitForm(forms.Form):
         return notes
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         skills: list[tuple[uuid.UUID, str, int]] = []
         seen: set[tuple[str, str]] = set()
         for i in range(self.skill_rows):
@@ -344,7 +347,7 @@ class HelpDeskForm(forms.Form):
     notes = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("resident") and not (data.get("walk_in_name") or "").strip():
             self.add_error("walk_in_name", _("Chọn người trong sổ hoặc ghi tên người đến."))
         return data
@@ -419,7 +422,7 @@ class SignalReportForm(forms.Form):
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [("", "—"), *villages]
+        cast(forms.ChoiceField, self.fields["village"]).choices = [("", "—"), *villages]
 
     def clean_latitude(self) -> Decimal | None:
         return _coordinate(self.cleaned_data.get("latitude", ""), str(_("Vĩ độ")))
@@ -452,6 +455,6 @@ class SignalMoveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, moves: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, moves: list[tuple[str, StrOrPromise]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = moves
+        cast(forms.ChoiceField, self.fields["status"]).choices = moves

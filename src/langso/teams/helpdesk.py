@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
@@ -46,7 +47,7 @@ class HelpDeskInput:
 
 
 def helpdesk_record(
-    *, acting_user: Any, data: HelpDeskInput, device: DeviceToken | None = None
+    *, acting_user: User, data: HelpDeskInput, device: DeviceToken | None = None
 ) -> tuple[HelpDeskSession, Outcome]:
     from langso.places.models import Commune
 
@@ -73,7 +74,7 @@ def helpdesk_record(
     year = data.walk_in_birth_year
     if year is not None and not 1900 <= year <= timezone.localdate().year:
         errors["walk_in_birth_year"] = [_("Năm sinh không hợp lệ.")]
-    if errors:
+    if errors or helped_on is None:  # no date is one of the errors
         raise ValidationError(errors)
     helper = TeamMember.objects.filter(
         user=acting_user, is_active=True, team__commune_id=commune.code
@@ -107,4 +108,4 @@ def helpdesk_record(
         return session
 
     session, outcome = store_synced(HelpDeskSession, data.id, data.payload(), create)
-    return session, outcome  # type: ignore[return-value]
+    return session, outcome

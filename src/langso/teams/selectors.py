@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for, user_roles
-from langso.accounts.models import Role
+from langso.accounts.models import Role, User
 from langso.places.models import Village
 from langso.registry.models import Household, Poverty, Resident
 from langso.skills.models import CurrentSkillLevel
@@ -49,11 +50,11 @@ REASON_WEIGHTS = {
 }
 
 
-def units_q(user: Any, perm: str) -> Q:
+def units_q(user: User, perm: str) -> Q:
     return scope_for(user, perm).q(province="province_id", commune="commune_id", village="village_id")
 
 
-def team_list(*, user: Any, commune_code: int | None = None) -> QuerySet[Team]:
+def team_list(*, user: User, commune_code: int | None = None) -> QuerySet[Team]:
     teams = Team.objects.filter(units_q(user, Perm.TEAMS_VIEW)).select_related("village", "commune")
     if commune_code:
         teams = teams.filter(commune_id=commune_code)
@@ -62,13 +63,13 @@ def team_list(*, user: Any, commune_code: int | None = None) -> QuerySet[Team]:
     )
 
 
-def team_get(*, user: Any, team_id: Any, perm: str = Perm.TEAMS_VIEW) -> Team:
+def team_get(*, user: User, team_id: Any, perm: str = Perm.TEAMS_VIEW) -> Team:
     return get_in_scope_or_404(
         Team.objects.select_related("village", "commune"), units_q(user, perm), pk=team_id
     )
 
 
-def memberships_of(user: Any) -> QuerySet[TeamMember]:
+def memberships_of(user: User) -> QuerySet[TeamMember]:
     return TeamMember.objects.filter(user=user, is_active=True, team__is_active=True).select_related("team")
 
 
@@ -119,7 +120,7 @@ def _birth_year_cutoff(age: int, today: datetime.date) -> int:
 
 
 def worklist(
-    *, user: Any, filters: WorklistFilters | None = None, today: datetime.date | None = None
+    *, user: User, filters: WorklistFilters | None = None, today: datetime.date | None = None
 ) -> list[WorklistEntry]:
     """The households assigned to the user as a team member, highest need first, each with why.
 
@@ -161,7 +162,7 @@ def worklist(
     ):
         latest_follow_up.setdefault(row["household_id"], row["follow_up_on"])
 
-    people: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    people: dict[uuid.UUID, list[Mapping[str, Any]]] = defaultdict(list)
     for row in Resident.objects.filter(household_id__in=ids).values(
         "id", "household_id", "birth_year", "owns_smartphone", "smartphone_to_check"
     ):
@@ -231,7 +232,7 @@ def worklist(
     return entries
 
 
-def helpdesk_commune_q(user: Any, perm: str = Perm.HELPDESK_RECORD) -> Q:
+def helpdesk_commune_q(user: User, perm: str = Perm.HELPDESK_RECORD) -> Q:
     """Communes whose help desk the user serves: a role at the commune or above, or at one of its
     villages (team members take turns at the commune's public service centre)."""
     scope = scope_for(user, perm)
@@ -249,8 +250,8 @@ class CommuneTeamsOverview:
     villages: int
     villages_with_team: int
     villages_without_team: list[Village]
-    inactive_teams: list[tuple[Team, datetime.date | None]]
-    members_without_assignments: list[TeamMember]
+    inactive_teams: Sequence[tuple[Team, datetime.date | None]]
+    members_without_assignments: Sequence[TeamMember]
     households: int
     households_assigned: int
 
@@ -265,7 +266,7 @@ class CommuneTeamsOverview:
 
 def commune_overview(
     *,
-    user: Any,
+    user: User,
     commune_code: int,
     inactive_days: int = INACTIVE_TEAM_DAYS,
     today: datetime.date | None = None,
@@ -309,7 +310,7 @@ def commune_overview(
 # --- Weak-signal reports -----------------------------------------------------------------------
 
 
-def signal_report_scope_q(user: Any, perm: str = Perm.SIGNAL_VIEW) -> Q:
+def signal_report_scope_q(user: User, perm: str = Perm.SIGNAL_VIEW) -> Q:
     """Units as for everything else; a telecom partner sees only their own operator's reports."""
     condition = units_q(user, perm)
     roles = user_roles(user)
@@ -318,7 +319,7 @@ def signal_report_scope_q(user: Any, perm: str = Perm.SIGNAL_VIEW) -> Q:
     return condition
 
 
-def signal_report_list(*, user: Any, status: str = "", overdue: bool = False) -> QuerySet[SignalReport]:
+def signal_report_list(*, user: User, status: str = "", overdue: bool = False) -> QuerySet[SignalReport]:
     reports = SignalReport.objects.filter(signal_report_scope_q(user)).select_related("village", "commune")
     if status:
         reports = reports.filter(status=status)
@@ -327,7 +328,7 @@ def signal_report_list(*, user: Any, status: str = "", overdue: bool = False) ->
     return reports
 
 
-def signal_report_get(*, user: Any, report_id: Any, perm: str = Perm.SIGNAL_VIEW) -> SignalReport:
+def signal_report_get(*, user: User, report_id: Any, perm: str = Perm.SIGNAL_VIEW) -> SignalReport:
     return get_in_scope_or_404(
         SignalReport.objects.select_related("village", "commune"),
         signal_report_scope_q(user, perm),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, get_in_scope_or_404, scope_for
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
@@ -59,11 +60,11 @@ from langso.teams.synced import (  # noqa: F401 - part of this module's interfac
 MAX_PHOTO_BYTES = 300 * 1024
 
 
-def _units_q(user: Any, perm: str) -> Any:
+def _units_q(user: User, perm: str) -> Any:
     return scope_for(user, perm).q(province="province_id", commune="commune_id", village="village_id")
 
 
-def _village_in_scope(user: Any, perm: str, village_id: Any) -> Village:
+def _village_in_scope(user: User, perm: str, village_id: Any) -> Village:
     scope = scope_for(user, perm)
     return get_in_scope_or_404(
         Village.objects.select_related("commune"),
@@ -77,7 +78,7 @@ def _village_in_scope(user: Any, perm: str, village_id: Any) -> Village:
 
 @transaction.atomic
 def team_create(
-    *, acting_user: Any, village: Village, name: str, established_on: datetime.date | None = None
+    *, acting_user: User, village: Village, name: str, established_on: datetime.date | None = None
 ) -> Team:
     _village_in_scope(acting_user, Perm.TEAMS_MANAGE, village.pk)
     team = Team(village=village, name=clean_text(name), established_on=established_on)
@@ -89,7 +90,7 @@ def team_create(
 
 
 @transaction.atomic
-def team_update(*, acting_user: Any, team: Team, **fields: Any) -> Team:
+def team_update(*, acting_user: User, team: Team, **fields: Any) -> Team:
     before = audit.snapshot(team)
     for name in ("name", "established_on", "is_active"):
         if name in fields:
@@ -105,13 +106,13 @@ def team_update(*, acting_user: Any, team: Team, **fields: Any) -> Team:
 @transaction.atomic
 def member_add(
     *,
-    acting_user: Any,
+    acting_user: User,
     team: Team,
     full_name: str,
     phone: str = "",
     role: str = MemberRole.MEMBER,
     affiliation: str = Affiliation.OTHER,
-    user: Any = None,
+    user: User | None = None,
 ) -> TeamMember:
     errors: dict[str, list[str]] = {}
     normalised_phone = ""
@@ -139,7 +140,7 @@ def member_add(
 
 
 @transaction.atomic
-def member_set_active(*, acting_user: Any, member: TeamMember, active: bool) -> TeamMember:
+def member_set_active(*, acting_user: User, member: TeamMember, active: bool) -> TeamMember:
     if member.is_active != active:
         member.is_active = active
         member.save(update_fields=["is_active", "updated_at"])
@@ -156,7 +157,7 @@ def member_set_active(*, acting_user: Any, member: TeamMember, active: bool) -> 
 
 
 @transaction.atomic
-def households_assign(*, acting_user: Any, member: TeamMember, households: Iterable[Household]) -> int:
+def households_assign(*, acting_user: User, member: TeamMember, households: Iterable[Household]) -> int:
     """Give the households to the member (taking them from whoever had them). Returns how many."""
     if not member.is_active:
         raise ValidationError(_("Thành viên này đã ngừng tham gia tổ."))
@@ -183,7 +184,7 @@ def households_assign(*, acting_user: Any, member: TeamMember, households: Itera
 
 
 @transaction.atomic
-def households_unassign(*, acting_user: Any, households: Iterable[Household]) -> int:
+def households_unassign(*, acting_user: User, households: Iterable[Household]) -> int:
     households = list(households)
     ids = [h.pk for h in households]
     deleted, _details = HouseholdAssignment.objects.filter(household_id__in=ids).delete()
@@ -298,7 +299,7 @@ def visit_errors(
             errors["updates"] = [_("Thông tin được sửa không thuộc hộ này.")]
         elif not isinstance(update.before, kind) or not isinstance(update.after, kind):
             errors["updates"] = [_("Giá trị không hợp lệ.")]
-        elif kind is str and len(update.after) > 200:
+        elif kind is str and len(update.after) > 200:  # type: ignore[arg-type]  # a str: checked above
             errors["updates"] = [_("Địa chỉ dài quá 200 ký tự.")]
     if len(data.notes) > 2000:
         errors["notes"] = [_("Ghi chú quá dài (tối đa 2.000 ký tự).")]
@@ -315,7 +316,7 @@ def visit_values(
     *,
     digest: str,
     device: Any,
-    user: Any,
+    user: User,
     household: Household,
     team_id: int | None,
     member: Any,
@@ -361,7 +362,7 @@ def visit_member(
 
 
 def visit_record(
-    *, acting_user: Any, data: VisitInput, device: DeviceToken | None = None
+    *, acting_user: User, data: VisitInput, device: DeviceToken | None = None
 ) -> tuple[Visit, Outcome]:
     """Record a home visit made by the acting user. Skills taught become the person's skill records
     with evidence "observed"; services and problems stay with the visit for the indicators."""
@@ -375,7 +376,7 @@ def visit_record(
     errors, visited_on, follow_up_on, present = visit_errors(
         data, household, members, skill_services.published_skill_codes()
     )
-    if errors:
+    if errors or visited_on is None:  # no date is one of the errors
         raise ValidationError(errors)
 
     assignment = HouseholdAssignment.objects.filter(household=household).select_related("member").first()
@@ -399,7 +400,7 @@ def visit_record(
                 follow_up_on=follow_up_on,
             )
         )
-        visit.present.set(present)
+        visit.present.set(present)  # type: ignore[arg-type]  # the residents' keys (UUIDs)
         for taught in data.skills:
             record = skill_services.skill_record_add(
                 acting_user=acting_user,
@@ -435,11 +436,11 @@ def visit_record(
         return visit
 
     visit, outcome = store_synced(Visit, data.id, data.payload(), create)
-    return visit, outcome  # type: ignore[return-value]
+    return visit, outcome
 
 
 def _household_has_no_phone(
-    acting_user: Any, visit: Visit, members: Iterable[Resident], updates: tuple[FactUpdate, ...]
+    acting_user: User, visit: Visit, members: Iterable[Resident], updates: tuple[FactUpdate, ...]
 ) -> None:
     """A visit found the household without a smartphone: the registry says so for its members (with the
     visit as the source), so the open programme's next candidate list sees the household as eligible
@@ -462,7 +463,7 @@ def _clean_fact(value: Any) -> Any:
     return clean_text(value) if isinstance(value, str) else value
 
 
-def _apply_fact_updates(acting_user: Any, visit: Visit, updates: tuple[FactUpdate, ...]) -> None:
+def _apply_fact_updates(acting_user: User, visit: Visit, updates: tuple[FactUpdate, ...]) -> None:
     """The rule for a fact edited on a phone while the server may have changed it too (a three-way
     comparison of values, no clocks): the server still holds what the phone saw → the phone's value
     is applied; the server already holds the phone's value → nothing to do; the server holds
@@ -475,7 +476,7 @@ def _apply_fact_updates(acting_user: Any, visit: Visit, updates: tuple[FactUpdat
         before, after = _clean_fact(update.before), _clean_fact(update.after)
         smartphone = update.target == "resident" and update.field == "owns_smartphone"
         if current == after:
-            if smartphone and obj.smartphone_to_check:
+            if smartphone and isinstance(obj, Resident) and obj.smartphone_to_check:
                 # The visit checked what a returned or lost device left open: the answer stands as is.
                 resident_smartphone_set(
                     acting_user=acting_user,
@@ -485,7 +486,7 @@ def _apply_fact_updates(acting_user: Any, visit: Visit, updates: tuple[FactUpdat
                     on=visit.visited_on,
                 )
             continue
-        if current == before and smartphone:
+        if current == before and smartphone and isinstance(obj, Resident):
             resident_smartphone_set(
                 acting_user=acting_user,
                 resident=obj,
@@ -509,7 +510,7 @@ def _apply_fact_updates(acting_user: Any, visit: Visit, updates: tuple[FactUpdat
             FactConflict.objects.create(
                 visit=visit,
                 household_id=visit.household_id,
-                resident=obj if update.target == "resident" else None,
+                resident=obj if isinstance(obj, Resident) else None,
                 field=update.field,
                 phone_before=before,
                 phone_after=after,
@@ -520,7 +521,7 @@ def _apply_fact_updates(acting_user: Any, visit: Visit, updates: tuple[FactUpdat
 
 
 @transaction.atomic
-def conflict_resolve(*, acting_user: Any, conflict: FactConflict, use_phone_value: bool) -> FactConflict:
+def conflict_resolve(*, acting_user: User, conflict: FactConflict, use_phone_value: bool) -> FactConflict:
     conflict = FactConflict.objects.select_for_update().get(pk=conflict.pk)
     if conflict.status != ConflictStatus.OPEN:
         raise ValidationError(_("Xung đột này đã được xử lý."))
@@ -533,7 +534,7 @@ def conflict_resolve(*, acting_user: Any, conflict: FactConflict, use_phone_valu
     if use_phone_value:
         setattr(target, conflict.field, conflict.phone_after)
         fields = [conflict.field, "updated_at"]
-        if conflict.resident_id and conflict.field == "owns_smartphone":
+        if isinstance(target, Resident) and conflict.field == "owns_smartphone":
             target.smartphone_source, target.smartphone_on = SmartphoneSource.VISIT, conflict.visit.visited_on
             target.smartphone_to_check = False
             fields += ["smartphone_source", "smartphone_on", "smartphone_to_check"]

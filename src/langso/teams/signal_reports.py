@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, scope_for
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.core.text import clean_text
@@ -61,7 +62,7 @@ class SignalReportInput:
 
 
 def signal_report_create(
-    *, acting_user: Any, data: SignalReportInput, device: DeviceToken | None = None
+    *, acting_user: User, data: SignalReportInput, device: DeviceToken | None = None
 ) -> tuple[SignalReport, Outcome]:
     errors: dict[str, list[str]] = {}
     scope = scope_for(acting_user, Perm.SIGNAL_REPORT)
@@ -89,10 +90,10 @@ def signal_report_create(
     if (data.latitude is None) != (data.longitude is None):
         errors["latitude"] = [_("Tọa độ GPS phải có cả vĩ độ và kinh độ.")]
     elif data.latitude is not None and not (
-        8.0 <= float(data.latitude) <= 23.5 and 102.0 <= float(data.longitude) <= 110.0  # type: ignore[arg-type]
+        8.0 <= float(data.latitude) <= 23.5 and 102.0 <= float(data.longitude) <= 110.0  # type: ignore[arg-type]  # both or neither: set
     ):
         errors["latitude"] = [_("Tọa độ GPS nằm ngoài Việt Nam.")]
-    if errors:
+    if errors or reported_on is None:  # no date is one of the errors
         raise ValidationError(errors)
 
     def create(digest: str) -> SignalReport:
@@ -118,7 +119,7 @@ def signal_report_create(
         return report
 
     report, outcome = store_synced(SignalReport, data.id, data.payload(), create)
-    return report, outcome  # type: ignore[return-value]
+    return report, outcome
 
 
 SIGNAL_MOVES: dict[str, frozenset[str]] = {
@@ -128,7 +129,7 @@ SIGNAL_MOVES: dict[str, frozenset[str]] = {
     SignalStatus.REJECTED: frozenset(),
 }
 
-_TECHNOLOGY_COVERAGE_FIELD = {
+_TECHNOLOGY_COVERAGE_FIELD: dict[str, str] = {
     Technology.MOBILE_4G: "mobile_4g",
     Technology.MOBILE_5G: "mobile_5g",
     Technology.BROADBAND: "broadband",
@@ -137,7 +138,7 @@ _TECHNOLOGY_COVERAGE_FIELD = {
 
 @transaction.atomic
 def signal_report_move(
-    *, acting_user: Any, report: SignalReport, status: str, note: str = ""
+    *, acting_user: User, report: SignalReport, status: str, note: str = ""
 ) -> SignalReport:
     """A telecom partner confirms, fixes or rejects a report. Fixing updates the village's coverage."""
     report = SignalReport.objects.select_for_update().get(pk=report.pk)

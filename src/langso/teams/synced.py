@@ -13,7 +13,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -44,12 +44,15 @@ def content_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+SyncedT = TypeVar("SyncedT", bound=SyncedRecord)
+
+
 def store_synced(
-    model: type[SyncedRecord],
+    model: type[SyncedT],
     record_id: uuid.UUID,
     payload: dict[str, Any],
-    create: Callable[[str], SyncedRecord],
-) -> tuple[SyncedRecord, Outcome]:
+    create: Callable[[str], SyncedT],
+) -> tuple[SyncedT, Outcome]:
     """Insert once, keyed by the client's UUID. The primary key does the deduplication, so two
     concurrent resends cannot both insert; a resend is recognised by the content hash."""
     digest = content_hash(payload)
@@ -57,7 +60,7 @@ def store_synced(
         with transaction.atomic():
             return create(digest), "stored"
     except IntegrityError:
-        existing = model.objects.filter(pk=record_id).first()
+        existing = model._default_manager.filter(pk=record_id).first()
         if existing is None:
             raise
         if existing.content_hash != digest:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.access import Perm, has_perm
+from langso.accounts.http import AuthenticatedHttpRequest
+from langso.accounts.models import User
 from langso.core.http import apply_validation_error, paginate, pick_commune, query_without_page, require_perm
 from langso.places.models import Commune, Village
 from langso.places.selectors import commune_list, village_choices, village_get, village_list, village_scope_q
@@ -47,6 +49,9 @@ from langso.teams.forms import (
 from langso.teams.models import HelpDeskOutcome, Service, SignalReport, SignalStatus, Team, Visit
 from langso.teams.services import HelpDeskInput, ServiceDone, SignalReportInput, SkillTaught, VisitInput
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 VILLAGE_CHOICES_LIMIT = 500
 MAX_INACTIVE_DAYS = 365
 WORKLIST_PAGE_SIZE = 50
@@ -69,11 +74,11 @@ def _store_once(form: Any, store: Any) -> tuple[Any, str] | None:
     return None
 
 
-def _village_choices(user: Any, perm: str) -> list[tuple[str, Any]]:
+def _village_choices(user: User, perm: str) -> list[tuple[str, Any]]:
     return village_choices(list(village_list(user=user, perm=perm)[: VILLAGE_CHOICES_LIMIT + 1]))
 
 
-def _manages_team(user: Any, team: Team) -> bool:
+def _manages_team(user: User, team: Team) -> bool:
     return has_perm(user, Perm.TEAMS_MANAGE) and (
         Team.objects.filter(selectors.units_q(user, Perm.TEAMS_MANAGE), pk=team.pk).exists()
     )
@@ -88,7 +93,7 @@ def _int_param(value: Any, default: int, low: int, high: int) -> int:
 
 
 @require_perm(Perm.TEAMS_VIEW)
-def commune_teams(request: HttpRequest) -> HttpResponse:
+def commune_teams(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     commune = pick_commune(request, perm=Perm.TEAMS_VIEW, picker_template="teams/commune_picker.html")
     if isinstance(commune, HttpResponse):
@@ -113,7 +118,7 @@ def commune_teams(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.TEAMS_MANAGE)
-def team_create(request: HttpRequest) -> HttpResponse:
+def team_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TeamForm(
         request.POST or None,
         villages=_village_choices(request.user, Perm.TEAMS_MANAGE),
@@ -138,7 +143,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.TEAMS_MANAGE)
-def team_edit(request: HttpRequest, team_id: uuid.UUID) -> HttpResponse:
+def team_edit(request: AuthenticatedHttpRequest, team_id: uuid.UUID) -> HttpResponse:
     team = selectors.team_get(user=request.user, team_id=team_id, perm=Perm.TEAMS_MANAGE)
     form = TeamForm(
         request.POST or None,
@@ -163,7 +168,7 @@ def _member_choices(team: Team) -> list[tuple[str, str]]:
 
 
 @require_perm(Perm.TEAMS_VIEW)
-def team_detail(request: HttpRequest, team_id: uuid.UUID) -> HttpResponse:
+def team_detail(request: AuthenticatedHttpRequest, team_id: uuid.UUID) -> HttpResponse:
     team = selectors.team_get(user=request.user, team_id=team_id)
     can_manage = _manages_team(request.user, team)
     member_form = MemberForm()
@@ -180,7 +185,7 @@ def team_detail(request: HttpRequest, team_id: uuid.UUID) -> HttpResponse:
     return _render_team(request, team, can_manage=can_manage, member_form=member_form)
 
 
-def _add_member(request: HttpRequest, team: Team, form: MemberForm) -> Any:
+def _add_member(request: AuthenticatedHttpRequest, team: Team, form: MemberForm) -> Any:
     data = dict(form.cleaned_data)
     username = data.pop("username")
     account = None
@@ -230,7 +235,7 @@ def _render_team(
 
 @require_POST
 @require_perm(Perm.TEAMS_MANAGE)
-def member_set_active(request: HttpRequest, member_id: uuid.UUID) -> HttpResponse:
+def member_set_active(request: AuthenticatedHttpRequest, member_id: uuid.UUID) -> HttpResponse:
     member = web_selectors.team_member_get(user=request.user, member_id=member_id)
     active = request.POST.get("active") == "1"
     services.member_set_active(acting_user=request.user, member=member, active=active)
@@ -247,7 +252,7 @@ def member_set_active(request: HttpRequest, member_id: uuid.UUID) -> HttpRespons
 
 @require_POST
 @require_perm(Perm.TEAMS_MANAGE)
-def team_assign(request: HttpRequest, team_id: uuid.UUID) -> HttpResponse:
+def team_assign(request: AuthenticatedHttpRequest, team_id: uuid.UUID) -> HttpResponse:
     team = selectors.team_get(user=request.user, team_id=team_id, perm=Perm.TEAMS_MANAGE)
     form = AssignForm(request.POST, members=_member_choices(team))
     if form.is_valid():
@@ -285,7 +290,7 @@ def team_assign(request: HttpRequest, team_id: uuid.UUID) -> HttpResponse:
 # --- Worklist and visits ------------------------------------------------------------------------
 
 
-def _reason_choices(user: Any) -> list[tuple[str, str]]:
+def _reason_choices(user: User) -> list[tuple[str, str]]:
     labels = selectors.reason_labels()
     if not has_perm(user, Perm.SENSITIVE_VIEW):
         # Poverty status is sensitive: people who may not see it do not get it as a reason either.
@@ -294,7 +299,7 @@ def _reason_choices(user: Any) -> list[tuple[str, str]]:
 
 
 @require_perm(Perm.VISIT_RECORD)
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     reasons = _reason_choices(user)
     form = WorklistFilterForm(
@@ -337,7 +342,7 @@ def _person_label(person: Resident) -> str:
 
 
 @require_perm(Perm.VISIT_RECORD)
-def visit_create(request: HttpRequest) -> HttpResponse:
+def visit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     household = web_selectors.household_for(
         user=request.user, household_id=request.GET.get("household"), perm=Perm.VISIT_RECORD
     )
@@ -347,7 +352,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     more = request.method == "POST" and request.POST.get("more") == "1"
     if more:
         skill_rows = min(skill_rows + SKILL_ROWS, SKILL_ROWS_MAX)
-    form_kwargs = {
+    form_kwargs: dict[str, Any] = {
         "people": person_choices,
         "skills": _skill_choices(),
         "skill_rows": skill_rows,
@@ -365,7 +370,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
         )
     elif more:
         # "More rows" redraws the form with what was typed, unchecked, and stores nothing.
-        typed = {
+        typed: dict[str, Any] = {
             key: request.POST.get(key)
             for key in request.POST
             if key not in ("present", "csrfmiddlewaretoken")
@@ -400,7 +405,9 @@ def _teach_today(people: list[Resident]) -> list[tuple[Resident, list[Any]]]:
     return [(person, found[person.pk]) for person in people if found[person.pk]]
 
 
-def _store_visit(request: HttpRequest, household: Household, form: VisitForm) -> HttpResponse | None:
+def _store_visit(
+    request: AuthenticatedHttpRequest, household: Household, form: VisitForm
+) -> HttpResponse | None:
     data = form.cleaned_data
     visit_input = VisitInput(
         id=data["visit_id"],
@@ -428,7 +435,7 @@ def _store_visit(request: HttpRequest, household: Household, form: VisitForm) ->
 
 
 @require_perm(Perm.TEAMS_VIEW)
-def household_visits(request: HttpRequest, household_id: uuid.UUID) -> HttpResponse:
+def household_visits(request: AuthenticatedHttpRequest, household_id: uuid.UUID) -> HttpResponse:
     household = web_selectors.household_for(
         user=request.user, household_id=household_id, perm=Perm.TEAMS_VIEW
     )
@@ -437,7 +444,7 @@ def household_visits(request: HttpRequest, household_id: uuid.UUID) -> HttpRespo
     levels = dict(Level.choices)
     services_ = dict(Service.choices)
     people = {p.pk: p.full_name for p in web_selectors.household_residents(household)}
-    problem_labels = {name: Visit._meta.get_field(name).verbose_name for name in PROBLEMS}
+    problem_labels = {name: Visit._meta.get_field(name).verbose_name for name in PROBLEMS}  # type: ignore[union-attr]  # concrete fields
     visits = [
         {
             "visit": v,
@@ -471,7 +478,7 @@ def household_visits(request: HttpRequest, household_id: uuid.UUID) -> HttpRespo
 
 
 @require_perm(Perm.TEAMS_VIEW)
-def helpdesk(request: HttpRequest) -> HttpResponse:
+def helpdesk(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     communes = web_selectors.helpdesk_communes(user, Perm.TEAMS_VIEW)
     code = str(request.GET.get("commune") or "").strip()
@@ -532,7 +539,9 @@ def helpdesk(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _store_helpdesk(request: HttpRequest, commune: Commune, form: HelpDeskForm) -> HttpResponse | None:
+def _store_helpdesk(
+    request: AuthenticatedHttpRequest, commune: Commune, form: HelpDeskForm
+) -> HttpResponse | None:
     data = form.cleaned_data
     session_input = HelpDeskInput(
         id=data["session_id"],
@@ -561,7 +570,7 @@ def _store_helpdesk(request: HttpRequest, commune: Commune, form: HelpDeskForm) 
 
 
 @require_perm(Perm.SIGNAL_VIEW)
-def signal_list(request: HttpRequest) -> HttpResponse:
+def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SignalFilterForm(request.GET or None)
     status, overdue = "", False
     if form.is_valid():
@@ -594,7 +603,7 @@ def _signal_row(report: Any, today: datetime.date) -> dict[str, Any]:
 
 
 @require_perm(Perm.SIGNAL_REPORT)
-def signal_create(request: HttpRequest) -> HttpResponse:
+def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SignalReportForm(
         request.POST or None,
         villages=_village_choices(request.user, Perm.SIGNAL_REPORT),
@@ -628,20 +637,20 @@ def signal_create(request: HttpRequest) -> HttpResponse:
     return render(request, "teams/signal_form.html", {"form": form})
 
 
-def _moves(report: Any) -> list[tuple[str, str]]:
+def _moves(report: Any) -> list[tuple[str, StrOrPromise]]:
     labels = dict(SignalStatus.choices)
     allowed = services.SIGNAL_MOVES.get(report.status, frozenset())
     return [(s, labels[s]) for s in SignalStatus.values if s in allowed]
 
 
 @require_perm(Perm.SIGNAL_VIEW)
-def signal_detail(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+def signal_detail(request: AuthenticatedHttpRequest, report_id: uuid.UUID) -> HttpResponse:
     report = selectors.signal_report_get(user=request.user, report_id=report_id)
     return _render_signal(request, report)
 
 
 def _render_signal(
-    request: HttpRequest, report: Any, move_form: SignalMoveForm | None = None
+    request: AuthenticatedHttpRequest, report: Any, move_form: SignalMoveForm | None = None
 ) -> HttpResponse:
     can_handle = has_perm(request.user, Perm.SIGNAL_HANDLE) and (
         SignalReport.objects.filter(
@@ -664,7 +673,7 @@ def _render_signal(
 
 @require_POST
 @require_perm(Perm.SIGNAL_HANDLE)
-def signal_move(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+def signal_move(request: AuthenticatedHttpRequest, report_id: uuid.UUID) -> HttpResponse:
     # Another operator's report, or one outside the partner's area, is the same 404 as a missing one.
     report = selectors.signal_report_get(user=request.user, report_id=report_id, perm=Perm.SIGNAL_HANDLE)
     form = SignalMoveForm(request.POST, moves=_moves(report))

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction, AuditEntry
 from langso.registry.models import Household, Resident
@@ -78,7 +79,7 @@ class _Good:
 
 
 def store_visits(
-    *, user: Any, device: DeviceToken | None, visits: list[services.VisitInput]
+    *, user: User, device: DeviceToken | None, visits: list[services.VisitInput]
 ) -> list[Outcome]:
     """Store a run of visits recorded by `user` (distinct UUIDs, none correcting a fact or saying the
     household has no smartphone). Returns one outcome per visit, in order."""
@@ -149,7 +150,7 @@ def store_visits(
     return [o for o in outcomes if o is not None]
 
 
-def _one_by_one(user: Any, device: DeviceToken | None, data: services.VisitInput) -> Outcome:
+def _one_by_one(user: User, device: DeviceToken | None, data: services.VisitInput) -> Outcome:
     try:
         _visit, outcome = services.visit_record(acting_user=user, device=device, data=data)
     except ValidationError as error:
@@ -174,11 +175,11 @@ def _conflict_notes(visit_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
     return notes
 
 
-def _memberships(user: Any) -> list[TeamMember]:
+def _memberships(user: User) -> list[TeamMember]:
     return list(TeamMember.objects.filter(user=user, is_active=True).select_related("team"))
 
 
-def _write(*, user: Any, device: DeviceToken | None, good: list[_Good], skills: dict[str, Skill]) -> None:
+def _write(*, user: User, device: DeviceToken | None, good: list[_Good], skills: dict[str, Skill]) -> None:
     """Every table once for the whole run."""
     assigned = dict(
         HouseholdAssignment.objects.filter(household_id__in={g.household.pk for g in good}).values_list(
@@ -351,7 +352,7 @@ def _update_current_levels(
 
 
 def _issue_due_certificates(
-    user: Any, records: list[SkillRecord], held: dict[tuple[uuid.UUID, str], CurrentSkillLevel]
+    user: User, records: list[SkillRecord], held: dict[tuple[uuid.UUID, str], CurrentSkillLevel]
 ) -> None:
     """`certificates.issue_due_certificates` for every person the run taught: two queries for all of
     them, then one certificate at a time for those who just completed a programme (rare)."""

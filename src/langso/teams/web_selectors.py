@@ -22,7 +22,7 @@ from langso.teams.models import HelpDeskSession, Service, Team, TeamMember, Visi
 from langso.teams.selectors import units_q
 
 
-def team_member_get(*, user: Any, member_id: Any, perm: str = Perm.TEAMS_MANAGE) -> TeamMember:
+def team_member_get(*, user: User, member_id: Any, perm: str = Perm.TEAMS_MANAGE) -> TeamMember:
     """A member of a team inside the user's units (same 404 for missing and outside)."""
     scope = scope_for(user, perm)
     return get_in_scope_or_404(
@@ -66,7 +66,7 @@ def account_for_team(team: Team, username: str) -> User | None:
     return User.objects.filter(username__iexact=name, is_active=True, pk__in=holders).first()
 
 
-def household_for(*, user: Any, household_id: Any, perm: str) -> Household:
+def household_for(*, user: User, household_id: Any, perm: str) -> Household:
     return get_in_scope_or_404(
         Household.objects.select_related("village", "commune", "head"), units_q(user, perm), pk=household_id
     )
@@ -93,7 +93,7 @@ def household_visits(household: Household) -> QuerySet[Visit]:
 # --- Help desk ----------------------------------------------------------------------------------
 
 
-def helpdesk_communes(user: Any, perm: str = Perm.HELPDESK_RECORD) -> QuerySet[Commune]:
+def helpdesk_communes(user: User, perm: str = Perm.HELPDESK_RECORD) -> QuerySet[Commune]:
     """Communes where the user may record (or see) help-desk sessions (the rule of
     `selectors.helpdesk_commune_q`, which `services.helpdesk_record` applies too)."""
     from langso.teams.selectors import helpdesk_commune_q
@@ -119,7 +119,7 @@ class ProcedureTotal:
 
 
 def helpdesk_week(
-    *, user: Any, commune: Commune, today: datetime.date | None = None
+    *, user: User, commune: Commune, today: datetime.date | None = None
 ) -> tuple[QuerySet[HelpDeskSession], list[ProcedureTotal]]:
     """This week's sessions of one commune (inside the user's units) and the totals per procedure."""
     start, end = week_bounds(today)

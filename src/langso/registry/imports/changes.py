@@ -207,7 +207,7 @@ class PeopleInRegistry:
     def __init__(self, cccds: list[str], household_ids: list[Any], chunks: Callable[..., Any]) -> None:
         self.by_cccd: dict[str, Resident] = {}
         for part in chunks(cccds):
-            self.by_cccd.update({r.cccd: r for r in Resident.objects.filter(cccd__in=part)})
+            self.by_cccd.update({r.cccd: r for r in Resident.objects.filter(cccd__in=part)})  # type: ignore[misc]  # cccd__in: never None
         self.by_key: dict[tuple[Any, str, int | None], Resident] = {}
         for part in chunks(household_ids):
             for r in Resident.objects.filter(household_id__in=part):

@@ -324,7 +324,7 @@ def check_households(table: Table, commune: Commune) -> CheckResult:
     problems = list(table.problems)
     valid: list[CheckedRow] = []
     villages = _Villages(commune)
-    seen: dict[str, int] = {}
+    seen: dict[str | None, int] = {}
     for row, raw in table.rows:
         before = len(problems)
         raw = _pre_check(table, raw, row, problems)
@@ -860,7 +860,7 @@ def _cccd_elsewhere(numbers: list[str], commune_code: int) -> set[str]:
         taken |= set(
             Resident.objects.filter(cccd__in=numbers[start : start + 900])
             .exclude(commune_id=commune_code)
-            .values_list("cccd", flat=True)
+            .values_list("cccd", flat=True)  # type: ignore[arg-type]  # cccd__in: never None
         )
     return taken
 

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.places.models import Commune
@@ -51,7 +52,7 @@ STALE_MINUTES = 10
 MAX_RECOVERIES = 3
 
 
-def job_create(*, acting_user: Any, kind: str, commune: Commune, upload: UploadedFile) -> ImportJob:
+def job_create(*, acting_user: User, kind: str, commune: Commune, upload: UploadedFile) -> ImportJob:
     """Store an upload as a job to check. Refuses at once a file too big or of the wrong type."""
     if kind not in ImportKind.values:
         raise ValidationError(_("Hãy chọn loại dữ liệu."))
@@ -183,7 +184,7 @@ def _check(job: ImportJob, on_progress: Callable[[int], None] | None = None) -> 
     )
 
 
-def job_map_columns(*, acting_user: Any, job: ImportJob, fields: list[str]) -> ImportJob:
+def job_map_columns(*, acting_user: User, job: ImportJob, fields: list[str]) -> ImportJob:
     """The officer's mapping of her columns: checked, remembered for the commune, and the file checked
     again with it (the caller runs `job_check`, in the request or the worker)."""
     if job.status not in (ImportStatus.MAPPING, ImportStatus.CHECKED) or not job.layout.get("headers"):
@@ -209,7 +210,7 @@ def job_map_columns(*, acting_user: Any, job: ImportJob, fields: list[str]) -> I
     return job
 
 
-def job_confirm(*, acting_user: Any, job: ImportJob, mode: str) -> ImportJob:
+def job_confirm(*, acting_user: User, job: ImportJob, mode: str) -> ImportJob:
     """Record the user's choice. The whole file is written only when it has no errors."""
     if mode not in ImportMode.values:
         raise ValidationError(_("Hãy chọn cách ghi dữ liệu."))
@@ -234,7 +235,7 @@ def job_confirm(*, acting_user: Any, job: ImportJob, mode: str) -> ImportJob:
     return job
 
 
-def job_cancel(*, acting_user: Any, job: ImportJob) -> ImportJob:
+def job_cancel(*, acting_user: User, job: ImportJob) -> ImportJob:
     """Cancel before writing starts. Nothing has been written to the registry at that point."""
     cancellable = [ImportStatus.MAPPING, ImportStatus.CHECKED, ImportStatus.CHECKING, ImportStatus.QUEUED]
     if not _update(job, when=cancellable, status=ImportStatus.CANCELLED, finished_at=timezone.now()):

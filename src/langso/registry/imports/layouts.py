@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
 from langso.places.models import Commune
@@ -62,7 +62,7 @@ def clean_fields(spec: tuple[Column, ...], headers: list[str], fields: list[str]
 
 
 def remember(
-    *, acting_user: Any, commune: Commune | None, kind: str, headers: list[str], fields: list[str]
+    *, acting_user: User, commune: Commune | None, kind: str, headers: list[str], fields: list[str]
 ) -> ImportColumnMapping:
     """Keep the mapping for the next file with the same headers (replacing an older one)."""
     mapping, created = ImportColumnMapping.objects.update_or_create(

@@ -283,7 +283,7 @@ class _XlsxSource:
 
     def close(self) -> None:
         # The sheet's cells live in Rust until the last reference goes: let them go now.
-        self.sheet = None  # type: ignore[assignment]
+        self.sheet = None  # type: ignore[assignment]  # closed: never read again
         self._marks = {}
         self.book.close()
         self.archive.close()
@@ -329,9 +329,10 @@ class _CsvSource:
                 if stop is not None and index > stop:
                     return
                 if index >= start:
+                    cells: list[Any] = values  # the cells read, then None for the missing ones
                     yield (
                         index,
-                        values[:width] if len(values) >= width else values + [None] * (width - len(values)),
+                        cells[:width] if len(cells) >= width else cells + [None] * (width - len(cells)),
                     )
         except csv.Error as exc:
             raise FileRefused(

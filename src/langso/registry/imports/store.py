@@ -170,4 +170,4 @@ def _load_checked(job: ImportJob) -> CheckResult | None:
     if head.get("sha256") != job.file_sha256 or head.get("format") != 2:
         return None
     problems = [Problem(row, "", "", "") for row in head["bad_rows"]]
-    return CheckResult(head["total"], _SavedRows(job, head), problems, head.get("households", {}))  # type: ignore[arg-type]
+    return CheckResult(head["total"], _SavedRows(job, head), problems, head.get("households", {}))  # type: ignore[arg-type]  # rows read lazily

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING, cast
 
 from django.utils.translation import gettext as _
 
@@ -12,8 +13,11 @@ from langso.registry.models import (
     ImportKind,
 )
 
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 # The file names the templates download as (Vietnamese, without diacritics).
-TEMPLATE_NAMES = {
+TEMPLATE_NAMES: dict[str, str] = {
     ImportKind.VILLAGES: "mau-nhap-thon-ban.xlsx",
     ImportKind.HOUSEHOLDS: "mau-nhap-ho-gia-dinh.xlsx",
     ImportKind.RESIDENTS: "mau-nhap-nguoi-dan.xlsx",
@@ -33,7 +37,7 @@ def template_xlsx(kind: str) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
-    sheet = book.active
+    sheet = cast("Worksheet", book.active)  # a new workbook's one sheet
     sheet.title = str(ImportKind(kind).label).replace("/", "-")[:31]
     spec = COLUMNS[kind]
     sheet.append([str(c.header) for c in spec])

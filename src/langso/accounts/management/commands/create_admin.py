@@ -2,9 +2,10 @@
 
 import getpass
 import os
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from langso.accounts.models import Role
 from langso.accounts.services import user_create
@@ -13,13 +14,13 @@ from langso.accounts.services import user_create
 class Command(BaseCommand):
     help = "Create an administrator for the whole country. The password is asked for, or read from --password-env."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--full-name", default="")
         parser.add_argument("--email", default="")
         parser.add_argument("--password-env", help="name of an environment variable holding the password")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["password_env"]:
             password = os.environ.get(options["password_env"], "")
         else:

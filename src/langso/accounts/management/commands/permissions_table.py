@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from langso.accounts.access import permissions_markdown
@@ -6,5 +8,5 @@ from langso.accounts.access import permissions_markdown
 class Command(BaseCommand):
     help = "Print docs/permissions.md: every address of the app and the roles that may open it."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(permissions_markdown(), ending="")

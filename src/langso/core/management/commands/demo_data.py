@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from langso.core.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
@@ -6,7 +8,7 @@ from langso.core.demo import DEMO_PASSWORD, DEMO_USERS, load_demo_data
 class Command(BaseCommand):
     help = "Load the demo: real units, four communes of the reports with villages, households and adults, demo users."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         created = load_demo_data()
         self.stdout.write(
             f"Demo data ready: {created['villages']} villages, {created['households']} households, "

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from langso.guides.audio import build_all
 
@@ -9,10 +11,10 @@ class Command(BaseCommand):
         "--force remakes all of them. Pages also make a missing reading on first request."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Remake every reading, even current ones.")
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         stats = build_all(force=options["force"])
         average_kb = stats.total_bytes / 1024 / max(stats.generated + stats.kept, 1)
         self.stdout.write(

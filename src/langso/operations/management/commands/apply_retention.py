@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from langso.operations.retention import apply_retention
 
@@ -10,12 +12,12 @@ class Command(BaseCommand):
         "--dry-run only counts."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--dry-run", action="store_true", help="Count what would be removed; change nothing."
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         outcomes = apply_retention(dry_run=options["dry_run"])
         verb = "would remove" if options["dry_run"] else "removed"
         for outcome in outcomes:

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
@@ -15,14 +16,14 @@ class Command(BaseCommand):
         "--format=custom) and write a JSON manifest beside it. Never overwrites a file."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--output",
             required=True,
             help="The file to write, or an existing directory (a dated name is then chosen).",
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         output = Path(options["output"]).expanduser()
         if output.is_dir():
             output = output / default_backup_name(vendor=connections[DEFAULT_DB_ALIAS].vendor)

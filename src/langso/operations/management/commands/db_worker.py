@@ -30,5 +30,5 @@ class Command(DbWorkerCommand):
         finally:
             # A worker run in-process (--batch, --max-tasks) returns: its beat stops with it.
             if heartbeat is not None:
-                heartbeat.stop.set()  # type: ignore[attr-defined]
+                heartbeat.stop.set()  # type: ignore[attr-defined]  # set by heartbeat.start
                 heartbeat.join(timeout=5)

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
@@ -14,13 +15,13 @@ class Command(BaseCommand):
         "Stop the application and the worker first."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="The backup file (its .manifest.json must be beside it).")
         parser.add_argument(
             "--yes", action="store_true", help="Confirm: the current data is replaced by the backup."
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"]).expanduser()
         connection = connections[DEFAULT_DB_ALIAS]
         try:

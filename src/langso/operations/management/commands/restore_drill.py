@@ -4,6 +4,7 @@ shows it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from langso.operations.runs import run_record
 SCRATCH = "restore_drill"
 
 
-def _same_database(a: dict[str, Any], b: dict[str, Any]) -> bool:
+def _same_database(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     if a["ENGINE"] != b["ENGINE"]:
         return False
     if "sqlite3" in a["ENGINE"]:

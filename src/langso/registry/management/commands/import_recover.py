@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from langso.registry.imports import MAX_RECOVERIES, RUNNING, STALE_MINUTES, job_recover, purge_files
 from langso.registry.models import ImportJob
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "Run it from cron every few minutes."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--minutes", type=int, default=STALE_MINUTES)
         parser.add_argument("--attempts", type=int, default=MAX_RECOVERIES)
         parser.add_argument(
@@ -22,7 +24,7 @@ class Command(BaseCommand):
             help="0 keeps every file.",
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         outcomes = {"requeued": 0, "failed": 0, "fresh": 0, "waiting": 0}
         for job in ImportJob.objects.filter(status__in=RUNNING).select_related("commune"):
             outcomes[job_recover(job, minutes=options["minutes"], max_attempts=options["attempts"])] += 1
