@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.http import Http404
@@ -21,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 
 from langso.accounts.access import Perm, Scope, scope_for
+from langso.accounts.models import User
 from langso.campaigns.dashboards import Row
 from langso.campaigns.models import Display, Indicator, UnitLevel
 from langso.campaigns.reports import week_start
@@ -35,7 +35,7 @@ REPORT_LANGUAGE = "vi"
 EVERYTHING = Scope(everything=True)
 
 
-def may_read(user: Any) -> bool:
+def may_read(user: User) -> bool:
     """The report covers every province: for those who see the whole country."""
     return scope_for(user, Perm.NATIONAL_VIEW).everything
 
@@ -186,7 +186,7 @@ def render_report_pdf(data: ReportData) -> bytes:
 
 
 def weekly_report_generate(
-    *, acting_user: Any, week: datetime.date | None = None, replace: bool = True
+    *, acting_user: User | None, week: datetime.date | None = None, replace: bool = True
 ) -> tuple[NationalWeeklyReport, bool]:
     """Make (or, with `replace`, make again) the country's report of the week containing `week`.
     Without `replace` a stored report is kept: the schedule's runs are idempotent. Returns the

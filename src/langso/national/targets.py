@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, scope_for
+from langso.accounts.models import User
 from langso.campaigns.models import Display, Indicator
 from langso.core import audit
 from langso.core.models import AuditAction
@@ -27,12 +27,12 @@ from langso.places.models import Province
 PERCENT_MAX = Decimal(100)
 
 
-def may_set_targets(user: Any) -> bool:
+def may_set_targets(user: User) -> bool:
     """The country's targets are set by those who hold the national role for the whole country."""
     return scope_for(user, Perm.NATIONAL_TARGETS).everything
 
 
-def _require(user: Any) -> None:
+def _require(user: User) -> None:
     if not may_set_targets(user):
         raise Http404
 
@@ -108,7 +108,7 @@ def _own_too_big(own: Decimal, total: Decimal) -> str:
 @transaction.atomic
 def target_save(
     *,
-    acting_user: Any,
+    acting_user: User,
     indicator: Indicator,
     value: Decimal,
     deadline: datetime.date,
@@ -145,7 +145,7 @@ def target_save(
 
 
 @transaction.atomic
-def target_delete(*, acting_user: Any, target: NationalTarget) -> None:
+def target_delete(*, acting_user: User, target: NationalTarget) -> None:
     """Remove a target; removing the country's removes the provinces' own for that indicator too."""
     _require(acting_user)
     rows = [target]

@@ -109,14 +109,14 @@ def dashboard(
 # --- The country's targets ------------------------------------------------------------------------
 
 
-def _setter(request: HttpRequest) -> None:
+def _setter(request: AuthenticatedHttpRequest) -> None:
     """National staff only: a province's staff hold the capability for their province, not the country."""
     if not targets.may_set_targets(request.user):
         raise Http404
 
 
 @require_perm(Perm.NATIONAL_TARGETS)
-def target_list(request: HttpRequest) -> HttpResponse:
+def target_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _setter(request)
     rows = NationalTarget.objects.select_related("indicator").order_by(
         "indicator__position", "indicator__code", "province_code"
@@ -130,7 +130,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.NATIONAL_TARGETS)
-def target_form(request: HttpRequest, target_id: int | None = None) -> HttpResponse:
+def target_form(request: AuthenticatedHttpRequest, target_id: int | None = None) -> HttpResponse:
     _setter(request)
     target = get_in_scope_or_404(NationalTarget.objects.all(), Q(), pk=target_id) if target_id else None
     initial = (
@@ -171,7 +171,7 @@ def target_form(request: HttpRequest, target_id: int | None = None) -> HttpRespo
 
 @require_POST
 @require_perm(Perm.NATIONAL_TARGETS)
-def target_delete(request: HttpRequest, target_id: int) -> HttpResponse:
+def target_delete(request: AuthenticatedHttpRequest, target_id: int) -> HttpResponse:
     _setter(request)
     target = get_in_scope_or_404(NationalTarget.objects.all(), Q(), pk=target_id)
     targets.target_delete(acting_user=request.user, target=target)
@@ -182,7 +182,7 @@ def target_delete(request: HttpRequest, target_id: int) -> HttpResponse:
 # --- The weekly report ----------------------------------------------------------------------------
 
 
-def _reader(request: HttpRequest) -> None:
+def _reader(request: AuthenticatedHttpRequest) -> None:
     if not reports.may_read(request.user):
         raise Http404
 
@@ -194,7 +194,7 @@ def _pdf(report: NationalWeeklyReport) -> HttpResponse:
 
 
 @require_perm(Perm.NATIONAL_VIEW)
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The week's report on the page (?week=any day of it; this week by default); POST makes its PDF
     (again) and downloads it; earlier weeks' PDFs to download."""
     _reader(request)
@@ -221,6 +221,6 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.NATIONAL_VIEW)
-def report_download(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_download(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     _reader(request)
     return _pdf(get_in_scope_or_404(NationalWeeklyReport.objects.all(), Q(), pk=report_id))
