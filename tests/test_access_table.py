@@ -150,6 +150,28 @@ def _weekly_report(data: SiteData) -> Any:
     return WeeklyReport.objects.filter(campaign=data.campaign).first()
 
 
+def _national_target(data: SiteData) -> Any:
+    from langso.campaigns.models import Indicator
+    from langso.national.models import NationalTarget
+
+    target, _created = NationalTarget.objects.get_or_create(
+        indicator=Indicator.objects.get(code="adults_vneid2"),
+        province_code=None,
+        defaults={"value": 60, "deadline": timezone.localdate()},
+    )
+    return target
+
+
+def _national_report(data: SiteData) -> Any:
+    """A stored weekly report of the country (its file's content does not matter here)."""
+    from langso.national.models import NationalWeeklyReport
+
+    report, _created = NationalWeeklyReport.objects.get_or_create(
+        week_start=timezone.localdate(), defaults={"pdf": b"%PDF-1.4"}
+    )
+    return report
+
+
 # How to fill each address's parameters from the data (addresses without parameters need no line).
 KWARGS: dict[str, Kwargs] = {
     "accounts:audit_resident": lambda d, u: {"resident_id": d.resident.pk},
@@ -223,6 +245,9 @@ KWARGS: dict[str, Kwargs] = {
     "campaigns:dashboard": lambda d, u: {"campaign_id": d.campaign.pk},
     "national:province": lambda d, u: {"province": d.commune.province_id},
     "national:commune": lambda d, u: {"commune": d.commune.code},
+    "national:target_edit": lambda d, u: {"target_id": _national_target(d).pk},
+    "national:target_delete": lambda d, u: {"target_id": _national_target(d).pk},
+    "national:report_download": lambda d, u: {"report_id": _national_report(d).pk},
     "campaigns:commune_dashboard": lambda d, u: {"campaign_id": d.campaign.pk, "code": d.commune.code},
     "campaigns:edit": lambda d, u: {"campaign_id": d.campaign.pk},
     "campaigns:target_create": lambda d, u: {"campaign_id": d.campaign.pk},

@@ -228,6 +228,9 @@ RETAIN_AUDIT_YEARS = int(os.environ.get("LANGSO_RETAIN_AUDIT_YEARS", "5"))
 NATIONAL_URL = os.environ.get("LANGSO_NATIONAL_URL", "")
 NATIONAL_PROVINCE = int(os.environ.get("LANGSO_NATIONAL_PROVINCE", "0") or 0)
 NATIONAL_SECRET = os.environ.get("LANGSO_NATIONAL_SECRET", "")
+# The province's Ed25519 private key (PEM, made by `national_keygen`): when set, packages are signed
+# with it rather than with the shared secret.
+NATIONAL_PRIVATE_KEY_FILE = os.environ.get("LANGSO_NATIONAL_PRIVATE_KEY_FILE", "")
 NATIONAL_TIMEOUT = int(os.environ.get("LANGSO_NATIONAL_TIMEOUT", "60"))
 NATIONAL_INSTANCE = env_bool("LANGSO_NATIONAL_INSTANCE", False)
 

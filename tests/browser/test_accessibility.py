@@ -60,9 +60,27 @@ MIN_TARGET = 44
 
 Url = Callable[["SiteData"], str]
 
+
 # (URL name, who opens it, how to build the URL from the data). "anonymous" has no session; the other
 # names are roles in tests/browser/site_data.USERNAMES, plus "province_staff_new" (a province officer
 # between the password and the second factor) and "citizen" (a resident signed in with a one-time code).
+def _national_target(d: SiteData) -> int:
+    """The country's target for VNeID level 2 (set by national staff)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from langso.campaigns.models import Indicator
+    from langso.national.models import NationalTarget
+
+    target, _created = NationalTarget.objects.get_or_create(
+        indicator=Indicator.objects.get(code="adults_vneid2"),
+        province_code=None,
+        defaults={"value": 60, "deadline": timezone.localdate() + datetime.timedelta(days=60)},
+    )
+    return target.pk
+
+
 PAGES: list[tuple[str, str, Url]] = [
     ("accounts:login", "anonymous", lambda d: reverse("accounts:login")),
     ("accounts:two_factor", "province_staff_new", lambda d: reverse("accounts:two_factor")),
@@ -145,6 +163,10 @@ PAGES: list[tuple[str, str, Url]] = [
     ("national:dashboard", "province_staff", lambda d: reverse("national:dashboard")),
     ("national:province", "province_staff", lambda d: reverse("national:province", args=[d.commune.province_id])),
     ("national:commune", "province_staff", lambda d: reverse("national:commune", args=[d.commune.code])),
+    ("national:targets", "administrator", lambda d: reverse("national:targets") if _national_target(d) else ""),
+    ("national:target_create", "administrator", lambda d: reverse("national:target_create")),
+    ("national:target_edit", "administrator", lambda d: reverse("national:target_edit", args=[_national_target(d)])),
+    ("national:report", "administrator", lambda d: reverse("national:report")),
     ("campaigns:create", "province_staff", lambda d: reverse("campaigns:create")),
     ("campaigns:dashboard", "province_staff", lambda d: reverse("campaigns:dashboard", args=[d.campaign.pk])),
     ("campaigns:commune_dashboard", "commune_officer", lambda d: reverse("campaigns:commune_dashboard", args=[d.campaign.pk, d.commune.code])),
@@ -192,6 +214,8 @@ NOT_PAGES: dict[str, str] = {
     "healthz": "health check for the load balancer (plain text)",
     "set_language": POST_ONLY,
     "national:receive": "a province's server posts its signed package (JSON)",
+    "national:target_delete": POST_ONLY,
+    "national:report_download": "PDF file",
     "accounts:logout": POST_ONLY,
     "registry:residents_export": "Excel file",
     "registry:households_export": "Excel file",

@@ -69,6 +69,8 @@ class Perm:
     OPERATIONS_VIEW = "operations.view"
     # The national instance's dashboard: the provinces' counts, never a person (langso.national).
     NATIONAL_VIEW = "national.view"
+    # The country's targets, set by national staff (a role held for the whole country).
+    NATIONAL_TARGETS = "national.targets"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -87,6 +89,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.DEVICES_INVENTORY,
             Perm.CAMPAIGNS_VIEW,
             Perm.NATIONAL_VIEW,
+            Perm.NATIONAL_TARGETS,
             Perm.CAMPAIGNS_MANAGE,
             Perm.OUTSIDE_LISTS,
         }
@@ -200,6 +203,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.FOLLOWUP_RECORD,
             Perm.CAMPAIGNS_VIEW,
             Perm.NATIONAL_VIEW,
+            Perm.NATIONAL_TARGETS,
             Perm.CAMPAIGNS_MANAGE,
             Perm.COMMITTEE_EDIT,
             Perm.PERSONAL_DATA_REQUESTS,
@@ -367,6 +371,12 @@ URL_ACCESS: dict[str, str] = {
     "national:dashboard": Perm.NATIONAL_VIEW,
     "national:province": Perm.NATIONAL_VIEW,
     "national:commune": Perm.NATIONAL_VIEW,
+    "national:targets": Perm.NATIONAL_TARGETS,
+    "national:target_create": Perm.NATIONAL_TARGETS,
+    "national:target_edit": Perm.NATIONAL_TARGETS,
+    "national:target_delete": Perm.NATIONAL_TARGETS,
+    "national:report": Perm.NATIONAL_VIEW,
+    "national:report_download": Perm.NATIONAL_VIEW,
     # A province's server posts its signed package: the signature, checked against the key an
     # administrator registered, is the authentication (langso.national.services.package_receive).
     "national:receive": Access.PUBLIC,
@@ -407,6 +417,14 @@ URL_LEVEL: dict[str, str] = {
     "devices:allocation_scan": "commune",
     "devices:handover_pdf": "commune",
     "skills:certificate_revoke": "commune",
+    # The country's targets and weekly report cover every province: national staff only (a province's
+    # staff on the national instance see their province's numbers and its targets on the dashboard).
+    "national:targets": "country",
+    "national:target_create": "country",
+    "national:target_edit": "country",
+    "national:target_delete": "country",
+    "national:report": "country",
+    "national:report_download": "country",
 }
 # Addresses of something a user made, which only that user opens (an upload waiting for its
 # confirmation); anyone else gets 404.
@@ -584,7 +602,8 @@ def _permissions_markdown() -> str:
         needs = ACCESS_WORDS.get(rule, f"`{rule}`")
         marks = ["✓" if _role_opens(role, rule) else "" for role in roles]
         if name in URL_LEVEL:
-            needs += f", held at a {URL_LEVEL[name]} or above"
+            level = URL_LEVEL[name]
+            needs += ", held for the whole country" if level == "country" else f", held at a {level} or above"
         if name in URL_OWN:
             needs += ", the user who made it"
         lines.append(f"| `{name}` | {needs} | " + " | ".join(marks) + " |")

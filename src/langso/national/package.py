@@ -3,10 +3,10 @@
 The package is canonical JSON (sorted keys, no spaces) and the signature covers its exact bytes; the
 envelope carries the package as a string so no re-encoding on the way can change what was signed.
 
-Signing is HMAC-SHA256 with a secret shared by the province and the national instance. Ed25519 (the
-province keeps the private key, the national instance only a public one) would be better, but needs
-the `cryptography` package, which the project does not ship; the envelope names its scheme so a
-second one can be added without breaking packages already sent.
+Two signing schemes, named in the envelope: Ed25519 (`keys`: the province keeps the private key, the
+national instance only the public one) and, during the move to it, HMAC-SHA256 with a secret the
+province and the national instance share. The national instance accepts HMAC from a province only
+while a secret is registered for it; removing the secret ends the transition.
 """
 
 from __future__ import annotations
@@ -15,15 +15,18 @@ import datetime
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from langso.campaigns.facts import FACTS, FactContext
+from langso.national import keys
 from langso.national.dictionary import dictionary_version, fact_specs
 from langso.places.models import Village
 
 FORMAT = "langso-national/1"
-SCHEME = "hmac-sha256"
+HMAC = "hmac-sha256"
+ED25519 = "ed25519"
+SCHEMES = (ED25519, HMAC)
 
 
 class PackageError(Exception):
@@ -69,8 +72,32 @@ def sign(body: str, secret: str) -> str:
     return hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
 
 
+@dataclass(frozen=True)
+class Signer:
+    """How a province signs: Ed25519 with its private key (PEM), or HMAC with the shared secret."""
+
+    scheme: str
+    key: str = field(repr=False)
+
+    def sign(self, body: str) -> str:
+        return keys.sign(body, self.key) if self.scheme == ED25519 else sign(body, self.key)
+
+
+def hmac_signer(secret: str) -> Signer:
+    return Signer(HMAC, secret)
+
+
+def ed25519_signer(private_pem: str) -> Signer:
+    return Signer(ED25519, private_pem)
+
+
 def envelope(
-    *, province_code: int, day: datetime.date, version: int, content: dict[str, Any], secret: str
+    *,
+    province_code: int,
+    day: datetime.date,
+    version: int,
+    content: dict[str, Any],
+    signer: Signer,
 ) -> str:
     body = canonical(
         {
@@ -86,10 +113,10 @@ def envelope(
     return canonical(
         {
             "format": FORMAT,
-            "scheme": SCHEME,
+            "scheme": signer.scheme,
             "province": province_code,
             "package": body,
-            "signature": sign(body, secret),
+            "signature": signer.sign(body),
         }
     )
 
@@ -105,24 +132,30 @@ class Package:
     villages: list[list[Any]]
 
 
-def read_envelope(raw: bytes | str) -> tuple[int, str, str]:
-    """The envelope's province, package text and signature, or a refusal saying what is wrong."""
+def read_envelope(raw: bytes | str) -> tuple[int, str, str, str]:
+    """The envelope's province, signing scheme, package text and signature, or a refusal saying what
+    is wrong."""
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise PackageError("Gói số liệu không đọc được (không phải JSON).") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise PackageError("Gói số liệu không đúng định dạng của Làng Số.")
-    if data.get("scheme") != SCHEME:
+    scheme = data.get("scheme")
+    if scheme not in SCHEMES:
         raise PackageError("Cách ký gói số liệu không được hỗ trợ.")
     province, body, signature = data.get("province"), data.get("package"), data.get("signature")
     if not isinstance(province, int) or not isinstance(body, str) or not isinstance(signature, str):
         raise PackageError("Gói số liệu thiếu mã tỉnh, nội dung hoặc chữ ký.")
-    return province, body, signature
+    return province, scheme, body, signature
 
 
 def verify(body: str, signature: str, secret: str) -> bool:
     return hmac.compare_digest(sign(body, secret), signature)
+
+
+def scheme_of(envelope_text: str) -> str:
+    return str(json.loads(envelope_text).get("scheme", ""))
 
 
 def parse(body: str, province_code: int) -> Package:

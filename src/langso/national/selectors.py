@@ -18,7 +18,8 @@ from langso.accounts.access import Scope
 from langso.campaigns.dashboards import Row
 from langso.campaigns.indicators import COUNTRY, LEVEL_ORDER, Value
 from langso.campaigns.models import Indicator, UnitLevel
-from langso.campaigns.targets import Status
+from langso.campaigns.targets import Status, UnitTarget
+from langso.national import progress
 from langso.national.dictionary import fact_key, fact_keys
 from langso.national.models import ReceivedCount, ReceivedPackage, ReceivedVillage
 from langso.places.models import Commune, Province
@@ -65,6 +66,19 @@ class Board:
     indicator: Indicator
     total: Row
     units: list[Row] = field(default_factory=list)
+    target: UnitTarget | None = None  # the shown unit's target (the country's, or its share of it)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many units below are done, on track, behind (those with a target)."""
+        out = {s.value: 0 for s in Status}
+        for row in self.units:
+            out[row.status] += 1
+        return out
+
+    @property
+    def progress(self) -> int | None:
+        return progress.progress_percent(self.total.value, self.target, self.indicator.higher_is_better)
 
 
 def _row(indicator: Indicator, level: str, unit: str, name: str, value: Value | None) -> Row:
@@ -130,6 +144,8 @@ def boards(
         else {}
     )
     names = unit_names(below, {unit for _fact, unit in by_unit}) if below else {}
+    found = progress.targets()
+    then = _earlier(scope, day, province_code, commune_code, keys, below) if found.country else None
     out = []
     for indicator in indicators:
         if LEVEL_ORDER.index(indicator.lowest_level) > LEVEL_ORDER.index(level):
@@ -140,8 +156,88 @@ def boards(
                 value = _value(indicator, by_unit, unit)
                 if value is not None:
                     board.units.append(_row(indicator, below, unit, names[unit], value))
+        target = found.country.get(indicator.pk)
+        if target is not None:
+            _judge(board, target, found, day, level, province_code, commune_code, then)
         out.append(board)
-    return out
+    # The boards with a target first: they are what a meeting reads.
+    return sorted(out, key=lambda b: b.target is None)
+
+
+Earlier = tuple[datetime.date, dict[tuple[str, str], int], dict[tuple[str, str], int]]
+
+
+def _earlier(
+    scope: Scope,
+    day: datetime.date,
+    province_code: int | None,
+    commune_code: int | None,
+    keys: set[str],
+    below: str | None,
+) -> Earlier | None:
+    """The sums of the received day the trend is drawn from (see `progress.earlier_day`)."""
+    packages = ReceivedPackage.objects.filter(scope_packages_q(scope))
+    if commune_code is not None:
+        province_code = province_code or province_of_commune(commune_code)
+    if province_code is not None:
+        packages = packages.filter(province_code=province_code)
+    when = progress.earlier_day(packages, day)
+    if when is None:
+        return None
+    counts = ReceivedCount.objects.filter(scope_counts_q(scope), package__day=when)
+    if province_code is not None:
+        counts = counts.filter(package__province_code=province_code)
+    if commune_code is not None:
+        counts = counts.filter(commune_code=commune_code)
+    by_unit = (
+        _sums(
+            counts.exclude(village_code="") if below == UnitLevel.VILLAGE else counts,
+            keys,
+            _unit_field(below),
+        )
+        if below
+        else {}
+    )
+    return when, _sums(counts, keys, None), by_unit
+
+
+def province_of_commune(commune_code: int) -> int | None:
+    return Commune.objects.filter(code=commune_code).values_list("province_id", flat=True).first() or (
+        ReceivedCount.objects.filter(commune_code=commune_code)
+        .values_list("package__province_code", flat=True)
+        .first()
+    )
+
+
+def _judge(
+    board: Board,
+    target: Any,
+    found: progress.Targets,
+    day: datetime.date,
+    level: str,
+    province_code: int | None,
+    commune_code: int | None,
+    then: Earlier | None,
+) -> None:
+    """Fill in the board's targets and statuses: the unit's own and each unit's below it."""
+    indicator = board.indicator
+    if commune_code is not None:
+        province_code = province_code or province_of_commune(commune_code)
+    own, below = progress.unit_targets(
+        target,
+        found,
+        day=day,
+        level=level,
+        province_code=province_code,
+        commune_code=commune_code,
+        units=[row.unit for row in board.units],
+    )
+    board.target = own
+    earlier = (then[0], _value(indicator, then[1], COUNTRY)) if then else None
+    progress.with_status(board.total, indicator, own, earlier, day)
+    for row in board.units:
+        earlier = (then[0], _value(indicator, then[2], row.unit)) if then else None
+        progress.with_status(row, indicator, below.get(row.unit), earlier, day)
 
 
 def unit_names(level: str, units: set[str]) -> dict[str, str]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from langso.accounts.models import User
 from langso.core import audit
 from langso.core.models import AuditAction
+from langso.national import keys
 from langso.national import package as pkg
 from langso.national.dictionary import dictionary_version
 from langso.national.models import (
@@ -47,32 +48,58 @@ from langso.operations.runs import run_record
 # --- Province side --------------------------------------------------------------------------------
 
 
-def _province_settings() -> tuple[int, str]:
-    code, secret = settings.NATIONAL_PROVINCE, settings.NATIONAL_SECRET
-    if not code or not secret:
+def _province_settings() -> tuple[int, pkg.Signer]:
+    """The province's code and how it signs: its Ed25519 private key (LANGSO_NATIONAL_PRIVATE_KEY_FILE,
+    made by `national_keygen`) or, until it has one, the shared secret (LANGSO_NATIONAL_SECRET)."""
+    code = settings.NATIONAL_PROVINCE
+    key_file, secret = settings.NATIONAL_PRIVATE_KEY_FILE, settings.NATIONAL_SECRET
+    if not code or not (key_file or secret):
         raise ImproperlyConfigured(
-            "LANGSO_NATIONAL_PROVINCE and LANGSO_NATIONAL_SECRET must be set to send to the national instance."
+            "LANGSO_NATIONAL_PROVINCE and LANGSO_NATIONAL_PRIVATE_KEY_FILE (or, during the move to "
+            "Ed25519, LANGSO_NATIONAL_SECRET) must be set to send to the national instance."
         )
-    return int(code), secret
+    if key_file:
+        try:
+            with open(key_file, encoding="ascii") as handle:
+                return int(code), pkg.ed25519_signer(handle.read())
+        except OSError as error:
+            raise ImproperlyConfigured(f"LANGSO_NATIONAL_PRIVATE_KEY_FILE cannot be read: {error}") from None
+    return int(code), pkg.hmac_signer(secret)
 
 
 def package_build(
-    *, day: datetime.date, province_code: int | None = None, secret: str | None = None
+    *,
+    day: datetime.date,
+    province_code: int | None = None,
+    secret: str | None = None,
+    signer: pkg.Signer | None = None,
 ) -> OutgoingPackage:
-    """The day's package, built (or rebuilt: a new version only when its counts changed)."""
-    if province_code is None or secret is None:
-        province_code, secret = _province_settings()
+    """The day's package, built (or rebuilt: a new version only when its counts changed). Signed by
+    `signer` (or with the HMAC `secret`), else as the settings say."""
+    if signer is None and secret is not None:
+        signer = pkg.hmac_signer(secret)
+    if province_code is None or signer is None:
+        province_code, signer = _province_settings()
     content = pkg.counts_for_day(province_code, day)
     digest = pkg.digest_of(content)
     with transaction.atomic():
         existing = (
             OutgoingPackage.objects.select_for_update().filter(province_code=province_code, day=day).first()
         )
-        if existing is not None and existing.digest == digest and existing.dictionary == dictionary_version():
+        same = (
+            existing is not None and existing.digest == digest and existing.dictionary == dictionary_version()
+        )
+        if (
+            existing is not None
+            and same
+            and (existing.acknowledged_at or pkg.scheme_of(existing.envelope) == signer.scheme)
+        ):
             return existing
-        version = existing.version + 1 if existing is not None else 1
+        # Counts changed: the next version. The same counts not yet acknowledged but signed the old way
+        # (a province moving to Ed25519): signed again, same version, so the national instance takes it.
+        version = existing.version + (0 if same else 1) if existing is not None else 1
         envelope = pkg.envelope(
-            province_code=province_code, day=day, version=version, content=content, secret=secret
+            province_code=province_code, day=day, version=version, content=content, signer=signer
         )
         if existing is None:
             return OutgoingPackage.objects.create(
@@ -167,9 +194,9 @@ def national_run(
     """The nightly job (`national_send`, or the `send_to_national` task): build the days not built yet
     (and `also`), then send every unacknowledged day. Safe to run twice: a day built with the same
     counts keeps its version, and an acknowledged day is not sent again."""
-    province, secret = _province_settings()
+    province, signer = _province_settings()
     days = days_to_build(today or timezone.localdate(), province) + list(also or [])
-    built = [package_build(day=day, province_code=province, secret=secret) for day in sorted(set(days))]
+    built = [package_build(day=day, province_code=province, signer=signer) for day in sorted(set(days))]
     result = packages_send()
     result.built = built
     # The operations page shows the last send, and whether it went through.
@@ -217,13 +244,28 @@ def package_receive(raw: bytes | str, *, via: str = Via.HTTP, actor: Any = None)
         raise pkg.PackageError(
             "Máy chủ này không phải máy chủ quốc gia (LANGSO_NATIONAL_INSTANCE).", status=404
         )
-    province_code, body, signature = pkg.read_envelope(raw)
+    province_code, scheme, body, signature = pkg.read_envelope(raw)
     key = ProvinceKey.objects.filter(province_code=province_code, is_active=True).first()
     if key is None:
         raise pkg.PackageError(
             f"Tỉnh mã {province_code} chưa được quản trị viên đăng ký khóa ký.", status=403
         )
-    if not pkg.verify(body, signature, key.secret):
+    if scheme == pkg.ED25519:
+        if not key.public_key:
+            raise pkg.PackageError(
+                f"Tỉnh mã {province_code} chưa đăng ký khóa công khai Ed25519 với máy chủ quốc gia.",
+                status=403,
+            )
+        verified = keys.verify(body, signature, key.public_key)
+    else:
+        if not key.secret:
+            raise pkg.PackageError(
+                f"Tỉnh mã {province_code} đã chuyển sang chữ ký Ed25519: gói ký bằng khóa bí mật dùng chung "
+                "không còn được nhận.",
+                status=403,
+            )
+        verified = pkg.verify(body, signature, key.secret)
+    if not verified:
         raise pkg.PackageError(
             "Chữ ký không đúng: gói số liệu không phải do tỉnh ký hoặc đã bị sửa.", status=403
         )
@@ -303,18 +345,37 @@ def _store_villages(package: pkg.Package) -> None:
 
 @transaction.atomic
 def province_key_register(
-    *, acting_user: User, province_code: int, secret: str, is_active: bool = True
+    *,
+    acting_user: User | None,
+    province_code: int,
+    secret: str = "",
+    public_key: str = "",
+    is_active: bool = True,
 ) -> ProvinceKey:
-    """Register (or replace) a province's signing secret (administrators, in the admin site). The
-    audit line says the secret changed, never what it is."""
+    """Register (or replace) a province's keys (administrators, in the admin site): its Ed25519 public
+    key and/or, during the move to Ed25519, the shared HMAC secret (empty: HMAC packages refused). The
+    audit line records the public key (it is public) and that the secret changed, never the secret."""
+    public_key = public_key.strip()
+    keys.validate_public_key(public_key)
+    if not secret and not public_key:
+        raise ValidationError(_("Cần khóa công khai Ed25519 của tỉnh (hoặc khóa bí mật dùng chung)."))
+    before = ProvinceKey.objects.filter(province_code=province_code).first()
     key, created = ProvinceKey.objects.update_or_create(
-        province_code=province_code, defaults={"secret": secret, "is_active": is_active}
+        province_code=province_code,
+        defaults={"secret": secret, "public_key": public_key, "is_active": is_active},
+    )
+    secret_change = (
+        "removed"
+        if before and before.secret and not secret
+        else "changed"
+        if secret != (before.secret if before else "")
+        else "unchanged"
     )
     audit.record(
         actor=acting_user,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
         obj=key,
-        changes={"secret": "changed", "is_active": is_active},
+        changes={"secret": secret_change, "public_key": public_key, "is_active": is_active},
         note=f"Khóa ký của tỉnh {province_code}",
     )
     return key

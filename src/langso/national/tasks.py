@@ -4,6 +4,8 @@ and sends only what is still unacknowledged."""
 
 from __future__ import annotations
 
+import datetime
+
 from django_tasks import task
 
 from langso.national.services import national_run
@@ -17,3 +19,15 @@ def send_to_national() -> dict[str, object]:
         "failed": result.failed.day.isoformat() if result.failed else None,
         "error": result.error,
     }
+
+
+@task()
+def national_weekly_report(week_iso: str) -> int:
+    """The country's report of the week containing `week_iso`, made once (a rerun, or a retry after
+    a worker died, finds it made and changes nothing)."""
+    from langso.national.reports import weekly_report_generate
+
+    report, _made = weekly_report_generate(
+        acting_user=None, week=datetime.date.fromisoformat(week_iso), replace=False
+    )
+    return report.pk

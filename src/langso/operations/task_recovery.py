@@ -49,6 +49,7 @@ IDEMPOTENT_TASKS = frozenset(
         "langso.campaigns.tasks.weekly_reports",
         "langso.guides.tasks.build_guide_audio",
         "langso.national.tasks.send_to_national",
+        "langso.national.tasks.national_weekly_report",
     }
 )
 # Tasks whose work has a recovery of its own, with its own liveness and attempts: an import job records a
