@@ -30,6 +30,8 @@ from tests.faults.harness import free_port, postgres_bin_dir, wait_until
 
 SCOPE = "langso-drill"
 SUPERUSER_PASSWORD = "drill-superuser"  # noqa: S105 - a throwaway cluster on loopback, removed at the end
+# user:password as a URL's user part (the password is the throwaway one above).
+SUPERUSER = f"postgres:{SUPERUSER_PASSWORD}"
 REPLICATION_PASSWORD = "drill-replication"  # noqa: S105
 
 # Patroni's timing. A node that dies without a word keeps its leader key until the key's lease ends
@@ -253,7 +255,7 @@ class PatroniNode:
             return json.loads(response.read())
 
     def url(self, database: str = "postgres") -> str:
-        return f"postgres://postgres:{SUPERUSER_PASSWORD}@127.0.0.1:{self.port}/{database}"
+        return f"postgres://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
     def connect(self, database: str = "postgres") -> psycopg.Connection:
         return psycopg.connect(self.url(database), autocommit=True, connect_timeout=3)
@@ -373,7 +375,7 @@ class HaCluster:
         """The app's DATABASE_URL (docs/deploy.md §13): every node, and libpq keeps the one that writes."""
         hosts = ",".join(f"127.0.0.1:{node.port}" for node in self.nodes)
         return (
-            f"postgres://postgres:{SUPERUSER_PASSWORD}@{hosts}/{database}"
+            f"postgres://{SUPERUSER}@{hosts}/{database}"
             "?target_session_attrs=read-write&connect_timeout=3"
             "&keepalives_idle=10&keepalives_interval=3&keepalives_count=3&tcp_user_timeout=20000"
         )
