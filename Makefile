@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 PYTEST_XDIST = -n $(PYTEST_WORKERS) $(if $(filter 0,$(PYTEST_WORKERS)),,--dist loadgroup)
 
-.PHONY: run test venv lint format test-sqlite test-postgres test-browser screenshots postgres-up demo check-deploy bench messages clean load faults fuzz a11y
+.PHONY: run test venv lint format test-sqlite test-postgres test-browser screenshots postgres-up demo check-deploy bench bench-growth messages clean load faults fuzz a11y
 
 venv: $(BIN)/.installed
 
@@ -85,6 +85,13 @@ bench: venv postgres-up
 	mkdir -p var/bench
 	flock /tmp/langso-heavy.lock $(BIN)/python bench/bench_sync.py --people 100000 \
 		--database-url sqlite:///$(CURDIR)/var/bench/langso_bench_sync.sqlite3
+
+## How each cost grows with the province (bench/README.md): Hồ Chí Minh City's 168 communes at
+## GROWTH_SIZES people, each size generated again; a table and bench/growth.png. Hours at millions.
+GROWTH_SIZES ?= 1000000,2000000,5000000
+bench-growth: venv postgres-up
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	flock /tmp/langso-heavy.lock $(BIN)/python bench/bench_growth.py --sizes $(GROWTH_SIZES)
 
 ## axe-core for the accessibility test and ESLint for the field app, from the npm registry (package-lock.json pins them)
 node_modules: node_modules/.installed
