@@ -7,7 +7,7 @@
 # Environment: USERS, SPAWN_RATE, RUN_TIME (Locust), WORKERS (gunicorn), PEOPLE (province size),
 # SEED=0 to keep the database and accounts of the last run, PORT, LOAD_DATABASE_URL, LOAD_NICE.
 # Results: bench/out/load/ (locust_stats.csv, locust_stats_history.csv, locust_failures.csv,
-# report.html, samples.csv, summary.json, gunicorn, worker and rollups logs). Everything started
+# report.html, samples.csv, summary.json, waits.json, gunicorn, worker and rollups logs). Everything started
 # here stops on exit; the run fails on any error or an overall p95 of 500 ms or more.
 set -euo pipefail
 
@@ -122,6 +122,11 @@ cpu_snapshot() {
 rm -f "$OUT/cpu-start.json" "$OUT/cpu-end.json" "$OUT/locust-cpu.json"
 (sleep "$((RAMP + SETTLE))"; cpu_snapshot >"$OUT/cpu-start.json") &
 SNAP=$!
+# What the database's sessions wait on at full load (wait events, busiest statements): waits.json.
+rm -f "$OUT/waits.json"
+(sleep "$((RAMP + SETTLE))"; "$BIN/python" bench/load/waits.py --database-url "$LOAD_DATABASE_URL" \
+    --seconds "$HOLD" --out "$OUT" >"$OUT/waits.log" 2>&1) &
+WAITS=$!
 status=0
 LOAD_SETTLE_SECONDS="$SETTLE" LOAD_SAMPLES="$OUT/samples.csv" LOAD_ACCOUNTS="$OUT/accounts.json" \
     "${RUN[@]}" "$BIN/locust" \
@@ -131,7 +136,9 @@ LOAD_SETTLE_SECONDS="$SETTLE" LOAD_SAMPLES="$OUT/samples.csv" LOAD_ACCOUNTS="$OU
     >"$OUT/locust.log" 2>&1 || status=$?
 cpu_snapshot >"$OUT/cpu-end.json"
 wait "$SNAP" 2>/dev/null || true
+wait "$WAITS" 2>/dev/null || true
 tail -n 40 "$OUT/locust.log"
+cat "$OUT/waits.log" 2>/dev/null || true
 
 "$BIN/python" bench/load/summarize.py "$OUT" --users "$USERS" --run-time "$RUN_TIME" --workers "$WORKERS" \
     || status=$((status ? status : 1))
