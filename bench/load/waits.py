@@ -37,7 +37,7 @@ SAMPLE_SQL = """
 """
 
 
-def normalise(query: str, width: int = 160) -> str:
+def normalise(query: str, width: int = 600) -> str:
     """One statement's shape: literals folded, whitespace collapsed, cut to `width` characters."""
     for pattern, replacement in _LITERALS:
         query = pattern.sub(replacement, query)
@@ -115,7 +115,7 @@ def main() -> None:
     ):
         print(f"\n{title}:")
         for item in result[key][:10]:
-            print(f"  {item['share']:6.1%}  {item['what']}")
+            print(f"  {item['share']:6.1%}  {str(item['what'])[:200]}")
 
 
 if __name__ == "__main__":
