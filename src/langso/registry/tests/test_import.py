@@ -566,9 +566,9 @@ def test_the_saved_dry_run_is_written_back_whole_when_its_lines_and_the_write_ch
 ):
     """The dry run keeps its rows a line per SAVED_CHUNK rows; the write reads them back a chunk at a
     time: chunks that start and end inside a line still write every row once, in order."""
-    from langso.registry.imports import store
+    from langso.registry.imports import spool
 
-    monkeypatch.setattr(store, "SAVED_CHUNK", 2)  # lines of 2 rows: [1, 2], [3]
+    monkeypatch.setattr(spool, "SAVED_CHUNK", 2)  # lines of 2 rows: [1, 2], [3]
     monkeypatch.setattr(jobs, "WRITE_CHUNK", 1 if mode == "valid_only" else 3)
     seen: list[int] = []
     real = imports.WRITERS["residents"]
