@@ -181,21 +181,26 @@ def phase_import(path: str, database_url: str) -> dict:  # noqa: C901
     officer = User.objects.get(username="bench.officer")
     commune = Commune.objects.get(code=COMMUNE)
     data = Path(path).read_bytes()
+    server = _server_cpu()
     start, cpu = time.perf_counter(), time.process_time()
     job = imports.job_create(
         acting_user=officer, kind="residents", commune=commune, upload=SimpleUploadedFile("bench.xlsx", data)
     )
     imports.job_check(job)
-    checked = time.perf_counter()
+    checked, checked_cpu = time.perf_counter(), time.process_time()
     imports.job_confirm(acting_user=officer, job=job, mode="valid_only")
     imports.job_write(job)
     job.refresh_from_db()
     end, cpu_end = time.perf_counter(), time.process_time()
+    server_end = _server_cpu()
     return {
+        "server_cpu": server_end - server if server is not None and server_end is not None else None,
         "seconds": end - start,
         "section_cpu": cpu_end - cpu,
         "check_seconds": checked - start,
         "write_seconds": end - checked,
+        "check_cpu": checked_cpu - cpu,
+        "write_cpu": cpu_end - checked_cpu,
         "created": job.created_count,
         "skipped": job.skipped_count,
         "status": job.status,
@@ -203,6 +208,36 @@ def phase_import(path: str, database_url: str) -> dict:  # noqa: C901
             f"{p['row']} {p['column']}: {p['reason']}" for p in job.problems if not p.get("note")
         ][:5],
     }
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM, not getrusage's ru_maxrss: a phase is started
+    from the benchmark's own process (Django, the file it generated), and Linux keeps the larger of the
+    two in ru_maxrss across the fork and exec, so every phase showed at least the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _server_cpu() -> float | None:
+    """PostgreSQL: the CPU seconds of this connection's server process so far (it runs on this machine);
+    None on SQLite, whose work is inside this process's own CPU time."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # a server on another machine
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def run_phase(args: list[str]) -> dict:
@@ -232,7 +267,7 @@ def main() -> None:
         else:
             result = phase_import(args.file, args.database_url)
         result["python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6 if args.tracemalloc else None
-        result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["max_rss_mb"] = _peak_rss_mb()
         # CPU seconds of this process: on a shared machine, wall time counts the other work too. (On
         # PostgreSQL the server's own CPU is not in it.) The whole process's, and the measured part's
         # alone ("section_cpu", without starting Python and Django: the fair comparison).
@@ -297,6 +332,9 @@ def main() -> None:
         "cpu_ratio": round(full["cpu_seconds"] / read["cpu_seconds"], 2),
         "calamine_section_cpu_s": round(read["section_cpu"], 2),
         "import_section_cpu_s": round(full["section_cpu"], 2),
+        "check_cpu_s": round(full["check_cpu"], 2),
+        "write_cpu_s": round(full["write_cpu"], 2),
+        "server_cpu_s": full["server_cpu"] and round(full["server_cpu"], 2),
         "section_cpu_ratio": round(full["section_cpu"] / read["section_cpu"], 2),
         "load_average": round(os.getloadavg()[0], 1),
         "import_peak_rss_mb": round(full["max_rss_mb"]),
@@ -328,8 +366,12 @@ def main() -> None:
         f"{'measured part CPU':>22} calamine {read['section_cpu']:.2f} s, import {full['section_cpu']:.2f} s "
         f"(ratio {result['section_cpu_ratio']}; without starting Python and Django)"
     )
-    print(f"{'  dry run':>22} {full['check_seconds']:>9.2f}")
-    print(f"{'  write':>22} {full['write_seconds']:>9.2f}")
+    print(f"{'  dry run':>22} {full['check_seconds']:>9.2f} (CPU {full['check_cpu']:.2f})")
+    print(f"{'  write':>22} {full['write_seconds']:>9.2f} (CPU {full['write_cpu']:.2f})")
+    if full["server_cpu"] is not None:
+        print(
+            f"{'PostgreSQL server CPU':>22} {full['server_cpu']:>9.2f} (the import's connection, not in the ratio)"
+        )
     print(
         f"ratio {result['ratio']} (target <= 5) · {result['rows']} rows, {result['distinct_names']} distinct names, "
         f"{result['file_mb']} MB · {vendor} · created {result['created']}, skipped {result['skipped']}, {result['status']}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import os
+import time
 import uuid
 from typing import Any
 
@@ -19,6 +21,27 @@ def register_sqlite_functions(sender: Any, connection: BaseDatabaseWrapper, **kw
     if connection.vendor == "sqlite":
         # SQLite's lower() and LIKE fold ASCII only; vn_fold gives SQL the same folding as Python.
         connection.connection.create_function("vn_fold", 1, fold, deterministic=True)
+
+
+def uuid7() -> uuid.UUID:
+    """A time-ordered UUID (RFC 9562 version 7): the Unix time in milliseconds, then 74 random bits.
+
+    For keys written in bulk (an import's residents and households, and the audit entries that name
+    them): consecutive keys sort together, so each index on them (the primary key, the members'
+    household, the audit entries' object and resident) takes a batch at its end instead of in pages
+    scattered over the whole index, as random version-4 keys do. An import's writes into those indexes
+    took 15-30 % less time (bench/README.md). The key reveals when the record was made, which the
+    record's created_at says anyway."""
+    millis = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (
+        (millis & 0xFFFF_FFFF_FFFF) << 80
+        | 0x7 << 76  # version
+        | ((rand >> 62) & 0xFFF) << 64
+        | 0b10 << 62  # the RFC's variant
+        | rand & 0x3FFF_FFFF_FFFF_FFFF
+    )
+    return uuid.UUID(int=value)
 
 
 _PASS_THROUGH = {

@@ -21,6 +21,7 @@ from langso.registry.imports.changes import Change
 from langso.registry.imports.columns import _BITS
 from langso.registry.imports.mapping import Table, parse_table
 from langso.registry.imports.reading import Problem, _Formula, _is_blank, _shown
+from langso.registry.imports.spool import CheckedRow, SpooledRows
 from langso.registry.models import (
     Household,
     ImportKind,
@@ -33,16 +34,9 @@ MAX_NOTES = 2_000
 
 
 @dataclass
-class CheckedRow:
-    row: int
-    data: dict[str, Any]
-    key: Any = None
-
-
-@dataclass
 class CheckResult:
     total: int
-    valid: list[CheckedRow]
+    valid: list[CheckedRow]  # a residents' dry run's are a SpooledRows (read from a file, not held)
     problems: list[Problem]
     # Residents' files: households not in the registry yet, by code, made from their rows.
     new_households: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -453,7 +447,10 @@ class _HouseholdInFile:
 
 def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C901 - one rule after another
     problems = list(table.problems)
-    valid: list[CheckedRow] = []
+    # The valid rows go to a file as they pass; the checks after the rows use this index of them
+    # (row, household code, CCCD) and read the rows back only for the people already in the registry.
+    valid = SpooledRows()
+    index: list[tuple[int, str, str | None]] = []
     villages = _Villages(commune)
     existing_households = {
         code: (pk, village_id, head_id, poverty_year)
@@ -644,26 +641,31 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
         data["household_code"] = code
         data["household_fields"] = {}
         data["given"] = _given(table, raw)
-        valid.append(CheckedRow(row, data, cccd or person_key))
-    valid = _refuse_yearless(valid, problems, yearless, years, in_file)
+        valid.append(CheckedRow(row, data))
+        index.append((row, code, cccd))
+    dropped = _refuse_yearless(index, problems, yearless, years, in_file)
     # A CCCD held by someone in another commune: refused without saying where.
-    elsewhere = _cccd_elsewhere([r.data["cccd"] for r in valid if r.data.get("cccd")], commune.code)
+    elsewhere = _cccd_elsewhere([c for r, _code, c in index if c and r not in dropped], commune.code)
     if elsewhere:
-        kept = []
-        for checked in valid:
-            if checked.data.get("cccd") in elsewhere:
-                problems.append(_elsewhere_problem(table.header("cccd"), checked))
-            else:
-                kept.append(checked)
-        valid = kept
+        header = table.header("cccd")
+        for row, _code, cccd in index:
+            if cccd in elsewhere and row not in dropped:
+                problems.append(_elsewhere_problem(header, CheckedRow(row, {"cccd": cccd})))
+                dropped.add(row)
+    if dropped:
+        valid.drop(dropped)
+        index = [item for item in index if item[0] not in dropped]
     # The households to make, whichever of their rows is written first (in whichever chunk).
-    wanted = {r.data["household_code"] for r in valid}
-    new = {code: spec for code, spec in new_households.items() if code in wanted}
+    first_rows: dict[str, int] = {}
+    for row, code, _cccd in index:
+        first_rows.setdefault(code, row)
+    new = {code: spec for code, spec in new_households.items() if code in first_rows}
     for code, spec in new.items():
         spec.update(in_file[code].columns)
-    result = CheckResult(len(table.rows), valid, problems, new)
-    result.changes = _resident_changes(table, commune, valid, existing_households, in_file, villages)
-    notes.extend(_household_notes(table, valid, existing_households, new, in_file))
+    result = CheckResult(len(table.rows), valid, problems, new)  # type: ignore[arg-type]  # rows in a file
+    if any(code in existing_households for code in first_rows):
+        result.changes = _resident_changes(table, commune, valid, existing_households, in_file, villages)
+    notes.extend(_household_notes(table, first_rows, existing_households, new, in_file))
     if recased:
         notes.append(_recased_note(table, recased))
     result.problems.extend(notes)
@@ -671,28 +673,29 @@ def check_residents(table: Table, commune: Commune) -> CheckResult:  # noqa: C90
 
 
 def _refuse_yearless(
-    valid: list[CheckedRow],
+    index: list[tuple[int, str, str | None]],
     problems: list[Problem],
     yearless: dict[int, tuple[str, Problem]],
     years: dict[str, Any],
     in_file: dict[str, _HouseholdInFile],
-) -> list[CheckedRow]:
-    """Refuse the rows that gave a poor or near-poor class when no row of the household gave its year."""
+) -> set[int]:
+    """Refuse the rows that gave a poor or near-poor class when no row of the household gave its year;
+    returns the valid rows refused."""
     refused = {row: problem for row, (code, problem) in yearless.items() if code not in years}
     if not refused:
-        return valid
+        return set()
     problems.extend(refused.values())
-    kept = []
-    for checked in valid:
-        if checked.row not in refused:
-            kept.append(checked)
+    dropped = set()
+    for row, code, _cccd in index:
+        if row not in refused:
             continue
-        household = in_file[checked.data["household_code"]]
-        if household.head_row == checked.row:
-            household.head_row, household.refused_head_row = None, checked.row
-        for key in [k for k, row in household.sources.items() if row == checked.row]:
+        dropped.add(row)
+        household = in_file[code]
+        if household.head_row == row:
+            household.head_row, household.refused_head_row = None, row
+        for key in [k for k, source in household.sources.items() if source == row]:
             del household.columns[key], household.sources[key]
-    return kept
+    return dropped
 
 
 def _household_columns_from(
@@ -716,7 +719,7 @@ def _household_columns_from(
 def _resident_changes(
     table: Table,
     commune: Commune,
-    rows: list[CheckedRow],
+    rows: SpooledRows,
     existing_households: dict[str, tuple[Any, Any, Any, Any]],
     in_file: dict[str, _HouseholdInFile],
     villages: _Villages,
@@ -729,16 +732,17 @@ def _resident_changes(
     """
     out: list[Change] = []
     codes = {pk: code for code, (pk, *_rest) in existing_households.items()}
-    touched = [
-        existing_households[r.data["household_code"]][0]
-        for r in rows
-        if r.data["household_code"] in existing_households
-    ]
+    touched: dict[Any, None] = {}  # the households in the registry the file names, in order
+    numbers, kept = [], set()
+    for r in rows:  # one pass over the spooled rows for what the matching needs
+        if r.data.get("cccd"):
+            numbers.append(r.data["cccd"])
+        if r.data["household_code"] in existing_households:
+            touched[existing_households[r.data["household_code"]][0]] = None
+            kept.add(r.row)
     if not touched:
         return out
-    people = changes.PeopleInRegistry(
-        [r.data["cccd"] for r in rows if r.data.get("cccd")], list(dict.fromkeys(touched)), _chunks
-    )
+    people = changes.PeopleInRegistry(numbers, list(touched), _chunks)
     # Households of other people a CCCD matches (a person moving between households) are named too.
     missing = {r.household_id for r in people.by_cccd.values()} - set(codes)
     if missing:
@@ -760,14 +764,13 @@ def _resident_changes(
             out.append(Change(checked.row, "resident", resident.full_name, changes.describe(changed, codes)))
     # Household columns on households already in the registry: applied, and shown.
     wanted = [code for code in in_file if code in existing_households and in_file[code].columns]
-    by_row = {r.row: r for r in rows}
     for part in _chunks(wanted):
         for household in Household.objects.filter(commune=commune, code__in=part):
             source = in_file[household.code]
             values = changes.household_column_values(source.columns)
             changed = changes.diff(household, values)
-            if changed and source.columns_row in by_row:
-                by_row[source.columns_row].data["household_fields"] = values
+            if changed and source.columns_row in kept:
+                rows.patch(source.columns_row, "household_fields", values)
                 out.append(
                     Change(
                         source.columns_row,
@@ -781,17 +784,16 @@ def _resident_changes(
 
 def _household_notes(
     table: Table,
-    rows: list[CheckedRow],
+    first_rows: dict[str, int],
     existing_households: dict[str, tuple[Any, Any, Any, Any]],
     new: dict[str, dict[str, Any]],
     in_file: dict[str, _HouseholdInFile],
 ) -> list[Problem]:
     """Warnings about households: one left without a head, one made by a member's row while its
-    head's row is refused, rows of one household whose household columns disagree."""
+    head's row is refused, rows of one household whose household columns disagree. `first_rows`: each
+    household's first valid row."""
     out: list[Problem] = []
-    first_valid: dict[str, CheckedRow] = {}
-    for checked in rows:
-        first_valid.setdefault(checked.data["household_code"], checked)
+    first_valid = {code: CheckedRow(row, {}) for code, row in first_rows.items()}
     header = table.header("household_code")
     if "is_head" not in table.columns:
         # No column says who the heads are: one note for the file rather than one per household.

@@ -31,13 +31,13 @@ from langso.registry.imports.checking import CheckResult, check_file
 from langso.registry.imports.columns import COLUMNS
 from langso.registry.imports.mapping import MappingNeeded
 from langso.registry.imports.reading import FileRefused, Problem, count_rows, sniff_format
+from langso.registry.imports.spool import RowLines, SpooledRows
 from langso.registry.imports.store import (
     _drop_checked,
     _load_checked,
     _reasons_name,
     _save_checked,
     _save_reasons,
-    _SavedRows,
 )
 from langso.registry.imports.writing import WRITERS, WriteCounts, _chunks, _RegistryChanged, write_cache
 from langso.registry.models import (
@@ -166,7 +166,11 @@ def job_check(job: ImportJob) -> ImportJob:
         return job
     problems = sorted(result.problems, key=lambda p: (p.row, p.note is False))
     shown_changes, changes_total = stored_changes(result.changes)
-    _save_checked(job, result)
+    try:
+        _save_checked(job, result)
+    finally:
+        if isinstance(result.valid, SpooledRows):
+            result.valid.discard()  # its temporary file, now copied to the job's saved dry run
     errors = sum(1 for p in problems if not p.note)
     _save_reasons(job, result)
     _update(
@@ -293,7 +297,9 @@ def job_write(job: ImportJob) -> ImportJob:
                 else:
                     _write_valid_only(job, result)
         finally:
-            if isinstance(result.valid, _SavedRows):
+            if isinstance(result.valid, SpooledRows):
+                result.valid.discard()
+            elif isinstance(result.valid, RowLines):
                 result.valid.close()
     except Exception:
         logger.exception("import %s: writing failed", job.pk)

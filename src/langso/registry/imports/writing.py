@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from langso.core.db import _converter
+from langso.core.db import _converter, uuid7
 from langso.core.models import AuditAction, AuditEntry
 from langso.core.text import fold, place_sort_key
 from langso.places.models import Village
@@ -284,7 +284,7 @@ def _write_households(rows: list[CheckedRow], job: ImportJob, counts: WriteCount
         household = existing.get(data["code"])
         if household is None:
             household = Household(
-                id=uuid.uuid4(),
+                id=uuid7(),
                 commune=commune,
                 province_id=commune.province_id,
                 code=data["code"],
@@ -348,7 +348,7 @@ def _write_residents(  # noqa: C901 - matching, creating, updating and heads, in
         code = checked.data["household_code"]
         spec = specs.get(code)
         if spec and code not in households:
-            pk = uuid.uuid4()
+            pk = uuid7()
             households[code] = (pk, spec["village_id"])
             new_households.append(
                 {
@@ -385,7 +385,7 @@ def _write_residents(  # noqa: C901 - matching, creating, updating and heads, in
             counts.unchanged += 1
             continue
         if resident is None:
-            pk = uuid.uuid4()
+            pk = uuid7()
             to_create.append(
                 {
                     **data,

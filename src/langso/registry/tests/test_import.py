@@ -261,6 +261,9 @@ def test_the_whole_file_is_refused_when_it_has_errors_and_valid_rows_only_writes
     assert (entry.changes["created"], entry.changes["skipped"], entry.object_id) == (3, 1, str(job.pk))
     assert AuditEntry.objects.filter(resident_id=tuan.pk, action=AuditAction.CREATE).exists()
     assert AuditEntry.objects.filter(object_type="registry.household", action=AuditAction.CREATE).count() == 2
+    # The import's keys are time-ordered (version 7: its indexes take each chunk at their end).
+    assert {r.pk.version for r in Resident.objects.filter(commune=home)} == {7}
+    assert {h.pk.version for h in Household.objects.filter(commune=home)} == {7}
 
 
 def test_re_importing_the_same_file_creates_no_duplicates_and_reports_unchanged(officer, home):
@@ -566,9 +569,9 @@ def test_the_saved_dry_run_is_written_back_whole_when_its_lines_and_the_write_ch
 ):
     """The dry run keeps its rows a line per SAVED_CHUNK rows; the write reads them back a chunk at a
     time: chunks that start and end inside a line still write every row once, in order."""
-    from langso.registry.imports import store
+    from langso.registry.imports import spool
 
-    monkeypatch.setattr(store, "SAVED_CHUNK", 2)  # lines of 2 rows: [1, 2], [3]
+    monkeypatch.setattr(spool, "SAVED_CHUNK", 2)  # lines of 2 rows: [1, 2], [3]
     monkeypatch.setattr(jobs, "WRITE_CHUNK", 1 if mode == "valid_only" else 3)
     seen: list[int] = []
     real = imports.WRITERS["residents"]
