@@ -295,6 +295,7 @@ def _statements(sql_list):
     splits a bulk insert into chunks of 999 parameters; PostgreSQL sends one)."""
     shapes = []
     for sql in sql_list:
+        sql = re.sub(r"^\d+ times: ", "", sql)  # an executemany, as Django logs it
         match = re.search(r'(?:FROM|INTO|UPDATE) "(\w+)"', sql)
         shape = (sql.split()[0], match.group(1) if match else "")
         if not (shape[0] == "INSERT" and shapes and shapes[-1] == shape):
