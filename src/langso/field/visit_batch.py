@@ -251,9 +251,8 @@ def _write(*, user: User, device: DeviceToken | None, good: list[_Good], skills:
                     action=AuditAction.CREATE,
                     obj=record,
                     # str(record), once per skill and level: its translated level label is dear.
-                    object_repr=reprs.get((skill.code, taught.level)) or reprs.setdefault(
-                        (skill.code, taught.level), str(record)[:200]
-                    ),
+                    object_repr=reprs.get((skill.code, taught.level))
+                    or reprs.setdefault((skill.code, taught.level), str(record)[:200]),
                     resident_id=resident.pk,
                     changes={
                         "skill": skill.code,

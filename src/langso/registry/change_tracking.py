@@ -142,8 +142,8 @@ HELD = "langso.held_communes"
 def _pg_bump_or_hold(selects: list[str]) -> str:
     union = " UNION ".join(selects)
     hold = (
-        f"PERFORM set_config('{HELD}', held || coalesce((SELECT string_agg(DISTINCT x.cc::text, ',') || ',' "
-        f"FROM ({union}) x WHERE x.cc IS NOT NULL), ''), true)"
+        f"PERFORM set_config('{HELD}', held || coalesce((SELECT string_agg(DISTINCT x.cc::text, ',') "  # noqa: S608
+        f"|| ',' FROM ({union}) x WHERE x.cc IS NOT NULL), ''), true)"
     )
     return f"IF held <> '' THEN {hold}; ELSE {_bump(selects)}; END IF"
 
