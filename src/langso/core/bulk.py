@@ -13,6 +13,8 @@ primary key back on the instances (a caller that needs the key sets a UUID itsel
 
 from __future__ import annotations
 
+import datetime
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,6 +41,10 @@ _PLAIN = {
 }
 
 
+# Values compared with == to find a column that is the same on every row (others: by identity).
+_SAME_WHEN_EQUAL = (str, int, bool, datetime.date, uuid.UUID)
+
+
 def _column_values(field: models.Field, objs: Sequence[models.Model], connection: Any) -> list[Any]:
     attname = field.attname
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
@@ -51,6 +57,37 @@ def _column_values(field: models.Field, objs: Sequence[models.Model], connection
     if connection.vendor == "postgresql" and target.get_internal_type() in _PLAIN:
         return values
     return [field.get_db_prep_save(value, connection) for value in values]
+
+
+def _pg_insert(
+    table: str, names: str, fields: list[models.Field], columns: list[list[Any]], connection: Any
+) -> tuple[str, list[Any]]:
+    """One INSERT … SELECT: a column whose rows all hold the same value (the recorder, the time, a
+    flag) is sent once; every other column is one array, all unnested together."""
+    selected: list[str] = []
+    scalars: list[Any] = []
+    arrays: list[str] = []
+    array_values: list[list[Any]] = []
+    for index, (field, values) in enumerate(zip(fields, columns, strict=True)):
+        db_type = field.db_type(connection)
+        first = values[0]
+        if all(value is first for value in values) or (
+            isinstance(first, _SAME_WHEN_EQUAL) and values.count(first) == len(values)
+        ):
+            selected.append(f"%s::{db_type}")
+            scalars.append(first)
+        else:
+            selected.append(f"u.c{index}")
+            arrays.append(f"%s::{db_type}[]")
+            array_values.append(values)
+    if arrays:
+        aliases = ", ".join(s for s in selected if s.startswith("u."))
+        source = f"unnest({', '.join(arrays)}) AS u({aliases.replace('u.', '')})"
+    else:
+        source = "generate_series(1, %s)"
+        array_values = [len(columns[0])]  # type: ignore[list-item]  # the number of rows
+    sql = f"INSERT INTO {table} ({names}) SELECT {', '.join(selected)} FROM {source}"  # noqa: S608
+    return sql, [*scalars, *array_values]
 
 
 def insert(objs: Sequence[models.Model]) -> None:
@@ -72,11 +109,7 @@ def insert(objs: Sequence[models.Model]) -> None:
     columns = [_column_values(f, objs, connection) for f in fields]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-            cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({names}) SELECT * FROM unnest({arrays})",  # noqa: S608
-                columns,
-            )
+            cursor.execute(*_pg_insert(quote(meta.db_table), names, fields, columns, connection))
         else:
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(

@@ -63,8 +63,11 @@ class _Part(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     def __init__(self, *args: Any, **data: Any) -> None:
-        names = [f.validation_alias or name for name, f in type(self).model_fields.items()]
-        super().__init__(**dict(zip(names, args, strict=False)), **data)  # type: ignore[misc]  # the names are str
+        # pydantic validates a visit's parts through this too (one call each): keywords go straight on.
+        if args:
+            names = [f.validation_alias or name for name, f in type(self).model_fields.items()]
+            data = {**dict(zip(names, args, strict=False)), **data}
+        super().__init__(**data)
 
 
 class SkillTaught(_Part):
