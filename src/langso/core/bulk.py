@@ -56,7 +56,16 @@ def _column_values(field: models.Field, objs: Sequence[models.Model], connection
     target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
     if connection.vendor == "postgresql" and target.get_internal_type() in _PLAIN:
         return values
+    if _same_on_every_row(values):  # the time of the batch, the request's address: converted once
+        return [field.get_db_prep_save(values[0], connection)] * len(values)
     return [field.get_db_prep_save(value, connection) for value in values]
+
+
+def _same_on_every_row(values: list[Any]) -> bool:
+    first = values[0]
+    return all(value is first for value in values) or (
+        isinstance(first, _SAME_WHEN_EQUAL) and values.count(first) == len(values)
+    )
 
 
 def _pg_insert(
@@ -70,12 +79,9 @@ def _pg_insert(
     array_values: list[list[Any]] = []
     for index, (field, values) in enumerate(zip(fields, columns, strict=True)):
         db_type = field.db_type(connection)
-        first = values[0]
-        if all(value is first for value in values) or (
-            isinstance(first, _SAME_WHEN_EQUAL) and values.count(first) == len(values)
-        ):
+        if _same_on_every_row(values):
             selected.append(f"%s::{db_type}")
-            scalars.append(first)
+            scalars.append(values[0])
         else:
             selected.append(f"u.c{index}")
             arrays.append(f"%s::{db_type}[]")

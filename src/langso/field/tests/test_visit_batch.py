@@ -371,7 +371,9 @@ def test_a_mixed_batch_is_checked_with_the_same_queries_whatever_its_size(client
 
     assert _statements(shapes[100]) == _statements(shapes[20])
     # One write of the audit trail for the batch (still a line per visit and per skill record).
-    assert [s for s in _statements(shapes[100]) if s[1] == "core_auditentry"] == [("INSERT", "core_auditentry")]
+    assert [s for s in _statements(shapes[100]) if s[1] == "core_auditentry"] == [
+        ("INSERT", "core_auditentry")
+    ]
     if connection.vendor == "postgresql":
         assert len(shapes[100]) == len(shapes[20])
 
