@@ -36,6 +36,9 @@ def format_cursor(values: dict[int, int]) -> str:
     return ",".join(f"{commune}:{value}" for commune, value in sorted(values.items()))
 
 
+_HOLDING = "langso_holding_bumps"
+
+
 @contextmanager
 def held_bumps() -> Iterator[None]:
     """Inside a transaction: the change triggers note the communes that the writes of this block touch
@@ -51,14 +54,18 @@ def held_bumps() -> Iterator[None]:
     On an exception nothing is bumped: the block's writes roll back with the transaction (or its
     savepoint, which also undoes the setting). PostgreSQL only: SQLite's triggers run row by row and
     its one writer locks the whole database anyway; there the block changes nothing."""
-    if connection.vendor != "postgresql":
-        yield
+    if connection.vendor != "postgresql" or getattr(connection, _HOLDING, False):
+        yield  # SQLite; or inside another held block, which bumps what this one writes
         return
     if not connection.in_atomic_block:
         raise RuntimeError("held_bumps() needs a transaction: the bumps are made before its commit")
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, ',', true)", [HELD])
-    yield
+    setattr(connection, _HOLDING, True)
+    try:
+        yield
+    finally:
+        setattr(connection, _HOLDING, False)
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting(%s, true)", [HELD])
         held = cursor.fetchone()[0] or ""

@@ -47,3 +47,20 @@ def test_a_block_that_fails_bumps_nothing_and_the_next_write_bumps_at_once(villa
     assert current_values([NGHIA_TA])[NGHIA_TA] == before
     HouseholdFactory(village=nghia_ta)
     assert current_values([NGHIA_TA])[NGHIA_TA] == before + 1
+
+
+def test_a_held_block_inside_another_leaves_the_bumps_to_the_outer_one(villages):
+    nghia_ta, bac_kan = villages
+    before = current_values([NGHIA_TA, BAC_KAN_WARD])
+
+    with transaction.atomic(), held_bumps():
+        HouseholdFactory(village=nghia_ta)
+        with transaction.atomic(), held_bumps():
+            HouseholdFactory(village=bac_kan)
+        assert current_values([NGHIA_TA, BAC_KAN_WARD]) == before
+        HouseholdFactory(village=bac_kan)
+
+    assert current_values([NGHIA_TA, BAC_KAN_WARD]) == {
+        NGHIA_TA: before[NGHIA_TA] + 1,
+        BAC_KAN_WARD: before[BAC_KAN_WARD] + 1,
+    }
