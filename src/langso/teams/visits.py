@@ -66,7 +66,7 @@ class _Part(BaseModel):
         # pydantic validates a visit's parts through this too (one call each): keywords go straight on.
         if args:
             names = [f.validation_alias or name for name, f in type(self).model_fields.items()]
-            data = {**dict(zip(names, args, strict=False)), **data}
+            data = {**dict(zip(names, args, strict=False)), **data}  # type: ignore[arg-type]  # the names are str
         super().__init__(**data)
 
 
