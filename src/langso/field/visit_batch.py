@@ -5,8 +5,10 @@ A phone sends up to 100 records at a time; stored one by one, each visit cost a 
 level, certificates, change counter, audit) and held its commune's change counter until it committed.
 Here the whole run is checked with the same rules as `teams.visits.visit_record` (`visit_errors`),
 against what a handful of queries fetched for all of it, and the good visits are written with one
-INSERT per table: the change triggers then move each commune's counter once per statement, not once
-per visit, and the audit trail still gets one line per visit and per skill record.
+INSERT per table (core.bulk) and one INSERT of the audit trail (still one line per visit and per skill
+record). The change triggers hold their bumps while the run is written (registry.changes.held_bumps):
+each commune's counter moves once for the run, in one statement just before the commit, so another
+batch of the same commune waits on its counter row only for that bump and the commit.
 
 What stays the same as one by one: one result per record, in order; a bad record is refused with its
 reasons and never blocks the others; a UUID already stored is a duplicate (same content) or refused
