@@ -107,8 +107,9 @@ def insert(objs: Sequence[models.Model]) -> None:
     fields = [
         f
         for f in meta.concrete_fields
-        # An auto-increment key left empty is the database's to fill.
+        # An auto-increment key left empty, and a generated column, are the database's to fill.
         if not (f is pk and isinstance(f, models.AutoField) and getattr(objs[0], f.attname) is None)
+        and not getattr(f, "generated", False)
     ]
     quote = connection.ops.quote_name
     names = ", ".join(quote(f.column) for f in fields)
