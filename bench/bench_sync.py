@@ -247,6 +247,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, all cores (/proc/stat): how much of the
+    machine the run used, other sessions' work included."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields) - idle) / CLOCK_TICKS, sum(fields) / CLOCK_TICKS
+
+
 def children(pid: int) -> list[int]:
     found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
     return [int(p) for p in found.stdout.split()]
@@ -503,8 +511,13 @@ def main(argv: list[str] | None = None) -> None:
                 target=renice_backends, args=(args.database_url, args.nice, 60), daemon=True
             ).start()
         cpu_before = stack_cpu(server, args.database_url)
+        machine_before, client_before = machine_cpu(), time.process_time()
         outcome = send_all(port, plan, args.batch, clients)
         sync_cpu = cpu_used(cpu_before, stack_cpu(server, args.database_url))
+        client_cpu = time.process_time() - client_before
+        machine_after = machine_cpu()
+        machine_busy = machine_after[0] - machine_before[0]
+        machine_total = machine_after[1] - machine_before[1]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -545,6 +558,11 @@ def main(argv: list[str] | None = None) -> None:
         # over to a machine of its own (visits per CPU-second × cores, for PostgreSQL's many workers).
         "sync_cpu_seconds": round(sync_cpu, 2),
         "sync_visits_per_cpu_s": round(sent / sync_cpu, 1) if sync_cpu else None,
+        # The phones' side (this process: JSON and HTTP), and the whole machine meanwhile (every
+        # session's work, in cores busy on average out of os.cpu_count()).
+        "client_cpu_seconds": round(client_cpu, 2),
+        "machine_busy_cores": round(machine_busy / outcome["seconds"], 2),
+        "machine_idle_share": round(1 - machine_busy / machine_total, 2) if machine_total else None,
         "bare_cpu_seconds": round(bare_cpu, 2),
         "bare_visits_per_cpu_s": round(sent / bare_cpu, 1) if bare_cpu else None,
         "cpu_ratio": round(sync_cpu / bare_cpu, 2) if bare_cpu else None,

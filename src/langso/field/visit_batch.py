@@ -5,8 +5,10 @@ A phone sends up to 100 records at a time; stored one by one, each visit cost a 
 level, certificates, change counter, audit) and held its commune's change counter until it committed.
 Here the whole run is checked with the same rules as `teams.visits.visit_record` (`visit_errors`),
 against what a handful of queries fetched for all of it, and the good visits are written with one
-INSERT per table: the change triggers then move each commune's counter once per statement, not once
-per visit, and the audit trail still gets one line per visit and per skill record.
+INSERT per table (core.bulk) and one INSERT of the audit trail (still one line per visit and per skill
+record). The change triggers hold their bumps while the run is written (registry.changes.held_bumps):
+each commune's counter moves once for the run, in one statement just before the commit, so another
+batch of the same commune waits on its counter row only for that bump and the commit.
 
 What stays the same as one by one: one result per record, in order; a bad record is refused with its
 reasons and never blocks the others; a UUID already stored is a duplicate (same content) or refused
@@ -34,8 +36,9 @@ from django.utils.translation import gettext as _
 
 from langso.accounts.access import Perm, units_q
 from langso.accounts.models import User
-from langso.core import audit
+from langso.core import audit, bulk
 from langso.core.models import AuditAction, AuditEntry
+from langso.registry import changes
 from langso.registry.models import Household, Resident
 from langso.skills.certificates import _issue, meets
 from langso.skills.models import (
@@ -137,7 +140,9 @@ def store_visits(
 
     if good:
         try:
-            with transaction.atomic():
+            # The counters are bumped once per commune, last: the counter row is locked only for the
+            # bump and the commit, not while the run's tables are written.
+            with transaction.atomic(), changes.held_bumps():
                 _write(user=user, device=device, good=good, skills=skills)
         except (IntegrityError, DataError):
             # Someone stored one of these at the same moment, or a row the checks could not foresee:
@@ -195,6 +200,7 @@ def _write(*, user: User, device: DeviceToken | None, good: list[_Good], skills:
     visit_skills: list[VisitSkill] = []
     visit_services: list[VisitService] = []
     lines: list[AuditEntry] = []
+    reprs: dict[tuple[str, int], str] = {}
     for item in good:
         data, household = item.data, item.household
         team_id, member = team_visits.visit_member(memberships, household, assigned.get(household.pk))
@@ -246,6 +252,9 @@ def _write(*, user: User, device: DeviceToken | None, good: list[_Good], skills:
                     actor=user,
                     action=AuditAction.CREATE,
                     obj=record,
+                    # str(record), once per skill and level: its translated level label is dear.
+                    object_repr=reprs.get((skill.code, taught.level))
+                    or reprs.setdefault((skill.code, taught.level), str(record)[:200]),
                     resident_id=resident.pk,
                     changes={
                         "skill": skill.code,
@@ -283,11 +292,12 @@ def _write(*, user: User, device: DeviceToken | None, good: list[_Good], skills:
     }
     history = _history(records)
 
-    Visit.objects.bulk_create(visits)
-    Visit.present.through.objects.bulk_create(present)
-    SkillRecord.objects.bulk_create(records)
-    VisitSkill.objects.bulk_create(visit_skills)
-    VisitService.objects.bulk_create(visit_services)
+    # One INSERT per table, without bulk_create's value-by-value compilation (core.bulk).
+    bulk.insert(visits)
+    bulk.insert(present)
+    bulk.insert(records)
+    bulk.insert(visit_skills)
+    bulk.insert(visit_services)
     _update_current_levels(records, history, held_levels)
     _issue_due_certificates(user, records, held_levels)
     audit.record_many(lines)
@@ -346,7 +356,7 @@ def _update_current_levels(
     if changed:
         CurrentSkillLevel.objects.bulk_update(changed, ["level", "evidence", "recorded_on"])
     if new:
-        CurrentSkillLevel.objects.bulk_create(new)
+        bulk.insert(new)
 
 
 def _issue_due_certificates(

@@ -23,8 +23,9 @@ Each tracked table says how a row reaches its commune (`TrackCommuneChanges` in 
   there); that unit's communes move, all of them for a row naming none (a national role).
 
 PostgreSQL gets one statement-level trigger per event with transition tables (a bulk update of 10,000
-rows bumps each commune once); SQLite has only row-level triggers, which is fine for one commune's
-laptop. Communes are always bumped in code order, so two writers touching the same communes cannot
+rows bumps each commune once), and a transaction that writes many tables may hold the bumps and make
+them once, last (`HELD`, `registry.changes.held_bumps`: a phone's batch); SQLite has only row-level
+triggers, which is fine for one commune's laptop. Communes are always bumped in code order, so two writers touching the same communes cannot
 deadlock on the counter rows. A write whose commune no longer exists (a flush) bumps nothing.
 
 `tests/test_change_tracking.py` derives the tables that facts and worklists read from the SQL they run
@@ -132,6 +133,21 @@ def _bump(selects: list[str]) -> str:
     )
 
 
+# A transaction that writes many tables at once (a phone's batch) may hold its bumps: while this
+# setting (local to the transaction) is not empty, the PostgreSQL triggers append their communes to it
+# instead of bumping, and `registry.changes.held_bumps` bumps each of them once just before the commit.
+HELD = "langso.held_communes"
+
+
+def _pg_bump_or_hold(selects: list[str]) -> str:
+    union = " UNION ".join(selects)
+    hold = (
+        f"PERFORM set_config('{HELD}', held || coalesce((SELECT string_agg(DISTINCT x.cc::text, ',') "  # noqa: S608
+        f"|| ',' FROM ({union}) x WHERE x.cc IS NOT NULL), ''), true)"
+    )
+    return f"IF held <> '' THEN {hold}; ELSE {_bump(selects)}; END IF"
+
+
 def _sqlite_row(prefix: str, op: TrackCommuneChanges) -> str:
     # SQLite's trigger body cannot name NEW/OLD as a table: one row made of the columns it needs.
     columns = {"province_id", "commune_id", "village_id"} if op.scope == "units" else {op.column}
@@ -153,10 +169,10 @@ def create_sql(vendor: str, op: TrackCommuneChanges) -> list[str]:
         }
         for short, (event, referencing, tables) in events.items():
             name = _name(op.table, short)
-            body = _bump([_communes_of_rows(op, t) for t in tables])
+            body = _pg_bump_or_hold([_communes_of_rows(op, t) for t in tables])
             statements.append(
                 f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN {body}; RETURN NULL; END $$"
+                f"DECLARE held text := current_setting('{HELD}', true); BEGIN {body}; RETURN NULL; END $$"
             )
             statements.append(
                 f"CREATE TRIGGER {name} AFTER {event} ON {op.table} {referencing} "

@@ -18,7 +18,7 @@ from django.utils import timezone
 from langso.accounts.models import Role, RoleAssignment
 from langso.accounts.tests.factories import user_with_role
 from langso.core.models import AuditEntry
-from langso.places.tests.factories import BAC_KAN_WARD, NGHIA_TA, VillageFactory, commune
+from langso.places.tests.factories import BAC_KAN_WARD, CUOR_DANG, NGHIA_TA, VillageFactory, commune
 from langso.registry.models import CommuneChangeCounter
 from langso.registry.tests.factories import HouseholdFactory, ResidentFactory
 from langso.skills import services as skill_services
@@ -295,6 +295,7 @@ def _statements(sql_list):
     splits a bulk insert into chunks of 999 parameters; PostgreSQL sends one)."""
     shapes = []
     for sql in sql_list:
+        sql = re.sub(r"^\d+ times: ", "", sql)  # an executemany, as Django logs it
         match = re.search(r'(?:FROM|INTO|UPDATE) "(\w+)"', sql)
         shape = (sql.split()[0], match.group(1) if match else "")
         if not (shape[0] == "INSERT" and shapes and shapes[-1] == shape):
@@ -334,3 +335,67 @@ def test_the_number_of_queries_does_not_grow_with_the_batch(client, world):
     assert _statements(large) == _statements(small)
     if connection.vendor == "postgresql":
         assert len(large) == len(small)
+
+
+def _mixed(world, count, stored, skill):
+    """`count` records over two communes with, every tenth place, a bad record and a replay of a
+    visit stored before; the good ones teach a skill nobody holds yet (every current level is new)."""
+    sides = (world["nghia_ta"]["homes"], world["bac_kan"]["homes"])
+    records = [visit(random.choice(sides[i % 2]), skill=skill) for i in range(count)]
+    for place in range(0, count, 10):
+        records[place + 3]["data"]["visited_on"] = "2999-01-01"
+        records[place + 7] = stored[place // 10]
+    return records
+
+
+def test_a_mixed_batch_is_checked_with_the_same_queries_whatever_its_size(client, world):
+    """Visits of two communes, bad records in the middle and replays of stored visits: the statements
+    are the same for 20 records and for 100."""
+    homes = world["nghia_ta"]["homes"] + world["bac_kan"]["homes"]
+    stored = [visit(random.choice(homes), skill="phone_basics") for _ in range(12)]
+    post(client, world["token"], stored)
+    shapes = {}
+    for count, replays, skill in ((20, stored[:2], "video_call"), (100, stored[2:12], "zalo_groups")):
+        records = _mixed(world, count, replays, skill)
+        with CaptureQueriesContext(connection) as captured:
+            body = post(client, world["token"], records).json()
+        statuses = [r["status"] for r in body["results"]]
+        assert statuses.count("rejected") == count // 10 and statuses.count("duplicate") == count // 10
+        assert statuses.count("stored") == count - 2 * (count // 10)
+        kept = [r["id"] for r, status in zip(records, statuses, strict=True) if status == "stored"]
+        assert set(Visit.objects.filter(pk__in=kept).values_list("commune_id", flat=True)) == {
+            NGHIA_TA,
+            BAC_KAN_WARD,
+        }
+        shapes[count] = [q["sql"] for q in captured.captured_queries]
+
+    assert _statements(shapes[100]) == _statements(shapes[20])
+    # One write of the audit trail for the batch (still a line per visit and per skill record).
+    assert [s for s in _statements(shapes[100]) if s[1] == "core_auditentry"] == [
+        ("INSERT", "core_auditentry")
+    ]
+    if connection.vendor == "postgresql":
+        assert len(shapes[100]) == len(shapes[20])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's triggers bump row by row")
+def test_a_batch_bumps_each_commune_it_touches_once_and_last(client, world):
+    """Seven tables written for a hundred visits of two communes: each commune's change number moves
+    by exactly one, in one statement made after every other write of the batch (the counter rows
+    are locked for the bump and the commit only); a commune the batch does not touch does not move."""
+    post(client, world["token"], [visit(world["nghia_ta"]["homes"][0])])  # first use behind us
+    HouseholdFactory(village=VillageFactory(commune=commune(CUOR_DANG)))
+    before = dict(CommuneChangeCounter.objects.values_list("commune_id", "value"))
+    sides = (world["nghia_ta"]["homes"], world["bac_kan"]["homes"])
+    records = [visit(random.choice(sides[i % 2])) for i in range(100)]
+
+    with CaptureQueriesContext(connection) as captured:
+        assert post(client, world["token"], records).json()["stored"] == 100
+
+    after = dict(CommuneChangeCounter.objects.values_list("commune_id", "value"))
+    assert after[NGHIA_TA] == before[NGHIA_TA] + 1 and after[BAC_KAN_WARD] == before[BAC_KAN_WARD] + 1
+    assert after[CUOR_DANG] == before[CUOR_DANG]
+    sql = [q["sql"] for q in captured.captured_queries]
+    bumps = [i for i, q in enumerate(sql) if "registry_communechangecounter" in q]
+    writes = [i for i, q in enumerate(sql) if q.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(bumps) == 1 and bumps[0] == writes[-1]
