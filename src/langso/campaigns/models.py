@@ -242,3 +242,40 @@ class WeeklyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} — {self.week_start:%d/%m/%Y}"
+
+
+class VillagePart(models.Model):
+    """One village's part of an indicator's numbers (or, with `village` empty, the part of the commune
+    that belongs to no village), kept for every indicator whatever its lowest level: a commune's value is
+    the sum of its parts, so a change recomputes only the villages it touched (`campaigns.rollups`)."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", verbose_name=_("chỉ số")
+    )
+    commune_code = models.PositiveIntegerField(_("mã xã"))
+    village = models.CharField(_("thôn/bản"), max_length=40, blank=True)  # "" = the commune's own part
+    numerator = models.BigIntegerField(_("tử số"))
+    denominator = models.BigIntegerField(_("mẫu số"), null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "commune_code", "village"], name="village_part_once")
+        ]
+        indexes = [models.Index(fields=["commune_code", "village"], name="village_part_commune")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.commune_code}:{self.village or '-'}"
+
+
+class ChangedVillage(models.Model):
+    """A village (or the commune's own part, or the whole commune) changed since its numbers were
+    stored: appended by database triggers (`campaigns.village_changes`), consumed by the refresh."""
+
+    commune_id = models.PositiveIntegerField(_("mã xã"))
+    village = models.CharField(_("thôn/bản"), max_length=40, blank=True)  # "" own part, "*" whole commune
+
+    class Meta:
+        indexes = [models.Index(fields=["commune_id"], name="changed_village_commune")]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}:{self.village or '-'}"
