@@ -261,7 +261,11 @@ class VillagePart(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "commune_code", "village"], name="village_part_once")
         ]
-        indexes = [models.Index(fields=["commune_code", "village"], name="village_part_commune")]
+        indexes = [
+            models.Index(fields=["commune_code", "village"], name="village_part_commune"),
+            # A village's parts are replaced wherever they were (a village can move to another commune).
+            models.Index(fields=["village"], name="village_part_village"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.commune_code}:{self.village or '-'}"

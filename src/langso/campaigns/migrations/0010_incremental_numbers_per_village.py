@@ -47,7 +47,6 @@ TABLES = {
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("teams", "0005_signal_fix_deadline"),
         ("groups", "0003_invitation_rule_choices"),
@@ -55,34 +54,56 @@ class Migration(migrations.Migration):
         ("skills", "0011_evidence_police"),
         ("outside_lists", "0003_field_names_in_vietnamese"),
         ("registry", "0009_forget_deleted_commune_counters"),
-        ('campaigns', '0009_shipped_content_fingerprint'),
+        ("campaigns", "0009_shipped_content_fingerprint"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChangedVillage',
+            name="ChangedVillage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('commune_id', models.PositiveIntegerField(verbose_name='mã xã')),
-                ('village', models.CharField(blank=True, max_length=40, verbose_name='thôn/bản')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("commune_id", models.PositiveIntegerField(verbose_name="mã xã")),
+                ("village", models.CharField(blank=True, max_length=40, verbose_name="thôn/bản")),
             ],
             options={
-                'indexes': [models.Index(fields=['commune_id'], name='changed_village_commune')],
+                "indexes": [models.Index(fields=["commune_id"], name="changed_village_commune")],
             },
         ),
         migrations.CreateModel(
-            name='VillagePart',
+            name="VillagePart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('commune_code', models.PositiveIntegerField(verbose_name='mã xã')),
-                ('village', models.CharField(blank=True, max_length=40, verbose_name='thôn/bản')),
-                ('numerator', models.BigIntegerField(verbose_name='tử số')),
-                ('denominator', models.BigIntegerField(null=True, verbose_name='mẫu số')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.indicator', verbose_name='chỉ số')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("commune_code", models.PositiveIntegerField(verbose_name="mã xã")),
+                ("village", models.CharField(blank=True, max_length=40, verbose_name="thôn/bản")),
+                ("numerator", models.BigIntegerField(verbose_name="tử số")),
+                ("denominator", models.BigIntegerField(null=True, verbose_name="mẫu số")),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="campaigns.indicator",
+                        verbose_name="chỉ số",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['commune_code', 'village'], name='village_part_commune')],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'commune_code', 'village'), name='village_part_once')],
+                "indexes": [models.Index(fields=["commune_code", "village"], name="village_part_commune")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "commune_code", "village"), name="village_part_once"
+                    )
+                ],
             },
         ),
     ] + [TrackVillageChanges(table=table, sources=sources) for table, sources in TABLES.items()]
