@@ -10,9 +10,7 @@ ADULTS_SMARTPHONE = {
     "denominator": "adults",
     "description": "Theo sổ: cán bộ xã nhập, buổi hướng dẫn tại nhà ghi nhận, hoặc máy được bàn giao.",
 }
-REACHED_BEFORE = (
-    "Người từ 18 tuổi có mặt ở ít nhất một buổi hướng dẫn, hoặc được thành viên tổ ghi nhận kỹ năng."
-)
+REACHED_BEFORE = "Người từ 18 tuổi có mặt ở ít nhất một buổi hướng dẫn, hoặc được thành viên tổ ghi nhận kỹ năng."
 REACHED_NOW = (
     "Người từ 18 tuổi có mặt ở ít nhất một buổi hướng dẫn tại nhà, được giúp tại bộ phận một cửa, hoặc được "
     "thành viên tổ ghi nhận kỹ năng; mỗi người tính một lần."
@@ -25,34 +23,22 @@ def shipped_indicator_changes(apps, schema_editor):
     """The new indicator, and the two shipped texts that changed meaning, unless a province edited them."""
     Indicator = apps.get_model("campaigns", "Indicator")
     if not Indicator.objects.filter(code=ADULTS_SMARTPHONE["code"]).exists():
-        position = (
-            Indicator.objects.filter(code="adults_reached").values_list("position", flat=True).first() or 0
-        )
+        position = (Indicator.objects.filter(code="adults_reached").values_list("position", flat=True).first() or 0)
         Indicator.objects.create(position=position, **ADULTS_SMARTPHONE)
-    Indicator.objects.filter(code="adults_reached", description=REACHED_BEFORE).update(
-        description=REACHED_NOW
-    )
+    Indicator.objects.filter(code="adults_reached", description=REACHED_BEFORE).update(description=REACHED_NOW)
     Indicator.objects.filter(code="signal_reports_overdue", name=OVERDUE_BEFORE).update(name=OVERDUE_NOW)
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("campaigns", "0006_commune_change_triggers"),
+        ('campaigns', '0006_commune_change_triggers'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="target",
-            name="split",
-            field=models.CharField(
-                choices=[
-                    ("adults", "Chia theo số người trưởng thành"),
-                    ("households", "Chia theo số hộ"),
-                    ("manual", "Giao riêng cho từng xã"),
-                ],
-                default="adults",
-                max_length=12,
-                verbose_name="cách chia chỉ tiêu số lượng cho các xã",
-            ),
+            model_name='target',
+            name='split',
+            field=models.CharField(choices=[('adults', 'Chia theo số người trưởng thành'), ('households', 'Chia theo số hộ'), ('manual', 'Giao riêng cho từng xã')], default='adults', max_length=12, verbose_name='cách chia chỉ tiêu số lượng cho các xã'),
         ),
     ]

@@ -4,16 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("campaigns", "0008_adults_reached_counts_group_sessions"),
+        ('campaigns', '0008_adults_reached_counts_group_sessions'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="indicator",
-            name="shipped_hash",
-            field=models.CharField(
-                blank=True, editable=False, max_length=64, verbose_name="bản gốc đi kèm phần mềm"
-            ),
+            model_name='indicator',
+            name='shipped_hash',
+            field=models.CharField(blank=True, editable=False, max_length=64, verbose_name='bản gốc đi kèm phần mềm'),
         ),
     ]
