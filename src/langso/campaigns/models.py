@@ -171,8 +171,9 @@ class Target(models.Model):
 
 
 class CurrentValue(models.Model):
-    """Today's value of an indicator for one village or commune, kept fresh per commune (see
-    `langso.campaigns.rollups`). Provinces and the country are sums of their communes' rows."""
+    """Today's value of an indicator for one village or commune, kept fresh village by village (see
+    `langso.campaigns.rollups`): a commune's row is the sum of its `VillagePart`s. Provinces and the
+    country are sums of their communes' rows."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     level = models.CharField(max_length=10, choices=UnitLevel.choices)
@@ -196,8 +197,9 @@ class CurrentValue(models.Model):
 
 
 class CommuneRollup(models.Model):
-    """Which state of the commune its current values were computed from: the day and the commune's
-    change sequence number. Older than either → recomputed."""
+    """When the commune's current values were brought up to date: the day they are for (another day →
+    recomputed whole) and the commune's change sequence number then (part of the dashboards' cache key).
+    What changed since is in `ChangedVillage`."""
 
     commune = models.OneToOneField(
         "places.Commune", primary_key=True, on_delete=models.CASCADE, related_name="+"
