@@ -848,6 +848,10 @@ def _incremental(
 
     # 3. The stored numbers (village and commune rows, the province as added up) against hand-written SQL,
     # and every indicator against a full recompute by the engine.
+    # The day the stored numbers are for: the site's (rollups use timezone.localdate()).
+    from django.utils import timezone
+
+    day = timezone.localdate()
     hand = hand_compute(indicators, day)
     from langso.campaigns.facts import FactContext
     from langso.campaigns.indicators import compute_all
