@@ -6,7 +6,8 @@
 
 The same bulk_create of N residents, a QuerySet.update of all of them and a delete of all of them, timed
 with the triggers in place and again with the registry_resident triggers dropped, in the same run. The
-ratio is with/without. Target: within 2x on SQLite (row-level triggers: one counter upsert per row) and
+ratio is with/without; the commune triggers alone (the village-log triggers of
+campaigns/village_changes.py dropped first) are timed in the same run. Target: within 2x on SQLite (row-level triggers: one counter upsert per row) and
 within 1.2x on PostgreSQL (one statement-level trigger per statement). Results go to
 bench/out/change-triggers-<vendor>.json.
 """
@@ -107,22 +108,32 @@ def main() -> None:
     setup(url)
     from django.db import connection
 
+    from langso.campaigns import village_changes
     from langso.registry.change_tracking import drop_sql, ensure_change_triggers, tracked_tables
 
     run(min(args.rows, 2000))  # warm up
     with_triggers = run(args.rows)
+    # Then without the village-log triggers (campaigns/village_changes.py): the commune ones alone.
+    with connection.cursor() as cursor:
+        for statement in village_changes.drop_sql(connection.vendor, "registry_resident"):
+            cursor.execute(statement)
+    commune_only = run(args.rows)
     with connection.cursor() as cursor:
         for statement in drop_sql(connection.vendor, "registry_resident"):
             cursor.execute(statement)
     assert "registry_resident" not in tracked_tables(connection)
+    assert "registry_resident" not in village_changes.logged_tables(connection)
     without = run(args.rows)
     ensure_change_triggers(connection.alias)
+    village_changes.ensure_village_triggers(connection.alias)
     result = {
         "vendor": connection.vendor,
         "rows": args.rows,
         "with_triggers_s": {k: round(v, 3) for k, v in with_triggers.items()},
+        "commune_triggers_only_s": {k: round(v, 3) for k, v in commune_only.items()},
         "without_triggers_s": {k: round(v, 3) for k, v in without.items()},
         "ratio": round(with_triggers["total"] / without["total"], 2),
+        "ratio_commune_triggers_only": round(commune_only["total"] / without["total"], 2),
     }
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)

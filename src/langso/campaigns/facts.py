@@ -50,6 +50,11 @@ class FactContext:
     day: datetime.date
     province_code: int | None = None  # restrict to one province (dashboards); None = everywhere
     commune_code: int | None = None  # restrict to one commune (a village's drill-down)
+    # Restrict to the rows of these villages (ids as text) and, for the communes in `own_communes`, to
+    # the rows that belong to the commune and no village: what an incremental refresh recomputes
+    # (campaigns/rollups.py). None: every village.
+    villages: frozenset[str] | None = None
+    own_communes: frozenset[int] = frozenset()
 
     @property
     def end(self) -> datetime.datetime:
@@ -145,9 +150,11 @@ KINH = "01"  # EthnicGroup.KINH: Vietnamese is their language
 def minority_language_villages(ctx: FactContext) -> QuerySet[Any]:
     """Villages where the registry's people of an ethnic minority outnumber the Kinh (people whose
     group is not recorded are left out): the villages a guide in Vietnamese alone does not serve."""
+    people = residents_q(ctx)
+    if ctx.villages is not None:  # an incremental refresh: only the villages it recomputes
+        people = people.filter(village_id__in=sorted(ctx.villages))
     return (
-        residents_q(ctx)
-        .exclude(ethnic_group="")
+        people.exclude(ethnic_group="")
         .order_by()
         .values("village_id")
         .annotate(
@@ -402,10 +409,25 @@ class Fact:
     total: Callable[..., Counts] | None = None
 
     def count(self, ctx: FactContext, **params: Any) -> Counts:
+        qs = self._only(ctx, self.queryset(ctx, **params))
         if self.total is not None:
-            return self.total(self.queryset(ctx, **params), ctx, **params)
+            return self.total(qs, ctx, **params)
         province, commune, village = self.paths
-        return _group(self.queryset(ctx, **params), village=village, province=province, commune=commune)
+        return _group(qs, village=village, province=province, commune=commune)
+
+    def _only(self, ctx: FactContext, qs: QuerySet[Any]) -> QuerySet[Any]:
+        """The rows of `ctx.villages` and of the communes' own parts in `ctx.own_communes`: every fact
+        counts each row in one village (or in its commune alone), so a number is the sum of these parts."""
+        if ctx.villages is None:
+            return qs
+        _province, commune, village = self.paths
+        own = Q(**{f"{commune}__in": sorted(ctx.own_communes)})
+        if village is None:
+            return qs.filter(own) if ctx.own_communes else qs.none()
+        condition = Q(**{f"{village}__in": sorted(ctx.villages)})
+        if ctx.own_communes:
+            condition |= Q(**{f"{village}__isnull": True}) & own
+        return qs.filter(condition)
 
     def rows(self, ctx: FactContext, *, level: str, unit: str, **params: Any) -> QuerySet[Any]:
         """The rows behind one unit's number (the drill-down): the people, villages or records."""

@@ -88,6 +88,34 @@ def compute(indicator: Indicator, ctx: FactContext, cache: FactCache | None = No
     }
 
 
+PartKey = tuple[int, str]  # (commune code, village id as text or "" for the commune's own part)
+
+
+def _parts(counts: Counts) -> dict[PartKey, int]:
+    parts: dict[PartKey, int] = {}
+    for (_province, commune, village), n in counts.items():
+        key = (commune, "" if village is None else str(village))
+        parts[key] = parts.get(key, 0) + n
+    return parts
+
+
+def compute_parts(
+    indicator: Indicator, ctx: FactContext, cache: FactCache | None = None
+) -> dict[PartKey, Value]:
+    """The indicator for each village (and each commune's own part) the facts reach, whatever its lowest
+    level: the pieces `compute`'s commune, province and country values are sums of (facts only count,
+    and each row counts in one village or its commune alone). A part with neither a numerator nor a
+    denominator does not appear, as in `compute`."""
+    cache = cache or FactCache(ctx)
+    numerator = _parts(cache.get(indicator.numerator, indicator.numerator_params or {}))
+    if not indicator.denominator:
+        return {key: Value(n, None) for key, n in numerator.items()}
+    denominator = _parts(cache.get(indicator.denominator, indicator.denominator_params or {}))
+    return {key: Value(numerator.get(key, 0), den) for key, den in denominator.items()} | {
+        key: Value(n, 0) for key, n in numerator.items() if key not in denominator
+    }
+
+
 def compute_all(
     ctx: FactContext, indicators: Iterable[Indicator] | None = None
 ) -> dict[str, dict[UnitKey, Value]]:

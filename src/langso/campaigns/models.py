@@ -171,8 +171,9 @@ class Target(models.Model):
 
 
 class CurrentValue(models.Model):
-    """Today's value of an indicator for one village or commune, kept fresh per commune (see
-    `langso.campaigns.rollups`). Provinces and the country are sums of their communes' rows."""
+    """Today's value of an indicator for one village or commune, kept fresh village by village (see
+    `langso.campaigns.rollups`): a commune's row is the sum of its `VillagePart`s. Provinces and the
+    country are sums of their communes' rows."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     level = models.CharField(max_length=10, choices=UnitLevel.choices)
@@ -196,8 +197,9 @@ class CurrentValue(models.Model):
 
 
 class CommuneRollup(models.Model):
-    """Which state of the commune its current values were computed from: the day and the commune's
-    change sequence number. Older than either → recomputed."""
+    """When the commune's current values were brought up to date: the day they are for (another day →
+    recomputed whole) and the commune's change sequence number then (part of the dashboards' cache key).
+    What changed since is in `ChangedVillage`."""
 
     commune = models.OneToOneField(
         "places.Commune", primary_key=True, on_delete=models.CASCADE, related_name="+"
@@ -242,3 +244,44 @@ class WeeklyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} — {self.week_start:%d/%m/%Y}"
+
+
+class VillagePart(models.Model):
+    """One village's part of an indicator's numbers (or, with `village` empty, the part of the commune
+    that belongs to no village), kept for every indicator whatever its lowest level: a commune's value is
+    the sum of its parts, so a change recomputes only the villages it touched (`campaigns.rollups`)."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", verbose_name=_("chỉ số")
+    )
+    commune_code = models.PositiveIntegerField(_("mã xã"))
+    village = models.CharField(_("thôn/bản"), max_length=40, blank=True)  # "" = the commune's own part
+    numerator = models.BigIntegerField(_("tử số"))
+    denominator = models.BigIntegerField(_("mẫu số"), null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "commune_code", "village"], name="village_part_once")
+        ]
+        indexes = [
+            models.Index(fields=["commune_code", "village"], name="village_part_commune"),
+            # A village's parts are replaced wherever they were (a village can move to another commune).
+            models.Index(fields=["village"], name="village_part_village"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.commune_code}:{self.village or '-'}"
+
+
+class ChangedVillage(models.Model):
+    """A village (or the commune's own part, or the whole commune) changed since its numbers were
+    stored: appended by database triggers (`campaigns.village_changes`), consumed by the refresh."""
+
+    commune_id = models.PositiveIntegerField(_("mã xã"))
+    village = models.CharField(_("thôn/bản"), max_length=40, blank=True)  # "" own part, "*" whole commune
+
+    class Meta:
+        indexes = [models.Index(fields=["commune_id"], name="changed_village_commune")]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id}:{self.village or '-'}"

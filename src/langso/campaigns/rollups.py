@@ -1,6 +1,19 @@
-"""Fresh numbers for dashboards: each commune's current values are recomputed when the commune has
-changed (its change sequence moved on) or the day turned; provinces and the country are sums of
-their communes. A visit recorded now shows at the next dashboard read or the next minute's refresh.
+"""Fresh numbers for dashboards, kept incrementally.
+
+Every indicator's value is stored per village and per commune (`CurrentValue`), and under it each
+village's *part* of every indicator whatever its lowest level (`VillagePart`; "" is the part of the
+commune that belongs to no village: group sessions, help-desk sessions, quotas, the committee).
+Facts only count, and each row they count lies in one village or its commune alone, so a commune's
+numerator and denominator are the sums of its parts, and a province's or the country's the sums of
+their communes' (added up at read time, `_read`): the same numbers as computing everything again
+(`tests/test_incremental_numbers.py` checks it after a random sequence of changes).
+
+Database triggers log which villages a write touched (`campaigns.village_changes`). A refresh takes a
+commune's log rows and recomputes, with the one engine (`indicators.compute_parts`), only those villages'
+parts — for per-person facts only those villages' people — and then the commune's row by adding its
+stored parts. The whole commune is recomputed only when the day turned (weekly counts, ages, deadlines
+move with it), when it was never computed, or when something all its villages read changed (the skills
+catalogue, a rule, an indicator's definition). A visit recorded now shows at the next read.
 """
 
 from __future__ import annotations
@@ -8,129 +21,288 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connection, transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from langso.campaigns.facts import FactContext
-from langso.campaigns.indicators import Value, compute_all
-from langso.campaigns.models import CommuneRollup, CurrentValue, Indicator, UnitLevel
+from langso.campaigns.indicators import FactCache, PartKey, Value, compute_parts
+from langso.campaigns.models import (
+    ChangedVillage,
+    CommuneRollup,
+    CurrentValue,
+    Indicator,
+    UnitLevel,
+    VillagePart,
+)
+from langso.campaigns.village_changes import OWN, WHOLE
 from langso.core.replicas import primary_only
-from langso.places.models import Commune, Village
+from langso.places.models import Commune
 from langso.registry.changes import current_values
 
 
-def stale_communes(commune_codes: Iterable[int], day: datetime.date | None = None) -> list[int]:
-    day = day or timezone.localdate()
-    codes = set(commune_codes)
-    counters = current_values(codes)
-    states = {r.commune_id: r for r in CommuneRollup.objects.filter(commune_id__in=codes)}
-    return sorted(
-        code
-        for code in codes
-        if code not in states or states[code].day != day or states[code].change_value < counters[code]
+def _marks(commune_codes: Iterable[int]) -> dict[int, set[str]]:
+    marks: dict[int, set[str]] = {}
+    for commune, village in ChangedVillage.objects.filter(commune_id__in=set(commune_codes)).values_list(
+        "commune_id", "village"
+    ):
+        marks.setdefault(commune, set()).add(village)
+    return marks
+
+
+def _states(commune_codes: Iterable[int]) -> dict[int, datetime.date]:
+    return dict(
+        CommuneRollup.objects.filter(commune_id__in=set(commune_codes)).values_list("commune_id", "day")
     )
 
 
-# From this many stale communes of one province on, one province-wide pass is cheaper than a pass per
-# commune (measured: 1,000,000 people, 92 communes: 56 s for the province against 5 s per commune).
+def stale_communes(commune_codes: Iterable[int], day: datetime.date | None = None) -> list[int]:
+    """Communes never computed, computed another day, or with a change logged since."""
+    day = day or timezone.localdate()
+    codes = set(commune_codes)
+    states, marks = _states(codes), _marks(codes)
+    return sorted(code for code in codes if states.get(code) != day or code in marks)
+
+
+# From this many communes of one province to recompute whole, one province-wide pass is cheaper than a
+# pass per commune (measured: 1,000,000 people, 92 communes: 56 s for the province against 5 s per commune).
 PROVINCE_PASS_FROM = 8
-# A dashboard read recomputes at most this many changed communes while the user waits; the rest
-# are refreshed by `refresh_rollups` (every minute) and shown meanwhile with their last values.
+# A dashboard read recomputes at most this many communes *whole* (day turned, catalogue changed…) while
+# the user waits; the rest are refreshed by `refresh_rollups` (every minute) and shown meanwhile with
+# their last values. Changed villages are always recomputed at the read: that costs a village's people.
 INLINE_REFRESH_LIMIT = 3
-# A province-wide read recomputes only communes never computed. While teams sync all morning nearly
-# every read finds changed communes, and recomputing them inline made the province dashboard take
-# seconds under load (bench/load); a commune's own board still shows its visits at the next read.
+# A province-wide read recomputes whole only communes never computed: at the day's turn every commune
+# is due, and recomputing them inline made the province dashboard take seconds (bench/load).
 PROVINCE_INLINE_REFRESH_LIMIT = 0
+# A read recomputes at most this many changed villages of one commune; a commune with more (an import)
+# is treated as changed whole, under the limits above.
+INLINE_VILLAGE_LIMIT = 40
 
 
 def inline_refresh_limit(*, commune_scope: bool) -> int:
     return INLINE_REFRESH_LIMIT if commune_scope else PROVINCE_INLINE_REFRESH_LIMIT
 
 
-# On the primary even inside a dashboard that reads from a replica: the counters and the facts must come
-# from one database, or a counter read on the primary could stamp facts a lagging replica still lacks.
+def _take_marks(commune_codes: list[int]) -> dict[int, set[str]]:
+    """Delete the communes' log rows and return them, in one statement: a row committed after it stays
+    for the next refresh, and every row it returns was committed before the facts are read."""
+    marks: dict[int, set[str]] = {}
+    table = ChangedVillage._meta.db_table
+    placeholders = ", ".join(["%s"] * len(commune_codes))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE commune_id IN ({placeholders}) RETURNING commune_id, village",  # noqa: S608
+            commune_codes,
+        )
+        for commune, village in cursor.fetchall():
+            marks.setdefault(commune, set()).add(village)
+    return marks
+
+
+def _normal(village: str) -> str:
+    """A village id as the facts write it (the triggers log SQLite's hex or PostgreSQL's text form)."""
+    if village in (OWN, WHOLE):
+        return village
+    import uuid
+
+    return str(uuid.UUID(village))
+
+
+def _context(day: datetime.date, communes: list[int], province: int, **only: object) -> FactContext:
+    if len(communes) == 1:
+        return FactContext(day=day, commune_code=communes[0], **only)  # type: ignore[arg-type]
+    return FactContext(day=day, province_code=province, **only)  # type: ignore[arg-type]
+
+
+# On the primary even inside a dashboard that reads from a replica: the log and the facts must come from
+# one database, or a log row taken on the primary could stand for facts a lagging replica still lacks.
 @primary_only()
-def _refresh(commune_codes: list[int], day: datetime.date, ctx: FactContext) -> int:
-    """Compute with `ctx` (one commune, or their whole province) and store the rows of `commune_codes`."""
-    counters = current_values(commune_codes)  # read before computing: never skip a change
-    provinces = dict(Commune.objects.filter(code__in=commune_codes).values_list("code", "province_id"))
-    indicators = {i.code: i for i in Indicator.objects.filter(is_active=True)}
-    values = compute_all(ctx, indicators.values())
-    village_commune = {}
-    if any(level == UnitLevel.VILLAGE for by_unit in values.values() for level, _u in by_unit):
-        village_commune = {
-            str(pk): commune
-            for pk, commune in Village.objects.filter(commune_id__in=commune_codes).values_list(
-                "pk", "commune_id"
+def _refresh(
+    commune_codes: list[int], day: datetime.date, province: int, *, whole: Iterable[int] = ()
+) -> int:
+    """Recompute the communes of one province: whole those in `whole` (or computed another day, never
+    computed, or marked whole in the log), else only their logged villages. Returns the parts written."""
+    indicators = {i.pk: i for i in Indicator.objects.filter(is_active=True)}
+    with transaction.atomic():
+        # Two readers (or a reader and the minute job) refreshing one commune: the second waits here for
+        # the first and then finds its log rows taken. NO KEY: writers' foreign keys to the commune
+        # (a visit, a resident) do not wait for a refresh.
+        list(
+            Commune.objects.select_for_update(no_key=True)
+            .filter(code__in=commune_codes)
+            .order_by("code")
+            .values("code")
+        )
+        counters = current_values(commune_codes)
+        marks = _take_marks(commune_codes)
+        states = _states(commune_codes)
+        full = sorted(
+            c for c in commune_codes if c in set(whole) or states.get(c) != day or WHOLE in marks.get(c, ())
+        )
+        villages = {_normal(v) for c, vs in marks.items() if c not in full for v in vs if v != OWN}
+        own = sorted(c for c, vs in marks.items() if c not in full and OWN in vs)
+        if not full and not villages and not own:
+            return 0  # a refresh that started meanwhile took the changes
+        written = _store_full(full, day, province, indicators) if full else 0
+        if villages or own:
+            if connection.vendor == "postgresql":
+                # A few villages' rows: EXPLAIN ANALYZE of one statement at 1,000,000 people showed 3.5 s
+                # of JIT compiling (planned from province-wide costs) in 4.1 s (bench/README.md).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL jit = off")
+            written += _store_villages(villages, own, commune_codes, day, province, indicators)
+        _store_communes(sorted(set(commune_codes) & (set(full) | set(marks))), indicators)
+        for commune in sorted(set(full) | set(marks)):
+            CommuneRollup.objects.update_or_create(
+                commune_id=commune, defaults={"day": day, "change_value": counters[commune]}
             )
-        }
-    wanted = set(commune_codes)
-    rows = []
-    for code, by_unit in values.items():
-        for (level, unit), value in by_unit.items():
-            if level == UnitLevel.COMMUNE:
-                commune = int(unit)
-            elif level == UnitLevel.VILLAGE:
-                commune = village_commune.get(unit)
-            else:
-                continue
-            if commune not in wanted:
-                continue
+    return written
+
+
+def _parts(ctx: FactContext, indicators: dict[int, Indicator]) -> dict[PartKey, dict[int, Value]]:
+    cache = FactCache(ctx)
+    out: dict[PartKey, dict[int, Value]] = {}
+    for pk, indicator in indicators.items():
+        for key, value in compute_parts(indicator, ctx, cache).items():
+            out.setdefault(key, {})[pk] = value
+    return out
+
+
+def _write_parts(parts: dict[PartKey, dict[int, Value]], indicators: dict[int, Indicator]) -> int:
+    """Store the parts, and the village rows of the indicators shown per village."""
+    rows, values = [], []
+    provinces = dict(
+        Commune.objects.filter(code__in={c for c, _v in parts}).values_list("code", "province_id")
+    )
+    for (commune, village), by_indicator in parts.items():
+        if commune not in provinces:
+            continue  # a commune deleted meanwhile
+        for pk, value in by_indicator.items():
             rows.append(
-                CurrentValue(
-                    indicator=indicators[code],
-                    level=level,
-                    unit=unit,
+                VillagePart(
+                    indicator_id=pk,
                     commune_code=commune,
-                    province_code=provinces[commune],
+                    village=village,
                     numerator=value.numerator,
                     denominator=value.denominator,
                 )
             )
-    with transaction.atomic():
-        # Two readers (or a reader and the minute job) may refresh the same commune at once: the
-        # second waits here for the first, then keeps the newer of the two results.
-        list(
-            Commune.objects.select_for_update().filter(code__in=commune_codes).order_by("code").values("code")
-        )
-        stored = dict(
-            CommuneRollup.objects.filter(commune_id__in=commune_codes, day=day).values_list(
-                "commune_id", "change_value"
-            )
-        )
-        if all(stored.get(c) is not None and stored[c] >= counters[c] for c in commune_codes):
-            return 0  # a refresh that started later, from the same or newer data, already stored
-        CurrentValue.objects.filter(commune_code__in=commune_codes).delete()
-        CurrentValue.objects.bulk_create(rows, batch_size=2000)
-        for commune in commune_codes:
-            CommuneRollup.objects.update_or_create(
-                commune_id=commune, defaults={"day": day, "change_value": counters[commune]}
-            )
+            if village and indicators[pk].lowest_level == UnitLevel.VILLAGE:
+                values.append(
+                    CurrentValue(
+                        indicator_id=pk,
+                        level=UnitLevel.VILLAGE,
+                        unit=village,
+                        commune_code=commune,
+                        province_code=provinces[commune],
+                        numerator=value.numerator,
+                        denominator=value.denominator,
+                    )
+                )
+    VillagePart.objects.bulk_create(rows, batch_size=2000)
+    CurrentValue.objects.bulk_create(values, batch_size=2000)
     return len(rows)
+
+
+def _store_full(
+    communes: list[int], day: datetime.date, province: int, indicators: dict[int, Indicator]
+) -> int:
+    parts = _parts(_context(day, communes, province), indicators)
+    wanted = set(communes)
+    VillagePart.objects.filter(commune_code__in=communes).delete()
+    CurrentValue.objects.filter(commune_code__in=communes).delete()
+    return _write_parts({k: v for k, v in parts.items() if k[0] in wanted}, indicators)
+
+
+def _store_villages(
+    villages: set[str],
+    own: list[int],
+    communes: list[int],
+    day: datetime.date,
+    province: int,
+    indicators: dict[int, Indicator],
+) -> int:
+    """Recompute the parts of these villages and of these communes' own parts, nothing else."""
+    ctx = _context(day, communes, province, villages=frozenset(villages), own_communes=frozenset(own))
+    parts = _parts(ctx, indicators)
+    wanted = {(c, v) for c, v in parts if v in villages or (v == OWN and c in own)}
+    VillagePart.objects.filter(
+        Q(village__in=sorted(villages)) | Q(village=OWN, commune_code__in=own)
+    ).delete()
+    CurrentValue.objects.filter(level=UnitLevel.VILLAGE, unit__in=sorted(villages)).delete()
+    return _write_parts({k: v for k, v in parts.items() if k in wanted}, indicators)
+
+
+def _store_communes(communes: list[int], indicators: dict[int, Indicator]) -> None:
+    """Each commune's row: the sum of its villages' stored parts (numerators and denominators)."""
+    if not communes:
+        return
+    shown = {pk for pk, i in indicators.items() if i.lowest_level in (UnitLevel.VILLAGE, UnitLevel.COMMUNE)}
+    provinces = dict(Commune.objects.filter(code__in=communes).values_list("code", "province_id"))
+    CurrentValue.objects.filter(level=UnitLevel.COMMUNE, commune_code__in=communes).delete()
+    sums = (
+        VillagePart.objects.filter(commune_code__in=communes, indicator_id__in=shown)
+        .order_by()
+        .values_list("indicator_id", "commune_code")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+    )
+    CurrentValue.objects.bulk_create(
+        [
+            CurrentValue(
+                indicator_id=pk,
+                level=UnitLevel.COMMUNE,
+                unit=str(commune),
+                commune_code=commune,
+                province_code=provinces[commune],
+                numerator=n,
+                denominator=d,
+            )
+            for pk, commune, n, d in sums
+            if commune in provinces
+        ],
+        batch_size=2000,
+    )
 
 
 def refresh_stale(
     commune_codes: Iterable[int], day: datetime.date | None = None, *, limit: int | None = None
 ) -> list[int]:
-    """Recompute the stale communes: one pass per province where many are stale, else one per
-    commune. With `limit`, communes never computed are always done, changed ones up to `limit`."""
+    """Bring the communes' numbers up to date: changed villages recomputed, communes due whole (see the
+    module) recomputed whole — one pass per province where many are, else one per commune. With `limit`,
+    communes never computed are always done, others due whole up to `limit`."""
     day = day or timezone.localdate()
-    stale = stale_communes(commune_codes, day)
-    if limit is not None and len(stale) > limit:
-        known = set(CommuneRollup.objects.filter(commune_id__in=stale).values_list("commune_id", flat=True))
-        never = [c for c in stale if c not in known]
-        stale = never + [c for c in stale if c in known][: max(0, limit - len(never))]
+    codes = set(commune_codes)
+    states, marks = _states(codes), _marks(codes)
+    whole = sorted(
+        c
+        for c in codes
+        if states.get(c) != day
+        or WHOLE in marks.get(c, ())
+        or (limit is not None and len(marks.get(c, ())) > INLINE_VILLAGE_LIMIT)
+    )
+    if limit is not None and len(whole) > limit:
+        never = [c for c in whole if c not in states]
+        whole = never + [c for c in whole if c in states][: max(0, limit - len(never))]
+    left_whole = {c for c in codes if states.get(c) != day or WHOLE in marks.get(c, ())} - set(whole)
+    villages_only = sorted(c for c in marks if c in codes and c not in whole and c not in left_whole)
+    if limit is not None:
+        villages_only = [c for c in villages_only if len(marks[c]) <= INLINE_VILLAGE_LIMIT]
+    due = sorted(set(whole) | set(villages_only))
     by_province: dict[int, list[int]] = {}
-    for code, province in Commune.objects.filter(code__in=stale).values_list("code", "province_id"):
+    for code, province in Commune.objects.filter(code__in=due).values_list("code", "province_id"):
         by_province.setdefault(province, []).append(code)
-    for province, codes in sorted(by_province.items()):
-        if len(codes) >= PROVINCE_PASS_FROM:
-            _refresh(sorted(codes), day, FactContext(day=day, province_code=province))
+    whole_set = set(whole)
+    for province, communes in sorted(by_province.items()):
+        full = sorted(c for c in communes if c in whole_set)
+        partial = sorted(c for c in communes if c not in whole_set)
+        if len(full) >= PROVINCE_PASS_FROM:
+            _refresh(full, day, province, whole=full)
         else:
-            for code in sorted(codes):
-                _refresh([code], day, FactContext(day=day, commune_code=code))
-    return sorted(stale)
+            for code in full:
+                _refresh([code], day, province, whole=[code])
+        if partial:
+            _refresh(partial, day, province)  # one pass for every changed village of the province
+    return due
 
 
 def _communes_of(province_code: int | None) -> list[int]:

@@ -87,21 +87,43 @@ def test_many_stale_communes_are_done_in_one_province_pass_with_the_same_numbers
     assert per_commune == province_pass and per_commune
 
 
-def test_a_dashboard_read_recomputes_only_a_few_changed_communes_but_always_the_never_computed(monkeypatch):
+def _turn_the_day(codes):
+    """As if the numbers were computed yesterday: every commune is due whole."""
+    import datetime
+
+    from langso.campaigns.models import CommuneRollup
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    CommuneRollup.objects.filter(commune_id__in=codes).update(day=yesterday)
+
+
+def test_a_dashboard_read_recomputes_only_a_few_communes_due_whole_but_always_the_never_computed():
     from langso.campaigns import rollups
     from langso.places.models import Commune
 
     communes = list(Commune.objects.filter(province_id=19).order_by("code")[:4])
     codes = [c.code for c in communes]
     assert rollups.refresh_stale(codes, limit=1) == sorted(codes)  # never computed: all of them
-    for place in communes:
-        VillageFactory(commune=place)
+    _turn_the_day(codes)
     assert len(rollups.refresh_stale(codes, limit=1)) == 1
     assert len(rollups.stale_communes(codes)) == 3
 
 
-def test_a_province_wide_read_leaves_changed_communes_to_the_minute_refresh():
-    """Under a morning of syncs every province read would otherwise recompute communes inline (bench/load)."""
+def test_a_dashboard_read_recomputes_every_changed_village_whatever_the_limit():
+    from langso.campaigns import rollups
+    from langso.places.models import Commune
+
+    communes = list(Commune.objects.filter(province_id=19).order_by("code")[:4])
+    codes = [c.code for c in communes]
+    rollups.refresh_stale(codes)
+    for place in communes:
+        ResidentFactory(household__village=VillageFactory(commune=place), birth_year=1970)
+    assert rollups.refresh_stale(codes, limit=0) == sorted(codes)  # a few villages each: cheap
+    assert rollups.stale_communes(codes) == []
+
+
+def test_a_province_wide_read_leaves_communes_due_whole_to_the_minute_refresh():
+    """At the day's turn every province read would otherwise recompute communes inline (bench/load)."""
     from langso.campaigns import rollups
     from langso.places.models import Commune
 
@@ -110,29 +132,27 @@ def test_a_province_wide_read_leaves_changed_communes_to_the_minute_refresh():
     reached = Indicator.objects.get(code="adults_reached")
     unit_values(reached, level="commune", province_code=19)  # never computed: computed now
     assert rollups.stale_communes(codes) == []
-    for place in communes:
-        VillageFactory(commune=place)
+    _turn_the_day(codes)
     unit_values(reached, level="commune", province_code=19)
     assert rollups.stale_communes(codes) == sorted(codes)  # shown with their last values meanwhile
     unit_values(reached, level="commune", commune_code=codes[0])  # a commune's own board: fresh now
     assert rollups.stale_communes(codes) == [codes[1]]
 
 
-def test_a_refresh_that_finds_a_newer_one_stored_keeps_it():
+def test_a_refresh_that_finds_the_changes_taken_by_another_does_nothing():
     """Two readers refreshing one commune at once: the second waits for the first's lock and then
-    must neither fail on the values just stored nor overwrite them with older ones."""
+    finds the log rows taken, and neither fails nor rewrites the values just stored."""
     from langso.campaigns import rollups
-    from langso.campaigns.facts import FactContext
-    from langso.campaigns.models import CommuneRollup, CurrentValue
+    from langso.campaigns.models import CurrentValue
 
-    commune = VillageFactory().commune_id
+    village = VillageFactory()
+    commune, province = village.commune_id, village.commune.province_id
     day = timezone.localdate()
-    context = FactContext(day=day, commune_code=commune)
-    assert rollups._refresh([commune], day, context) > 0
+    assert rollups._refresh([commune], day, province) > 0
     stored = list(CurrentValue.objects.filter(commune_code=commune).values_list("pk", flat=True))
 
-    assert rollups._refresh([commune], day, context) == 0  # same change sequence: already stored
+    assert rollups._refresh([commune], day, province) == 0  # nothing logged since: already stored
     assert list(CurrentValue.objects.filter(commune_code=commune).values_list("pk", flat=True)) == stored
 
-    CommuneRollup.objects.filter(commune_id=commune).update(change_value=-1)  # an older refresh stored
-    assert rollups._refresh([commune], day, context) > 0
+    ResidentFactory(household__village=village, birth_year=1970)
+    assert rollups._refresh([commune], day, province) > 0
