@@ -118,21 +118,34 @@ def _context(day: datetime.date, communes: list[int], province: int, **only: obj
 # one database, or a log row taken on the primary could stand for facts a lagging replica still lacks.
 @primary_only()
 def _refresh(
-    commune_codes: list[int], day: datetime.date, province: int, *, whole: Iterable[int] = ()
+    commune_codes: list[int],
+    day: datetime.date,
+    province: int,
+    *,
+    whole: Iterable[int] = (),
+    skip_locked: bool = False,
 ) -> int:
     """Recompute the communes of one province: whole those in `whole` (or computed another day, never
-    computed, or marked whole in the log), else only their logged villages. Returns the parts written."""
+    computed, or marked whole in the log), else only their logged villages. Returns the parts written.
+
+    With `skip_locked` (a page read), communes another refresh holds are left to it."""
     indicators = {i.pk: i for i in Indicator.objects.filter(is_active=True)}
     with transaction.atomic():
-        # Two readers (or a reader and the minute job) refreshing one commune: the second waits here for
-        # the first and then finds its log rows taken. NO KEY: writers' foreign keys to the commune
-        # (a visit, a resident) do not wait for a refresh.
-        list(
-            Commune.objects.select_for_update(no_key=True)
+        # Two refreshes of one commune: the minute job waits here for the other and then finds its log
+        # rows taken. A page read does not wait: under load, dashboard reads queued behind each other's
+        # locks held every gunicorn worker for seconds (docs/quality.md); the commune being refreshed
+        # is fresh in a moment, and the read shows its stored numbers meanwhile. NO KEY: writers'
+        # foreign keys to the commune (a visit, a resident) do not wait for a refresh.
+        locked = list(
+            Commune.objects.select_for_update(no_key=True, skip_locked=skip_locked)
             .filter(code__in=commune_codes)
             .order_by("code")
-            .values("code")
+            .values_list("code", flat=True)
         )
+        if skip_locked and connection.vendor == "postgresql":
+            commune_codes = [c for c in commune_codes if c in set(locked)]
+            if not commune_codes:
+                return 0
         counters = current_values(commune_codes)
         marks = _take_marks(commune_codes)
         states = _states(commune_codes)
@@ -292,16 +305,18 @@ def refresh_stale(
     for code, province in Commune.objects.filter(code__in=due).values_list("code", "province_id"):
         by_province.setdefault(province, []).append(code)
     whole_set = set(whole)
+    reading = limit is not None  # a page read: never wait for another refresh's locks
     for province, communes in sorted(by_province.items()):
         full = sorted(c for c in communes if c in whole_set)
         partial = sorted(c for c in communes if c not in whole_set)
         if len(full) >= PROVINCE_PASS_FROM:
-            _refresh(full, day, province, whole=full)
+            _refresh(full, day, province, whole=full, skip_locked=reading)
         else:
             for code in full:
-                _refresh([code], day, province, whole=[code])
+                _refresh([code], day, province, whole=[code], skip_locked=reading)
         if partial:
-            _refresh(partial, day, province)  # one pass for every changed village of the province
+            # One pass for every changed village of the province.
+            _refresh(partial, day, province, skip_locked=reading)
     return due
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,10 @@ class UnitTarget:
     pk: Any = None
 
 
+# How long a province's split of its targets by adults (or households) is kept (see `_weights`).
+WEIGHTS_SECONDS = 300
+
+
 def is_count(indicator: Indicator) -> bool:
     return not indicator.denominator
 
@@ -70,11 +75,21 @@ def is_count(indicator: Indicator) -> bool:
 def _weights(
     split: str, day: datetime.date, *, province_code: int, commune_code: int | None
 ) -> dict[str, int]:
-    """Adults (or households) per commune of the province, or per village of one commune."""
+    """Adults (or households) per commune of the province, or per village of one commune.
+
+    Kept a few minutes: every dashboard read splits its targets with these, and counting a province's
+    adults on each read was the load test's busiest statement (docs/quality.md). A split that follows
+    new residents a few minutes late changes no one's work; the counts shown are never these."""
+    key = f"campaigns:weights:{split}:{day.isoformat()}:{province_code}:{commune_code or ''}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     ctx = FactContext(day=day, province_code=province_code, commune_code=commune_code)
     rows = households(ctx) if split == Split.HOUSEHOLDS else adults_q(ctx)
     field = "village_id" if commune_code else "commune_id"
-    return {str(unit): n for unit, n in rows.order_by().values_list(field).annotate(n=Count("pk"))}
+    weights = {str(unit): n for unit, n in rows.order_by().values_list(field).annotate(n=Count("pk"))}
+    cache.set(key, weights, WEIGHTS_SECONDS)
+    return weights
 
 
 def split_whole(total: Decimal, weights: dict[str, int], *, whole: bool) -> dict[str, Decimal]:
